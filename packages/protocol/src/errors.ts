@@ -1,0 +1,38 @@
+/** Stable error codes carried by `{action:"0", code}` frames (PROTOCOL.md B2). */
+export const ErrorCode = {
+  BadJson: 'BAD_JSON',
+  BadRequest: 'BAD_REQUEST',
+  UnknownAction: 'UNKNOWN_ACTION',
+  NotConnected: 'NOT_CONNECTED',
+  AuthFailed: 'AUTH_FAILED',
+  Forbidden: 'FORBIDDEN',
+  UnknownUser: 'UNKNOWN_USER',
+  BadMsgId: 'BAD_MSG_ID',
+  DuplicateId: 'DUPLICATE_ID',
+  TooLarge: 'TOO_LARGE',
+  RateLimited: 'RATE_LIMITED',
+  NotFound: 'NOT_FOUND',
+  RecallExpired: 'RECALL_EXPIRED',
+  Offline: 'OFFLINE',
+  Internal: 'INTERNAL',
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * WebSocket close codes the server uses. 1000-range codes are standard; 4000-range codes are ours,
+ * chosen to echo the matching HTTP status where one exists.
+ */
+export const CloseCode = {
+  Normal: 1000,
+  GoingAway: 1001,
+  UnsupportedData: 1003,
+  InvalidPayload: 1007,
+  PolicyViolation: 1008,
+  TooLarge: 1009,
+  InternalError: 1011,
+  AuthFailed: 4401,
+  Replaced: 4409,
+  HeartbeatTimeout: 4408,
+  SlowConsumer: 4429,
+} as const;

@@ -1,0 +1,7 @@
+export * from './actions.js';
+export * from './errors.js';
+export type * from './frames.js';
+export * from './ids.js';
+export * from './limits.js';
+export * from './time.js';
+export { type ParseResult, parseClientFrame, refOf, validateClientFrame } from './validate.js';

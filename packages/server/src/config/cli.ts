@@ -1,0 +1,64 @@
+import { defaultConfig, OPTIONS, type OptionSpec, type ServerConfig } from './config.js';
+
+export class ConfigError extends Error {}
+
+export type CliResult = { help: true } | { help: false; config: ServerConfig };
+
+/** Reads the configuration from the environment, then from flags (`--port 9000` or `--port=9000`). */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
+  const config: Record<string, unknown> = { ...defaultConfig };
+  for (const opt of OPTIONS) {
+    const raw = env[opt.env];
+    if (raw !== undefined && raw !== '') config[opt.key] = convert(opt, raw, opt.env);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return { help: true };
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
+    const opt = OPTIONS.find((o) => o.flag === flag);
+    if (!opt) throw new ConfigError(`unknown option ${flag} (see --help)`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`${flag} needs a value`);
+    config[opt.key] = convert(opt, value, flag);
+  }
+  return { help: false, config: config as unknown as ServerConfig };
+}
+
+function convert(opt: OptionSpec, raw: string, source: string): string | number {
+  if (opt.kind === 'int') {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < (opt.min ?? 0)) {
+      throw new ConfigError(
+        `${source} must be an integer of at least ${opt.min ?? 0}, not ${JSON.stringify(raw)}`,
+      );
+    }
+    if (opt.key === 'port' && n > 65535) throw new ConfigError(`${source} must be a port number (0-65535)`);
+    return n;
+  }
+  if (opt.choices && !opt.choices.includes(raw)) {
+    throw new ConfigError(`${source} must be one of ${opt.choices.join(', ')}, not ${JSON.stringify(raw)}`);
+  }
+  if (opt.check && !opt.check(raw)) throw new ConfigError(`${source}: ${JSON.stringify(raw)} is not valid`);
+  return raw;
+}
+
+export function helpText(): string {
+  const rows = OPTIONS.map((o) => {
+    const def = defaultConfig[o.key];
+    const shown = o.kind === 'secret' ? '' : ` (default: ${def})`;
+    return `  ${`${o.flag} <value>`.padEnd(30)} ${o.env.padEnd(22)} ${o.help}${shown}`;
+  });
+  return [
+    'Usage: parley [options]',
+    '',
+    'Parley instant-messaging server. Every option can also be set by its environment variable;',
+    'a flag wins over the environment.',
+    '',
+    `  ${'flag'.padEnd(30)} ${'environment'.padEnd(22)} meaning`,
+    ...rows,
+    `  ${'--help'.padEnd(30)} ${''.padEnd(22)} show this text`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,135 @@
+import { HEARTBEAT_INTERVAL_MS, isTimeZone } from '@parley/protocol';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  timeZone: string;
+  heartbeatIntervalMs: number;
+  maxFrameBytes: number;
+  maxMessageBytes: number;
+  maxBufferedBytes: number;
+  maxBodyBytes: number;
+  sqliteSync: 'normal' | 'full';
+  adminKey: string | undefined;
+  logLevel: string;
+}
+
+type Kind = 'string' | 'int' | 'secret';
+
+export interface OptionSpec {
+  key: keyof ServerConfig;
+  env: string;
+  flag: string;
+  kind: Kind;
+  help: string;
+  choices?: readonly string[];
+  check?: (v: string) => boolean;
+  min?: number;
+}
+
+/** Every setting, with its environment variable and flag. Defaults live in `defaultConfig`. */
+export const OPTIONS: readonly OptionSpec[] = [
+  { key: 'host', env: 'HOST', flag: '--host', kind: 'string', help: 'address to listen on' },
+  {
+    key: 'port',
+    env: 'PORT',
+    flag: '--port',
+    kind: 'int',
+    min: 0,
+    help: 'port to listen on (0: any free port)',
+  },
+  {
+    key: 'dataDir',
+    env: 'DATA_DIR',
+    flag: '--data-dir',
+    kind: 'string',
+    help: 'folder for the database and files',
+  },
+  {
+    key: 'timeZone',
+    env: 'TIME_ZONE',
+    flag: '--time-zone',
+    kind: 'string',
+    check: isTimeZone,
+    help: 'IANA time zone of the `time` field, e.g. Asia/Shanghai',
+  },
+  {
+    key: 'heartbeatIntervalMs',
+    env: 'HEARTBEAT_INTERVAL_MS',
+    flag: '--heartbeat-interval-ms',
+    kind: 'int',
+    min: 10,
+    help: 'heartbeat interval; a connection silent for 3 of them is closed',
+  },
+  {
+    key: 'maxFrameBytes',
+    env: 'MAX_FRAME_BYTES',
+    flag: '--max-frame-bytes',
+    kind: 'int',
+    min: 1024,
+    help: 'largest WebSocket frame',
+  },
+  {
+    key: 'maxMessageBytes',
+    env: 'MAX_MESSAGE_BYTES',
+    flag: '--max-message-bytes',
+    kind: 'int',
+    min: 1,
+    help: 'largest chatMsg.message (UTF-8 bytes)',
+  },
+  {
+    key: 'maxBufferedBytes',
+    env: 'MAX_BUFFERED_BYTES',
+    flag: '--max-buffered-bytes',
+    kind: 'int',
+    min: 1024,
+    help: 'unsent bytes per connection before it is cut off as a slow consumer',
+  },
+  {
+    key: 'maxBodyBytes',
+    env: 'MAX_BODY_BYTES',
+    flag: '--max-body-bytes',
+    kind: 'int',
+    min: 1024,
+    help: 'largest JSON body of the HTTP API',
+  },
+  {
+    key: 'sqliteSync',
+    env: 'SQLITE_SYNC',
+    flag: '--sqlite-sync',
+    kind: 'string',
+    choices: ['normal', 'full'],
+    help: 'normal: survives a killed server; full: also survives power loss (slower)',
+  },
+  {
+    key: 'adminKey',
+    env: 'ADMIN_KEY',
+    flag: '--admin-key',
+    kind: 'secret',
+    help: 'bearer key for the admin HTTP API (unset: open)',
+  },
+  {
+    key: 'logLevel',
+    env: 'LOG_LEVEL',
+    flag: '--log-level',
+    kind: 'string',
+    choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+    help: 'log level (logs are JSON lines on stderr)',
+  },
+];
+
+export const defaultConfig: ServerConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: './data',
+  timeZone: 'UTC',
+  heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+  maxFrameBytes: 64 * 1024,
+  maxMessageBytes: 16 * 1024,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxBodyBytes: 1024 * 1024,
+  sqliteSync: 'normal',
+  adminKey: undefined,
+  logLevel: 'info',
+};

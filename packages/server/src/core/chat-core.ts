@@ -1,0 +1,88 @@
+import { createTimeFormatter, type TimeFormatter } from '@parley/protocol';
+import type { Logger } from 'pino';
+import type { Bus } from '../bus/bus.js';
+import type { Store } from '../store/store.js';
+import { type Clock, systemClock } from './clock.js';
+import { CommitQueue } from './commit-queue.js';
+import type { Peer } from './peer.js';
+import { Router } from './router.js';
+import { Session } from './session.js';
+
+export interface CoreConfig {
+  /** IANA zone for the `time` strings of frames. */
+  timeZone: string;
+  /** Largest `chatMsg.message`, in UTF-8 bytes. */
+  maxMessageBytes: number;
+  /** Open mode: no auth, a user connecting for the first time is created. */
+  open: boolean;
+  /** Frames per page when replaying what a user missed. */
+  replayPageSize: number;
+}
+
+export const defaultCoreConfig: CoreConfig = {
+  timeZone: 'UTC',
+  maxMessageBytes: 16 * 1024,
+  open: true,
+  replayPageSize: 256,
+};
+
+export interface CoreDeps {
+  store: Store;
+  bus: Bus;
+  log: Logger;
+  clock?: Clock;
+  config?: Partial<CoreConfig>;
+}
+
+/**
+ * The chat rules: ids, ownership, statuses, delivery. Knows neither WebSockets nor SQL: it talks to
+ * connections through Peer, to storage through Store and to other nodes through Bus.
+ */
+export class ChatCore {
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly config: CoreConfig;
+  readonly commits: CommitQueue;
+  readonly router = new Router<Session>();
+  readonly time: TimeFormatter;
+  private readonly sessions = new Set<Session>();
+
+  constructor(deps: CoreDeps) {
+    this.store = deps.store;
+    this.bus = deps.bus;
+    this.log = deps.log;
+    this.clock = deps.clock ?? systemClock;
+    this.config = { ...defaultCoreConfig, ...deps.config };
+    this.time = createTimeFormatter(this.config.timeZone);
+    this.commits = new CommitQueue(this.store, 1000, (err, ops) =>
+      this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.bus.start((d) => this.router.deliver(d));
+  }
+
+  /** A new client connection; the session lives until `closeSession`. */
+  openSession(peer: Peer): Session {
+    const session = new Session(this, peer);
+    this.sessions.add(session);
+    return session;
+  }
+
+  closeSession(session: Session): void {
+    if (!this.sessions.delete(session)) return;
+    session.detach();
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Finishes pending writes. Connections are the gateway's to close. */
+  async stop(): Promise<void> {
+    await this.commits.drain();
+  }
+}

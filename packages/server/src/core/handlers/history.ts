@@ -1,0 +1,41 @@
+import {
+  ErrorCode,
+  HISTORY_PAGE_DEFAULT,
+  HISTORY_PAGE_MAX,
+  type HistoryFrame,
+  type HistoryReply,
+  parseMsgId,
+} from '@parley/protocol';
+import { CoreError } from '../core-error.js';
+import type { Session } from '../session.js';
+import { historyEntry } from '../wire.js';
+
+/**
+ * Action 12: the `pageSize` newest messages before `baseMsgId` (or now), of one conversation or of
+ * all the user's conversations, oldest first.
+ */
+export async function history(s: Session, f: HistoryFrame): Promise<void> {
+  const { store, time } = s.core;
+  const userId = f.fromId;
+  let beforeSeq: number | undefined;
+  if (f.baseMsgId !== undefined) {
+    const msgId = parseMsgId(f.baseMsgId);
+    const base = msgId === undefined ? undefined : await store.getMessage(msgId);
+    if (!base || (base.fromId !== userId && base.toId !== userId)) {
+      throw new CoreError(ErrorCode.NotFound, `no message ${f.baseMsgId} in your conversations`);
+    }
+    beforeSeq = base.seq;
+  }
+  const limit = Math.min(f.pageSize ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
+  const query = {
+    userId,
+    limit,
+    ...(f.toId !== undefined && { peerId: f.toId }),
+    ...(beforeSeq !== undefined && { beforeSeq }),
+  };
+  const rows = await store.history(query);
+  const reply: HistoryReply = { action: '12', fromId: userId, historyMsgs: [] };
+  if (f.toId !== undefined) reply.toId = f.toId;
+  for (let i = rows.length - 1; i >= 0; i--) reply.historyMsgs.push(historyEntry(rows[i]!, time));
+  s.reply(reply);
+}

@@ -1,0 +1,8 @@
+import { formatMsgId, type GetIdsFrame, MSG_ID_BATCH } from '@parley/protocol';
+import type { Session } from '../session.js';
+
+/** Action 2: ten fresh ids from the global sequence, reserved for the asking user. */
+export async function getIds(s: Session, f: GetIdsFrame): Promise<void> {
+  const ids = await s.core.commits.enqueue({ kind: 'reserve', userId: f.fromId, count: MSG_ID_BATCH });
+  s.reply({ action: '2', toId: f.fromId, chatMsg: { message: ids.map(formatMsgId).join(',') } });
+}

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { ErrorCode, parseMsgId, type SendMessageFrame } from '@parley/protocol';
+import { CoreError } from '../core-error.js';
+import type { Session } from '../session.js';
+import { ackFrame, deliveryFrame, messageKey } from '../wire.js';
+import { sendTransient } from './transient.js';
+
+/**
+ * Action 3: store, acknowledge (status 1) after commit, route to the recipient. Everything up to
+ * the enqueue runs synchronously, so messages of one connection are committed in arrival order.
+ */
+export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void> {
+  const { core } = s;
+  const body = f.chatMsg.message;
+  if (Buffer.byteLength(body, 'utf8') > core.config.maxMessageBytes) {
+    throw new CoreError(ErrorCode.TooLarge, `chatMsg.message is over ${core.config.maxMessageBytes} bytes`);
+  }
+  if (f.store === false) return sendTransient(s, f);
+  const msgId = parseMsgId(f.chatMsg.id);
+  if (msgId === undefined)
+    throw new CoreError(ErrorCode.BadMsgId, `${f.chatMsg.id} is not a message id from action 2`);
+  const result = await core.commits.enqueue({
+    kind: 'append',
+    msgId,
+    fromId: f.fromId,
+    toId: f.toId,
+    type: f.chatMsg.type,
+    body,
+    digest: contentDigest(f.chatMsg.type, body),
+    timeMs: core.clock.now(),
+  });
+  switch (result.outcome) {
+    case 'stored':
+      s.reply(ackFrame(result.message, core.time));
+      core.bus.publish({
+        userId: f.toId,
+        frame: deliveryFrame(result.message, core.time),
+        key: messageKey(result.message.seq),
+      });
+      return;
+    case 'retry':
+      s.reply(ackFrame(result.message, core.time));
+      return;
+    case 'duplicate':
+      throw new CoreError(ErrorCode.DuplicateId, `${f.chatMsg.id} was already used for another message`);
+    case 'bad_id':
+      throw new CoreError(ErrorCode.BadMsgId, `${f.chatMsg.id} is not reserved for ${f.fromId}`);
+    case 'unknown_user':
+      throw new CoreError(ErrorCode.UnknownUser, `no user ${f.toId}`);
+  }
+}
+
+function contentDigest(type: number, body: string): string {
+  return createHash('sha256').update(`${type}\n${body}`).digest('base64url');
+}

@@ -1,0 +1,40 @@
+import { ErrorCode, parseMsgId, type StatusFrame, type StatusNotice } from '@parley/protocol';
+import { CoreError } from '../core-error.js';
+import type { Session } from '../session.js';
+import { noticeKey } from '../wire.js';
+
+/**
+ * Action 4 from a recipient: status 1 confirms receipt (the message stops being pending for it);
+ * status 2 also marks it read and forwards the receipt to the sender, now or at its next connect.
+ */
+export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
+  const { core } = s;
+  const msgId = parseMsgId(f.chatMsg.id);
+  const notFound = new CoreError(
+    ErrorCode.NotFound,
+    `no message ${f.chatMsg.id} from ${f.toId} to ${f.fromId}`,
+  );
+  if (msgId === undefined) throw notFound;
+  if (f.chatMsg.status === 1) {
+    const { found } = await core.commits.enqueue({ kind: 'confirm', userId: f.fromId, msgId });
+    if (!found) throw notFound;
+    return;
+  }
+  const receipt: StatusNotice = {
+    action: '4',
+    fromId: f.fromId,
+    toId: f.toId,
+    chatMsg: { id: f.chatMsg.id, status: 2 },
+  };
+  const notice = JSON.stringify(receipt);
+  const result = await core.commits.enqueue({
+    kind: 'read',
+    readerId: f.fromId,
+    senderId: f.toId,
+    msgId,
+    notice,
+  });
+  if (result.outcome === 'not_found') throw notFound;
+  if (result.outcome === 'read')
+    core.bus.publish({ userId: f.toId, frame: notice, key: noticeKey(result.noticeId) });
+}

@@ -1,0 +1,39 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { HttpError, sendJson } from './http-error.js';
+import type { HttpRouter } from './router.js';
+
+/** The node:http server: routes requests, turns failures into `{code, error}` replies. */
+export function createHttpServer(router: HttpRouter, log: Logger): Server {
+  const server = createServer((req, res) => {
+    void handle(router, log, req, res);
+  });
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  return server;
+}
+
+async function handle(
+  router: HttpRouter,
+  log: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const { handler, params } = router.match(req.method ?? 'GET', url.pathname);
+    await handler(req, res, params, url);
+  } catch (err) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (err instanceof HttpError) {
+      sendJson(res, err.status, { code: err.code, error: err.message });
+      if (err.status === 413) req.resume();
+      return;
+    }
+    log.error({ err, method: req.method, url: req.url }, 'http request failed');
+    sendJson(res, 500, { code: 'INTERNAL', error: 'internal error' });
+  }
+}

@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from './http-error.js';
+
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string>,
+  url: URL,
+) => Promise<void>;
+
+interface Route {
+  method: string;
+  parts: string[];
+  handler: RouteHandler;
+}
+
+/** A minimal method + path router: `/v1/users/:id` style patterns, exact segments otherwise. */
+export class HttpRouter {
+  private readonly routes: Route[] = [];
+
+  on(method: string, pattern: string, handler: RouteHandler): this {
+    this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
+    return this;
+  }
+
+  /** Finds the handler for a request; throws 404 or 405 when there is none. */
+  match(method: string, pathname: string): { handler: RouteHandler; params: Record<string, string> } {
+    const segments = pathname.split('/').filter(Boolean);
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const params = matchParts(route.parts, segments);
+      if (!params) continue;
+      pathMatched = true;
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET'))
+        return { handler: route.handler, params };
+    }
+    if (pathMatched)
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${pathname}`);
+    throw new HttpError(404, 'NOT_FOUND', `no route ${pathname}`);
+  }
+}
+
+function matchParts(parts: string[], segments: string[]): Record<string, string> | undefined {
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const seg = segments[i]!;
+    if (part.startsWith(':')) {
+      try {
+        params[part.slice(1)] = decodeURIComponent(seg);
+      } catch {
+        return undefined;
+      }
+    } else if (part !== seg) return undefined;
+  }
+  return params;
+}

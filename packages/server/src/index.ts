@@ -1,0 +1,8 @@
+export type { Bus, Delivery } from './bus/bus.js';
+export { LocalBus } from './bus/local/local-bus.js';
+export { defaultConfig, type ServerConfig } from './config/config.js';
+export { ChatCore, type CoreConfig } from './core/chat-core.js';
+export type { Peer } from './core/peer.js';
+export { type ParleyServer, type ServerParts, startServer } from './server.js';
+export { SqliteStore } from './store/sqlite/sqlite-store.js';
+export type * from './store/store.js';

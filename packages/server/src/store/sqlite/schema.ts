@@ -1,0 +1,49 @@
+/** The SQLite schema, versioned with `PRAGMA user_version`. Each entry migrates from the previous version. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO meta (key, value) VALUES ('next_msg_id', 1);
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE contacts (
+    user_id TEXT NOT NULL,
+    contact_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (user_id, contact_id)
+  ) WITHOUT ROWID;
+
+  -- ids handed out by action 2 and not used yet
+  CREATE TABLE reservations (msg_id INTEGER PRIMARY KEY, user_id TEXT NOT NULL);
+
+  -- seq is the per-server order; conv is the unordered pair of participants
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY,
+    msg_id INTEGER NOT NULL UNIQUE,
+    from_id TEXT NOT NULL,
+    to_id TEXT NOT NULL,
+    conv TEXT NOT NULL,
+    type INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    recalled INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX messages_by_conv ON messages (conv, seq);
+
+  -- one row per participant and message: history across conversations in one index range
+  CREATE TABLE timeline (user_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+
+  -- messages stored for a recipient and not yet confirmed by it
+  CREATE TABLE pending_messages (user_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+
+  -- other frames waiting for a user (read receipts, ...), serialized
+  CREATE TABLE notices (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, frame TEXT NOT NULL);
+  CREATE INDEX notices_by_user ON notices (user_id, id);
+  `,
+];

@@ -1,0 +1,104 @@
+import type { Contact, MsgTypeCode } from '@parley/protocol';
+
+/**
+ * Persistence behind the chat core. Every implementation (SQLite today, PostgreSQL next) passes
+ * the same contract suite in test/store-contract.ts. All writes go through `write`, which applies
+ * a batch of operations in ONE transaction, so a group commit acknowledges many frames at once.
+ */
+export interface Store {
+  write(ops: readonly WriteOp[]): Promise<WriteResult[]>;
+
+  getUser(id: string): Promise<User | undefined>;
+  /** Returns the user, creating it with its id as its name when it does not exist. */
+  ensureUser(id: string): Promise<User>;
+  upsertUser(id: string, name: string): Promise<User>;
+  listUsers(after: string | undefined, limit: number): Promise<User[]>;
+  /** Replaces a user's contact list; returns the ids that are not users (and changes nothing then). */
+  setContacts(userId: string, contactIds: readonly string[]): Promise<{ unknown: string[] }>;
+  getContacts(userId: string): Promise<Contact[]>;
+
+  getMessage(msgId: number): Promise<StoredMessage | undefined>;
+  /** The newest `limit` messages of a user (optionally with one peer) stored before `beforeSeq`, newest first. */
+  history(q: HistoryQuery): Promise<StoredMessage[]>;
+
+  /** Messages stored for a user and not yet confirmed by it, oldest first, after `afterSeq`. */
+  pendingMessages(userId: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
+  /** Other frames waiting for a user (read receipts, ...), oldest first, after `afterId`. */
+  pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]>;
+
+  close(): Promise<void>;
+}
+
+export interface User {
+  id: string;
+  name: string;
+}
+
+export interface StoredMessage {
+  /** Per-server order: the order in which messages were committed. */
+  seq: number;
+  /** Numeric part of the wire id (`MSG000042` is 42). */
+  msgId: number;
+  fromId: string;
+  toId: string;
+  type: MsgTypeCode;
+  body: string;
+  status: 1 | 2;
+  timeMs: number;
+  recalled: boolean;
+}
+
+export interface Notice {
+  id: number;
+  /** The serialized frame, sent as is. */
+  frame: string;
+}
+
+export interface HistoryQuery {
+  userId: string;
+  peerId?: string;
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** A message to append. `digest` identifies its content, so that a retry can be told from a reuse. */
+export interface NewMessage {
+  msgId: number;
+  fromId: string;
+  toId: string;
+  type: MsgTypeCode;
+  body: string;
+  digest: string;
+  timeMs: number;
+}
+
+export type AppendResult =
+  | { outcome: 'stored'; message: StoredMessage }
+  | { outcome: 'retry'; message: StoredMessage }
+  | { outcome: 'duplicate' }
+  | { outcome: 'bad_id' }
+  | { outcome: 'unknown_user' };
+
+/** The write operations and what each returns. */
+export interface WriteOps {
+  /** Draws `count` ids from the global sequence and reserves them for the user. */
+  reserve: { op: { userId: string; count: number }; result: number[] };
+  append: { op: NewMessage; result: AppendResult };
+  /** The recipient confirmed receipt: the message is no longer pending for it. */
+  confirm: { op: { userId: string; msgId: number }; result: { found: boolean } };
+  /**
+   * The recipient read a message from `senderId`: status 2, no longer pending for the reader,
+   * and `notice` (the receipt frame) queued for the sender.
+   */
+  read: {
+    op: { readerId: string; senderId: string; msgId: number; notice: string };
+    result: { outcome: 'read'; noticeId: number } | { outcome: 'already' } | { outcome: 'not_found' };
+  };
+  /** A notice reached the user: drop it from the user's pending frames. */
+  noticeDone: { op: { userId: string; noticeId: number }; result: null };
+}
+
+export type WriteKind = keyof WriteOps;
+export type WriteOp = { [K in WriteKind]: { kind: K } & WriteOps[K]['op'] }[WriteKind];
+export type WriteResultOf<K extends WriteKind> = WriteOps[K]['result'];
+export type WriteResult = WriteOps[WriteKind]['result'];
