@@ -14,7 +14,9 @@ describe('seed protocol transcript', () => {
     ]) {
       expect((await admin(url, 'PUT', `/v1/users/${id}`, { name })).status).toBe(200);
     }
-    expect((await admin(url, 'PUT', '/v1/users/HK0001/contacts', { contacts: ['HK0002', 'HK0003'] })).status).toBe(200);
+    expect(
+      (await admin(url, 'PUT', '/v1/users/HK0001/contacts', { contacts: ['HK0002', 'HK0003'] })).status,
+    ).toBe(200);
 
     // 一、连接
     const a = await t.client();
@@ -30,7 +32,8 @@ describe('seed protocol transcript', () => {
       action: '2',
       toId: 'HK0001',
       chatMsg: {
-        message: 'MSG000001,MSG000002,MSG000003,MSG000004,MSG000005,MSG000006,MSG000007,MSG000008,MSG000009,MSG000010',
+        message:
+          'MSG000001,MSG000002,MSG000003,MSG000004,MSG000005,MSG000006,MSG000007,MSG000008,MSG000009,MSG000010',
       },
     });
 
@@ -39,25 +42,48 @@ describe('seed protocol transcript', () => {
       action: '3',
       fromId: 'HK0001',
       toId: 'HK0002',
-      chatMsg: { id: 'MSG000001', type: 0, message: '自定义文本消息', status: 0, time: '2021-12-14 12:00:00' },
+      chatMsg: {
+        id: 'MSG000001',
+        type: 0,
+        message: '自定义文本消息',
+        status: 0,
+        time: '2021-12-14 12:00:00',
+      },
     });
     // 四、消息确认 (status 1) to the sender; additive fields carry the server's time
     const ack = await a.next();
-    expect(ack).toMatchObject({ action: '4', fromId: 'HK0002', toId: 'HK0001', chatMsg: { id: 'MSG000001', status: 1 } });
+    expect(ack).toMatchObject({
+      action: '4',
+      fromId: 'HK0002',
+      toId: 'HK0001',
+      chatMsg: { id: 'MSG000001', status: 1 },
+    });
     expect(ack.chatMsg.time).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     const delivered = await b.next();
     expect(delivered).toEqual({
       action: '3',
       fromId: 'HK0001',
       toId: 'HK0002',
-      chatMsg: { id: 'MSG000001', type: 0, message: '自定义文本消息', status: 1, time: ack.chatMsg.time, ts: ack.chatMsg.ts },
+      chatMsg: {
+        id: 'MSG000001',
+        type: 0,
+        message: '自定义文本消息',
+        status: 1,
+        time: ack.chatMsg.time,
+        ts: ack.chatMsg.ts,
+      },
     });
     // the time is the server's, in the configured zone (UTC+8, no DST)
     const shanghai = new Date(ack.chatMsg.ts + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
     expect(ack.chatMsg.time).toBe(shanghai);
 
     // 四、已读 (status 2): forwarded to the sender as sent
-    const receipt = { action: '4', fromId: 'HK0002', toId: 'HK0001', chatMsg: { id: 'MSG000001', status: 2 } };
+    const receipt = {
+      action: '4',
+      fromId: 'HK0002',
+      toId: 'HK0001',
+      chatMsg: { id: 'MSG000001', status: 2 },
+    };
     b.send(receipt);
     expect(await a.next()).toEqual(receipt);
 
@@ -86,7 +112,14 @@ describe('seed protocol transcript', () => {
         {
           fromId: 'HK0001',
           toId: 'HK0002',
-          chatMsg: { id: 'MSG000001', type: 0, message: '自定义文本消息', status: 2, time: ack.chatMsg.time, ts: ack.chatMsg.ts },
+          chatMsg: {
+            id: 'MSG000001',
+            type: 0,
+            message: '自定义文本消息',
+            status: 2,
+            time: ack.chatMsg.time,
+            ts: ack.chatMsg.ts,
+          },
         },
       ],
     });

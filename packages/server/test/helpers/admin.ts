@@ -1,3 +1,5 @@
+import type { Frame } from './test-client.js';
+
 /** Calls the admin HTTP API of a test server. */
 export async function admin(
   baseUrl: string,
@@ -5,7 +7,7 @@ export async function admin(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Frame }> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);

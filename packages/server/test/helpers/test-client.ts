@@ -53,7 +53,8 @@ export class TestClient {
         match,
         resolve: (f: Frame) => {
           clearTimeout(timer);
-          if (f.action === 'closed' && !match(f)) reject(new Error(`connection closed (${f.code}) while waiting`));
+          if (f.action === 'closed' && !match(f))
+            reject(new Error(`connection closed (${f.code}) while waiting`));
           else resolve(f);
         },
       };
@@ -99,7 +100,9 @@ export class TestClient {
   async say(toId: string, message: string, id?: string): Promise<{ id: string; ack: Frame }> {
     const msgId = id ?? (await this.ids())[0]!;
     this.send(textFrame(this.userId!, toId, msgId, message));
-    const ack = await this.next((f) => (f.action === '4' && f.chatMsg?.id === msgId) || (f.action === '0' && f.ref?.id === msgId));
+    const ack = await this.next(
+      (f) => (f.action === '4' && f.chatMsg?.id === msgId) || (f.action === '0' && f.ref?.id === msgId),
+    );
     return { id: msgId, ack };
   }
 
@@ -111,5 +114,10 @@ export class TestClient {
 }
 
 export function textFrame(fromId: string, toId: string, id: string, message: string, type = 0): Frame {
-  return { action: '3', fromId, toId, chatMsg: { id, type, message, status: 0, time: '2021-12-14 12:00:00' } };
+  return {
+    action: '3',
+    fromId,
+    toId,
+    chatMsg: { id, type, message, status: 0, time: '2021-12-14 12:00:00' },
+  };
 }

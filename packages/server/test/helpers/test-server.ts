@@ -19,13 +19,13 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 /** Registers something to undo after the current test. */
-export function onCleanup(fn: () => Promise<void> | void): void {
+export function onCleanup(fn: () => unknown): void {
   cleanups.push(fn);
 }
 
@@ -41,7 +41,10 @@ export async function startTestServer(
   parts: ServerParts = {},
   dataDir = tempDir(),
 ): Promise<TestServer> {
-  const server = await startServer({ port: 0, dataDir, ...config }, { log: pino({ level: 'silent' }), ...parts });
+  const server = await startServer(
+    { port: 0, dataDir, ...config },
+    { log: pino({ level: 'silent' }), ...parts },
+  );
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

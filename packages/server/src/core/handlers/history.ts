@@ -34,8 +34,10 @@ export async function history(s: Session, f: HistoryFrame): Promise<void> {
     ...(beforeSeq !== undefined && { beforeSeq }),
   };
   const rows = await store.history(query);
-  const reply: HistoryReply = { action: '12', fromId: userId, historyMsgs: [] };
-  if (f.toId !== undefined) reply.toId = f.toId;
-  for (let i = rows.length - 1; i >= 0; i--) reply.historyMsgs.push(historyEntry(rows[i]!, time));
+  const historyMsgs = rows.reverse().map((m) => historyEntry(m, time));
+  const reply: HistoryReply =
+    f.toId === undefined
+      ? { action: '12', fromId: userId, historyMsgs }
+      : { action: '12', fromId: userId, toId: f.toId, historyMsgs };
   s.reply(reply);
 }

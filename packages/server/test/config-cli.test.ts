@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCli } from '../src/config/cli.js';
+import { defaultConfig } from '../src/config/config.js';
+
+describe('configuration', () => {
+  it('uses the documented defaults', () => {
+    expect(parseCli([], {})).toEqual({ help: false, config: defaultConfig });
+    expect(defaultConfig).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: './data',
+      timeZone: 'UTC',
+    });
+  });
+
+  it('reads the environment, and flags win over it', () => {
+    const r = parseCli(['--port', '9001', '--time-zone=Asia/Shanghai'], {
+      PORT: '9000',
+      DATA_DIR: '/tmp/x',
+      HEARTBEAT_INTERVAL_MS: '5000',
+    });
+    expect(r).toMatchObject({
+      help: false,
+      config: { port: 9001, dataDir: '/tmp/x', timeZone: 'Asia/Shanghai', heartbeatIntervalMs: 5000 },
+    });
+  });
+
+  it('refuses bad values with a reason', () => {
+    expect(() => parseCli(['--port', '70000'], {})).toThrow(/port/);
+    expect(() => parseCli([], { PORT: 'x' })).toThrow(/PORT must be an integer/);
+    expect(() => parseCli(['--sqlite-sync', 'maybe'], {})).toThrow(/normal, full/);
+    expect(() => parseCli(['--bogus', '1'], {})).toThrow(/unknown option --bogus/);
+    expect(() => parseCli(['--port'], {})).toThrow(/needs a value/);
+    expect(() => parseCli([], { TIME_ZONE: 'Nowhere/Else' })).toThrow(/TIME_ZONE/);
+  });
+
+  it('prints --help from the built binary', () => {
+    const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+    const r = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: parley/);
+    for (const env of ['HOST', 'PORT', 'DATA_DIR', 'TIME_ZONE', 'HEARTBEAT_INTERVAL_MS', 'MAX_FRAME_BYTES']) {
+      expect(r.stdout).toContain(env);
+    }
+  });
+});

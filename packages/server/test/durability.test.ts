@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { spawnServer } from './helpers/server-process.js';
+import { TestClient, textFrame } from './helpers/test-client.js';
+import { onCleanup, tempDir } from './helpers/test-server.js';
+
+async function open(url: string, userId: string): Promise<TestClient> {
+  const c = await TestClient.open(url);
+  onCleanup(() => c.close());
+  await c.connect(userId);
+  return c;
+}
+
+describe('durability of a real server process', () => {
+  it('loses nothing it acknowledged when killed with SIGKILL mid-stream, and delivers each once', async () => {
+    const dataDir = tempDir();
+    const first = await spawnServer({ DATA_DIR: dataDir });
+    await (await open(first.wsUrl, 'bob')).close();
+    const a = await open(first.wsUrl, 'alice');
+    const N = 300;
+    const ids: string[] = [];
+    while (ids.length < N) ids.push(...(await a.ids()));
+    const acked = new Set<string>();
+    let resolveHalf!: () => void;
+    const half = new Promise<void>((r) => {
+      resolveHalf = r;
+    });
+    a.ws.on('message', (data) => {
+      const f = JSON.parse(data.toString());
+      if (f.action === '4' && f.chatMsg.status === 1) acked.add(f.chatMsg.id);
+      if (acked.size === N / 2) resolveHalf();
+    });
+    for (const [i, id] of ids.entries()) a.send(textFrame('alice', 'bob', id, `n${i}`));
+    await half;
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    const ackedAtKill = new Set(acked);
+    expect(ackedAtKill.size).toBeGreaterThanOrEqual(N / 2);
+
+    const second = await spawnServer({ DATA_DIR: dataDir });
+    const b = await open(second.wsUrl, 'bob');
+    const received = (await b.drain()).filter((f) => f.action === '3');
+    const got = received.map((f) => f.chatMsg.id as string);
+    expect(new Set(got).size).toBe(got.length); // exactly once
+    for (const id of ackedAtKill) expect(got).toContain(id); // nothing acknowledged is lost
+    // in the order they were sent
+    expect(got).toEqual(ids.filter((id) => got.includes(id)));
+    for (const f of received) expect(f.chatMsg.message).toBe(`n${ids.indexOf(f.chatMsg.id)}`);
+    // ids keep coming from the durable sequence: never one handed out before the kill
+    const b2 = await open(second.wsUrl, 'alice');
+    const fresh = await b2.ids();
+    for (const id of fresh) expect(ids).not.toContain(id);
+    second.child.kill('SIGKILL');
+  });
+
+  it('shuts down gracefully on SIGTERM: closes sockets with 1001, finishes writes, exits 0', async () => {
+    const dataDir = tempDir();
+    const s = await spawnServer({ DATA_DIR: dataDir });
+    await (await open(s.wsUrl, 'bob')).close();
+    const a = await open(s.wsUrl, 'alice');
+    const m = await a.say('bob', 'before shutdown');
+    expect(m.ack.action).toBe('4');
+    s.child.kill('SIGTERM');
+    expect((await a.closed).code).toBe(1001);
+    expect(await s.exited).toEqual({ code: 0, signal: null });
+    const again = await spawnServer({ DATA_DIR: dataDir });
+    const b = await open(again.wsUrl, 'bob');
+    expect((await b.nextAction('3')).chatMsg).toMatchObject({ id: m.id, message: 'before shutdown' });
+  });
+
+  it('prints its URL and refuses bad settings', async () => {
+    const s = await spawnServer({ DATA_DIR: tempDir(), TIME_ZONE: 'Asia/Shanghai' });
+    expect(s.stdout()).toMatch(
+      /^Parley listening on http:\/\/127\.0\.0\.1:\d+ \(WebSocket: ws:\/\/127\.0\.0\.1:\d+\/ws\)\n$/,
+    );
+    await expect(spawnServer({ DATA_DIR: tempDir(), TIME_ZONE: 'Mars/Olympus' })).rejects.toThrow(
+      /TIME_ZONE/,
+    );
+    await expect(spawnServer({ DATA_DIR: tempDir(), PORT: 'eighty' })).rejects.toThrow(
+      /PORT must be an integer/,
+    );
+  });
+});

@@ -1,0 +1,167 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { NewMessage, Store } from '../../src/store/store.js';
+
+/**
+ * The behaviour every Store must have. Each implementation runs this suite
+ * (`describeStoreContract('sqlite', ...)`), so a second backend cannot drift from the first.
+ */
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let t = 1_700_000_000_000;
+
+    beforeEach(async () => {
+      store = await makeStore();
+      for (const id of ['a', 'b', 'c']) await store.upsertUser(id, id.toUpperCase());
+    });
+
+    const reserve = async (userId: string, count = 10) =>
+      (await store.write([{ kind: 'reserve', userId, count }]))[0] as number[];
+    const newMsg = (msgId: number, fromId: string, toId: string, body = `body${msgId}`): NewMessage => ({
+      msgId,
+      fromId,
+      toId,
+      type: 0,
+      body,
+      digest: `d:${body}`,
+      timeMs: t++,
+    });
+    const append = async (m: NewMessage) => (await store.write([{ kind: 'append', ...m }]))[0];
+
+    it('draws ids from one increasing sequence', async () => {
+      const x = await reserve('a');
+      const y = await reserve('b', 3);
+      expect(x).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(y).toEqual([11, 12, 13]);
+    });
+
+    it('appends only with an id reserved for the sender, once', async () => {
+      const [id] = await reserve('a');
+      expect(await append(newMsg(id!, 'b', 'a'))).toEqual({ outcome: 'bad_id' });
+      expect(await append(newMsg(999, 'a', 'b'))).toEqual({ outcome: 'bad_id' });
+      expect(await append(newMsg(id!, 'a', 'nobody'))).toEqual({ outcome: 'unknown_user' });
+      const stored = await append(newMsg(id!, 'a', 'b'));
+      expect(stored).toMatchObject({
+        outcome: 'stored',
+        message: { msgId: id, fromId: 'a', toId: 'b', status: 1, recalled: false },
+      });
+      expect(await append(newMsg(id!, 'a', 'b'))).toEqual({
+        outcome: 'retry',
+        message: (stored as { message: unknown }).message,
+      });
+      expect(await append(newMsg(id!, 'a', 'b', 'other'))).toEqual({ outcome: 'duplicate' });
+      expect(await append(newMsg(id!, 'a', 'c'))).toEqual({ outcome: 'duplicate' });
+      expect(await append(newMsg(id!, 'b', 'a'))).toEqual({ outcome: 'bad_id' });
+    });
+
+    it('applies a batch in order in one call', async () => {
+      const results = await store.write([
+        { kind: 'reserve', userId: 'a', count: 2 },
+        { kind: 'append', ...newMsg(1, 'a', 'b') },
+        { kind: 'append', ...newMsg(2, 'a', 'b') },
+        { kind: 'append', ...newMsg(2, 'a', 'b', 'changed') },
+      ]);
+      expect(results.map((r) => (Array.isArray(r) ? 'ids' : (r as { outcome: string }).outcome))).toEqual([
+        'ids',
+        'stored',
+        'stored',
+        'duplicate',
+      ]);
+    });
+
+    it('keeps messages pending for the recipient until confirmed or read', async () => {
+      const ids = await reserve('a', 3);
+      for (const id of ids) await append(newMsg(id, 'a', 'b'));
+      expect((await store.pendingMessages('b', 0, 10)).map((m) => m.msgId)).toEqual(ids);
+      expect(await store.pendingMessages('a', 0, 10)).toEqual([]);
+      const page = await store.pendingMessages('b', 0, 2);
+      expect((await store.pendingMessages('b', page[1]!.seq, 10)).map((m) => m.msgId)).toEqual([ids[2]]);
+      expect(await store.write([{ kind: 'confirm', userId: 'b', msgId: ids[0]! }])).toEqual([
+        { found: true },
+      ]);
+      expect(await store.write([{ kind: 'confirm', userId: 'c', msgId: ids[1]! }])).toEqual([
+        { found: false },
+      ]);
+      expect(await store.write([{ kind: 'confirm', userId: 'b', msgId: 424242 }])).toEqual([
+        { found: false },
+      ]);
+      const read = await store.write([
+        { kind: 'read', readerId: 'b', senderId: 'a', msgId: ids[1]!, notice: '{"r":1}' },
+      ]);
+      expect(read[0]).toMatchObject({ outcome: 'read' });
+      expect((await store.pendingMessages('b', 0, 10)).map((m) => m.msgId)).toEqual([ids[2]]);
+      expect((await store.getMessage(ids[1]!))?.status).toBe(2);
+    });
+
+    it('records a read once and queues one notice for the sender', async () => {
+      const [id] = await reserve('a', 1);
+      await append(newMsg(id!, 'a', 'b'));
+      const readOp = {
+        kind: 'read' as const,
+        readerId: 'b',
+        senderId: 'a',
+        msgId: id!,
+        notice: '{"receipt":1}',
+      };
+      expect(await store.write([{ ...readOp, readerId: 'a', senderId: 'b' }])).toEqual([
+        { outcome: 'not_found' },
+      ]);
+      expect(await store.write([{ ...readOp, senderId: 'c' }])).toEqual([{ outcome: 'not_found' }]);
+      const [first] = await store.write([readOp]);
+      expect(first).toMatchObject({ outcome: 'read' });
+      expect(await store.write([readOp])).toEqual([{ outcome: 'already' }]);
+      const notices = await store.pendingNotices('a', 0, 10);
+      expect(notices).toEqual([{ id: (first as { noticeId: number }).noticeId, frame: '{"receipt":1}' }]);
+      await store.write([{ kind: 'noticeDone', userId: 'b', noticeId: notices[0]!.id }]); // not b's: no effect
+      expect(await store.pendingNotices('a', 0, 10)).toHaveLength(1);
+      await store.write([{ kind: 'noticeDone', userId: 'a', noticeId: notices[0]!.id }]);
+      expect(await store.pendingNotices('a', 0, 10)).toEqual([]);
+    });
+
+    it('pages history per conversation and across conversations, newest first', async () => {
+      const ids = await reserve('a', 4);
+      const [fromB] = await reserve('b', 1);
+      await append(newMsg(ids[0]!, 'a', 'b'));
+      await append(newMsg(ids[1]!, 'a', 'c'));
+      await append(newMsg(fromB!, 'b', 'a'));
+      await append(newMsg(ids[2]!, 'a', 'b'));
+      const msgIds = (rows: { msgId: number }[]) => rows.map((r) => r.msgId);
+      expect(msgIds(await store.history({ userId: 'a', limit: 10 }))).toEqual([
+        ids[2],
+        fromB,
+        ids[1],
+        ids[0],
+      ]);
+      expect(msgIds(await store.history({ userId: 'a', peerId: 'b', limit: 10 }))).toEqual([
+        ids[2],
+        fromB,
+        ids[0],
+      ]);
+      expect(msgIds(await store.history({ userId: 'b', peerId: 'a', limit: 2 }))).toEqual([ids[2], fromB]);
+      const base = await store.getMessage(fromB!);
+      expect(msgIds(await store.history({ userId: 'a', beforeSeq: base!.seq, limit: 10 }))).toEqual([
+        ids[1],
+        ids[0],
+      ]);
+      expect(msgIds(await store.history({ userId: 'c', limit: 10 }))).toEqual([ids[1]]);
+      expect(await store.history({ userId: 'c', peerId: 'b', limit: 10 })).toEqual([]);
+    });
+
+    it('keeps users and ordered contacts', async () => {
+      expect(await store.getUser('a')).toEqual({ id: 'a', name: 'A' });
+      expect(await store.getUser('zz')).toBeUndefined();
+      expect(await store.ensureUser('new')).toEqual({ id: 'new', name: 'new' });
+      await store.upsertUser('new', 'Newt');
+      expect(await store.ensureUser('new')).toEqual({ id: 'new', name: 'Newt' });
+      expect((await store.listUsers(undefined, 10)).map((u) => u.id)).toEqual(['a', 'b', 'c', 'new']);
+      expect((await store.listUsers('b', 2)).map((u) => u.id)).toEqual(['c', 'new']);
+      expect(await store.setContacts('a', ['c', 'b'])).toEqual({ unknown: [] });
+      expect(await store.getContacts('a')).toEqual([
+        { toId: 'c', toName: 'C' },
+        { toId: 'b', toName: 'B' },
+      ]);
+      expect(await store.setContacts('a', ['b', 'ghost'])).toEqual({ unknown: ['ghost'] });
+      expect((await store.getContacts('a')).map((c) => c.toId)).toEqual(['c', 'b']);
+    });
+  });
+}
