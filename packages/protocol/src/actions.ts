@@ -10,6 +10,7 @@ export const Action = {
   Presence: '7',
   FriendRequest: '8',
   FriendResponse: '9',
+  Unfriend: '10',
   Contacts: '11',
   History: '12',
 } as const;

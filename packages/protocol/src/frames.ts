@@ -67,6 +67,12 @@ export interface FriendResponseFrame {
   toId: string;
   accepted: boolean;
 }
+/** Parley's action 10: remove a friend (each leaves the other's contacts). */
+export interface UnfriendFrame {
+  action: '10';
+  fromId: string;
+  toId: string;
+}
 export interface ContactsFrame {
   action: '11';
   fromId: string;
@@ -89,6 +95,7 @@ export type ClientFrame =
   | PresenceFrame
   | FriendRequestFrame
   | FriendResponseFrame
+  | UnfriendFrame
   | ContactsFrame
   | HistoryFrame;
 
@@ -145,6 +152,11 @@ export interface FriendResponseNotice {
   toId: string;
   accepted: boolean;
 }
+export interface UnfriendNotice {
+  action: '10';
+  fromId: string;
+  toId: string;
+}
 export interface Contact {
   toId: string;
   toName: string;
@@ -187,6 +199,7 @@ export type ServerFrame =
   | PresenceReply
   | FriendRequestNotice
   | FriendResponseNotice
+  | UnfriendNotice
   | ContactsReply
   | HistoryReply
   | ErrorFrame;

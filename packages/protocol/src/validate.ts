@@ -71,6 +71,7 @@ const schemas = {
     toId: required(userId),
     accepted: required(boolean),
   }),
+  [Action.Unfriend]: object({ action: required(text), fromId: required(userId), toId: required(userId) }),
   [Action.Contacts]: object({ action: required(text), fromId: required(userId) }),
   [Action.History]: object({
     action: required(text),

@@ -1,13 +1,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { CloseCode } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { Bus } from './bus/bus.js';
 import { LocalBus } from './bus/local/local-bus.js';
 import { defaultConfig, type ServerConfig } from './config/config.js';
 import { ChatCore } from './core/chat-core.js';
+import type { FileStore } from './files/file-store.js';
+import { LocalFileStore } from './files/local-file-store.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { addAdminRoutes } from './http/admin-routes.js';
+import { addFileRoutes } from './http/file-routes.js';
 import { sendJson } from './http/http-error.js';
 import { createHttpServer } from './http/http-server.js';
 import { HttpRouter } from './http/router.js';
@@ -27,6 +31,7 @@ export interface ParleyServer {
 export interface ServerParts {
   store?: Store;
   bus?: Bus;
+  files?: FileStore;
   log?: Logger;
 }
 
@@ -43,7 +48,12 @@ export async function startServer(
     store,
     bus,
     log,
-    config: { timeZone: config.timeZone, maxMessageBytes: config.maxMessageBytes, open: true },
+    config: {
+      timeZone: config.timeZone,
+      maxMessageBytes: config.maxMessageBytes,
+      recallWindowMs: config.recallWindowMs,
+      open: true,
+    },
   });
   await core.start();
 
@@ -62,6 +72,11 @@ export async function startServer(
     sendJson(res, 200, { ok: true, connections: gateway.connectionCount });
   });
   addAdminRoutes(router, store, { adminKey: config.adminKey, bodyLimit: config.maxBodyBytes });
+  addFileRoutes(router, parts.files ?? new LocalFileStore(path.join(config.dataDir, 'files')), {
+    maxUploadBytes: config.maxUploadBytes,
+    publicUrl: config.publicUrl,
+    identify: async () => undefined,
+  });
   const http = createHttpServer(router, log);
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   await listen(http, config.host, config.port);

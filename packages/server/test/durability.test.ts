@@ -52,6 +52,34 @@ describe('durability of a real server process', () => {
     second.child.kill('SIGKILL');
   });
 
+  it('keeps a recall and a friend acceptance across SIGKILL until the other side reconnects', async () => {
+    const dataDir = tempDir();
+    const first = await spawnServer({ DATA_DIR: dataDir });
+    await (await open(first.wsUrl, 'bob')).close();
+    const carol = await open(first.wsUrl, 'carol');
+    const a = await open(first.wsUrl, 'alice');
+    const m = await a.say('bob', 'never meant to send this');
+    a.send({ action: '6', fromId: 'alice', toId: 'bob', chatMsg: { id: m.id } });
+    await a.nextAction('6');
+    a.send({ action: '8', fromId: 'alice', toId: 'carol', chatMsg: { message: 'hi carol' } });
+    await a.nextAction('8');
+    await a.close();
+    await carol.nextAction('8');
+    carol.send({ action: '9', fromId: 'carol', toId: 'alice', accepted: true });
+    await carol.nextAction('9');
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await spawnServer({ DATA_DIR: dataDir });
+    const bob = await open(second.wsUrl, 'bob');
+    expect(await bob.drain()).toEqual([{ action: '6', fromId: 'alice', toId: 'bob', chatMsg: { id: m.id } }]);
+    const alice = await open(second.wsUrl, 'alice');
+    expect(await alice.drain()).toEqual([{ action: '9', fromId: 'carol', toId: 'alice', accepted: true }]);
+    expect((await alice.request({ action: '11', fromId: 'alice' })).contacts).toEqual([
+      { toId: 'carol', toName: 'carol' },
+    ]);
+  });
+
   it('shuts down gracefully on SIGTERM: closes sockets with 1001, finishes writes, exits 0', async () => {
     const dataDir = tempDir();
     const s = await spawnServer({ DATA_DIR: dataDir });

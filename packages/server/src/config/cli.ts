@@ -47,7 +47,7 @@ function convert(opt: OptionSpec, raw: string, source: string): string | number 
 export function helpText(): string {
   const rows = OPTIONS.map((o) => {
     const def = defaultConfig[o.key];
-    const shown = o.kind === 'secret' ? '' : ` (default: ${def})`;
+    const shown = o.kind === 'secret' || def === undefined ? '' : ` (default: ${def})`;
     return `  ${`${o.flag} <value>`.padEnd(30)} ${o.env.padEnd(22)} ${o.help}${shown}`;
   });
   return [

@@ -11,6 +11,9 @@ export interface ServerConfig {
   maxBufferedBytes: number;
   maxBodyBytes: number;
   sqliteSync: 'normal' | 'full';
+  recallWindowMs: number;
+  maxUploadBytes: number;
+  publicUrl: string | undefined;
   adminKey: string | undefined;
   logLevel: string;
 }
@@ -130,6 +133,9 @@ export const defaultConfig: ServerConfig = {
   maxBufferedBytes: 4 * 1024 * 1024,
   maxBodyBytes: 1024 * 1024,
   sqliteSync: 'normal',
+  recallWindowMs: 2 * 60_000,
+  maxUploadBytes: 20 * 1024 * 1024,
+  publicUrl: undefined,
   adminKey: undefined,
   logLevel: 'info',
 };

@@ -17,6 +17,8 @@ export interface CoreConfig {
   open: boolean;
   /** Frames per page when replaying what a user missed. */
   replayPageSize: number;
+  /** How long after sending a message its sender may recall it. */
+  recallWindowMs: number;
 }
 
 export const defaultCoreConfig: CoreConfig = {
@@ -24,6 +26,7 @@ export const defaultCoreConfig: CoreConfig = {
   maxMessageBytes: 16 * 1024,
   open: true,
   replayPageSize: 256,
+  recallWindowMs: 2 * 60_000,
 };
 
 export interface CoreDeps {

@@ -85,7 +85,12 @@ export class Session {
   }
 
   reply(frame: ServerFrame): void {
-    if (this.phase !== 'closed') this.peer.send(JSON.stringify(frame));
+    this.replyText(JSON.stringify(frame));
+  }
+
+  /** Sends an already serialized frame to this connection only. */
+  replyText(text: string): void {
+    if (this.phase !== 'closed') this.peer.send(text);
   }
 
   /** Binds the session to its user and starts holding live deliveries until the backlog is out. */

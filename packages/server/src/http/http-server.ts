@@ -29,8 +29,9 @@ async function handle(
       return;
     }
     if (err instanceof HttpError) {
+      // the rest of an oversized body is not read: answer, then close the connection
+      if (err.status === 413) res.setHeader('connection', 'close');
       sendJson(res, err.status, { code: err.code, error: err.message });
-      if (err.status === 413) req.resume();
       return;
     }
     log.error({ err, method: req.method, url: req.url }, 'http request failed');

@@ -96,6 +96,48 @@ export interface WriteOps {
   };
   /** A notice reached the user: drop it from the user's pending frames. */
   noticeDone: { op: { userId: string; noticeId: number }; result: null };
+  /**
+   * The sender recalls a message to `peerId` stored at or after `notBeforeMs`: its content is
+   * erased, it stops being pending, and `notice` is queued for the recipient.
+   */
+  recall: {
+    op: { userId: string; peerId: string; msgId: number; notBeforeMs: number; notice: string };
+    result:
+      | { outcome: 'recalled'; noticeId: number }
+      | { outcome: 'already' }
+      | { outcome: 'not_found' }
+      | { outcome: 'forbidden' }
+      | { outcome: 'expired' };
+  };
+  /** A friend request; `notice` (the frame for `toId`) is queued only when the request is new. */
+  friendRequest: {
+    op: { fromId: string; toId: string; message: string; timeMs: number; notice: string };
+    result:
+      | { outcome: 'requested'; noticeId: number; request: FriendRequest }
+      | { outcome: 'pending'; request: FriendRequest }
+      | { outcome: 'already_friends' }
+      | { outcome: 'unknown_user' };
+  };
+  /** An answer to the pending request of `requesterId`; on accept both become each other's contacts. */
+  friendResponse: {
+    op: { responderId: string; requesterId: string; accepted: boolean; notice: string };
+    result:
+      | { outcome: 'answered'; noticeId: number }
+      | { outcome: 'repeat'; accepted: boolean }
+      | { outcome: 'not_found' };
+  };
+  /** Takes each user out of the other's contacts and queues `notice` for `peerId`. */
+  unfriend: {
+    op: { userId: string; peerId: string; notice: string };
+    result: { outcome: 'removed'; noticeId: number } | { outcome: 'not_found' };
+  };
+}
+
+export interface FriendRequest {
+  fromId: string;
+  toId: string;
+  message: string;
+  timeMs: number;
 }
 
 export type WriteKind = keyof WriteOps;

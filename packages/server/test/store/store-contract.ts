@@ -147,6 +147,75 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.history({ userId: 'c', peerId: 'b', limit: 10 })).toEqual([]);
     });
 
+    it("recalls only the sender's own message to that peer, inside the window, once", async () => {
+      const [id] = await reserve('a', 1);
+      await append(newMsg(id!, 'a', 'b', 'secret'));
+      const sent = (await store.getMessage(id!))!;
+      const recall = (userId: string, peerId: string, notBeforeMs = sent.timeMs) => ({
+        kind: 'recall' as const,
+        userId,
+        peerId,
+        msgId: id!,
+        notBeforeMs,
+        notice: '{"recall":1}',
+      });
+      expect(await store.write([recall('b', 'a')])).toEqual([{ outcome: 'forbidden' }]);
+      expect(await store.write([recall('c', 'b')])).toEqual([{ outcome: 'not_found' }]);
+      expect(await store.write([recall('a', 'c')])).toEqual([{ outcome: 'not_found' }]);
+      expect(await store.write([{ ...recall('a', 'b'), msgId: 9999 }])).toEqual([{ outcome: 'not_found' }]);
+      expect(await store.write([recall('a', 'b', sent.timeMs + 1)])).toEqual([{ outcome: 'expired' }]);
+      const [done] = await store.write([recall('a', 'b')]);
+      expect(done).toMatchObject({ outcome: 'recalled' });
+      expect(await store.write([recall('a', 'b')])).toEqual([{ outcome: 'already' }]);
+      expect(await store.getMessage(id!)).toMatchObject({ body: '', recalled: true });
+      expect(JSON.stringify(await store.history({ userId: 'b', limit: 5 }))).not.toContain('secret');
+      expect(await store.pendingMessages('b', 0, 10)).toEqual([]);
+      expect(await store.pendingNotices('b', 0, 10)).toEqual([
+        { id: (done as { noticeId: number }).noticeId, frame: '{"recall":1}' },
+      ]);
+    });
+
+    it('keeps friend requests, answers and removals', async () => {
+      const req = (fromId: string, toId: string, message = 'hi') => ({
+        kind: 'friendRequest' as const,
+        fromId,
+        toId,
+        message,
+        timeMs: t++,
+        notice: `req:${fromId}`,
+      });
+      const answer = (responderId: string, requesterId: string, accepted: boolean) => ({
+        kind: 'friendResponse' as const,
+        responderId,
+        requesterId,
+        accepted,
+        notice: `ans:${responderId}`,
+      });
+      expect(await store.write([req('a', 'ghost')])).toEqual([{ outcome: 'unknown_user' }]);
+      const [first] = await store.write([req('a', 'b', 'hello')]);
+      expect(first).toMatchObject({
+        outcome: 'requested',
+        request: { fromId: 'a', toId: 'b', message: 'hello' },
+      });
+      expect(await store.write([req('a', 'b', 'again')])).toEqual([
+        { outcome: 'pending', request: (first as { request: unknown }).request },
+      ]);
+      expect(await store.write([answer('c', 'a', true)])).toEqual([{ outcome: 'not_found' }]);
+      expect((await store.write([answer('b', 'a', true)]))[0]).toMatchObject({ outcome: 'answered' });
+      expect(await store.write([answer('b', 'a', false)])).toEqual([{ outcome: 'repeat', accepted: true }]);
+      expect((await store.getContacts('a')).map((c) => c.toId)).toEqual(['b']);
+      expect((await store.getContacts('b')).map((c) => c.toId)).toEqual(['a']);
+      expect(await store.write([req('b', 'a')])).toEqual([{ outcome: 'already_friends' }]);
+      expect((await store.pendingNotices('b', 0, 10)).map((n) => n.frame)).toEqual(['req:a']);
+      expect((await store.pendingNotices('a', 0, 10)).map((n) => n.frame)).toEqual(['ans:b']);
+      const unfriend = { kind: 'unfriend' as const, userId: 'b', peerId: 'a', notice: 'bye' };
+      expect((await store.write([unfriend]))[0]).toMatchObject({ outcome: 'removed' });
+      expect(await store.write([unfriend])).toEqual([{ outcome: 'not_found' }]);
+      expect(await store.getContacts('a')).toEqual([]);
+      expect(await store.getContacts('b')).toEqual([]);
+      expect((await store.write([req('a', 'b')]))[0]).toMatchObject({ outcome: 'requested' });
+    });
+
     it('keeps users and ordered contacts', async () => {
       expect(await store.getUser('a')).toEqual({ id: 'a', name: 'A' });
       expect(await store.getUser('zz')).toBeUndefined();

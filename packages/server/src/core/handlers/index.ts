@@ -1,19 +1,16 @@
-import { type ClientFrame, ErrorCode } from '@parley/protocol';
-import { CoreError } from '../core-error.js';
+import type { ClientFrame } from '@parley/protocol';
 import type { Session } from '../session.js';
 import { connect } from './connect.js';
+import { addFriend, removeFriend, respondFriend } from './friends.js';
 import { history } from './history.js';
 import { getIds } from './ids.js';
 import { sendMessage } from './message.js';
-import { contacts, heartbeat } from './simple.js';
+import { recall } from './recall.js';
+import { contacts, heartbeat, presence } from './simple.js';
 import { updateStatus } from './status.js';
 
 type Handler<F> = (s: Session, f: F) => void | Promise<void>;
 type HandlerMap = { [A in ClientFrame['action']]: Handler<Extract<ClientFrame, { action: A }>> };
-
-const notYet = (): never => {
-  throw new CoreError(ErrorCode.UnknownAction, 'this action is not supported by this server yet');
-};
 
 /** One handler per action of the protocol. */
 export const handlers: HandlerMap = {
@@ -22,10 +19,11 @@ export const handlers: HandlerMap = {
   '3': sendMessage,
   '4': updateStatus,
   '5': heartbeat,
-  '6': notYet,
-  '7': notYet,
-  '8': notYet,
-  '9': notYet,
+  '6': recall,
+  '7': presence,
+  '8': addFriend,
+  '9': respondFriend,
+  '10': removeFriend,
   '11': contacts,
   '12': history,
 };

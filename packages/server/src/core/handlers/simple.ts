@@ -1,4 +1,4 @@
-import type { ContactsFrame, HeartbeatFrame } from '@parley/protocol';
+import type { ContactsFrame, HeartbeatFrame, PresenceFrame } from '@parley/protocol';
 import type { Session } from '../session.js';
 
 /** Action 5: the gateway has already noted the activity; answer it. */
@@ -10,4 +10,10 @@ export function heartbeat(s: Session, f: HeartbeatFrame): void {
 export async function contacts(s: Session, f: ContactsFrame): Promise<void> {
   const list = await s.core.store.getContacts(f.fromId);
   s.reply({ action: '11', toId: f.fromId, contacts: list });
+}
+
+/** Action 7 (B6): whether a user has an open connection, from the bus's registry. */
+export async function presence(s: Session, f: PresenceFrame): Promise<void> {
+  const online = await s.core.bus.isOnline(f.toId);
+  s.reply({ action: '7', fromId: f.toId, toId: f.fromId, online });
 }

@@ -46,4 +46,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE notices (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, frame TEXT NOT NULL);
   CREATE INDEX notices_by_user ON notices (user_id, id);
   `,
+  `
+  -- friend requests; status 0 pending, 1 accepted, 2 rejected
+  CREATE TABLE friend_requests (
+    from_id TEXT NOT NULL,
+    to_id TEXT NOT NULL,
+    message TEXT NOT NULL,
+    time_ms INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    PRIMARY KEY (from_id, to_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX friend_requests_to ON friend_requests (to_id, status);
+  `,
 ];

@@ -1,0 +1,87 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type FileStore, FileTooLargeError, type StoredFile } from './file-store.js';
+
+const ID = /^[A-Za-z0-9_-]{22}$/;
+
+/**
+ * Files in a folder: content under `blobs/<sha256>` (identical uploads share one blob), metadata
+ * under `meta/<id>.json`. Uploads stream to `tmp/` while being hashed and counted, and are moved
+ * into place only when complete, so a crash never leaves a half file behind a URL.
+ */
+export class LocalFileStore implements FileStore {
+  private readonly ready: Promise<void>;
+
+  constructor(private readonly root: string) {
+    this.ready = Promise.all(
+      ['blobs', 'meta', 'tmp'].map((d) => mkdir(path.join(root, d), { recursive: true })),
+    ).then(() => {});
+  }
+
+  async put(
+    body: Readable,
+    meta: { name: string; mime: string; uploader: string | undefined },
+    maxBytes: number,
+  ): Promise<StoredFile> {
+    await this.ready;
+    const id = randomBytes(16).toString('base64url');
+    const tmp = path.join(this.root, 'tmp', id);
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (size > maxBytes) return done(new FileTooLargeError(maxBytes));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, meter, createWriteStream(tmp, { flags: 'wx' }));
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    const sha256 = hash.digest('hex');
+    await rename(tmp, this.blobPath(sha256));
+    const file: StoredFile = {
+      id,
+      name: meta.name,
+      mime: meta.mime,
+      size,
+      sha256,
+      uploader: meta.uploader,
+      createdMs: Date.now(),
+    };
+    const metaTmp = path.join(this.root, 'tmp', `${id}.json`);
+    await writeFile(metaTmp, JSON.stringify(file));
+    await rename(metaTmp, path.join(this.root, 'meta', `${id}.json`));
+    return file;
+  }
+
+  async get(id: string): Promise<StoredFile | undefined> {
+    if (!ID.test(id)) return undefined;
+    await this.ready;
+    try {
+      const file = JSON.parse(
+        await readFile(path.join(this.root, 'meta', `${id}.json`), 'utf8'),
+      ) as StoredFile;
+      await stat(this.blobPath(file.sha256));
+      return file;
+    } catch {
+      return undefined;
+    }
+  }
+
+  read(file: StoredFile, range?: { start: number; end: number }): Readable {
+    return createReadStream(this.blobPath(file.sha256), range);
+  }
+
+  private blobPath(sha256: string): string {
+    return path.join(this.root, 'blobs', sha256);
+  }
+}

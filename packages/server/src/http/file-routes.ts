@@ -1,0 +1,89 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { contentDisposition, isInlineSafe, normalizeMime, sanitizeName } from '../files/content-policy.js';
+import { type FileStore, FileTooLargeError, type StoredFile } from '../files/file-store.js';
+import { HttpError, sendJson } from './http-error.js';
+import { parseRange } from './range.js';
+import type { HttpRouter } from './router.js';
+
+export interface FileRoutesConfig {
+  maxUploadBytes: number;
+  /** Base of the URLs handed out (e.g. behind a proxy); default: from the request's Host. */
+  publicUrl: string | undefined;
+  /** Who is uploading; throws HttpError 401 when auth is on and the request is not authenticated. */
+  identify: (req: IncomingMessage) => Promise<string | undefined>;
+}
+
+/** B8: `POST /files` stores a raw body, `GET /files/{id}` serves it safely. */
+export function addFileRoutes(router: HttpRouter, files: FileStore, config: FileRoutesConfig): void {
+  router.on('POST', '/files', async (req, res, _params, url) => {
+    const uploader = await config.identify(req);
+    const tooLarge = new HttpError(413, 'TOO_LARGE', `files are limited to ${config.maxUploadBytes} bytes`);
+    if (Number(req.headers['content-length'] ?? 0) > config.maxUploadBytes) throw tooLarge;
+    const name = sanitizeName(url.searchParams.get('name') ?? headerText(req.headers['x-file-name']));
+    const mime = normalizeMime(req.headers['content-type']);
+    let file: StoredFile;
+    try {
+      file = await files.put(req, { name, mime, uploader }, config.maxUploadBytes);
+    } catch (err) {
+      if (err instanceof FileTooLargeError) throw tooLarge;
+      throw err;
+    }
+    const base = config.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+    sendJson(res, 201, {
+      url: `${base.replace(/\/$/, '')}/files/${file.id}`,
+      name: file.name,
+      size: file.size,
+      mime: file.mime,
+    });
+  });
+
+  router.on('GET', '/files/:id', async (req, res, { id }) => {
+    const file = await files.get(id!);
+    if (!file) throw new HttpError(404, 'NOT_FOUND', 'no such file');
+    serveFile(req, res, files, file);
+  });
+}
+
+function headerText(v: string | string[] | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const s = Array.isArray(v) ? v[0] : v;
+  try {
+    return s === undefined ? undefined : decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function serveFile(req: IncomingMessage, res: ServerResponse, files: FileStore, file: StoredFile): void {
+  const etag = `"${file.sha256}"`;
+  res.setHeader('content-type', file.mime);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('content-security-policy', "default-src 'none'; sandbox");
+  res.setHeader(
+    'content-disposition',
+    contentDisposition(isInlineSafe(file.mime) ? 'inline' : 'attachment', file.name),
+  );
+  res.setHeader('accept-ranges', 'bytes');
+  res.setHeader('etag', etag);
+  res.setHeader('cache-control', 'private, max-age=31536000, immutable');
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304).end();
+    return;
+  }
+  const range = parseRange(req.headers.range, file.size);
+  if (range === 'unsatisfiable') {
+    res.setHeader('content-range', `bytes */${file.size}`);
+    throw new HttpError(416, 'RANGE_NOT_SATISFIABLE', `the file has ${file.size} bytes`);
+  }
+  const length = range ? range.end - range.start + 1 : file.size;
+  res.setHeader('content-length', length);
+  if (range) res.setHeader('content-range', `bytes ${range.start}-${range.end}/${file.size}`);
+  res.writeHead(range ? 206 : 200);
+  if (req.method === 'HEAD' || length === 0) {
+    res.end();
+    return;
+  }
+  const stream = files.read(file, range);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}

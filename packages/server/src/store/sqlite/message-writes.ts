@@ -1,0 +1,78 @@
+import { conversationKey } from '../conversation.js';
+import type { AppendResult, NewMessage, WriteOps } from '../store.js';
+import { toMessage } from './rows.js';
+import type { Statements } from './statements.js';
+
+type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
+type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
+
+/** The message write operations, run inside the batch transaction. */
+export function reserve(sql: Statements, { userId, count }: Op<'reserve'>): Result<'reserve'> {
+  const end = sql.nextId.get(count)!.value;
+  const ids: number[] = [];
+  for (let id = end - count; id < end; id++) {
+    sql.reserve.run(id, userId);
+    ids.push(id);
+  }
+  return ids;
+}
+
+export function append(sql: Statements, m: NewMessage): AppendResult {
+  const existing = sql.messageById.get(m.msgId);
+  if (existing) {
+    if (existing.from_id !== m.fromId) return { outcome: 'bad_id' };
+    const same = existing.digest === m.digest && existing.to_id === m.toId;
+    return same ? { outcome: 'retry', message: toMessage(existing) } : { outcome: 'duplicate' };
+  }
+  if (sql.reservation.get(m.msgId)?.user_id !== m.fromId) return { outcome: 'bad_id' };
+  if (!sql.userExists.get(m.toId)) return { outcome: 'unknown_user' };
+  const conv = conversationKey(m.fromId, m.toId);
+  const seq = Number(
+    sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, m.digest, m.timeMs)
+      .lastInsertRowid,
+  );
+  sql.unreserve.run(m.msgId);
+  sql.insertTimeline.run(m.fromId, seq);
+  if (m.toId !== m.fromId) sql.insertTimeline.run(m.toId, seq);
+  sql.insertPending.run(m.toId, seq);
+  const { msgId, fromId, toId, type, body, timeMs } = m;
+  return {
+    outcome: 'stored',
+    message: { seq, msgId, fromId, toId, type, body, status: 1, timeMs, recalled: false },
+  };
+}
+
+export function confirm(sql: Statements, { userId, msgId }: Op<'confirm'>): Result<'confirm'> {
+  const row = sql.messageById.get(msgId);
+  if (!row || row.to_id !== userId) return { found: false };
+  sql.deletePending.run(userId, row.seq);
+  return { found: true };
+}
+
+export function read(sql: Statements, op: Op<'read'>): Result<'read'> {
+  const row = sql.messageById.get(op.msgId);
+  if (!row || row.to_id !== op.readerId || row.from_id !== op.senderId) return { outcome: 'not_found' };
+  sql.deletePending.run(op.readerId, row.seq);
+  if (sql.markRead.run(row.seq).changes === 0) return { outcome: 'already' };
+  return { outcome: 'read', noticeId: Number(sql.insertNotice.run(op.senderId, op.notice).lastInsertRowid) };
+}
+
+export function recall(sql: Statements, op: Op<'recall'>): Result<'recall'> {
+  const row = sql.messageById.get(op.msgId);
+  if (!row) return { outcome: 'not_found' };
+  if (row.from_id !== op.userId) return { outcome: row.to_id === op.userId ? 'forbidden' : 'not_found' };
+  if (row.to_id !== op.peerId) return { outcome: 'not_found' };
+  if (row.recalled === 1) return { outcome: 'already' };
+  if (row.time_ms < op.notBeforeMs) return { outcome: 'expired' };
+  sql.setMessageRecalled.run(row.seq);
+  sql.deletePending.run(row.to_id, row.seq);
+  return {
+    outcome: 'recalled',
+    noticeId: Number(sql.insertNotice.run(row.to_id, op.notice).lastInsertRowid),
+  };
+}
+
+export function noticeDone(sql: Statements, { userId, noticeId }: Op<'noticeDone'>): Result<'noticeDone'> {
+  sql.deleteNotice.run(noticeId, userId);
+  return null;
+}

@@ -1,0 +1,134 @@
+import type { Contact } from '@parley/protocol';
+import type Database from 'better-sqlite3';
+import type { Notice, User } from '../store.js';
+
+export interface MessageRow {
+  seq: number;
+  msg_id: number;
+  from_id: string;
+  to_id: string;
+  type: number;
+  body: string;
+  digest: string;
+  status: number;
+  time_ms: number;
+  recalled: number;
+}
+
+export interface FriendRequestRow {
+  from_id: string;
+  to_id: string;
+  message: string;
+  time_ms: number;
+  status: number;
+}
+
+const MESSAGE_COLUMNS = 'seq, msg_id, from_id, to_id, type, body, digest, status, time_ms, recalled';
+const M_COLUMNS = MESSAGE_COLUMNS.replaceAll(/(\w+)/g, 'm.$1');
+
+/** What the store uses of a prepared statement. */
+export interface Stmt<P extends unknown[], R> {
+  run(...params: P): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: P): R | undefined;
+  all(...params: P): R[];
+}
+
+function prep<P extends unknown[] = [], R = unknown>(db: Database.Database, sql: string): Stmt<P, R> {
+  return db.prepare<P, R>(sql);
+}
+
+/** Every statement the SQLite store runs, prepared once. */
+export function prepareStatements(db: Database.Database) {
+  return {
+    nextId: prep<[number], { value: number }>(
+      db,
+      `UPDATE meta SET value = value + ? WHERE key = 'next_msg_id' RETURNING value`,
+    ),
+    reserve: prep<[number, string]>(db, 'INSERT INTO reservations (msg_id, user_id) VALUES (?, ?)'),
+    reservation: prep<[number], { user_id: string }>(db, 'SELECT user_id FROM reservations WHERE msg_id = ?'),
+    unreserve: prep<[number]>(db, 'DELETE FROM reservations WHERE msg_id = ?'),
+    messageById: prep<[number], MessageRow>(db, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE msg_id = ?`),
+    insertMessage: prep<[number, string, string, string, number, string, string, number]>(
+      db,
+      `INSERT INTO messages (msg_id, from_id, to_id, conv, type, body, digest, status, time_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+    ),
+    insertTimeline: prep<[string, number]>(db, 'INSERT INTO timeline (user_id, seq) VALUES (?, ?)'),
+    insertPending: prep<[string, number]>(
+      db,
+      'INSERT OR IGNORE INTO pending_messages (user_id, seq) VALUES (?, ?)',
+    ),
+    deletePending: prep<[string, number]>(db, 'DELETE FROM pending_messages WHERE user_id = ? AND seq = ?'),
+    markRead: prep<[number]>(db, 'UPDATE messages SET status = 2 WHERE seq = ? AND status < 2'),
+    insertNotice: prep<[string, string]>(db, 'INSERT INTO notices (user_id, frame) VALUES (?, ?)'),
+    deleteNotice: prep<[number, string]>(db, 'DELETE FROM notices WHERE id = ? AND user_id = ?'),
+    userExists: prep<[string], { one: number }>(db, 'SELECT 1 AS one FROM users WHERE id = ?'),
+    getUser: prep<[string], User>(db, 'SELECT id, name FROM users WHERE id = ?'),
+    insertUserIfMissing: prep<[string, string, number]>(
+      db,
+      'INSERT INTO users (id, name, created_ms) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    ),
+    upsertUser: prep<[string, string, number]>(
+      db,
+      'INSERT INTO users (id, name, created_ms) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name',
+    ),
+    listUsers: prep<[string, number], User>(
+      db,
+      'SELECT id, name FROM users WHERE id > ? ORDER BY id LIMIT ?',
+    ),
+    clearContacts: prep<[string]>(db, 'DELETE FROM contacts WHERE user_id = ?'),
+    insertContact: prep<[string, string, number]>(
+      db,
+      'INSERT OR IGNORE INTO contacts (user_id, contact_id, position) VALUES (?, ?, ?)',
+    ),
+    contacts: prep<[string], Contact>(
+      db,
+      `SELECT c.contact_id AS toId, u.name AS toName FROM contacts c JOIN users u ON u.id = c.contact_id
+       WHERE c.user_id = ? ORDER BY c.position`,
+    ),
+    historyAll: prep<[string, number, number], MessageRow>(
+      db,
+      `SELECT ${M_COLUMNS} FROM timeline t JOIN messages m ON m.seq = t.seq
+       WHERE t.user_id = ? AND t.seq < ? ORDER BY t.seq DESC LIMIT ?`,
+    ),
+    historyWith: prep<[string, number, number], MessageRow>(
+      db,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    ),
+    pendingMessages: prep<[string, number, number], MessageRow>(
+      db,
+      `SELECT ${M_COLUMNS} FROM pending_messages p JOIN messages m ON m.seq = p.seq
+       WHERE p.user_id = ? AND p.seq > ? ORDER BY p.seq LIMIT ?`,
+    ),
+    pendingNotices: prep<[string, number, number], Notice>(
+      db,
+      'SELECT id, frame FROM notices WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?',
+    ),
+    setMessageRecalled: prep<[number]>(db, "UPDATE messages SET body = '', recalled = 1 WHERE seq = ?"),
+    friendRequest: prep<[string, string], FriendRequestRow>(
+      db,
+      'SELECT from_id, to_id, message, time_ms, status FROM friend_requests WHERE from_id = ? AND to_id = ?',
+    ),
+    upsertFriendRequest: prep<[string, string, string, number]>(
+      db,
+      `INSERT INTO friend_requests (from_id, to_id, message, time_ms, status) VALUES (?, ?, ?, ?, 0)
+       ON CONFLICT (from_id, to_id) DO UPDATE SET message = excluded.message, time_ms = excluded.time_ms, status = 0`,
+    ),
+    answerFriendRequest: prep<[number, string, string]>(
+      db,
+      'UPDATE friend_requests SET status = ? WHERE from_id = ? AND to_id = ?',
+    ),
+    isContact: prep<[string, string], { one: number }>(
+      db,
+      'SELECT 1 AS one FROM contacts WHERE user_id = ? AND contact_id = ?',
+    ),
+    appendContact: prep<[string, string, string]>(
+      db,
+      `INSERT OR IGNORE INTO contacts (user_id, contact_id, position)
+       VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM contacts WHERE user_id = ?))`,
+    ),
+    removeContact: prep<[string, string]>(db, 'DELETE FROM contacts WHERE user_id = ? AND contact_id = ?'),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
