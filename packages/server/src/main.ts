@@ -15,7 +15,14 @@ async function main(): Promise<void> {
     process.stdout.write(helpText());
     return;
   }
-  const server = await startServer(parsed.config);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(parsed.config);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`parley: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stdout.write(
     `Parley listening on ${server.url} (WebSocket: ${server.url.replace(/^http/, 'ws')}/ws)\n`,
   );

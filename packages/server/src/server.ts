@@ -1,20 +1,26 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CloseCode } from '@parley/protocol';
 import type { Logger } from 'pino';
+import { TokenAuthenticator } from './auth/token-authenticator.js';
+import { TokenService } from './auth/tokens.js';
 import type { Bus } from './bus/bus.js';
 import { LocalBus } from './bus/local/local-bus.js';
+import { ConfigError } from './config/cli.js';
 import { defaultConfig, type ServerConfig } from './config/config.js';
 import { ChatCore } from './core/chat-core.js';
 import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { addAdminRoutes } from './http/admin-routes.js';
+import { bearer } from './http/bearer.js';
+import { CorsPolicy } from './http/cors.js';
 import { addFileRoutes } from './http/file-routes.js';
-import { sendJson } from './http/http-error.js';
+import { HttpError, sendJson } from './http/http-error.js';
 import { createHttpServer } from './http/http-server.js';
 import { HttpRouter } from './http/router.js';
+import { addTokenRoutes } from './http/token-routes.js';
 import { createLogger } from './log.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -44,15 +50,25 @@ export async function startServer(
   const log = parts.log ?? createLogger(config.logLevel);
   const store = parts.store ?? new SqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSync });
   const bus = parts.bus ?? new LocalBus();
+  const tokens = config.appSecret === undefined ? undefined : new TokenService(config.appSecret);
+  if (!tokens && !config.insecureOpen && !isLoopback(config.host)) {
+    throw new ConfigError(
+      `refusing to listen on ${config.host} in open mode (anyone could connect as anyone): ` +
+        'set APP_SECRET, listen on a loopback address, or pass --insecure-open',
+    );
+  }
   const core = new ChatCore({
     store,
     bus,
     log,
+    ...(tokens && { auth: new TokenAuthenticator(tokens) }),
     config: {
       timeZone: config.timeZone,
       maxMessageBytes: config.maxMessageBytes,
       recallWindowMs: config.recallWindowMs,
-      open: true,
+      maxConnectionsPerUser: config.maxConnectionsPerUser,
+      idBatchesPerMinute: config.idBatchesPerMinute,
+      maxPendingFriendRequests: config.maxPendingFriendRequests,
     },
   });
   await core.start();
@@ -64,6 +80,8 @@ export async function startServer(
       maxFrameBytes: config.maxFrameBytes,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       maxBufferedBytes: config.maxBufferedBytes,
+      framesPerSecond: config.framesPerSecond,
+      userFramesPerSecond: config.userFramesPerSecond,
     },
     log,
   );
@@ -71,13 +89,18 @@ export async function startServer(
   router.on('GET', '/healthz', async (_req, res) => {
     sendJson(res, 200, { ok: true, connections: gateway.connectionCount });
   });
-  addAdminRoutes(router, store, { adminKey: config.adminKey, bodyLimit: config.maxBodyBytes });
+  addAdminRoutes(router, store, {
+    adminKey: config.adminKey,
+    requireKey: tokens !== undefined,
+    bodyLimit: config.maxBodyBytes,
+  });
+  addTokenRoutes(router, tokens, { appSecret: config.appSecret, bodyLimit: config.maxBodyBytes });
   addFileRoutes(router, parts.files ?? new LocalFileStore(path.join(config.dataDir, 'files')), {
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: config.publicUrl,
-    identify: async () => undefined,
+    identify: (req) => identifyUploader(req, tokens),
   });
-  const http = createHttpServer(router, log);
+  const http = createHttpServer(router, log, new CorsPolicy(config.corsOrigins));
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   await listen(http, config.host, config.port);
 
@@ -103,6 +126,26 @@ export async function startServer(
       return closing;
     },
   };
+}
+
+/** With auth on, uploads need a user token (`Authorization: Bearer <token>`). */
+async function identifyUploader(
+  req: IncomingMessage,
+  tokens: TokenService | undefined,
+): Promise<string | undefined> {
+  if (!tokens) return undefined;
+  const token = bearer(req);
+  if (token === undefined)
+    throw new HttpError(401, 'AUTH_FAILED', 'uploads need Authorization: Bearer <user token>');
+  try {
+    return await tokens.verify(token);
+  } catch (err) {
+    throw new HttpError(401, 'AUTH_FAILED', (err as Error).message);
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

@@ -13,7 +13,11 @@ async function open(url: string, userId: string): Promise<TestClient> {
 describe('durability of a real server process', () => {
   it('loses nothing it acknowledged when killed with SIGKILL mid-stream, and delivers each once', async () => {
     const dataDir = tempDir();
-    const first = await spawnServer({ DATA_DIR: dataDir });
+    const first = await spawnServer({
+      DATA_DIR: dataDir,
+      MAX_FRAMES_PER_SECOND: '0',
+      MAX_USER_FRAMES_PER_SECOND: '0',
+    });
     await (await open(first.wsUrl, 'bob')).close();
     const a = await open(first.wsUrl, 'alice');
     const N = 300;

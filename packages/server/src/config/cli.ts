@@ -19,6 +19,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       : [arg, undefined];
     const opt = OPTIONS.find((o) => o.flag === flag);
     if (!opt) throw new ConfigError(`unknown option ${flag} (see --help)`);
+    if (opt.kind === 'flag') {
+      config[opt.key] = inline === undefined ? true : convert(opt, inline, flag);
+      continue;
+    }
     const value = inline ?? argv[++i];
     if (value === undefined) throw new ConfigError(`${flag} needs a value`);
     config[opt.key] = convert(opt, value, flag);
@@ -26,7 +30,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   return { help: false, config: config as unknown as ServerConfig };
 }
 
-function convert(opt: OptionSpec, raw: string, source: string): string | number {
+function convert(opt: OptionSpec, raw: string, source: string): string | number | boolean {
+  if (opt.kind === 'flag') {
+    if (/^(1|true|yes)$/i.test(raw)) return true;
+    if (/^(0|false|no)$/i.test(raw)) return false;
+    throw new ConfigError(`${source} must be true or false, not ${JSON.stringify(raw)}`);
+  }
   if (opt.kind === 'int') {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < (opt.min ?? 0)) {
@@ -40,15 +49,20 @@ function convert(opt: OptionSpec, raw: string, source: string): string | number 
   if (opt.choices && !opt.choices.includes(raw)) {
     throw new ConfigError(`${source} must be one of ${opt.choices.join(', ')}, not ${JSON.stringify(raw)}`);
   }
-  if (opt.check && !opt.check(raw)) throw new ConfigError(`${source}: ${JSON.stringify(raw)} is not valid`);
+  if (opt.check && !opt.check(raw)) {
+    throw new ConfigError(
+      `${source}: ${opt.kind === 'secret' ? 'the value' : JSON.stringify(raw)} is not valid (${opt.help})`,
+    );
+  }
   return raw;
 }
 
 export function helpText(): string {
   const rows = OPTIONS.map((o) => {
     const def = defaultConfig[o.key];
-    const shown = o.kind === 'secret' || def === undefined ? '' : ` (default: ${def})`;
-    return `  ${`${o.flag} <value>`.padEnd(30)} ${o.env.padEnd(22)} ${o.help}${shown}`;
+    const shown = o.kind === 'secret' || o.kind === 'flag' || def === undefined ? '' : ` (default: ${def})`;
+    const flag = o.kind === 'flag' ? o.flag : `${o.flag} <value>`;
+    return `  ${flag.padEnd(34)} ${o.env.padEnd(28)} ${o.help}${shown}`;
   });
   return [
     'Usage: parley [options]',
@@ -56,9 +70,9 @@ export function helpText(): string {
     'Parley instant-messaging server. Every option can also be set by its environment variable;',
     'a flag wins over the environment.',
     '',
-    `  ${'flag'.padEnd(30)} ${'environment'.padEnd(22)} meaning`,
+    `  ${'flag'.padEnd(34)} ${'environment'.padEnd(28)} meaning`,
     ...rows,
-    `  ${'--help'.padEnd(30)} ${''.padEnd(22)} show this text`,
+    `  ${'--help'.padEnd(34)} ${''.padEnd(28)} show this text`,
     '',
   ].join('\n');
 }

@@ -15,10 +15,18 @@ export interface ServerConfig {
   maxUploadBytes: number;
   publicUrl: string | undefined;
   adminKey: string | undefined;
+  appSecret: string | undefined;
+  insecureOpen: boolean;
+  corsOrigins: string | undefined;
+  framesPerSecond: number;
+  userFramesPerSecond: number;
+  maxConnectionsPerUser: number;
+  idBatchesPerMinute: number;
+  maxPendingFriendRequests: number;
   logLevel: string;
 }
 
-type Kind = 'string' | 'int' | 'secret';
+type Kind = 'string' | 'int' | 'secret' | 'flag';
 
 export interface OptionSpec {
   key: keyof ServerConfig;
@@ -137,5 +145,13 @@ export const defaultConfig: ServerConfig = {
   maxUploadBytes: 20 * 1024 * 1024,
   publicUrl: undefined,
   adminKey: undefined,
+  appSecret: undefined,
+  insecureOpen: false,
+  corsOrigins: undefined,
+  framesPerSecond: 100,
+  userFramesPerSecond: 200,
+  maxConnectionsPerUser: 20,
+  idBatchesPerMinute: 300,
+  maxPendingFriendRequests: 100,
   logLevel: 'info',
 };

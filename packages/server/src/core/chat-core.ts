@@ -1,7 +1,9 @@
 import { createTimeFormatter, type TimeFormatter } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
+import { KeyedBuckets } from '../limits/token-bucket.js';
 import type { Store } from '../store/store.js';
+import { type Authenticator, openAuthenticator } from './authenticator.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitQueue } from './commit-queue.js';
 import type { Peer } from './peer.js';
@@ -13,20 +15,26 @@ export interface CoreConfig {
   timeZone: string;
   /** Largest `chatMsg.message`, in UTF-8 bytes. */
   maxMessageBytes: number;
-  /** Open mode: no auth, a user connecting for the first time is created. */
-  open: boolean;
   /** Frames per page when replaying what a user missed. */
   replayPageSize: number;
   /** How long after sending a message its sender may recall it. */
   recallWindowMs: number;
+  /** Open connections of one user on this node (0: unlimited). */
+  maxConnectionsPerUser: number;
+  /** Action 2 requests per user and minute (0: unlimited). */
+  idBatchesPerMinute: number;
+  /** Friend requests a user may have waiting for an answer. */
+  maxPendingFriendRequests: number;
 }
 
 export const defaultCoreConfig: CoreConfig = {
   timeZone: 'UTC',
   maxMessageBytes: 16 * 1024,
-  open: true,
   replayPageSize: 256,
   recallWindowMs: 2 * 60_000,
+  maxConnectionsPerUser: 20,
+  idBatchesPerMinute: 300,
+  maxPendingFriendRequests: 100,
 };
 
 export interface CoreDeps {
@@ -34,6 +42,8 @@ export interface CoreDeps {
   bus: Bus;
   log: Logger;
   clock?: Clock;
+  /** Who may connect as whom; open (anyone as anyone) when not given. */
+  auth?: Authenticator;
   config?: Partial<CoreConfig>;
 }
 
@@ -50,6 +60,9 @@ export class ChatCore {
   readonly commits: CommitQueue;
   readonly router = new Router<Session>();
   readonly time: TimeFormatter;
+  readonly auth: Authenticator;
+  /** Action 2 requests per user, refilled per minute. */
+  readonly idBatches: KeyedBuckets;
   private readonly sessions = new Set<Session>();
 
   constructor(deps: CoreDeps) {
@@ -59,6 +72,9 @@ export class ChatCore {
     this.clock = deps.clock ?? systemClock;
     this.config = { ...defaultCoreConfig, ...deps.config };
     this.time = createTimeFormatter(this.config.timeZone);
+    this.auth = deps.auth ?? openAuthenticator;
+    const perMinute = this.config.idBatchesPerMinute;
+    this.idBatches = new KeyedBuckets(perMinute / 60, perMinute);
     this.commits = new CommitQueue(this.store, 1000, (err, ops) =>
       this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
     );

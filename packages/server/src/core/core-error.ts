@@ -5,6 +5,8 @@ export class CoreError extends Error {
   constructor(
     readonly code: ErrorCodeValue,
     message: string,
+    /** When set, the connection is closed with this code after the error frame. */
+    readonly closeCode?: number,
   ) {
     super(message);
     this.name = 'CoreError';

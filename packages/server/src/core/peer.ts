@@ -3,6 +3,10 @@ export interface Peer {
   /** Sends one serialized frame; `done` runs once it is written to the socket (or failed). */
   send(frame: string, done?: (err?: Error) => void): void;
   close(code: number, reason: string): void;
+  /** Bytes queued and not yet handed to the socket. */
+  readonly bufferedAmount: number;
+  /** Past this many queued bytes a bulk sender (the backlog replay) should wait for `done`. */
+  readonly highWaterMark: number;
   /** Where the connection comes from, for logs. */
   readonly remote: string;
 }

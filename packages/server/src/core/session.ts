@@ -71,6 +71,7 @@ export class Session {
   fail(err: unknown, ref?: ErrorRef): void {
     if (err instanceof CoreError) {
       this.sendError(err.code, err.message, ref);
+      if (err.closeCode !== undefined) this.peer.close(err.closeCode, err.message.slice(0, 120));
       return;
     }
     this.core.log.error({ err, user: this.userId, ref }, 'request failed');

@@ -1,10 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode, ErrorCode, HEARTBEAT_MISSES, parseClientFrame } from '@parley/protocol';
+import {
+  CloseCode,
+  ErrorCode,
+  HEARTBEAT_MISSES,
+  type ParseResult,
+  parseClientFrame,
+  refOf,
+} from '@parley/protocol';
 import type { Logger } from 'pino';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Session } from '../core/session.js';
+import { KeyedBuckets, TokenBucket } from '../limits/token-bucket.js';
 import { WsPeer } from './ws-peer.js';
 
 export interface GatewayConfig {
@@ -14,13 +22,21 @@ export interface GatewayConfig {
   heartbeatIntervalMs: number;
   /** Unsent bytes a connection may accumulate before it is cut off as a slow consumer. */
   maxBufferedBytes: number;
+  /** Frames per second per connection (burst: twice that); 0: unlimited. */
+  framesPerSecond: number;
+  /** Frames per second per user, all its connections on this node together; 0: unlimited. */
+  userFramesPerSecond: number;
 }
+
+/** Confirmations and heartbeats are cheap and come in bursts after a reconnect: they cost less. */
+const LIGHT_FRAME_COST = 0.1;
 
 interface Conn {
   ws: WebSocket;
   session: Session;
   lastFrameAt: number;
   pongPending: boolean;
+  bucket: TokenBucket;
 }
 
 /**
@@ -31,6 +47,7 @@ export class WsGateway {
   private readonly wss: WebSocketServer;
   private readonly conns = new Set<Conn>();
   private readonly timer: NodeJS.Timeout;
+  private readonly userBuckets: KeyedBuckets;
   private closing = false;
 
   constructor(
@@ -44,6 +61,7 @@ export class WsGateway {
       maxPayload: config.maxFrameBytes * 2,
       perMessageDeflate: false,
     });
+    this.userBuckets = new KeyedBuckets(config.userFramesPerSecond, config.userFramesPerSecond * 2);
     this.timer = setInterval(() => this.sweep(), config.heartbeatIntervalMs);
     this.timer.unref();
   }
@@ -68,11 +86,14 @@ export class WsGateway {
     const peer = new WsPeer(ws, remote, this.config.maxBufferedBytes, () =>
       this.log.warn({ user: conn.session.userId, remote }, 'slow consumer disconnected'),
     );
+    const now = Date.now();
+    const rate = this.config.framesPerSecond;
     const conn: Conn = {
       ws,
       session: this.core.openSession(peer),
-      lastFrameAt: Date.now(),
+      lastFrameAt: now,
       pongPending: false,
+      bucket: new TokenBucket(rate, rate * 2, now),
     };
     this.conns.add(conn);
     ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
@@ -103,13 +124,29 @@ export class WsGateway {
       return;
     }
     const parsed = parseClientFrame(buf.toString('utf8'));
+    if (!this.withinRate(conn, parsed)) {
+      const ref = parsed.ok ? refOf(parsed.frame) : parsed.ref;
+      session.sendError(ErrorCode.RateLimited, 'too many frames; slow down', ref);
+      return;
+    }
     if (parsed.ok) session.receive(parsed.frame);
     else session.sendError(parsed.code, parsed.error, parsed.ref);
+  }
+
+  private withinRate(conn: Conn, parsed: ParseResult): boolean {
+    const f = parsed.ok ? parsed.frame : undefined;
+    const light = f?.action === '5' || (f?.action === '4' && f.chatMsg.status === 1);
+    const cost = light ? LIGHT_FRAME_COST : 1;
+    const now = conn.lastFrameAt;
+    if (!conn.bucket.take(now, cost)) return false;
+    const user = conn.session.userId;
+    return user === undefined || this.userBuckets.take(user, now, cost);
   }
 
   /** Every interval: close connections silent for too long, terminate those that missed a ping. */
   private sweep(): void {
     const now = Date.now();
+    this.userBuckets.sweep(now);
     const silentLimit = this.config.heartbeatIntervalMs * HEARTBEAT_MISSES;
     for (const conn of this.conns) {
       if (conn.ws.readyState !== WebSocket.OPEN) continue;

@@ -1,10 +1,10 @@
-import { CloseCode } from '@parley/protocol';
 import { WebSocket } from 'ws';
 import type { Peer } from '../core/peer.js';
 
 /**
  * A WebSocket as the core sees it. Sending respects backpressure: a client that lets more than
- * `maxBuffered` bytes pile up unread is a slow consumer and is cut off; what it missed stays stored.
+ * `maxBuffered` bytes pile up unread is a slow consumer and is dropped; what it missed stays stored
+ * and pending, so it gets everything at its next connect.
  */
 export class WsPeer implements Peer {
   constructor(
@@ -20,12 +20,21 @@ export class WsPeer implements Peer {
       return;
     }
     if (this.ws.bufferedAmount > this.maxBuffered) {
+      // A client that does not read would never read a close frame either: drop the connection.
       this.onSlow();
-      this.close(CloseCode.SlowConsumer, 'slow consumer: send buffer full');
+      this.ws.terminate();
       done?.(new Error('slow consumer'));
       return;
     }
     this.ws.send(frame, done);
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  get highWaterMark(): number {
+    return this.maxBuffered / 4;
   }
 
   close(code: number, reason: string): void {

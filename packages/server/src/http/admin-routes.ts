@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isUserId } from '@parley/protocol';
 import type { Store } from '../store/store.js';
+import { bearer, sameSecret } from './bearer.js';
 import { readJson } from './body.js';
 import { HttpError, sendJson } from './http-error.js';
 import type { HttpRouter } from './router.js';
@@ -9,6 +9,8 @@ import type { HttpRouter } from './router.js';
 export interface AdminConfig {
   /** When set, admin calls need `Authorization: Bearer <adminKey>`. */
   adminKey: string | undefined;
+  /** With auth on and no admin key, the admin API is off rather than open. */
+  requireKey: boolean;
   bodyLimit: number;
 }
 
@@ -17,7 +19,7 @@ const MAX_CONTACTS = 10_000;
 
 /** The admin API: users and their contact lists. */
 export function addAdminRoutes(router: HttpRouter, store: Store, config: AdminConfig): void {
-  const guard = (req: IncomingMessage): void => checkAdminKey(req, config.adminKey);
+  const guard = (req: IncomingMessage): void => checkAdminKey(req, config);
 
   router.on('GET', '/v1/users', async (req, res, _p, url) => {
     guard(req);
@@ -86,11 +88,13 @@ async function existingUser(store: Store, id: string) {
   return user;
 }
 
-function checkAdminKey(req: IncomingMessage, key: string | undefined): void {
-  if (key === undefined) return;
-  const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer\s+/i, ''));
-  const want = Buffer.from(key);
-  if (given.length !== want.length || !timingSafeEqual(given, want)) {
+function checkAdminKey(req: IncomingMessage, config: AdminConfig): void {
+  if (config.adminKey === undefined) {
+    if (config.requireKey)
+      throw new HttpError(403, 'FORBIDDEN', 'the admin API is off: set ADMIN_KEY to use it');
+    return;
+  }
+  if (!sameSecret(bearer(req), config.adminKey)) {
     throw new HttpError(401, 'AUTH_FAILED', 'this call needs Authorization: Bearer <admin key>');
   }
 }

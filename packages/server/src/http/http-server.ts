@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { CorsPolicy } from './cors.js';
 import { HttpError, sendJson } from './http-error.js';
 import type { HttpRouter } from './router.js';
 
 /** The node:http server: routes requests, turns failures into `{code, error}` replies. */
-export function createHttpServer(router: HttpRouter, log: Logger): Server {
+export function createHttpServer(router: HttpRouter, log: Logger, cors: CorsPolicy): Server {
   const server = createServer((req, res) => {
+    if (cors.apply(req, res)) return;
     void handle(router, log, req, res);
   });
   server.requestTimeout = 60_000;

@@ -109,14 +109,18 @@ export interface WriteOps {
       | { outcome: 'forbidden' }
       | { outcome: 'expired' };
   };
-  /** A friend request; `notice` (the frame for `toId`) is queued only when the request is new. */
+  /**
+   * A friend request; `notice` (the frame for `toId`) is queued only when the request is new, and
+   * only while the requester has fewer than `maxPending` requests waiting for an answer.
+   */
   friendRequest: {
-    op: { fromId: string; toId: string; message: string; timeMs: number; notice: string };
+    op: { fromId: string; toId: string; message: string; timeMs: number; notice: string; maxPending: number };
     result:
       | { outcome: 'requested'; noticeId: number; request: FriendRequest }
       | { outcome: 'pending'; request: FriendRequest }
       | { outcome: 'already_friends' }
-      | { outcome: 'unknown_user' };
+      | { outcome: 'unknown_user' }
+      | { outcome: 'too_many' };
   };
   /** An answer to the pending request of `requesterId`; on accept both become each other's contacts. */
   friendResponse: {

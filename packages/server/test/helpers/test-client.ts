@@ -24,6 +24,7 @@ export class TestClient {
     });
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString()) as Frame;
+      if (frame.action === '1') this.userId = frame.toId; // the user this connection now is
       this.received.push(frame);
       const i = this.waiters.findIndex((w) => w.match(frame));
       if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(frame);

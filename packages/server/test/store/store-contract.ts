@@ -183,6 +183,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         message,
         timeMs: t++,
         notice: `req:${fromId}`,
+        maxPending: 2,
       });
       const answer = (responderId: string, requesterId: string, accepted: boolean) => ({
         kind: 'friendResponse' as const,
@@ -214,6 +215,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.getContacts('a')).toEqual([]);
       expect(await store.getContacts('b')).toEqual([]);
       expect((await store.write([req('a', 'b')]))[0]).toMatchObject({ outcome: 'requested' });
+      // at most maxPending (2) requests wait for an answer at once
+      await store.upsertUser('d', 'D');
+      expect((await store.write([req('a', 'c')]))[0]).toMatchObject({ outcome: 'requested' });
+      expect(await store.write([req('a', 'd')])).toEqual([{ outcome: 'too_many' }]);
     });
 
     it('keeps users and ordered contacts', async () => {

@@ -1,4 +1,4 @@
-import { type ConnectFrame, ErrorCode } from '@parley/protocol';
+import { CloseCode, type ConnectFrame, ErrorCode } from '@parley/protocol';
 import type { Delivery } from '../../bus/bus.js';
 import { CoreError } from '../core-error.js';
 import type { Session } from '../session.js';
@@ -12,9 +12,25 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
     s.reply({ action: '1', toId: f.fromId });
     return;
   }
-  const { store, config, log } = s.core;
-  const user = config.open ? await store.ensureUser(f.fromId) : await store.getUser(f.fromId);
-  if (!user) throw new CoreError(ErrorCode.UnknownUser, `no user ${f.fromId}`);
+  const { store, config, log, auth, router } = s.core;
+  try {
+    await auth.check(f.fromId, f.token);
+  } catch (err) {
+    log.warn(
+      { user: f.fromId, remote: s.peer.remote, reason: (err as Error).message },
+      'authentication failed',
+    );
+    throw new CoreError(ErrorCode.AuthFailed, (err as Error).message, CloseCode.AuthFailed);
+  }
+  const max = config.maxConnectionsPerUser;
+  if (max > 0 && router.sessionsOf(f.fromId).size >= max) {
+    throw new CoreError(
+      ErrorCode.RateLimited,
+      `at most ${max} connections per user`,
+      CloseCode.PolicyViolation,
+    );
+  }
+  const user = await store.ensureUser(f.fromId);
   if (s.isClosed) return;
   s.bind(user.id);
   s.reply({ action: '1', toId: user.id });
@@ -40,7 +56,11 @@ async function replayBacklog(s: Session, userId: string): Promise<void> {
   );
 }
 
-/** Sends a stored backlog page by page, each page only once the previous one reached the socket. */
+/**
+ * Sends a stored backlog page by page. Whenever the connection's send queue passes its high-water
+ * mark, waits until the frame just sent has reached the socket, so a long backlog never floods
+ * the connection (nor gets it cut off as a slow consumer).
+ */
 async function replayPages<T>(
   s: Session,
   fetch: (after: number, limit: number) => Promise<T[]>,
@@ -51,11 +71,10 @@ async function replayPages<T>(
   for (let after = 0; !s.isClosed; ) {
     const page = await fetch(after, limit);
     if (page.length === 0) return;
-    await new Promise<void>((resolve) => {
-      const last = page.length - 1;
-      for (let i = 0; i <= last; i++)
-        s.replay(toDelivery(page[i]!), i === last ? () => resolve() : undefined);
-    });
+    for (const item of page) {
+      if (s.peer.bufferedAmount < s.peer.highWaterMark) s.replay(toDelivery(item));
+      else await new Promise<void>((resolve) => s.replay(toDelivery(item), () => resolve()));
+    }
     if (page.length < limit) return;
     after = cursor(page[page.length - 1]!);
   }

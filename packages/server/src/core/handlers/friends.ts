@@ -33,7 +33,8 @@ export async function addFriend(s: Session, f: FriendRequestFrame): Promise<void
     timeMs: s.core.clock.now(),
   };
   const notice = requestFrame(s, request);
-  const r = await s.core.commits.enqueue({ kind: 'friendRequest', ...request, notice });
+  const maxPending = s.core.config.maxPendingFriendRequests;
+  const r = await s.core.commits.enqueue({ kind: 'friendRequest', ...request, notice, maxPending });
   switch (r.outcome) {
     case 'requested':
       return echoAndNotify(s, notice, f.toId, r.noticeId);
@@ -43,6 +44,11 @@ export async function addFriend(s: Session, f: FriendRequestFrame): Promise<void
       throw new CoreError(ErrorCode.BadRequest, `${f.toId} is already your contact`);
     case 'unknown_user':
       throw new CoreError(ErrorCode.UnknownUser, `no user ${f.toId}`);
+    case 'too_many':
+      throw new CoreError(
+        ErrorCode.RateLimited,
+        `at most ${maxPending} friend requests may wait for an answer`,
+      );
   }
 }
 

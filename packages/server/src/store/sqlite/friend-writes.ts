@@ -21,6 +21,7 @@ export function friendRequest(sql: Statements, op: Op<'friendRequest'>): Result<
   if (sql.isContact.get(op.fromId, op.toId)) return { outcome: 'already_friends' };
   const existing = sql.friendRequest.get(op.fromId, op.toId);
   if (existing?.status === PENDING) return { outcome: 'pending', request: toRequest(existing) };
+  if (sql.pendingFriendRequestCount.get(op.fromId)!.n >= op.maxPending) return { outcome: 'too_many' };
   sql.upsertFriendRequest.run(op.fromId, op.toId, op.message, op.timeMs);
   const noticeId = Number(sql.insertNotice.run(op.toId, op.notice).lastInsertRowid);
   return {

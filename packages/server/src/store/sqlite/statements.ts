@@ -118,6 +118,10 @@ export function prepareStatements(db: Database.Database) {
       db,
       'UPDATE friend_requests SET status = ? WHERE from_id = ? AND to_id = ?',
     ),
+    pendingFriendRequestCount: prep<[string], { n: number }>(
+      db,
+      'SELECT COUNT(*) AS n FROM friend_requests WHERE from_id = ? AND status = 0',
+    ),
     isContact: prep<[string, string], { one: number }>(
       db,
       'SELECT 1 AS one FROM contacts WHERE user_id = ? AND contact_id = ?',
