@@ -113,7 +113,10 @@ export async function startServer(
     core,
     close: () => {
       closing ??= (async () => {
+        // stop accepting; let the writes in flight commit and their acks go out; then close sockets
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+        gateway.stopAccepting();
+        await core.stop();
         await gateway.close();
         http.closeAllConnections();
         await httpClosed;

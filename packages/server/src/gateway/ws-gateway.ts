@@ -162,6 +162,11 @@ export class WsGateway {
   }
 
   /** Stops accepting and closes every connection with 1001, waiting for them to go (at most `graceMs`). */
+  /** Refuses new connections from now on; open ones keep working. */
+  stopAccepting(): void {
+    this.closing = true;
+  }
+
   async close(graceMs = 2000): Promise<void> {
     this.closing = true;
     clearInterval(this.timer);
