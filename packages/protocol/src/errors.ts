@@ -32,7 +32,6 @@ export const CloseCode = {
   TooLarge: 1009,
   InternalError: 1011,
   AuthFailed: 4401,
-  Replaced: 4409,
   HeartbeatTimeout: 4408,
   SlowConsumer: 4429,
 } as const;

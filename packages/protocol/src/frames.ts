@@ -13,6 +13,8 @@ export interface ChatMsg {
   ts?: number;
   /** Present and true once the sender recalled the message (B4); `message` is then empty. */
   recalled?: boolean;
+  /** The server's storage order of stored messages (additive): a device's sync cursor, see `since`. */
+  seq?: number;
 }
 
 // ---- client to server -------------------------------------------------------------------------
@@ -21,6 +23,11 @@ export interface ConnectFrame {
   action: '1';
   fromId: string;
   token?: string;
+  /**
+   * Parley's multi-device sync: the highest `chatMsg.seq` this device has received. The backlog is
+   * then every message to the user stored after it, also those another device already confirmed.
+   */
+  since?: number;
 }
 export interface GetIdsFrame {
   action: '2';
@@ -115,6 +122,8 @@ export interface MessageDelivery {
   fromId: string;
   toId: string;
   chatMsg: ChatMsg;
+  /** Present (false) on transient messages (B5): not stored, must not be confirmed. */
+  store?: false;
 }
 export interface StatusNotice {
   action: '4';

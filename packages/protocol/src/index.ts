@@ -1,6 +1,8 @@
 export * from './actions.js';
+export type * from './envelope.js';
 export * from './errors.js';
 export type * from './frames.js';
+export type * from './http.js';
 export * from './ids.js';
 export * from './limits.js';
 export * from './time.js';

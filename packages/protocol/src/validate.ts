@@ -28,6 +28,7 @@ const schemas = {
     action: required(text),
     fromId: required(userId),
     token: optional(string({ max: 8192 })),
+    since: optional(integer(0, Number.MAX_SAFE_INTEGER)),
   }),
   [Action.GetIds]: object({ action: required(text), fromId: required(userId) }),
   [Action.Message]: object({

@@ -71,6 +71,7 @@ describe('seed protocol transcript', () => {
         status: 1,
         time: ack.chatMsg.time,
         ts: ack.chatMsg.ts,
+        seq: 1,
       },
     });
     // the time is the server's, in the configured zone (UTC+8, no DST)
@@ -119,6 +120,7 @@ describe('seed protocol transcript', () => {
             status: 2,
             time: ack.chatMsg.time,
             ts: ack.chatMsg.ts,
+            seq: 1,
           },
         },
       ],

@@ -1,4 +1,11 @@
-import type { ChatMsg, HistoryEntry, MessageDelivery, StatusNotice, TimeFormatter } from '@parley/protocol';
+import type {
+  ChatMsg,
+  HistoryEntry,
+  MessageDelivery,
+  RecallNotice,
+  StatusNotice,
+  TimeFormatter,
+} from '@parley/protocol';
 import { formatMsgId } from '@parley/protocol';
 import type { StoredMessage } from '../store/store.js';
 
@@ -11,6 +18,7 @@ export function chatMsgOf(m: StoredMessage, time: TimeFormatter): ChatMsg {
     status: m.status,
     time: time(m.timeMs),
     ts: m.timeMs,
+    seq: m.seq,
   };
   if (m.recalled) chatMsg.recalled = true;
   return chatMsg;
@@ -33,6 +41,17 @@ export function ackFrame(m: StoredMessage, time: TimeFormatter): StatusNotice {
     toId: m.fromId,
     chatMsg: { id: formatMsgId(m.msgId), status: 1, time: time(m.timeMs), ts: m.timeMs },
   };
+}
+
+/** The recall notice of a recalled message, as its recipient gets it. */
+export function recallFrame(m: StoredMessage): string {
+  const frame: RecallNotice = {
+    action: '6',
+    fromId: m.fromId,
+    toId: m.toId,
+    chatMsg: { id: formatMsgId(m.msgId) },
+  };
+  return JSON.stringify(frame);
 }
 
 export const messageKey = (seq: number): string => `m${seq}`;

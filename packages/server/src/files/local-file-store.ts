@@ -20,6 +20,8 @@ export class LocalFileStore implements FileStore {
     this.ready = Promise.all(
       ['blobs', 'meta', 'tmp'].map((d) => mkdir(path.join(root, d), { recursive: true })),
     ).then(() => {});
+    // a failure surfaces at the first upload or download; it must not be an unhandled rejection
+    this.ready.catch(() => {});
   }
 
   async put(

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UploadedFile } from '@parley/protocol';
 import { contentDisposition, isInlineSafe, normalizeMime, sanitizeName } from '../files/content-policy.js';
 import { type FileStore, FileTooLargeError, type StoredFile } from '../files/file-store.js';
 import { HttpError, sendJson } from './http-error.js';
@@ -29,12 +30,13 @@ export function addFileRoutes(router: HttpRouter, files: FileStore, config: File
       throw err;
     }
     const base = config.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
-    sendJson(res, 201, {
+    const answer: UploadedFile = {
       url: `${base.replace(/\/$/, '')}/files/${file.id}`,
       name: file.name,
       size: file.size,
       mime: file.mime,
-    });
+    };
+    sendJson(res, 201, answer);
   });
 
   router.on('GET', '/files/:id', async (req, res, { id }) => {

@@ -1,4 +1,4 @@
-import { isUserId } from '@parley/protocol';
+import { type IssuedToken, isUserId } from '@parley/protocol';
 import type { TokenService } from '../auth/tokens.js';
 import { bearer, sameSecret } from './bearer.js';
 import { readJson } from './body.js';
@@ -36,6 +36,7 @@ export function addTokenRoutes(
     if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_TTL_S) {
       throw new HttpError(400, 'BAD_REQUEST', `ttlSeconds must be an integer from 1 to ${MAX_TOKEN_TTL_S}`);
     }
-    sendJson(res, 200, { userId, ...(await tokens.issue(userId, ttl)) });
+    const answer: IssuedToken = { userId, ...(await tokens.issue(userId, ttl)) };
+    sendJson(res, 200, answer);
   });
 }

@@ -23,6 +23,11 @@ export interface Store {
 
   /** Messages stored for a user and not yet confirmed by it, oldest first, after `afterSeq`. */
   pendingMessages(userId: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
+  /**
+   * Messages addressed to a user and stored after `afterSeq`, confirmed or not (a device catching
+   * up): the newest `limit` of them, oldest first.
+   */
+  inboxSince(userId: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
   /** Other frames waiting for a user (read receipts, ...), oldest first, after `afterId`. */
   pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]>;
 
@@ -84,6 +89,8 @@ export interface WriteOps {
   /** Draws `count` ids from the global sequence and reserves them for the user. */
   reserve: { op: { userId: string; count: number }; result: number[] };
   append: { op: NewMessage; result: AppendResult };
+  /** A device of the user has every message to it up to `seq` (`since`): none of them is pending. */
+  confirmThrough: { op: { userId: string; seq: number }; result: null };
   /** The recipient confirmed receipt: the message is no longer pending for it. */
   confirm: { op: { userId: string; msgId: number }; result: { found: boolean } };
   /**

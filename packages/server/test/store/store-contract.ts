@@ -91,6 +91,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(read[0]).toMatchObject({ outcome: 'read' });
       expect((await store.pendingMessages('b', 0, 10)).map((m) => m.msgId)).toEqual([ids[2]]);
       expect((await store.getMessage(ids[1]!))?.status).toBe(2);
+      const last = (await store.getMessage(ids[2]!))!;
+      await store.write([{ kind: 'confirmThrough', userId: 'b', seq: last.seq - 1 }]);
+      expect((await store.pendingMessages('b', 0, 10)).map((m) => m.msgId)).toEqual([ids[2]]);
+      await store.write([{ kind: 'confirmThrough', userId: 'b', seq: last.seq }]);
+      expect(await store.pendingMessages('b', 0, 10)).toEqual([]);
+    });
+
+    it("lists a user's inbox after a seq: the newest, oldest first, confirmed or not", async () => {
+      const ids = await reserve('a', 4);
+      for (const id of ids) await append(newMsg(id, 'a', 'b'));
+      const [fromB] = await reserve('b', 1);
+      await append(newMsg(fromB!, 'b', 'a')); // sent by b: not in b's inbox
+      await store.write([{ kind: 'confirm', userId: 'b', msgId: ids[0]! }]);
+      const first = (await store.getMessage(ids[0]!))!;
+      expect((await store.inboxSince('b', 0, 10)).map((m) => m.msgId)).toEqual(ids);
+      expect((await store.inboxSince('b', first.seq, 10)).map((m) => m.msgId)).toEqual(ids.slice(1));
+      expect((await store.inboxSince('b', 0, 2)).map((m) => m.msgId)).toEqual(ids.slice(2));
+      expect((await store.inboxSince('a', 0, 10)).map((m) => m.msgId)).toEqual([fromB]);
     });
 
     it('records a read once and queues one notice for the sender', async () => {

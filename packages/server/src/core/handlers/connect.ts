@@ -1,8 +1,9 @@
 import { CloseCode, type ConnectFrame, ErrorCode } from '@parley/protocol';
 import type { Delivery } from '../../bus/bus.js';
+import type { StoredMessage } from '../../store/store.js';
 import { CoreError } from '../core-error.js';
 import type { Session } from '../session.js';
-import { deliveryFrame, messageKey, noticeKey } from '../wire.js';
+import { deliveryFrame, messageKey, noticeKey, recallFrame } from '../wire.js';
 
 /** Action 1: bind the connection to its user, reply, then replay everything stored for the user. */
 export async function connect(s: Session, f: ConnectFrame): Promise<void> {
@@ -35,19 +36,35 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
   s.bind(user.id);
   s.reply({ action: '1', toId: user.id });
   log.info({ user: user.id, remote: s.peer.remote }, 'connected');
-  await replayBacklog(s, user.id);
+  await replayBacklog(s, user.id, f.since);
   s.goLive();
 }
 
-/** Messages first, oldest first, then notices (read receipts, ...). */
-async function replayBacklog(s: Session, userId: string): Promise<void> {
+/** A device catching up with `since` gets at most this many messages; older ones are in history. */
+export const SYNC_MAX = 1000;
+
+/**
+ * Messages first, oldest first, then notices (read receipts, ...). Messages are those pending for
+ * the user, or, for a device that says what it has (`since`), every message to the user after it.
+ */
+async function replayBacklog(s: Session, userId: string, since: number | undefined): Promise<void> {
   const { store, time } = s.core;
-  await replayPages(
-    s,
-    (after, limit) => store.pendingMessages(userId, after, limit),
-    (m) => ({ userId, frame: deliveryFrame(m, time), key: messageKey(m.seq) }),
-    (m) => m.seq,
-  );
+  const toDelivery = (m: StoredMessage): Delivery =>
+    m.recalled
+      ? { userId, frame: recallFrame(m), key: `r${m.seq}` }
+      : { userId, frame: deliveryFrame(m, time), key: messageKey(m.seq) };
+  if (since === undefined) {
+    await replayPages(
+      s,
+      (after, limit) => store.pendingMessages(userId, after, limit),
+      toDelivery,
+      (m) => m.seq,
+    );
+  } else {
+    // the device has everything up to `since`: that confirms it, also where a confirmation was lost
+    await s.core.commits.enqueue({ kind: 'confirmThrough', userId, seq: since });
+    await sendAll(s, (await store.inboxSince(userId, since, SYNC_MAX)).map(toDelivery));
+  }
   await replayPages(
     s,
     (after, limit) => store.pendingNotices(userId, after, limit),
@@ -56,11 +73,7 @@ async function replayBacklog(s: Session, userId: string): Promise<void> {
   );
 }
 
-/**
- * Sends a stored backlog page by page. Whenever the connection's send queue passes its high-water
- * mark, waits until the frame just sent has reached the socket, so a long backlog never floods
- * the connection (nor gets it cut off as a slow consumer).
- */
+/** Sends a stored backlog page by page. */
 async function replayPages<T>(
   s: Session,
   fetch: (after: number, limit: number) => Promise<T[]>,
@@ -70,12 +83,20 @@ async function replayPages<T>(
   const limit = s.core.config.replayPageSize;
   for (let after = 0; !s.isClosed; ) {
     const page = await fetch(after, limit);
-    if (page.length === 0) return;
-    for (const item of page) {
-      if (s.peer.bufferedAmount < s.peer.highWaterMark) s.replay(toDelivery(item));
-      else await new Promise<void>((resolve) => s.replay(toDelivery(item), () => resolve()));
-    }
+    await sendAll(s, page.map(toDelivery));
     if (page.length < limit) return;
     after = cursor(page[page.length - 1]!);
+  }
+}
+
+/**
+ * Replays frames in order. Whenever the connection's send queue passes its high-water mark, waits
+ * until the frame just sent has reached the socket, so a long backlog never floods the connection
+ * (nor gets it cut off as a slow consumer).
+ */
+async function sendAll(s: Session, deliveries: Delivery[]): Promise<void> {
+  for (const d of deliveries) {
+    if (s.peer.bufferedAmount < s.peer.highWaterMark) s.replay(d);
+    else await new Promise<void>((resolve) => s.replay(d, () => resolve()));
   }
 }

@@ -49,6 +49,14 @@ export function confirm(sql: Statements, { userId, msgId }: Op<'confirm'>): Resu
   return { found: true };
 }
 
+export function confirmThrough(
+  sql: Statements,
+  { userId, seq }: Op<'confirmThrough'>,
+): Result<'confirmThrough'> {
+  sql.deletePendingThrough.run(userId, seq);
+  return null;
+}
+
 export function read(sql: Statements, op: Op<'read'>): Result<'read'> {
   const row = sql.messageById.get(op.msgId);
   if (!row || row.to_id !== op.readerId || row.from_id !== op.senderId) return { outcome: 'not_found' };

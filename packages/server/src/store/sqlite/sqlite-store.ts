@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { conversationKey } from '../conversation.js';
 import type { HistoryQuery, Notice, Store, StoredMessage, User, WriteOp, WriteResult } from '../store.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
-import { append, confirm, noticeDone, read, recall, reserve } from './message-writes.js';
+import { append, confirm, confirmThrough, noticeDone, read, recall, reserve } from './message-writes.js';
 import { toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -62,6 +62,8 @@ export class SqliteStore implements Store {
         return append(sql, op);
       case 'confirm':
         return confirm(sql, op);
+      case 'confirmThrough':
+        return confirmThrough(sql, op);
       case 'read':
         return read(sql, op);
       case 'noticeDone':
@@ -127,6 +129,10 @@ export class SqliteStore implements Store {
 
   async pendingMessages(userId: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
     return this.sql.pendingMessages.all(userId, afterSeq, limit).map(toMessage);
+  }
+
+  async inboxSince(userId: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
+    return this.sql.inboxSince.all(userId, afterSeq, userId, limit).map(toMessage);
   }
 
   async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {

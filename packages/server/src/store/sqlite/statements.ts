@@ -58,6 +58,10 @@ export function prepareStatements(db: Database.Database) {
       db,
       'INSERT OR IGNORE INTO pending_messages (user_id, seq) VALUES (?, ?)',
     ),
+    deletePendingThrough: prep<[string, number]>(
+      db,
+      'DELETE FROM pending_messages WHERE user_id = ? AND seq <= ?',
+    ),
     deletePending: prep<[string, number]>(db, 'DELETE FROM pending_messages WHERE user_id = ? AND seq = ?'),
     markRead: prep<[number]>(db, 'UPDATE messages SET status = 2 WHERE seq = ? AND status < 2'),
     insertNotice: prep<[string, string]>(db, 'INSERT INTO notices (user_id, frame) VALUES (?, ?)'),
@@ -94,6 +98,13 @@ export function prepareStatements(db: Database.Database) {
     historyWith: prep<[string, number, number], MessageRow>(
       db,
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    ),
+    inboxSince: prep<[string, number, string, number], MessageRow>(
+      db,
+      `SELECT * FROM (
+         SELECT ${M_COLUMNS} FROM timeline t JOIN messages m ON m.seq = t.seq
+         WHERE t.user_id = ? AND t.seq > ? AND m.to_id = ? ORDER BY t.seq DESC LIMIT ?
+       ) ORDER BY seq`,
     ),
     pendingMessages: prep<[string, number, number], MessageRow>(
       db,

@@ -1,0 +1,179 @@
+import { ErrorCode, type ErrorFrame, parseMsgId, type StatusNotice } from '@parley/protocol';
+import { createEnvelope, encodeEnvelope, parseEnvelope } from './envelope.js';
+import { ParleyError } from './errors.js';
+import type { PendingRequest, RequestTable } from './requests.js';
+import type { SeenIds } from './seen-ids.js';
+import type {
+  ClientEvents,
+  InboundFrame,
+  InboundMessageFrame,
+  OutboundFrame,
+  ReceivedMessage,
+} from './types.js';
+
+/** What frame dispatch needs from the client. */
+export interface InboundContext {
+  readonly userId: string;
+  readonly requests: RequestTable;
+  readonly seen: SeenIds;
+  readonly answerPings: boolean;
+  emit<K extends keyof ClientEvents>(event: K, payload: ClientEvents[K]): void;
+  /** Best-effort write on the current connection (confirmations, PONGs). */
+  write(frame: OutboundFrame): void;
+  /** The server acknowledged or refused a stored message: it leaves the outbox. */
+  settled(id: string): void;
+  /** A stored message with this `seq` arrived: the sync cursor moves up to it. */
+  advance(seq: number): void;
+}
+
+const RATE_LIMIT_RETRY_MS = 1000;
+
+/** Answers without an id: matched to the oldest request of the same action. */
+const FIFO_ACTIONS = new Set(['2', '7', '11', '12']);
+/** Friend frames are echoed to the sender; their errors carry only the action. */
+const FRIEND_ACTIONS = new Set(['8', '9', '10']);
+
+export function dispatchFrame(ctx: InboundContext, f: InboundFrame): void {
+  switch (f.action) {
+    case '0':
+      onError(ctx, f);
+      return;
+    case '2':
+    case '11':
+    case '12':
+      answerOldest(ctx, f);
+      return;
+    case '7':
+      answerOldest(ctx, f);
+      ctx.emit('presence', f);
+      return;
+    case '3':
+      onMessage(ctx, f);
+      return;
+    case '4':
+      onStatus(ctx, f);
+      return;
+    case '6': {
+      const id = f.chatMsg?.id;
+      if (typeof id !== 'string') return;
+      const seenBefore = ctx.seen.check(`r:${id}`);
+      if (f.fromId === ctx.userId && answerKey(ctx, `6:${id}`, f)) return;
+      if (!seenBefore) ctx.emit('recall', f);
+      return;
+    }
+    case '8':
+      if (!answeredMine(ctx, f)) ctx.emit('friendRequest', f);
+      return;
+    case '9':
+      if (!answeredMine(ctx, f)) ctx.emit('friendResponse', f);
+      return;
+    case '10':
+      if (!answeredMine(ctx, f)) ctx.emit('friendRemoved', f);
+      return;
+    default:
+      return; // heartbeat replies, repeated connect replies, actions added by newer servers
+  }
+}
+
+function answerOldest(ctx: InboundContext, f: InboundFrame): void {
+  const p = ctx.requests.oldestWritten(f.action);
+  if (p) ctx.requests.resolve(p, f);
+}
+
+/** A friend frame from this user is the echo of its own request (possibly made on another device). */
+function answeredMine(
+  ctx: InboundContext,
+  f: { action: string; fromId: string; toId: string } & InboundFrame,
+): boolean {
+  return f.fromId === ctx.userId && answerKey(ctx, `${f.action}:${f.toId}`, f);
+}
+
+function answerKey(ctx: InboundContext, key: string, f: InboundFrame): boolean {
+  const p = ctx.requests.findKey(key, ['keyed']);
+  if (!p) return false;
+  ctx.requests.resolve(p, f);
+  return true;
+}
+
+function onMessage(ctx: InboundContext, f: InboundMessageFrame): void {
+  const chatMsg = f.chatMsg;
+  if (!chatMsg || typeof chatMsg.id !== 'string') {
+    ctx.emit('error', new ParleyError('PROTOCOL', 'a message frame without chatMsg.id', { action: '3' }));
+    return;
+  }
+  const msg: ReceivedMessage = { fromId: f.fromId, toId: f.toId, chatMsg, transient: f.store === false };
+  if (msg.transient) {
+    // never stored, so never replayed: no duplicates to drop and nothing to confirm
+    if (chatMsg.type === 2 && onPingPong(ctx, f)) return;
+    ctx.emit('message', msg);
+    return;
+  }
+  if (typeof chatMsg.seq === 'number') ctx.advance(chatMsg.seq);
+  const duplicate = ctx.seen.check(`m:${chatMsg.id}`);
+  ctx.emit(duplicate ? 'duplicate' : 'message', msg);
+  // Confirm receipt (duplicates too: the server replays until it has a confirmation).
+  ctx.write({ action: '4', fromId: ctx.userId, toId: f.fromId, chatMsg: { id: chatMsg.id, status: 1 } });
+}
+
+/** PING envelopes are answered with a transient PONG; PONGs settle `ping()`. True if consumed. */
+function onPingPong(ctx: InboundContext, f: InboundMessageFrame): boolean {
+  const env = parseEnvelope(f.chatMsg.message);
+  if (!env) return false;
+  if (env.type === 'PING' && env.msgId.startsWith('PING_') && ctx.answerPings) {
+    const id = `PONG_${env.msgId.slice(5)}`;
+    const pong = encodeEnvelope(createEnvelope('PONG', ctx.userId, { msgId: id }));
+    ctx.write({
+      action: '3',
+      fromId: ctx.userId,
+      toId: f.fromId,
+      store: false,
+      chatMsg: { id, type: 2, message: pong, status: 0 },
+    });
+    return true;
+  }
+  if (env.type === 'PONG' && env.msgId.startsWith('PONG_')) {
+    const p = ctx.requests.findKey(`3:PING_${env.msgId.slice(5)}`, ['ping']);
+    if (p) ctx.requests.resolve(p, f);
+    return true;
+  }
+  return false;
+}
+
+function onStatus(ctx: InboundContext, f: StatusNotice): void {
+  const c = f.chatMsg;
+  if (!c || typeof c.id !== 'string' || (c.status !== 1 && c.status !== 2)) return;
+  if (c.status === 1 && f.toId === ctx.userId) {
+    const p = ctx.requests.findKey(`3:${c.id}`, ['send', 'transient']);
+    if (p) {
+      ctx.requests.resolve(p, f);
+      if (p.kind === 'send') ctx.settled(c.id);
+    }
+  }
+  if (parseMsgId(c.id) === undefined) return; // transient ids: no status to report
+  if (ctx.seen.check(`s${c.status}:${c.id}`)) return;
+  ctx.emit('status', { id: c.id, status: c.status, fromId: f.fromId, toId: f.toId, time: c.time, ts: c.ts });
+}
+
+function onError(ctx: InboundContext, f: ErrorFrame): void {
+  const ref = f.ref;
+  const err = new ParleyError(f.code, f.error, { action: ref?.action, id: ref?.id });
+  let p: PendingRequest | undefined;
+  if (ref?.action === '3' && ref.id !== undefined) p = ctx.requests.findKey(`3:${ref.id}`);
+  else if (ref?.action === '6' && ref.id !== undefined) p = ctx.requests.findKey(`6:${ref.id}`);
+  else if (ref?.action !== undefined && (FIFO_ACTIONS.has(ref.action) || FRIEND_ACTIONS.has(ref.action))) {
+    p = ctx.requests.oldestWritten(ref.action);
+  }
+  if (p && f.code === ErrorCode.RateLimited && p.resend) {
+    // not a verdict on the request: send it again a little later (jittered)
+    ctx.requests.retryLater(p, RATE_LIMIT_RETRY_MS * (0.5 + Math.random()));
+    return;
+  }
+  if (p) {
+    ctx.requests.reject(p, err);
+    if (p.kind === 'send' && ref?.id !== undefined) ctx.settled(ref.id);
+    return;
+  }
+  // the pinger went away before our automatic PONG reached it: nothing for the app
+  if (ref?.action === '3' && ref.id?.startsWith('PONG_')) return;
+  ctx.emit('error', err);
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../../server/test/helpers/test-server.js';
+import { connectClient, inbox, makeClient, startProxy } from './helpers.js';
+
+describe('one user on several devices', () => {
+  it('a device that comes back gets what the other device already confirmed', async () => {
+    const t = await startTestServer();
+    const alice = await connectClient(t.wsUrl, 'alice');
+    const web = await connectClient(t.wsUrl, 'bob');
+    const phone = await connectClient(t.wsUrl, 'bob');
+    const webInbox = inbox(web);
+    const phoneInbox = inbox(phone);
+    const m1 = await alice.send('bob', 'while both are online');
+    await webInbox.until(1);
+    await phoneInbox.until(1);
+    const cursor = phone.syncCursor;
+    expect(cursor).toBeGreaterThan(0);
+    await phone.close(); // the app persists phone.syncCursor
+
+    const m2 = await alice.send('bob', 'while the phone is away 📱');
+    await webInbox.until(2); // the web confirms it, so it is no longer pending for bob
+    const phoneAgain = makeClient(t.wsUrl, 'bob', { since: cursor });
+    const again = inbox(phoneAgain); // listening before connecting: the backlog follows the reply at once
+    await phoneAgain.connect();
+    await again.until(1);
+    expect(again.messages.map((m) => [m.chatMsg.id, m.chatMsg.message])).toEqual([
+      [m2.id, 'while the phone is away 📱'],
+    ]);
+    expect(again.messages.map((m) => m.chatMsg.id)).not.toContain(m1.id);
+    expect(phoneAgain.syncCursor).toBeGreaterThan(cursor!);
+  });
+
+  it('reconnects within a session with its cursor, by itself', async () => {
+    const t = await startTestServer();
+    const proxy = await startProxy(t.server.port);
+    const alice = await connectClient(t.wsUrl, 'alice');
+    const web = await connectClient(t.wsUrl, 'bob');
+    const phone = await connectClient(proxy.wsUrl, 'bob');
+    const webInbox = inbox(web);
+    const phoneInbox = inbox(phone);
+    await alice.send('bob', 'first');
+    await phoneInbox.until(1);
+    proxy.freeze(); // the phone's link goes silent; the web keeps confirming
+    const m2 = await alice.send('bob', 'second');
+    await webInbox.until(2);
+    proxy.dropAll(); // the phone notices, reconnects through the proxy, sends since
+    await phoneInbox.until(2);
+    expect(phoneInbox.messages.map((m) => m.chatMsg.id)).toContain(m2.id);
+  });
+});

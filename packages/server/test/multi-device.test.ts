@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from './helpers/test-server.js';
+
+describe('multi-device catch-up (action 1 with since)', () => {
+  it('gives a returning device what another device already confirmed, and recalls as action 6', async () => {
+    const t = await startTestServer();
+    const a = await t.connect('alice');
+    const web = await t.connect('bob');
+    const phone = await t.connect('bob');
+    const m1 = await a.say('bob', 'one');
+    await web.nextAction('3');
+    web.send({ action: '4', fromId: 'bob', toId: 'alice', chatMsg: { id: m1.id, status: 1 } });
+    const seen = await phone.nextAction('3');
+    expect(seen.chatMsg).toMatchObject({ id: m1.id, seq: expect.any(Number) });
+    await phone.close();
+
+    const m2 = await a.say('bob', 'two');
+    const m3 = await a.say('bob', 'three');
+    for (const id of [m2.id, m3.id]) {
+      const f = await web.next((x) => x.action === '3' && x.chatMsg.id === id);
+      web.send({ action: '4', fromId: 'bob', toId: 'alice', chatMsg: { id: f.chatMsg.id, status: 1 } });
+    }
+    a.send({ action: '6', fromId: 'alice', toId: 'bob', chatMsg: { id: m3.id } });
+    await a.nextAction('6');
+    await web.nextAction('6'); // the recall notice went to the web, and is gone from the queue
+
+    // without since, nothing is pending any more
+    const fresh = await t.connect('bob');
+    expect(await fresh.drain()).toEqual([]);
+    // with since, the phone catches up on everything after what it had
+    const back = await t.client();
+    back.send({ action: '1', fromId: 'bob', since: seen.chatMsg.seq });
+    expect(await back.next()).toEqual({ action: '1', toId: 'bob' });
+    const frames = await back.drain();
+    expect(frames.map((f) => [f.action, f.chatMsg.id])).toEqual([
+      ['3', m2.id],
+      ['6', m3.id],
+    ]);
+    expect(frames[0]!.chatMsg).toMatchObject({ message: 'two', status: 1 });
+    expect(frames[1]).toEqual({ action: '6', fromId: 'alice', toId: 'bob', chatMsg: { id: m3.id } });
+    // since 0 means "everything": the whole inbox, oldest first
+    const all = await t.client();
+    all.send({ action: '1', fromId: 'bob', since: 0 });
+    await all.nextAction('1');
+    all.userId = 'bob';
+    expect((await all.drain()).map((f) => f.chatMsg.id)).toEqual([m1.id, m2.id, m3.id]);
+  });
+
+  it('refuses a since that is not a non-negative integer', async () => {
+    const t = await startTestServer();
+    for (const since of [-1, 1.5, '5']) {
+      const c = await t.client();
+      c.send({ action: '1', fromId: 'bob', since });
+      expect(await c.next()).toMatchObject({ action: '0', code: 'BAD_REQUEST', error: /since/ });
+    }
+  });
+});
