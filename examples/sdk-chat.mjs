@@ -59,7 +59,12 @@ const readReceipt = new Promise((resolve) => {
   });
 });
 
+const noServer = setTimeout(() => {
+  console.error(`could not connect to ${url}: is the server running (npm start)?`);
+  process.exit(1);
+}, 10_000);
 await Promise.all([alice.connect(), bob.connect()]);
+clearTimeout(noServer);
 
 const hello = await alice.send('bob', 'Hello Bob 👋 你好 😀');
 console.log(`[alice] ${hello.id} stored at ${hello.time}`);

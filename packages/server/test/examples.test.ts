@@ -27,4 +27,13 @@ describe('examples', () => {
     );
     expect(out).toMatch(/HK0001 <- \{"action":"12".*"status":2/);
   });
+
+  it('sdk-chat.mjs chats through the built SDK', async () => {
+    const t = await startTestServer();
+    const { code, out } = await run(example('sdk-chat.mjs'), [t.wsUrl]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/\[bob\] MSG\d+ from alice: Hello Bob 👋 你好 😀/);
+    expect(out).toMatch(/\[alice\] MSG\d+ was read by bob/);
+    expect(out).toMatch(/end-to-end PING\/PONG with bob: \d+ ms/);
+  });
 });
