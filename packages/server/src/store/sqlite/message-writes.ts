@@ -18,20 +18,15 @@ export function reserve(sql: Statements, { userId, count }: Op<'reserve'>): Resu
 }
 
 export function append(sql: Statements, m: NewMessage): AppendResult {
-  const existing = sql.messageById.get(m.msgId);
-  if (existing) {
-    if (existing.from_id !== m.fromId) return { outcome: 'bad_id' };
-    const same = existing.digest === m.digest && existing.to_id === m.toId;
-    return same ? { outcome: 'retry', message: toMessage(existing) } : { outcome: 'duplicate' };
+  // The common case first: the id is reserved for the sender, and taking the reservation proves it.
+  if (sql.takeReservation.run(m.msgId, m.fromId).changes === 0) return reused(sql, m);
+  if (!sql.userExists.get(m.toId)) {
+    sql.reserve.run(m.msgId, m.fromId); // give the id back: the sender may still use it
+    return { outcome: 'unknown_user' };
   }
-  if (sql.reservation.get(m.msgId)?.user_id !== m.fromId) return { outcome: 'bad_id' };
-  if (!sql.userExists.get(m.toId)) return { outcome: 'unknown_user' };
   const conv = conversationKey(m.fromId, m.toId);
-  const seq = Number(
-    sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, m.digest, m.timeMs)
-      .lastInsertRowid,
-  );
-  sql.unreserve.run(m.msgId);
+  const inserted = sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, m.digest, m.timeMs);
+  const seq = Number(inserted.lastInsertRowid);
   sql.insertTimeline.run(m.fromId, seq);
   if (m.toId !== m.fromId) sql.insertTimeline.run(m.toId, seq);
   sql.insertPending.run(m.toId, seq);
@@ -40,6 +35,14 @@ export function append(sql: Statements, m: NewMessage): AppendResult {
     outcome: 'stored',
     message: { seq, msgId, fromId, toId, type, body, status: 1, timeMs, recalled: false },
   };
+}
+
+/** An id that is not (or no longer) reserved for the sender: a retry, a reuse, or not its id. */
+function reused(sql: Statements, m: NewMessage): AppendResult {
+  const existing = sql.messageById.get(m.msgId);
+  if (!existing || existing.from_id !== m.fromId) return { outcome: 'bad_id' };
+  const same = existing.digest === m.digest && existing.to_id === m.toId;
+  return same ? { outcome: 'retry', message: toMessage(existing) } : { outcome: 'duplicate' };
 }
 
 export function confirm(sql: Statements, { userId, msgId }: Op<'confirm'>): Result<'confirm'> {

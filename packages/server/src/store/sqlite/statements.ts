@@ -45,8 +45,7 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE meta SET value = value + ? WHERE key = 'next_msg_id' RETURNING value`,
     ),
     reserve: prep<[number, string]>(db, 'INSERT INTO reservations (msg_id, user_id) VALUES (?, ?)'),
-    reservation: prep<[number], { user_id: string }>(db, 'SELECT user_id FROM reservations WHERE msg_id = ?'),
-    unreserve: prep<[number]>(db, 'DELETE FROM reservations WHERE msg_id = ?'),
+    takeReservation: prep<[number, string]>(db, 'DELETE FROM reservations WHERE msg_id = ? AND user_id = ?'),
     messageById: prep<[number], MessageRow>(db, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE msg_id = ?`),
     insertMessage: prep<[number, string, string, string, number, string, string, number]>(
       db,
