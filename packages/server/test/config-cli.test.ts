@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '../src/config/cli.js';
-import { defaultConfig } from '../src/config/config.js';
+import { defaultConfig, OPTIONS } from '../src/config/config.js';
 
 describe('configuration', () => {
   it('uses the documented defaults', () => {
@@ -36,13 +37,33 @@ describe('configuration', () => {
     expect(() => parseCli([], { TIME_ZONE: 'Nowhere/Else' })).toThrow(/TIME_ZONE/);
   });
 
+  it('has a variable and a flag for every setting, and documents each in operations.md', () => {
+    const keys = Object.keys(defaultConfig).sort();
+    expect(OPTIONS.map((o) => o.key).sort()).toEqual(keys);
+    const doc = readFileSync(fileURLToPath(new URL('../../../docs/operations.md', import.meta.url)), 'utf8');
+    for (const o of OPTIONS) {
+      expect(doc, o.env).toContain(`\`${o.env}\``);
+      expect(doc, o.flag).toContain(`\`${o.flag}\``);
+    }
+  });
+
+  it('reads switches and secrets', () => {
+    const secret = 'x'.repeat(32);
+    expect(parseCli(['--insecure-open', '--app-secret', secret], {})).toMatchObject({
+      config: { insecureOpen: true, appSecret: secret },
+    });
+    expect(parseCli([], { INSECURE_OPEN: 'true', MAX_FRAMES_PER_SECOND: '0' })).toMatchObject({
+      config: { insecureOpen: true, framesPerSecond: 0 },
+    });
+    expect(() => parseCli([], { APP_SECRET: 'short' })).toThrow(/APP_SECRET: the value is not valid/);
+    expect(() => parseCli([], { INSECURE_OPEN: 'maybe' })).toThrow(/true or false/);
+  });
+
   it('prints --help from the built binary', () => {
     const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
     const r = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: parley/);
-    for (const env of ['HOST', 'PORT', 'DATA_DIR', 'TIME_ZONE', 'HEARTBEAT_INTERVAL_MS', 'MAX_FRAME_BYTES']) {
-      expect(r.stdout).toContain(env);
-    }
+    for (const o of OPTIONS) expect(r.stdout).toContain(o.env);
   });
 });

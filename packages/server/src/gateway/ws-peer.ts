@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { Peer } from '../core/peer.js';
 
@@ -7,6 +8,8 @@ import type { Peer } from '../core/peer.js';
  * and pending, so it gets everything at its next connect.
  */
 export class WsPeer implements Peer {
+  private corked = false;
+
   constructor(
     private readonly ws: WebSocket,
     readonly remote: string,
@@ -26,7 +29,24 @@ export class WsPeer implements Peer {
       done?.(new Error('slow consumer'));
       return;
     }
+    this.batch();
     this.ws.send(frame, done);
+  }
+
+  /**
+   * Frames sent in the same turn of the event loop (the acks of one group commit, a fan-out) leave
+   * in one write: the socket is corked until the pending callbacks of this turn have run.
+   */
+  private batch(): void {
+    if (this.corked) return;
+    const socket = (this.ws as unknown as { _socket?: Duplex })._socket;
+    if (!socket) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   get bufferedAmount(): number {

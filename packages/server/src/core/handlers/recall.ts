@@ -6,9 +6,10 @@ import { echoAndNotify } from './notify.js';
 /** Action 6 (B4): the sender erases its message within the recall window; the recipient is told. */
 export async function recall(s: Session, f: RecallFrame): Promise<void> {
   const { core } = s;
-  const notFound = new CoreError(ErrorCode.NotFound, `no message ${f.chatMsg.id} from you to ${f.toId}`);
+  const notFound = () =>
+    new CoreError(ErrorCode.NotFound, `no message ${f.chatMsg.id} from you to ${f.toId}`);
   const msgId = parseMsgId(f.chatMsg.id);
-  if (msgId === undefined) throw notFound;
+  if (msgId === undefined) throw notFound();
   const frame: RecallNotice = { action: '6', fromId: f.fromId, toId: f.toId, chatMsg: { id: f.chatMsg.id } };
   const notice = JSON.stringify(frame);
   const notBeforeMs = core.clock.now() - core.config.recallWindowMs;
@@ -26,7 +27,7 @@ export async function recall(s: Session, f: RecallFrame): Promise<void> {
     case 'already':
       return s.replyText(notice);
     case 'not_found':
-      throw notFound;
+      throw notFound();
     case 'forbidden':
       throw new CoreError(ErrorCode.Forbidden, 'only the sender can recall a message');
     case 'expired':

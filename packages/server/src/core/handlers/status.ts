@@ -10,14 +10,13 @@ import { noticeKey } from '../wire.js';
 export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
   const { core } = s;
   const msgId = parseMsgId(f.chatMsg.id);
-  const notFound = new CoreError(
-    ErrorCode.NotFound,
-    `no message ${f.chatMsg.id} from ${f.toId} to ${f.fromId}`,
-  );
-  if (msgId === undefined) throw notFound;
+  // built only when needed: an Error captures a stack, too costly for every confirmation
+  const notFound = () =>
+    new CoreError(ErrorCode.NotFound, `no message ${f.chatMsg.id} from ${f.toId} to ${f.fromId}`);
+  if (msgId === undefined) throw notFound();
   if (f.chatMsg.status === 1) {
     const { found } = await core.commits.enqueue({ kind: 'confirm', userId: f.fromId, msgId });
-    if (!found) throw notFound;
+    if (!found) throw notFound();
     return;
   }
   const receipt: StatusNotice = {
@@ -34,7 +33,7 @@ export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
     msgId,
     notice,
   });
-  if (result.outcome === 'not_found') throw notFound;
+  if (result.outcome === 'not_found') throw notFound();
   if (result.outcome === 'read')
     core.bus.publish({ userId: f.toId, frame: notice, key: noticeKey(result.noticeId) });
 }

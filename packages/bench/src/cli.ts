@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+import os from 'node:os';
+import path from 'node:path';
+import { repoDir, resultsDir, serverMain } from './paths.js';
+import { stopAllChildren } from './process/children.js';
+import { raiseFdLimit } from './process/limits.js';
+import { machineInfo, sourceInfo } from './report/machine.js';
+import { renderMarkdown } from './report/markdown.js';
+import { Progress } from './report/progress.js';
+import { type BenchResults, integrityOf, writeResults } from './report/results.js';
+import { resultsChart } from './report/svg.js';
+import { findScenario, SCENARIOS } from './scenarios/index.js';
+import type { Mode, Scenario, ScenarioResult } from './scenarios/types.js';
+import { ALL_TARGETS, parleyEntry } from './targets.js';
+
+interface Args {
+  mode: Mode;
+  scenarios: Scenario[];
+  durationS?: number;
+  threads: number;
+  cpuProfile: boolean;
+  outDir: string;
+}
+
+const HELP = `Usage: node packages/bench/dist/cli.js [options]
+
+Runs the Parley benchmark: Parley, a bare ws relay and a Socket.IO relay, same machine, same load.
+
+  --quick             every scenario at small scale (about a minute; a smoke check)
+  --scenario <names>  only these scenarios, comma-separated: ${SCENARIOS.map((s) => s.name).join(', ')}
+  --duration <s>      measured seconds per server and load level (saturation, latency, durability)
+  --threads <n>       load generator threads for the fixed-rate runs (default: 2, or 1 on one CPU)
+  --cpu-prof          run Parley under node --cpu-prof and report its top self-time functions
+  --out <dir>         where results go (default packages/bench/results)
+  --help              this text
+
+Writes <out>/<time>-<mode>.{json,md} and -latency.svg (and latest.*); prints the Markdown table.
+Exits 1 if a scenario failed or any message was lost or doubled.
+`;
+
+function parseArgs(argv: readonly string[]): Args | undefined {
+  const args: Args = {
+    mode: 'full',
+    scenarios: [...SCENARIOS],
+    threads: Math.min(2, os.availableParallelism()),
+    cpuProfile: false,
+    outDir: resultsDir,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.includes('=') ? argv[i]!.split(/=(.*)/s) : [argv[i]!, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return undefined;
+      case '--quick':
+        args.mode = 'quick';
+        break;
+      case '--scenario':
+        args.scenarios = value()
+          .split(',')
+          .map((n) => {
+            const s = findScenario(n.trim());
+            if (!s)
+              throw new Error(`unknown scenario ${n}; one of ${SCENARIOS.map((x) => x.name).join(', ')}`);
+            return s;
+          });
+        break;
+      case '--duration': {
+        const d = Number(value());
+        if (!(d > 0)) throw new Error('--duration must be a positive number of seconds');
+        args.durationS = d;
+        break;
+      }
+      case '--threads': {
+        const t = Number(value());
+        if (!Number.isInteger(t) || t < 1) throw new Error('--threads must be a positive integer');
+        args.threads = t;
+        break;
+      }
+      case '--cpu-prof':
+        args.cpuProfile = true;
+        break;
+      case '--out':
+        args.outDir = path.resolve(value());
+        break;
+      default:
+        throw new Error(`unknown option ${flag} (see --help)`);
+    }
+  }
+  return args;
+}
+
+async function main(): Promise<number> {
+  let args: Args | undefined;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (!args) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const progress = new Progress();
+  const stop = (signal: string) => {
+    progress.clear();
+    process.stderr.write(`bench: ${signal}, stopping the servers\n`);
+    void stopAllChildren(2000).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+
+  const fdLimit = raiseFdLimit();
+  const entry = parleyEntry();
+  if (entry.script !== serverMain) progress.log(`note: Parley is started by the ${entry.note}`);
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  const source = sourceInfo(repoDir);
+  const scenarios: Record<string, ScenarioResult> = {};
+  const failures: Record<string, string> = {};
+  const t0 = performance.now();
+  const profileDir = path.join(args.outDir, 'profiles', startedAt.replace(/[:.]/g, '-').slice(0, 19));
+  for (const s of args.scenarios) {
+    progress.log(`== ${s.name}: ${s.describe}`);
+    try {
+      scenarios[s.name] = await s.run({
+        mode: args.mode,
+        targets: ALL_TARGETS,
+        threads: args.threads,
+        progress,
+        ...(args.durationS !== undefined && { durationS: args.durationS }),
+        ...(args.cpuProfile && { cpuProfile: true, profileDir }),
+      });
+    } catch (err) {
+      failures[s.name] = err instanceof Error ? err.message : String(err);
+      progress.log(`   ${s.name} failed: ${failures[s.name]}`);
+      await stopAllChildren(2000);
+    }
+  }
+  progress.clear();
+  machine.loadAvgEnd = os.loadavg()[0]!;
+  const results: BenchResults = {
+    version: 1,
+    mode: args.mode,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    command: `node packages/bench/dist/cli.js ${process.argv.slice(2).join(' ')}`.trim(),
+    durationOverrideS: args.durationS ?? null,
+    generatorThreads: args.threads,
+    machine,
+    source,
+    fdLimit,
+    parleyEntry: entry.note,
+    scenarios,
+    failures,
+    integrity: integrityOf(scenarios),
+  };
+  const builtAtEnd = sourceInfo(repoDir).serverBuiltAt;
+  if (builtAtEnd !== source.serverBuiltAt) results.serverRebuiltAt = builtAtEnd;
+  const markdown = renderMarkdown(results);
+  const files = writeResults(args.outDir, results, markdown, resultsChart(results));
+  process.stdout.write(`\n${markdown}\n`);
+  process.stderr.write(
+    `Done in ${((performance.now() - t0) / 1000).toFixed(0)} s. Results: ${files.json}` +
+      `${files.svg ? `, chart: ${files.svg}` : ''}\n`,
+  );
+  const bad = Object.keys(failures).length > 0 || results.integrity.lost > 0 || results.integrity.doubled > 0;
+  return bad ? 1 : 0;
+}
+
+main().then(
+  async (code) => {
+    await stopAllChildren(2000);
+    process.exit(code);
+  },
+  async (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    await stopAllChildren(2000);
+    process.exit(1);
+  },
+);

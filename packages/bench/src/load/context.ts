@@ -1,0 +1,64 @@
+import { type Histogram, latencyHistogram } from '../metrics/histogram.js';
+
+export type Phase = 'setup' | 'warmup' | 'measure' | 'drain';
+
+/** State shared by every client of one load run. Times are in microseconds of `nowUs()`. */
+export interface LoadContext {
+  phase: Phase;
+  /** Latencies are recorded for messages sent in [measureStartUs, measureEndUs). */
+  measureStartUs: number;
+  measureEndUs: number;
+  /** Window mode: unacknowledged messages per sender. 0 in rate mode. */
+  window: number;
+  /** Ids each sender keeps reserved ahead (fetched 10 at a time with action 2). */
+  idsAhead: number;
+  /** Rate mode: a sender with this many unacknowledged messages skips what falls due. */
+  maxInflight: number;
+  /** Length of each message text (the send time, then padding). */
+  textBytes: number;
+  ackHist: Histogram;
+  e2eHist: Histogram;
+  /** Rate mode: how late the generator sent each message after its intended time (its own lag). */
+  lagHist: Histogram;
+  /** Counted only while `phase` is `measure`. */
+  counts: { sent: number; acked: number; delivered: number };
+  errors: Map<string, number>;
+}
+
+export function newContext(opts: { window: number; idsAhead: number; textBytes: number }): LoadContext {
+  return {
+    phase: 'setup',
+    measureStartUs: Number.POSITIVE_INFINITY,
+    measureEndUs: Number.POSITIVE_INFINITY,
+    window: opts.window,
+    idsAhead: opts.idsAhead,
+    maxInflight: 10_000,
+    textBytes: opts.textBytes,
+    ackHist: latencyHistogram(),
+    e2eHist: latencyHistogram(),
+    lagHist: latencyHistogram(),
+    counts: { sent: 0, acked: 0, delivered: 0 },
+    errors: new Map(),
+  };
+}
+
+/** Microseconds on the monotonic clock of this process; senders and recipients share it. */
+export function nowUs(): number {
+  return performance.now() * 1000;
+}
+
+export function countError(ctx: LoadContext, key: string): void {
+  ctx.errors.set(key, (ctx.errors.get(key) ?? 0) + 1);
+}
+
+const PAD = 'x'.repeat(4096);
+
+/** The message text: the send time in µs, a space, then padding up to `bytes`. */
+export function messageText(sendUs: number, bytes: number): string {
+  const head = `${Math.round(sendUs)} `;
+  return head.length >= bytes ? head : head + PAD.slice(0, bytes - head.length);
+}
+
+export function sendTimeOf(text: string): number {
+  return Number(text.slice(0, text.indexOf(' ')));
+}

@@ -1,0 +1,59 @@
+import type { Socket } from 'node:net';
+import type { ClientFrame, ServerFrame } from '@parley/protocol';
+import { WebSocket } from 'ws';
+import type { Conn, ConnHandlers, Driver } from './driver.js';
+
+const OPEN_TIMEOUT_MS = 60_000;
+
+/**
+ * The Parley wire protocol: one JSON object per WebSocket text frame. Frames are typed objects
+ * from @parley/protocol serialized with JSON.stringify. The ws baseline relay speaks the same.
+ *
+ * Frames a connection sends within one turn of the event loop (the status 1 confirmations for a
+ * burst of deliveries, the next messages after a burst of acks) leave in one write: the socket is
+ * corked until the turn ends. That keeps the generator's syscalls down; each frame is still its
+ * own WebSocket frame, as the server expects.
+ */
+export const parleyDriver: Driver = {
+  name: 'parley-ws',
+  open(url: string, localAddress: string, h: ConnHandlers): Promise<Conn> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, {
+        localAddress,
+        perMessageDeflate: false,
+        handshakeTimeout: OPEN_TIMEOUT_MS,
+      });
+      let opened = false;
+      ws.on('open', () => {
+        opened = true;
+        // ws keeps its net.Socket in a private field; corking is an optimization, so do without if absent.
+        const socket = (ws as unknown as { _socket?: Socket })._socket;
+        let corked = false;
+        const uncork = () => {
+          corked = false;
+          socket?.uncork();
+        };
+        resolve({
+          send: (frame: ClientFrame) => {
+            if (socket && !corked && ws.readyState === WebSocket.OPEN) {
+              corked = true;
+              socket.cork();
+              process.nextTick(uncork);
+            }
+            ws.send(JSON.stringify(frame));
+          },
+          close: () => ws.close(1000),
+          drop: () => ws.terminate(),
+        });
+      });
+      ws.on('message', (data) => h.frame(JSON.parse(data.toString()) as ServerFrame));
+      ws.on('error', (err) => {
+        if (!opened) reject(err);
+      });
+      ws.on('close', (code) => {
+        if (opened) h.closed(`close ${code}`);
+        else reject(new Error(`closed before open (${code})`));
+      });
+    });
+  },
+};

@@ -1,0 +1,167 @@
+import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import { ProcSampler, selfCpuMeter } from '../metrics/proc.js';
+import type { RunningTarget } from '../targets.js';
+import { sleep } from './connect.js';
+import { type LoadPartial, type LoadRun, mergeRounds } from './run-result.js';
+import type { ShardResult } from './shard.js';
+import { openShard, type ShardHandle } from './shard-handle.js';
+
+export type { LoadRun } from './run-result.js';
+export { checkIntegrity } from './run-result.js';
+
+export interface LoadSpec {
+  pairs: number;
+  /** Window mode: unacknowledged messages each sender keeps in flight. */
+  window?: number;
+  /** Rate mode: messages per second offered over all pairs (open loop, evenly spaced). */
+  rate?: number;
+  warmupS: number;
+  durationS: number;
+  /** Message text length in bytes (default 64). */
+  textBytes?: number;
+  /** How long to wait after the run for the last acks and deliveries (default 20 s). */
+  drainTimeoutS?: number;
+  /** Prefix of the user ids, so that rounds against the same server use fresh users. */
+  userPrefix?: string;
+  /**
+   * Threads the generator spreads the pairs over (default 1). Each thread runs its own event loop,
+   * so the generator can use more than one core; a pair's sender and recipient share a thread.
+   */
+  threads?: number;
+}
+
+export type ProgressFn = (fraction: number, detail: string) => void;
+
+/** Runs U sender→recipient pairs against a running target and measures it. */
+export async function runLoad(
+  target: RunningTarget,
+  spec: LoadSpec,
+  progress?: ProgressFn,
+): Promise<LoadRun> {
+  return mergeRounds([await runRound(target, spec, progress)]);
+}
+
+/** One round: connect, warm up, measure, drain, check, disconnect. */
+export async function runRound(
+  target: RunningTarget,
+  spec: LoadSpec,
+  progress?: ProgressFn,
+): Promise<LoadPartial> {
+  const n = Math.max(1, Math.min(spec.threads ?? 1, spec.pairs));
+  const shards: ShardHandle[] = [];
+  for (let i = 0, first = 0; i < n; i++) {
+    const pairs = Math.floor(spec.pairs / n) + (i < spec.pairs % n ? 1 : 0);
+    shards.push(
+      openShard(
+        {
+          driver: target.driver.name,
+          url: target.url,
+          firstPair: first,
+          pairs,
+          userPrefix: spec.userPrefix ?? '',
+          window: spec.rate === undefined ? (spec.window ?? 16) : 0,
+          rate: spec.rate === undefined ? 0 : (spec.rate * pairs) / spec.pairs,
+          textBytes: spec.textBytes ?? 64,
+        },
+        n > 1,
+      ),
+    );
+    first += pairs;
+  }
+  const all = <T>(f: (s: ShardHandle) => Promise<T>) => Promise.all(shards.map(f));
+  try {
+    progress?.(0, `connecting ${spec.pairs * 2} clients`);
+    const connects = await all((s) => s.connect());
+    const failed = connects.reduce((a, c) => a + c.failed, 0);
+    if (failed > 0)
+      throw new Error(`${failed} connections failed: ${connects.find((c) => c.firstError)?.firstError}`);
+    if (!(await all((s) => s.prefetch(30_000))).every(Boolean)) {
+      throw new Error('senders did not get their message ids within 30 s');
+    }
+
+    await all((s) => s.start());
+    await ticking(spec.warmupS, (f) => progress?.(0, `warming up ${Math.round(f * 100)}%`));
+
+    const sampler = new ProcSampler(target.pid);
+    sampler.start();
+    const genCpu = selfCpuMeter();
+    const t0 = performance.now();
+    await all((s) => s.measure());
+    await ticking(spec.durationS, async (f, elapsedS) => {
+      const p = await all((s) => s.progress());
+      const sum = (k: 'acked' | 'delivered' | 'errors') => p.reduce((a, x) => a + x[k], 0);
+      const rate = (x: number) => Math.round(x / Math.max(elapsedS, 0.001)).toLocaleString('en-US');
+      progress?.(
+        f,
+        `acked ${rate(sum('acked'))}/s, delivered ${rate(sum('delivered'))}/s, errors ${sum('errors')}`,
+      );
+    });
+    await all((s) => s.stop());
+    const measuredS = (performance.now() - t0) / 1000;
+    const server = sampler.stop();
+    const generatorCpuPercent = genCpu();
+
+    progress?.(1, 'draining');
+    await all((s) => s.drain((spec.drainTimeoutS ?? 20) * 1000));
+    const results = await all((s) => s.result());
+    const errors = new Map<string, number>();
+    for (const r of results)
+      for (const [k, v] of Object.entries(r.errors)) errors.set(k, (errors.get(k) ?? 0) + v);
+    const ackHist = decodeFromCompressedBase64(results[0]!.ackHist);
+    const e2eHist = decodeFromCompressedBase64(results[0]!.e2eHist);
+    const lagHist = decodeFromCompressedBase64(results[0]!.lagHist);
+    for (const r of results.slice(1)) {
+      ackHist.add(decodeFromCompressedBase64(r.ackHist));
+      e2eHist.add(decodeFromCompressedBase64(r.e2eHist));
+      lagHist.add(decodeFromCompressedBase64(r.lagHist));
+    }
+    const sum = (f: (r: ShardResult) => number) => results.reduce((a, r) => a + f(r), 0);
+    return {
+      target: target.name,
+      spec,
+      measuredS,
+      connectS: Math.max(...connects.map((c) => c.seconds)),
+      counts: {
+        sent: sum((r) => r.counts.sent),
+        acked: sum((r) => r.counts.acked),
+        delivered: sum((r) => r.counts.delivered),
+      },
+      ackHist,
+      e2eHist,
+      lagHist,
+      server,
+      generatorCpuPercent,
+      totals: {
+        sent: sum((r) => r.totals.sent),
+        acked: sum((r) => r.totals.acked),
+        delivered: sum((r) => r.totals.delivered),
+        refused: sum((r) => r.totals.refused),
+      },
+      integrity: {
+        lost: sum((r) => r.integrity.lost),
+        doubled: sum((r) => r.integrity.doubled),
+        outOfOrder: sum((r) => r.integrity.outOfOrder),
+        unacked: sum((r) => r.integrity.unacked),
+        unanswered: sum((r) => r.integrity.unanswered),
+        misrouted: sum((r) => r.integrity.misrouted),
+      },
+      errors,
+    };
+  } finally {
+    await Promise.allSettled(shards.map((s) => s.close()));
+  }
+}
+
+/** Waits `seconds`, calling `onTick` about four times a second. */
+async function ticking(
+  seconds: number,
+  onTick: (fraction: number, elapsedS: number) => void | Promise<void>,
+): Promise<void> {
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  for (let now = t0; now < end; now = performance.now()) {
+    await sleep(Math.min(250, end - now));
+    const elapsed = (performance.now() - t0) / 1000;
+    await onTick(Math.min(1, elapsed / seconds), elapsed);
+  }
+}

@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let clockTicks: number | undefined;
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux almost everywhere). */
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** User + system CPU seconds a process has used, from /proc/<pid>/stat (fields 14 and 15). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) is in parentheses and may contain spaces: split after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state), so utime (14) is fields[11] and stime (15) is fields[12].
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+}
+
+/** Resident set size in bytes (VmRSS), and its peak (VmHWM), from /proc/<pid>/status. */
+export function rssBytes(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+export interface ProcUsage {
+  /** CPU used over the window, in percent of one core (200 = two cores busy). */
+  cpuPercent: number;
+  rssStartMiB: number;
+  rssPeakMiB: number;
+  rssEndMiB: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** Samples a process's RSS every `intervalMs` and its CPU time between `start` and `stop`. */
+export class ProcSampler {
+  private cpu0 = 0;
+  private t0 = 0;
+  private rss0 = 0;
+  private peak = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly pid: number,
+    private readonly intervalMs = 250,
+  ) {}
+
+  start(): void {
+    this.cpu0 = cpuSeconds(this.pid);
+    this.t0 = performance.now();
+    this.rss0 = rssBytes(this.pid).rss;
+    this.peak = this.rss0;
+    this.timer = setInterval(() => this.sample(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  private sample(): number {
+    try {
+      const { rss } = rssBytes(this.pid);
+      if (rss > this.peak) this.peak = rss;
+      return rss;
+    } catch {
+      return this.peak; // the process is gone
+    }
+  }
+
+  stop(): ProcUsage {
+    clearInterval(this.timer);
+    const end = this.sample();
+    const elapsed = (performance.now() - this.t0) / 1000;
+    let cpu = 0;
+    try {
+      cpu = cpuSeconds(this.pid) - this.cpu0;
+    } catch {
+      // the process is gone
+    }
+    return {
+      cpuPercent: elapsed > 0 ? (100 * cpu) / elapsed : 0,
+      rssStartMiB: this.rss0 / MiB,
+      rssPeakMiB: this.peak / MiB,
+      rssEndMiB: end / MiB,
+    };
+  }
+}
+
+/** CPU use of this process (the load generator) over a window, in percent of one core. */
+export function selfCpuMeter(): () => number {
+  const u0 = process.cpuUsage();
+  const t0 = performance.now();
+  return () => {
+    const u = process.cpuUsage(u0);
+    const elapsedUs = (performance.now() - t0) * 1000;
+    return elapsedUs > 0 ? (100 * (u.user + u.system)) / elapsedUs : 0;
+  };
+}

@@ -1,0 +1,73 @@
+import type { BenchResults } from './results.js';
+
+export interface GoalRow {
+  goal: string;
+  measured: string;
+  target: string;
+  met: boolean | undefined;
+}
+
+/** Parley's figures against the project's targets (only for the scenarios that ran). */
+export function goals(r: BenchResults): GoalRow[] {
+  const rows: GoalRow[] = [];
+  const s = r.scenarios;
+  const sat = s.saturation?.kind === 'saturation' ? s.saturation.levels[0] : undefined;
+  const parley = sat?.runs.find((x) => x.target === 'parley');
+  const ws = sat?.runs.find((x) => x.target === 'ws');
+  if (parley && ws) {
+    const q = parley.ackedPerSec / ws.ackedPerSec;
+    rows.push({
+      goal: `durable 1:1 throughput ÷ bare ws relay (${sat!.label})`,
+      measured: `${q.toFixed(2)} (${Math.round(parley.ackedPerSec)} vs ${Math.round(ws.ackedPerSec)} msg/s)`,
+      target: '≥ 0.6 (aim 0.8)',
+      met: q >= 0.6,
+    });
+  }
+  const levels = s.latency?.kind === 'latency' ? s.latency.levels : [];
+  const lat = levels.find((l) => l.offeredPerSec === 10_000) ?? levels[levels.length - 1];
+  const lp = lat?.runs.find((x) => x.target === 'parley');
+  if (lat && lp) {
+    rows.push({
+      goal: `ack p99 at ${lat.label}`,
+      measured: `${lp.ack.p99.toFixed(2)} ms`,
+      target: '< 10 ms',
+      met: lp.ack.p99 < 10,
+    });
+  }
+  if (s['idle-memory']?.kind === 'idle') {
+    const idle = s['idle-memory'].rows.filter((x) => x.target === 'parley');
+    const biggest = idle.sort((a, b) => b.connections - a.connections)[0];
+    if (biggest) {
+      const kib = biggest.bytesPerConnection / 1024;
+      rows.push({
+        goal: `server RSS per idle connected user at ${biggest.connections.toLocaleString('en-US')} connections`,
+        measured: `${kib.toFixed(1)} KiB`,
+        target: '≤ 10 KiB',
+        met: kib <= 10,
+      });
+    }
+  }
+  if (s.history?.kind === 'history') {
+    const worst = Math.max(...s.history.kinds.map((k) => k.p99));
+    rows.push({
+      goal: `history page p99 on ${s.history.messages.toLocaleString('en-US')} messages (worst query kind)`,
+      measured: `${worst.toFixed(2)} ms`,
+      target: '< 2 ms',
+      met: worst < 2,
+    });
+  }
+  rows.push({
+    goal: 'lost / doubled messages, all scenarios',
+    measured: `${r.integrity.lost} / ${r.integrity.doubled}`,
+    target: '0 / 0',
+    met: r.integrity.lost === 0 && r.integrity.doubled === 0,
+  });
+  return rows;
+}
+
+export function goalsMarkdown(r: BenchResults): string {
+  const mark = (m: boolean | undefined) => (m === undefined ? '' : m ? 'yes' : '**no**');
+  const lines = ['| goal | measured | target | met |', '|---|--:|--:|:-:|'];
+  for (const g of goals(r)) lines.push(`| ${g.goal} | ${g.measured} | ${g.target} | ${mark(g.met)} |`);
+  return lines.join('\n');
+}

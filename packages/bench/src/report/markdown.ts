@@ -1,0 +1,265 @@
+import type { LoadRun } from '../load/generator.js';
+import type {
+  DurabilityResult,
+  HistoryResult,
+  IdleResult,
+  LoadLevel,
+  StormResult,
+} from '../scenarios/types.js';
+import { TARGET_LABELS } from '../targets.js';
+import { goalsMarkdown } from './goals.js';
+import { profileMarkdown } from './profile.js';
+import type { BenchResults } from './results.js';
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const ratio = (a: number, b: number | undefined) =>
+  b && b > 0 && Number.isFinite(a) ? (a / b).toFixed(2) : '–';
+const mib = (n: number) => `${n.toFixed(0)} MiB`;
+
+function table(head: string[], align: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${align.join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
+}
+
+function errorsOf(errors: Record<string, number>): string {
+  const total = Object.values(errors).reduce((a, b) => a + b, 0);
+  return total === 0 ? '0' : `${total} (${Object.keys(errors).slice(0, 2).join('; ')})`;
+}
+
+function baseline(level: LoadLevel, target: 'ws' | 'socketio'): LoadRun | undefined {
+  return level.runs.find((r) => r.target === target);
+}
+
+function saturationTable(levels: readonly LoadLevel[]): string {
+  const rows = levels.flatMap((l) =>
+    l.runs.map((r) => [
+      l.label,
+      TARGET_LABELS[r.target],
+      int(r.ackedPerSec),
+      int(r.deliveredPerSec),
+      ratio(r.ackedPerSec, baseline(l, 'ws')?.ackedPerSec),
+      ratio(r.ackedPerSec, baseline(l, 'socketio')?.ackedPerSec),
+      `${ms(r.ack.p50)} / ${ms(r.ack.p90)} / ${ms(r.ack.p99)} / ${ms(r.ack.p999)} / ${ms(r.ack.max)}`,
+      `${ms(r.e2e.p50)} / ${ms(r.e2e.p99)} / ${ms(r.e2e.max)}`,
+      `${r.server.cpuPercent.toFixed(0)}% / ${r.generatorCpuPercent.toFixed(0)}%`,
+      mib(r.server.rssPeakMiB),
+      `${r.integrity.lost} / ${r.integrity.doubled}`,
+      errorsOf(r.errors),
+    ]),
+  );
+  return table(
+    [
+      'load',
+      'server',
+      'acked msg/s',
+      'delivered msg/s',
+      '÷ ws relay',
+      '÷ Socket.IO',
+      'ack p50 / p90 / p99 / p99.9 / max (ms)',
+      'end-to-end p50 / p99 / max (ms)',
+      'CPU server / generator',
+      'server RSS peak',
+      'lost / doubled',
+      'errors',
+    ],
+    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
+    rows,
+  );
+}
+
+function latencyTable(levels: readonly LoadLevel[]): string {
+  const rows = levels.flatMap((l) =>
+    l.runs.map((r) => [
+      l.label,
+      TARGET_LABELS[r.target],
+      int(r.deliveredPerSec),
+      `${ms(r.ack.p50)} / ${ms(r.ack.p90)} / ${ms(r.ack.p99)} / ${ms(r.ack.p999)} / ${ms(r.ack.max)}`,
+      `${ms(r.e2e.p50)} / ${ms(r.e2e.p90)} / ${ms(r.e2e.p99)} / ${ms(r.e2e.p999)} / ${ms(r.e2e.max)}`,
+      `${ms(r.sendLag.p50)} / ${ms(r.sendLag.p99)}`,
+      ratio(r.ack.p99, baseline(l, 'ws')?.ack.p99),
+      ratio(r.ack.p99, baseline(l, 'socketio')?.ack.p99),
+      `${r.server.cpuPercent.toFixed(0)}% / ${r.generatorCpuPercent.toFixed(0)}%`,
+      mib(r.server.rssPeakMiB),
+      `${r.integrity.lost} / ${r.integrity.doubled}`,
+      errorsOf(r.errors),
+    ]),
+  );
+  return table(
+    [
+      'load',
+      'server',
+      'delivered msg/s',
+      'ack p50 / p90 / p99 / p99.9 / max (ms)',
+      'end-to-end p50 / p90 / p99 / p99.9 / max (ms)',
+      'generator send lag p50 / p99 (ms)',
+      'ack p99 ÷ ws relay',
+      'ack p99 ÷ Socket.IO',
+      'CPU server / generator',
+      'server RSS peak',
+      'lost / doubled',
+      'errors',
+    ],
+    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
+    rows,
+  );
+}
+
+function durabilityTable(d: DurabilityResult): string {
+  const row = (name: string, r: LoadRun) => [
+    name,
+    int(r.ackedPerSec),
+    ratio(r.ackedPerSec, d.normal.ackedPerSec),
+    `${ms(r.ack.p50)} / ${ms(r.ack.p99)} / ${ms(r.ack.max)}`,
+    `${ms(r.e2e.p50)} / ${ms(r.e2e.p99)}`,
+    `${r.server.cpuPercent.toFixed(0)}%`,
+    `${r.integrity.lost} / ${r.integrity.doubled}`,
+  ];
+  return table(
+    [
+      'SQLITE_SYNC',
+      'acked msg/s',
+      '÷ normal',
+      'ack p50 / p99 / max (ms)',
+      'end-to-end p50 / p99 (ms)',
+      'server CPU',
+      'lost / doubled',
+    ],
+    ['---', '--:', '--:', '--:', '--:', '--:', '--:'],
+    [
+      row('normal (survives a killed server)', d.normal),
+      row('full (fsync per commit; survives power loss)', d.full),
+    ],
+  );
+}
+
+function idleTable(d: IdleResult): string {
+  const ws = (n: number) => d.rows.find((r) => r.target === 'ws' && r.connections === n);
+  return table(
+    [
+      'connections',
+      'server',
+      'connected',
+      'connect time',
+      'RSS before → after',
+      'per connection',
+      '÷ ws relay',
+    ],
+    ['--:', '---', '--:', '--:', '--:', '--:', '--:'],
+    d.rows.map((r) => [
+      int(r.connections),
+      TARGET_LABELS[r.target],
+      r.failed > 0 ? `${int(r.connected)} (${r.failed} failed)` : int(r.connected),
+      `${r.connectS.toFixed(1)} s`,
+      `${mib(r.rssBeforeMiB)} → ${mib(r.rssAfterMiB)}`,
+      `${(r.bytesPerConnection / 1024).toFixed(1)} KiB`,
+      ratio(r.bytesPerConnection, ws(r.connections)?.bytesPerConnection),
+    ]),
+  );
+}
+
+function stormTable(s: StormResult): string {
+  return table(
+    [
+      'server',
+      'clients',
+      'stored backlog',
+      'all back',
+      'all delivered',
+      'reconnect p50 / p99',
+      'failed / retried',
+      'lost / doubled',
+      'server CPU',
+      'server RSS peak',
+      'errors',
+    ],
+    ['---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
+    s.rows.map((r) => [
+      TARGET_LABELS[r.target],
+      int(r.connections),
+      r.backlogPerPair > 0
+        ? `${int(r.storedMessages)} (${r.backlogPerPair} per recipient)`
+        : 'none (no storage)',
+      `${r.allBackS.toFixed(2)} s`,
+      `${r.allDeliveredS.toFixed(2)} s`,
+      `${ms(r.reconnectP50Ms)} / ${ms(r.reconnectP99Ms)} ms`,
+      `${r.connectFailures} / ${r.retries}`,
+      `${r.lost} / ${r.doubled}`,
+      `${r.serverCpuPercent.toFixed(0)}%`,
+      mib(r.serverRssPeakMiB),
+      errorsOf(r.errors),
+    ]),
+  );
+}
+
+function historyTable(h: HistoryResult): string {
+  const head = `${int(h.messages)} messages in ${int(h.conversations)} conversations (${mib(h.dbMiB)} database, seeded in ${h.seedS.toFixed(1)} s), pages of ${h.pageSize}:`;
+  return `${head}\n\n${table(
+    ['query (action 12)', 'requests', 'p50', 'p90', 'p99', 'max', 'bad pages'],
+    ['---', '--:', '--:', '--:', '--:', '--:', '--:'],
+    h.kinds.map((k) => [
+      k.kind,
+      int(k.count),
+      `${ms(k.p50)} ms`,
+      `${ms(k.p90)} ms`,
+      `${ms(k.p99)} ms`,
+      `${ms(k.max)} ms`,
+      String(k.badPages),
+    ]),
+  )}`;
+}
+
+function dirty(r: BenchResults): string {
+  const n = r.source.uncommitted.length;
+  return n > 0 ? ` (with uncommitted changes to ${n} server/protocol files)` : '';
+}
+
+/** The whole report: one section per scenario that ran, then the targets, then profiles. */
+export function renderMarkdown(r: BenchResults): string {
+  const m = r.machine;
+  const out: string[] = [
+    `Run ${r.startedAt} (${r.mode}${r.durationOverrideS ? `, --duration ${r.durationOverrideS}` : ''}) ` +
+      `of commit ${r.source.commit}${dirty(r)}, server built ${r.source.serverBuiltAt.slice(0, 16)}: ` +
+      `${m.nproc} CPUs (${m.cpuModel}), ${int(m.memTotalMiB)} MiB, Node ${m.node}, ${m.os}; ` +
+      `load generator: one process, 1 thread at saturation, ${r.generatorThreads} at fixed rates; ` +
+      `load average ${m.loadAvgStart.toFixed(2)} at start, ${m.loadAvgEnd?.toFixed(2) ?? '?'} at end; ` +
+      `open files ${int(r.fdLimit.soft)} (${r.fdLimit.note}); Parley started by ${r.parleyEntry}.`,
+  ];
+  if (r.serverRebuiltAt) {
+    out.push(
+      `**Warning:** packages/server/dist was rebuilt during the run (${r.serverRebuiltAt}); later scenarios ran that build.`,
+    );
+  }
+  const s = r.scenarios;
+  if (s.saturation?.kind === 'saturation')
+    out.push('### Saturation throughput', saturationTable(s.saturation.levels));
+  if (s.latency?.kind === 'latency')
+    out.push('### Latency at a fixed offered rate', latencyTable(s.latency.levels));
+  if (s.durability?.kind === 'durability') {
+    out.push(`### Cost of durability (Parley, ${s.durability.pairs} pairs, window ${s.durability.window})`);
+    out.push(durabilityTable(s.durability));
+  }
+  if (s['idle-memory']?.kind === 'idle')
+    out.push('### Idle memory per connection', idleTable(s['idle-memory']));
+  if (s['reconnect-storm']?.kind === 'storm')
+    out.push('### Reconnect storm', stormTable(s['reconnect-storm']));
+  if (s.history?.kind === 'history') out.push('### History page latency (Parley)', historyTable(s.history));
+  for (const [name, err] of Object.entries(r.failures)) out.push(`**${name} failed:** ${err}`);
+  out.push(
+    `### Against the targets${r.mode === 'quick' ? ' (quick scale: not the real figures)' : ''}`,
+    goalsMarkdown(r),
+  );
+  const profiles = [s.saturation, s.latency].flatMap((x) =>
+    x && (x.kind === 'saturation' || x.kind === 'latency')
+      ? x.levels.flatMap((l) => (l.profiles ?? []).map((p) => ({ label: `${x.kind} ${l.label}`, p })))
+      : [],
+  );
+  if (s.history?.kind === 'history') {
+    for (const p of s.history.profiles ?? []) profiles.push({ label: 'history (server lifetime)', p });
+  }
+  for (const { label, p } of profiles) {
+    out.push(`### Parley CPU profile: ${label}`, profileMarkdown(p).trim());
+  }
+  return `${out.join('\n\n')}\n`;
+}

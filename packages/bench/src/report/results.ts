@@ -1,0 +1,86 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FdLimit } from '../process/limits.js';
+import type { Mode, ScenarioResult } from '../scenarios/types.js';
+import type { MachineInfo, SourceInfo } from './machine.js';
+
+/** Everything one CLI run measured: what `results/*.json` holds. */
+export interface BenchResults {
+  version: 1;
+  mode: Mode;
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  durationOverrideS: number | null;
+  /** Threads of the load generator (all in one process, sharing the machine with the servers). */
+  generatorThreads: number;
+  machine: MachineInfo;
+  source: SourceInfo;
+  /** Set when packages/server/dist changed during the run (another build): scenarios after it measured that. */
+  serverRebuiltAt?: string;
+  fdLimit: FdLimit;
+  /** How Parley was started (main.js, or the bench launcher when main.js lacks a needed setting). */
+  parleyEntry: string;
+  /** By scenario name (`saturation`, `latency`, `durability`, `idle-memory`, `reconnect-storm`, `history`). */
+  scenarios: Record<string, ScenarioResult>;
+  /** Scenarios that threw, with the error. */
+  failures: Record<string, string>;
+  /** Lost and doubled messages summed over every scenario: must be 0. */
+  integrity: { lost: number; doubled: number };
+}
+
+/** Sums lost and doubled messages over every load run, the storm and the history check. */
+export function integrityOf(scenarios: Record<string, ScenarioResult>): { lost: number; doubled: number } {
+  let lost = 0;
+  let doubled = 0;
+  for (const s of Object.values(scenarios)) {
+    const runs =
+      s.kind === 'saturation' || s.kind === 'latency'
+        ? s.levels.flatMap((l) => l.runs)
+        : s.kind === 'durability'
+          ? [s.normal, s.full]
+          : [];
+    for (const r of runs) {
+      lost += r.integrity.lost;
+      doubled += r.integrity.doubled;
+    }
+    if (s.kind === 'storm') {
+      for (const r of s.rows) {
+        lost += r.lost;
+        doubled += r.doubled;
+      }
+    }
+  }
+  return { lost, doubled };
+}
+
+export interface WrittenFiles {
+  json: string;
+  markdown: string;
+  svg: string | undefined;
+}
+
+/**
+ * Writes `<stamp>-<mode>.json`, `.md` and `.svg` under `dir`, and copies them to `latest.*`.
+ */
+export function writeResults(
+  dir: string,
+  results: BenchResults,
+  markdown: string,
+  svg: string | undefined,
+): WrittenFiles {
+  mkdirSync(dir, { recursive: true });
+  const stamp = `${results.startedAt.replace(/[:.]/g, '-').slice(0, 19)}-${results.mode}`;
+  const files: WrittenFiles = {
+    json: path.join(dir, `${stamp}.json`),
+    markdown: path.join(dir, `${stamp}.md`),
+    svg: svg === undefined ? undefined : path.join(dir, `${stamp}-latency.svg`),
+  };
+  writeFileSync(files.json, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(files.markdown, markdown);
+  if (svg !== undefined && files.svg) writeFileSync(files.svg, svg);
+  copyFileSync(files.json, path.join(dir, 'latest.json'));
+  copyFileSync(files.markdown, path.join(dir, 'latest.md'));
+  if (files.svg) copyFileSync(files.svg, path.join(dir, 'latest-latency.svg'));
+  return files;
+}

@@ -1,0 +1,88 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadSpec } from '../load/generator.js';
+import { runRound } from '../load/generator.js';
+import { type LoadPartial, type LoadRun, mergeRounds } from '../load/run-result.js';
+import { type ProfileSummary, summarizeProfile } from '../report/profile.js';
+import {
+  type ParleyOptions,
+  type RunningTarget,
+  startTarget,
+  TARGET_LABELS,
+  type TargetName,
+} from '../targets.js';
+import type { ScenarioContext } from './types.js';
+
+/** A server configuration to measure: a target, and for Parley its options. */
+export interface Variant {
+  id: string;
+  target: TargetName;
+  label: string;
+  parley?: ParleyOptions;
+}
+
+export function targetVariants(targets: readonly TargetName[]): Variant[] {
+  return targets.map((t) => ({ id: t, target: t, label: TARGET_LABELS[t] }));
+}
+
+export interface Interleaved {
+  runs: LoadRun[];
+  profiles: ProfileSummary[];
+}
+
+/**
+ * Measures the same load against every variant. All servers run side by side and the measured time
+ * is split into rounds that take turns (Parley, ws, Socket.IO, Parley, ...), so that a change in
+ * the background load of a shared machine hits every variant alike and the ratios hold.
+ */
+export async function runInterleaved(
+  variants: readonly Variant[],
+  spec: LoadSpec,
+  ctx: ScenarioContext,
+  opts: { rounds: number; stage: string },
+): Promise<Interleaved> {
+  const started: RunningTarget[] = [];
+  const profileDirs: string[] = [];
+  let runs: LoadRun[];
+  try {
+    for (const v of variants) {
+      const parley: ParleyOptions = { ...v.parley };
+      if (v.target === 'parley' && ctx.cpuProfile && ctx.profileDir) {
+        const dir = path.join(ctx.profileDir, `${opts.stage.replace(/\W+/g, '-')}-${v.id}`);
+        mkdirSync(dir, { recursive: true });
+        profileDirs.push(dir);
+        parley.nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+      }
+      ctx.progress.stage(`${opts.stage} · starting ${v.label}`);
+      started.push(await startTarget(v.target, parley));
+    }
+    const parts: LoadPartial[][] = variants.map(() => []);
+    for (let r = 0; r < opts.rounds; r++) {
+      for (const [i, v] of variants.entries()) {
+        const round = opts.rounds > 1 ? ` · round ${r + 1}/${opts.rounds}` : '';
+        ctx.progress.stage(`${opts.stage} · ${v.label}${round}`);
+        const part = await runRound(
+          started[i]!,
+          { ...spec, durationS: spec.durationS / opts.rounds, userPrefix: `${r}_` },
+          (f, d) => ctx.progress.update(f, d),
+        );
+        parts[i]!.push(part);
+      }
+    }
+    runs = parts.map((p) => mergeRounds(p));
+  } finally {
+    await Promise.all(started.map((t) => t.stop()));
+  }
+  return { runs, profiles: collectProfiles(profileDirs) };
+}
+
+/** Summaries of the `.cpuprofile` files written under `dirs` (Node writes them when the process exits). */
+export function collectProfiles(dirs: readonly string[]): ProfileSummary[] {
+  const out: ProfileSummary[] = [];
+  for (const dir of dirs) {
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.cpuprofile'))) {
+      out.push(summarizeProfile(path.join(dir, f)));
+    }
+  }
+  return out;
+}

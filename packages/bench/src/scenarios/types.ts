@@ -1,0 +1,131 @@
+import type { LoadRun } from '../load/generator.js';
+import type { ProfileSummary } from '../report/profile.js';
+import type { Progress } from '../report/progress.js';
+import type { TargetName } from '../targets.js';
+
+export type Mode = 'quick' | 'full';
+
+/** What every scenario gets from the CLI. */
+export interface ScenarioContext {
+  mode: Mode;
+  /** Measured seconds per target and load level (`--duration`); each scenario has its default. */
+  durationS?: number;
+  /** Load generator threads for the fixed-rate runs (default 2); saturation runs use one. */
+  threads?: number;
+  /** Which servers to run (Parley and both baselines unless a test narrows it down). */
+  targets: readonly TargetName[];
+  progress: Progress;
+  /** Run Parley under `node --cpu-prof` and summarize where its time went. */
+  cpuProfile?: boolean;
+  /** Where `--cpu-prof` writes its profiles. */
+  profileDir?: string;
+}
+
+/** One load level (e.g. 100 pairs, window 16) measured against several targets in the same run. */
+export interface LoadLevel {
+  label: string;
+  pairs: number;
+  window: number | null;
+  offeredPerSec: number | null;
+  runs: LoadRun[];
+  profiles?: ProfileSummary[];
+}
+
+export interface SaturationResult {
+  kind: 'saturation';
+  levels: LoadLevel[];
+}
+
+export interface LatencyResult {
+  kind: 'latency';
+  levels: LoadLevel[];
+}
+
+export interface DurabilityResult {
+  kind: 'durability';
+  /** Parley with SQLITE_SYNC=normal and with SQLITE_SYNC=full, same load, interleaved. */
+  normal: LoadRun;
+  full: LoadRun;
+  pairs: number;
+  window: number;
+}
+
+export interface IdleRow {
+  target: TargetName;
+  connections: number;
+  connected: number;
+  failed: number;
+  connectS: number;
+  rssBeforeMiB: number;
+  rssAfterMiB: number;
+  /** (RSS after − RSS before) / connections. */
+  bytesPerConnection: number;
+}
+
+export interface IdleResult {
+  kind: 'idle';
+  rows: IdleRow[];
+}
+
+export interface StormRow {
+  target: TargetName;
+  connections: number;
+  backlogPerPair: number;
+  storedMessages: number;
+  /** From the moment every client reconnects at once until the last action 1 reply. */
+  allBackS: number;
+  /** Until every stored message reached its recipient. */
+  allDeliveredS: number;
+  reconnectP50Ms: number;
+  reconnectP99Ms: number;
+  connectFailures: number;
+  retries: number;
+  lost: number;
+  doubled: number;
+  outOfOrder: number;
+  serverCpuPercent: number;
+  serverRssPeakMiB: number;
+  errors: Record<string, number>;
+}
+
+export interface StormResult {
+  kind: 'storm';
+  pairs: number;
+  rows: StormRow[];
+}
+
+export interface HistoryKindResult {
+  kind: string;
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  badPages: number;
+}
+
+export interface HistoryResult {
+  kind: 'history';
+  messages: number;
+  conversations: number;
+  seedS: number;
+  dbMiB: number;
+  pageSize: number;
+  kinds: HistoryKindResult[];
+  errors: Record<string, number>;
+  profiles?: ProfileSummary[];
+}
+
+export type ScenarioResult =
+  | SaturationResult
+  | LatencyResult
+  | DurabilityResult
+  | IdleResult
+  | StormResult
+  | HistoryResult;
+
+export interface Scenario {
+  name: string;
+  describe: string;
+  run(ctx: ScenarioContext): Promise<ScenarioResult>;
+}
