@@ -33,5 +33,4 @@ export const CloseCode = {
   InternalError: 1011,
   AuthFailed: 4401,
   HeartbeatTimeout: 4408,
-  SlowConsumer: 4429,
 } as const;

@@ -13,6 +13,9 @@ import type { BenchResults } from './results.js';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+/** Some percentiles of a latency summary, as `a / b / c` in milliseconds. */
+const pcts = <K extends string>(summary: Record<K, number>, ...keys: K[]) =>
+  keys.map((k) => ms(summary[k])).join(' / ');
 const ratio = (a: number, b: number | undefined) =>
   b && b > 0 && Number.isFinite(a) ? (a / b).toFixed(2) : '–';
 const mib = (n: number) => `${n.toFixed(0)} MiB`;
@@ -41,8 +44,8 @@ function saturationTable(levels: readonly LoadLevel[]): string {
       int(r.deliveredPerSec),
       ratio(r.ackedPerSec, baseline(l, 'ws')?.ackedPerSec),
       ratio(r.ackedPerSec, baseline(l, 'socketio')?.ackedPerSec),
-      `${ms(r.ack.p50)} / ${ms(r.ack.p90)} / ${ms(r.ack.p99)} / ${ms(r.ack.p999)} / ${ms(r.ack.max)}`,
-      `${ms(r.e2e.p50)} / ${ms(r.e2e.p99)} / ${ms(r.e2e.max)}`,
+      pcts(r.ack, 'p50', 'p90', 'p99', 'p999', 'max'),
+      pcts(r.e2e, 'p50', 'p99', 'max'),
       `${r.server.cpuPercent.toFixed(0)}% / ${r.generatorCpuPercent.toFixed(0)}%`,
       mib(r.server.rssPeakMiB),
       `${r.integrity.lost} / ${r.integrity.doubled}`,
@@ -75,9 +78,9 @@ function latencyTable(levels: readonly LoadLevel[]): string {
       l.label,
       TARGET_LABELS[r.target],
       int(r.deliveredPerSec),
-      `${ms(r.ack.p50)} / ${ms(r.ack.p90)} / ${ms(r.ack.p99)} / ${ms(r.ack.p999)} / ${ms(r.ack.max)}`,
-      `${ms(r.e2e.p50)} / ${ms(r.e2e.p90)} / ${ms(r.e2e.p99)} / ${ms(r.e2e.p999)} / ${ms(r.e2e.max)}`,
-      `${ms(r.sendLag.p50)} / ${ms(r.sendLag.p99)}`,
+      pcts(r.ack, 'p50', 'p90', 'p99', 'p999', 'max'),
+      pcts(r.e2e, 'p50', 'p90', 'p99', 'p999', 'max'),
+      pcts(r.sendLag, 'p50', 'p99'),
       ratio(r.ack.p99, baseline(l, 'ws')?.ack.p99),
       ratio(r.ack.p99, baseline(l, 'socketio')?.ack.p99),
       `${r.server.cpuPercent.toFixed(0)}% / ${r.generatorCpuPercent.toFixed(0)}%`,
@@ -111,8 +114,8 @@ function durabilityTable(d: DurabilityResult): string {
     name,
     int(r.ackedPerSec),
     ratio(r.ackedPerSec, d.normal.ackedPerSec),
-    `${ms(r.ack.p50)} / ${ms(r.ack.p99)} / ${ms(r.ack.max)}`,
-    `${ms(r.e2e.p50)} / ${ms(r.e2e.p99)}`,
+    pcts(r.ack, 'p50', 'p99', 'max'),
+    pcts(r.e2e, 'p50', 'p99'),
     `${r.server.cpuPercent.toFixed(0)}%`,
     `${r.integrity.lost} / ${r.integrity.doubled}`,
   ];

@@ -33,8 +33,4 @@ export class Router<S extends Deliverable = Deliverable> {
   sessionsOf(userId: string): ReadonlySet<S> {
     return this.byUser.get(userId) ?? new Set();
   }
-
-  get userCount(): number {
-    return this.byUser.size;
-  }
 }

@@ -130,9 +130,12 @@ export class Session {
   }
 
   private send(d: Delivery, done?: (err?: Error) => void): void {
-    const isNotice = d.key.startsWith('n');
+    if (!d.key.startsWith('n')) {
+      this.peer.send(d.frame, done); // messages stay pending until confirmed: no callback needed
+      return;
+    }
     this.peer.send(d.frame, (err) => {
-      if (!err && isNotice) this.noticeDelivered(d);
+      if (!err) this.noticeDelivered(d);
       done?.(err);
     });
   }

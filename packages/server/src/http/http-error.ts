@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { HttpErrorBody } from '@parley/protocol';
 
 /** An HTTP refusal with a stable code and a reason, sent as `{code, error}`. */
 export class HttpError extends Error {
@@ -10,6 +11,11 @@ export class HttpError extends Error {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+/** Sends a refusal as `{code, error}`. */
+export function sendError(res: ServerResponse, status: number, body: HttpErrorBody): void {
+  sendJson(res, status, body);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

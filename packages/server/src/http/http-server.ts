@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { CorsPolicy } from './cors.js';
-import { HttpError, sendJson } from './http-error.js';
+import { HttpError, sendError } from './http-error.js';
 import type { HttpRouter } from './router.js';
 
 /** The node:http server: routes requests, turns failures into `{code, error}` replies. */
@@ -33,10 +33,10 @@ async function handle(
     if (err instanceof HttpError) {
       // the rest of an oversized body is not read: answer, then close the connection
       if (err.status === 413) res.setHeader('connection', 'close');
-      sendJson(res, err.status, { code: err.code, error: err.message });
+      sendError(res, err.status, { code: err.code, error: err.message });
       return;
     }
     log.error({ err, method: req.method, url: req.url }, 'http request failed');
-    sendJson(res, 500, { code: 'INTERNAL', error: 'internal error' });
+    sendError(res, 500, { code: 'INTERNAL', error: 'internal error' });
   }
 }
