@@ -1,13 +1,27 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { ConfigError, helpText, parseCli } from './config/cli.js';
+import { DataDirError } from './datadir/ensure-dir.js';
 import { startServer } from './server.js';
+
+/** Errors that a person fixes in the settings: printed as one line, exit code 2. */
+function isSetupError(err: unknown): err is Error {
+  return err instanceof ConfigError || err instanceof DataDirError;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
 
 async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseCli>;
   try {
     parsed = parseCli(process.argv.slice(2), process.env);
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
+    if (!isSetupError(err)) throw err;
     process.stderr.write(`parley: ${err.message}\n`);
     process.exit(2);
   }
@@ -15,13 +29,23 @@ async function main(): Promise<void> {
     process.stdout.write(helpText());
     return;
   }
+  if (parsed.version) {
+    process.stdout.write(`parley ${version()}\n`);
+    return;
+  }
+  const { config } = parsed;
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer(parsed.config);
+    server = await startServer(config);
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
+    if (!isSetupError(err)) throw err;
     process.stderr.write(`parley: ${err.message}\n`);
     process.exit(2);
+  }
+  if (config.appSecret === undefined) {
+    process.stdout.write(
+      'Parley is in OPEN MODE: anyone who can reach it can connect as any user. Set APP_SECRET to require tokens.\n',
+    );
   }
   process.stdout.write(
     `Parley listening on ${server.url} (WebSocket: ${server.url.replace(/^http/, 'ws')}/ws)\n`,
@@ -29,7 +53,10 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      process.stderr.write(`parley: ${signal} again, exiting at once\n`);
+      process.exit(1);
+    }
     stopping = true;
     process.stdout.write(`Parley stopping (${signal})\n`);
     server.close().then(
@@ -42,6 +69,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => stop('SIGHUP'));
 }
 
 main().catch((err: unknown) => {

@@ -10,6 +10,7 @@ import { LocalBus } from './bus/local/local-bus.js';
 import { ConfigError } from './config/cli.js';
 import { defaultConfig, type ServerConfig } from './config/config.js';
 import { ChatCore } from './core/chat-core.js';
+import { type DataDirLock, lockDataDir } from './datadir/lock.js';
 import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
 import { WsGateway } from './gateway/ws-gateway.js';
@@ -21,7 +22,7 @@ import { HttpError, sendJson } from './http/http-error.js';
 import { createHttpServer } from './http/http-server.js';
 import { HttpRouter } from './http/router.js';
 import { addTokenRoutes } from './http/token-routes.js';
-import { createLogger } from './log.js';
+import { createLogger, flushLogger } from './log/logger.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -48,13 +49,35 @@ export async function startServer(
 ): Promise<ParleyServer> {
   const config: ServerConfig = { ...defaultConfig, ...overrides };
   const log = parts.log ?? createLogger(config.logLevel);
-  const store = parts.store ?? new SqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSync });
-  const bus = parts.bus ?? new LocalBus();
   const tokens = config.appSecret === undefined ? undefined : new TokenService(config.appSecret);
   if (!tokens && !config.insecureOpen && !isLoopback(config.host)) {
     throw new ConfigError(
       `refusing to listen on ${config.host} in open mode (anyone could connect as anyone): ` +
         'set APP_SECRET, listen on a loopback address, or pass --insecure-open',
+    );
+  }
+  const lock = config.dataDir === ':memory:' ? undefined : lockDataDir(config.dataDir);
+  try {
+    return await assemble(config, parts, log, tokens, lock);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function assemble(
+  config: ServerConfig,
+  parts: ServerParts,
+  log: Logger,
+  tokens: TokenService | undefined,
+  lock: DataDirLock | undefined,
+): Promise<ParleyServer> {
+  const store = parts.store ?? new SqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSync });
+  const bus = parts.bus ?? new LocalBus();
+  if (!tokens) {
+    log.warn(
+      { host: config.host },
+      'OPEN MODE: no APP_SECRET, so anyone who can reach this server can connect as any user',
     );
   }
   const core = new ChatCore({
@@ -95,9 +118,11 @@ export async function startServer(
     bodyLimit: config.maxBodyBytes,
   });
   addTokenRoutes(router, tokens, { appSecret: config.appSecret, bodyLimit: config.maxBodyBytes });
-  addFileRoutes(router, parts.files ?? new LocalFileStore(path.join(config.dataDir, 'files')), {
+  const files = parts.files ?? new LocalFileStore(path.join(config.dataDir, 'files'));
+  const baseUrl = { value: config.publicUrl ?? '' };
+  addFileRoutes(router, files, {
     maxUploadBytes: config.maxUploadBytes,
-    publicUrl: config.publicUrl,
+    publicUrl: () => baseUrl.value,
     identify: (req) => identifyUploader(req, tokens),
   });
   const http = createHttpServer(router, log, new CorsPolicy(config.corsOrigins));
@@ -106,6 +131,11 @@ export async function startServer(
 
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  if (!baseUrl.value) {
+    baseUrl.value = `http://${linkHost(config.host)}:${port}`;
+    if (!isLoopback(config.host))
+      log.warn({ links: baseUrl.value }, 'PUBLIC_URL is unset: file links name this address; set PUBLIC_URL');
+  }
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
@@ -123,8 +153,9 @@ export async function startServer(
         await core.stop();
         await bus.close();
         await store.close();
+        lock?.release();
         log.info({ code: CloseCode.GoingAway }, 'server stopped');
-        log.flush();
+        await flushLogger(log);
       })();
       return closing;
     },
@@ -145,6 +176,13 @@ async function identifyUploader(
   } catch (err) {
     throw new HttpError(401, 'AUTH_FAILED', (err as Error).message);
   }
+}
+
+/** The host of file links when PUBLIC_URL is unset: the listen address, never a request's Host header. */
+function linkHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function isLoopback(host: string): boolean {

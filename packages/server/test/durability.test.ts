@@ -102,7 +102,7 @@ describe('durability of a real server process', () => {
   it('prints its URL and refuses bad settings', async () => {
     const s = await spawnServer({ DATA_DIR: tempDir(), TIME_ZONE: 'Asia/Shanghai' });
     expect(s.stdout()).toMatch(
-      /^Parley listening on http:\/\/127\.0\.0\.1:\d+ \(WebSocket: ws:\/\/127\.0\.0\.1:\d+\/ws\)\n$/,
+      /^Parley is in OPEN MODE.*\nParley listening on http:\/\/127\.0\.0\.1:\d+ \(WebSocket: ws:\/\/127\.0\.0\.1:\d+\/ws\)\n$/,
     );
     await expect(spawnServer({ DATA_DIR: tempDir(), TIME_ZONE: 'Mars/Olympus' })).rejects.toThrow(
       /TIME_ZONE/,

@@ -115,4 +115,29 @@ describe('files (B8)', () => {
       `inline; filename="passwd__.png"; filename*=UTF-8''${encodeURIComponent('passwd照片.png')}`,
     );
   });
+
+  it('does not build file links from the Host header a client sends', async () => {
+    const t = await startTestServer();
+    const { port } = new URL(t.server.url);
+    const net = await import('node:net');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () =>
+        socket.write(
+          'POST /files?name=a.txt HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi',
+        ),
+      );
+      let text = '';
+      socket.on('data', (d) => {
+        text += d;
+      });
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 201/);
+    expect(answer).not.toContain('evil.example');
+    expect(answer).toContain(`"url":"${t.server.url}/files/`);
+    const behindProxy = await startTestServer({ publicUrl: 'https://chat.example.com/' });
+    const up = await upload(behindProxy.server.url, 'hi', '?name=a.txt', 'text/plain');
+    expect(up.body.url).toMatch(/^https:\/\/chat\.example\.com\/files\/[A-Za-z0-9_-]{22}$/);
+  });
 });

@@ -2,18 +2,24 @@ import { defaultConfig, OPTIONS, type OptionSpec, type ServerConfig } from './co
 
 export class ConfigError extends Error {}
 
-export type CliResult = { help: true } | { help: false; config: ServerConfig };
+export type CliResult =
+  | { help: true }
+  | { help: false; version: true }
+  | { help: false; version?: false; config: ServerConfig };
 
 /** Reads the configuration from the environment, then from flags (`--port 9000` or `--port=9000`). */
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliResult {
   const config: Record<string, unknown> = { ...defaultConfig };
   for (const opt of OPTIONS) {
     const raw = env[opt.env];
-    if (raw !== undefined && raw !== '') config[opt.key] = convert(opt, raw, opt.env);
+    // an empty variable means unset, except for a secret: APP_SECRET="" must not start an open server
+    if (raw !== undefined && (raw !== '' || opt.kind === 'secret'))
+      config[opt.key] = convert(opt, raw, opt.env);
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { help: true };
+    if (arg === '--version' || arg === '-v') return { help: false, version: true };
     const [flag, inline] = arg.includes('=')
       ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
       : [arg, undefined];
@@ -35,6 +41,9 @@ function convert(opt: OptionSpec, raw: string, source: string): string | number 
     if (/^(1|true|yes)$/i.test(raw)) return true;
     if (/^(0|false|no)$/i.test(raw)) return false;
     throw new ConfigError(`${source} must be true or false, not ${JSON.stringify(raw)}`);
+  }
+  if (opt.kind === 'secret' && raw.trim() === '') {
+    throw new ConfigError(`${source} is set but blank: give it a value, or unset it`);
   }
   if (opt.kind === 'int') {
     const n = Number(raw);
@@ -73,6 +82,7 @@ export function helpText(): string {
     `  ${'flag'.padEnd(34)} ${'environment'.padEnd(28)} meaning`,
     ...rows,
     `  ${'--help'.padEnd(34)} ${''.padEnd(28)} show this text`,
+    `  ${'--version'.padEnd(34)} ${''.padEnd(28)} print the version`,
     '',
   ].join('\n');
 }

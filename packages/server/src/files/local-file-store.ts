@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ensureDir } from '../datadir/ensure-dir.js';
 import { type FileStore, FileTooLargeError, type StoredFile } from './file-store.js';
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
@@ -14,14 +15,9 @@ const ID = /^[A-Za-z0-9_-]{22}$/;
  * into place only when complete, so a crash never leaves a half file behind a URL.
  */
 export class LocalFileStore implements FileStore {
-  private readonly ready: Promise<void>;
-
+  /** Creates the folders at once, so that a data folder that cannot be used stops the start. */
   constructor(private readonly root: string) {
-    this.ready = Promise.all(
-      ['blobs', 'meta', 'tmp'].map((d) => mkdir(path.join(root, d), { recursive: true })),
-    ).then(() => {});
-    // a failure surfaces at the first upload or download; it must not be an unhandled rejection
-    this.ready.catch(() => {});
+    for (const d of ['blobs', 'meta', 'tmp']) ensureDir(path.join(root, d));
   }
 
   async put(
@@ -29,7 +25,6 @@ export class LocalFileStore implements FileStore {
     meta: { name: string; mime: string; uploader: string | undefined },
     maxBytes: number,
   ): Promise<StoredFile> {
-    await this.ready;
     const id = randomBytes(16).toString('base64url');
     const tmp = path.join(this.root, 'tmp', id);
     const hash = createHash('sha256');
@@ -67,7 +62,6 @@ export class LocalFileStore implements FileStore {
 
   async get(id: string): Promise<StoredFile | undefined> {
     if (!ID.test(id)) return undefined;
-    await this.ready;
     try {
       const file = JSON.parse(
         await readFile(path.join(this.root, 'meta', `${id}.json`), 'utf8'),

@@ -8,8 +8,8 @@ import type { HttpRouter } from './router.js';
 
 export interface FileRoutesConfig {
   maxUploadBytes: number;
-  /** Base of the URLs handed out (e.g. behind a proxy); default: from the request's Host. */
-  publicUrl: string | undefined;
+  /** Base of the URLs handed out: PUBLIC_URL, or the server's own address (never the request's Host). */
+  publicUrl: () => string;
   /** Who is uploading; throws HttpError 401 when auth is on and the request is not authenticated. */
   identify: (req: IncomingMessage) => Promise<string | undefined>;
 }
@@ -29,7 +29,7 @@ export function addFileRoutes(router: HttpRouter, files: FileStore, config: File
       if (err instanceof FileTooLargeError) throw tooLarge;
       throw err;
     }
-    const base = config.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+    const base = config.publicUrl();
     const answer: UploadedFile = {
       url: `${base.replace(/\/$/, '')}/files/${file.id}`,
       name: file.name,

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Contact } from '@parley/protocol';
 import Database from 'better-sqlite3';
+import { DataDirError, ensureDir } from '../../datadir/ensure-dir.js';
 import { conversationKey } from '../conversation.js';
 import type { HistoryQuery, Notice, Store, StoredMessage, User, WriteOp, WriteResult } from '../store.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
@@ -25,9 +25,13 @@ export class SqliteStore implements Store {
 
   constructor(opts: SqliteStoreOptions) {
     const file = opts.dataDir === ':memory:' ? ':memory:' : path.join(opts.dataDir, 'parley.db');
-    if (file !== ':memory:') mkdirSync(opts.dataDir, { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    if (file !== ':memory:') ensureDir(opts.dataDir);
+    try {
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+    } catch (err) {
+      throw new DataDirError(`${file}: ${(err as Error).message}`);
+    }
     this.db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
