@@ -1,24 +1,81 @@
 /**
- * Fan-out and presence behind the chat core: routes a frame to every connection of a user,
- * wherever it is connected. In-process by default; a Redis implementation spans several nodes.
- * Delivery through the bus is best effort: what must not be lost is in the Store first.
+ * Fan-out and presence behind the chat core: routes a frame to the nodes where its user has a
+ * connection. In-process by default (LocalBus); RedisBus spans several nodes. Delivery through the
+ * bus is best effort: what must not be lost is in the Store first, and a session that sees (or is
+ * told of) a gap refills from the store.
+ *
+ * Who is connected to THIS node is the Router's to know; the bus only learns the transitions: the
+ * first connection of a user on this node (`join`) and the last one going (`leave`).
  */
 export interface Bus {
-  /** Starts routing: `deliver` is called for each frame addressed to a user joined on this node. */
-  start(deliver: (d: Delivery) => void): Promise<void>;
+  /** Starts routing: `deliver` gets each frame published to a user joined on this node. */
+  start(handlers: BusHandlers): Promise<void>;
+  /** Routes a frame to every node where the user is joined. Never throws; may drop (see `gap`). */
   publish(d: Delivery): void;
-  /** A connection of `userId` opened (join) or closed (leave) on this node. */
+  /**
+   * This node has a connection of `userId` now. Resolves once frames published from then on reach
+   * this node, and the user counts as online on every node.
+   */
   join(userId: string): Promise<void>;
+  /** This node has no connection of `userId` any more. */
   leave(userId: string): Promise<void>;
-  /** Whether the user has at least one open connection on any node. */
+  /** Whether the user is joined on any live node. */
   isOnline(userId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export interface Delivery {
+export interface BusHandlers {
+  deliver(d: Delivery): void;
+  /**
+   * Frames published to this node may have been lost (the transport reconnected, a subscription
+   * was re-established): every local session refills from the store.
+   */
+  gap(): void;
+}
+
+/** A stored message, by the recipient's inbox position. */
+export interface MessageDelivery {
+  kind: 'message';
   userId: string;
-  /** The serialized frame, shared by every connection it goes to. */
+  seq: number;
   frame: string;
-  /** Identity for de-duplication and confirmation: `m<seq>` for messages, `n<id>` for notices. */
-  key: string;
+}
+
+/** A stored notice (read receipt, recall, friend request, ...), dropped once delivered. */
+export interface NoticeDelivery {
+  kind: 'notice';
+  userId: string;
+  noticeId: number;
+  frame: string;
+}
+
+/** A recalled message met while replaying the inbox: sent as its recall frame. */
+export interface RecallDelivery {
+  kind: 'recall';
+  userId: string;
+  seq: number;
+  frame: string;
+}
+
+/** A frame that is never stored (`store: false`, typing indicators): online connections only. */
+export interface TransientDelivery {
+  kind: 'transient';
+  userId: string;
+  frame: string;
+}
+
+/** What the bus carries; `frame` is serialized once and shared by every connection it goes to. */
+export type Delivery = MessageDelivery | NoticeDelivery | RecallDelivery | TransientDelivery;
+
+/** The identity of a delivery for de-duplication between a replay and live routing. */
+export function deliveryKey(d: Delivery): string | undefined {
+  switch (d.kind) {
+    case 'message':
+    case 'recall':
+      return `m${d.seq}`;
+    case 'notice':
+      return `n${d.noticeId}`;
+    case 'transient':
+      return undefined;
+  }
 }

@@ -58,7 +58,7 @@ export class ChatCore {
   readonly clock: Clock;
   readonly config: CoreConfig;
   readonly commits: CommitQueue;
-  readonly router = new Router<Session>();
+  readonly router: Router<Session>;
   readonly time: TimeFormatter;
   readonly auth: Authenticator;
   /** Action 2 requests per user, refilled per minute. */
@@ -68,6 +68,7 @@ export class ChatCore {
   constructor(deps: CoreDeps) {
     this.store = deps.store;
     this.bus = deps.bus;
+    this.router = new Router<Session>(this.bus);
     this.log = deps.log;
     this.clock = deps.clock ?? systemClock;
     this.config = { ...defaultCoreConfig, ...deps.config };
@@ -81,7 +82,13 @@ export class ChatCore {
   }
 
   async start(): Promise<void> {
-    await this.bus.start((d) => this.router.deliver(d));
+    await this.bus.start({
+      deliver: (d) => this.router.deliver(d),
+      gap: () => {
+        this.log.warn('bus reported a gap: connected sessions refill from the store');
+        for (const session of this.router.all()) session.refill();
+      },
+    });
   }
 
   /** A new client connection; the session lives until `closeSession`. */

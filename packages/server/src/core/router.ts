@@ -1,28 +1,61 @@
-import type { Delivery } from '../bus/bus.js';
+import type { Bus, Delivery } from '../bus/bus.js';
 
 export interface Deliverable {
   readonly userId: string | undefined;
   deliver(d: Delivery): void;
 }
 
-/** The connections open on this node, by user. */
+/**
+ * The connections open on this node, by user: the one registry of local presence. The bus hears of
+ * a user's first connection here (`join`) and of its last one going (`leave`).
+ */
 export class Router<S extends Deliverable = Deliverable> {
   private readonly byUser = new Map<string, Set<S>>();
+  /** The bus join of each user present here; later connections wait for the same one. */
+  private readonly joins = new Map<string, Promise<void>>();
+  /** The last bus call per user: joins and leaves of one user reach the bus in order. */
+  private readonly tails = new Map<string, Promise<void>>();
 
-  add(userId: string, session: S): void {
+  constructor(private readonly bus: Bus) {}
+
+  /**
+   * Adds a connection; resolves once frames published to its user reach this node, so that a
+   * backlog read after this misses nothing routed live.
+   */
+  attach(userId: string, session: S): Promise<void> {
     let set = this.byUser.get(userId);
     if (!set) {
       set = new Set();
       this.byUser.set(userId, set);
     }
     set.add(session);
+    let joined = this.joins.get(userId);
+    if (!joined) {
+      joined = this.inOrder(userId, () => this.bus.join(userId));
+      this.joins.set(userId, joined);
+    }
+    return joined;
   }
 
-  remove(userId: string, session: S): void {
+  /** Removes a connection; the last one of its user leaves the bus. */
+  detach(userId: string, session: S): Promise<void> {
     const set = this.byUser.get(userId);
-    if (!set) return;
-    set.delete(session);
-    if (set.size === 0) this.byUser.delete(userId);
+    if (!set?.delete(session) || set.size > 0) return Promise.resolve();
+    this.byUser.delete(userId);
+    this.joins.delete(userId);
+    return this.inOrder(userId, () => this.bus.leave(userId));
+  }
+
+  /** Runs a bus call after the previous one of the same user has settled. */
+  private inOrder(userId: string, call: () => Promise<void>): Promise<void> {
+    const prev = this.tails.get(userId) ?? Promise.resolve();
+    const next = prev.then(call, call);
+    this.tails.set(userId, next);
+    const forget = () => {
+      if (this.tails.get(userId) === next) this.tails.delete(userId);
+    };
+    next.then(forget, forget);
+    return next;
   }
 
   deliver(d: Delivery): void {
@@ -32,5 +65,10 @@ export class Router<S extends Deliverable = Deliverable> {
 
   sessionsOf(userId: string): ReadonlySet<S> {
     return this.byUser.get(userId) ?? new Set();
+  }
+
+  /** Every connection bound to a user on this node. */
+  *all(): IterableIterator<S> {
+    for (const set of this.byUser.values()) yield* set;
   }
 }

@@ -1,5 +1,6 @@
 import {
   type ClientFrame,
+  CloseCode,
   ErrorCode,
   type ErrorCodeValue,
   type ErrorFrame,
@@ -7,7 +8,7 @@ import {
   refOf,
   type ServerFrame,
 } from '@parley/protocol';
-import type { Delivery } from '../bus/bus.js';
+import { type Delivery, deliveryKey } from '../bus/bus.js';
 import type { ChatCore } from './chat-core.js';
 import { CoreError } from './core-error.js';
 import { handlers } from './handlers/index.js';
@@ -94,14 +95,14 @@ export class Session {
     if (this.phase !== 'closed') this.peer.send(text);
   }
 
-  /** Binds the session to its user and starts holding live deliveries until the backlog is out. */
-  bind(userId: string): void {
+  /**
+   * Binds the session to its user and starts holding live deliveries until the backlog is out.
+   * Resolves once live routing to this node is in place, so the backlog read next misses nothing.
+   */
+  bind(userId: string): Promise<void> {
     this.userId = userId;
     this.phase = 'replaying';
-    this.core.router.add(userId, this);
-    this.core.bus
-      .join(userId)
-      .catch((err: unknown) => this.core.log.error({ err, user: userId }, 'bus join failed'));
+    return this.core.router.attach(userId, this);
   }
 
   /** Sends a frame and remembers it was replayed, so that the same frame arriving live is dropped. */
@@ -110,7 +111,8 @@ export class Session {
       done?.(new Error('connection closed'));
       return;
     }
-    this.replayed.add(d.key);
+    const key = deliveryKey(d);
+    if (key !== undefined) this.replayed.add(key);
     this.send(d, done);
   }
 
@@ -120,7 +122,10 @@ export class Session {
     this.phase = 'live';
     const held = this.held;
     this.held = [];
-    for (const d of held) if (!this.replayed.has(d.key)) this.send(d);
+    for (const d of held) {
+      const key = deliveryKey(d);
+      if (key === undefined || !this.replayed.has(key)) this.send(d);
+    }
     this.replayed.clear();
   }
 
@@ -130,21 +135,30 @@ export class Session {
   }
 
   private send(d: Delivery, done?: (err?: Error) => void): void {
-    if (!d.key.startsWith('n')) {
+    if (d.kind !== 'notice') {
       this.peer.send(d.frame, done); // messages stay pending until confirmed: no callback needed
       return;
     }
     this.peer.send(d.frame, (err) => {
-      if (!err) this.noticeDelivered(d);
+      if (!err) this.noticeDelivered(d.userId, d.noticeId);
       done?.(err);
     });
   }
 
-  private noticeDelivered(d: Delivery): void {
-    const noticeId = Number(d.key.slice(1));
-    this.core.commits.enqueue({ kind: 'noticeDone', userId: d.userId, noticeId }).catch((err: unknown) => {
-      this.core.log.error({ err, user: d.userId }, 'could not drop a delivered notice');
+  private noticeDelivered(userId: string, noticeId: number): void {
+    this.core.commits.enqueue({ kind: 'noticeDone', userId, noticeId }).catch((err: unknown) => {
+      this.core.log.error({ err, user: userId }, 'could not drop a delivered notice');
     });
+  }
+
+  /**
+   * Live frames for this user may have been lost on the way to this node (the bus reconnected):
+   * the connection is closed with 1012 so that the client reconnects and gets its backlog from the
+   * store, where every stored frame is.
+   */
+  refill(): void {
+    if (this.phase === 'closed' || this.userId === undefined) return;
+    this.peer.close(CloseCode.ServiceRestart, 'live routing was interrupted; reconnect to resync');
   }
 
   get isClosed(): boolean {
@@ -158,10 +172,9 @@ export class Session {
     this.phase = 'closed';
     this.held = [];
     if (wasBound && this.userId !== undefined) {
-      this.core.router.remove(this.userId, this);
       const userId = this.userId;
-      this.core.bus
-        .leave(userId)
+      this.core.router
+        .detach(userId, this)
         .catch((err: unknown) => this.core.log.error({ err, user: userId }, 'bus leave failed'));
     }
   }

@@ -53,6 +53,3 @@ export function recallFrame(m: StoredMessage): string {
   };
   return JSON.stringify(frame);
 }
-
-export const messageKey = (seq: number): string => `m${seq}`;
-export const noticeKey = (id: number): string => `n${id}`;

@@ -1,34 +1,32 @@
-import type { Bus, Delivery } from '../bus.js';
+import type { Bus, BusHandlers, Delivery } from '../bus.js';
 
-/** The single-node Bus: delivery is a function call, presence a reference count. */
+/** The single-node Bus: delivery is a function call, presence the set of users joined here. */
 export class LocalBus implements Bus {
-  private deliver: ((d: Delivery) => void) | undefined;
-  private readonly online = new Map<string, number>();
+  private handlers: BusHandlers | undefined;
+  private readonly joined = new Set<string>();
 
-  async start(deliver: (d: Delivery) => void): Promise<void> {
-    this.deliver = deliver;
+  async start(handlers: BusHandlers): Promise<void> {
+    this.handlers = handlers;
   }
 
   publish(d: Delivery): void {
-    if (this.online.has(d.userId)) this.deliver?.(d);
+    if (this.joined.has(d.userId)) this.handlers?.deliver(d);
   }
 
   async join(userId: string): Promise<void> {
-    this.online.set(userId, (this.online.get(userId) ?? 0) + 1);
+    this.joined.add(userId);
   }
 
   async leave(userId: string): Promise<void> {
-    const n = (this.online.get(userId) ?? 0) - 1;
-    if (n > 0) this.online.set(userId, n);
-    else this.online.delete(userId);
+    this.joined.delete(userId);
   }
 
   async isOnline(userId: string): Promise<boolean> {
-    return this.online.has(userId);
+    return this.joined.has(userId);
   }
 
   async close(): Promise<void> {
-    this.deliver = undefined;
-    this.online.clear();
+    this.handlers = undefined;
+    this.joined.clear();
   }
 }

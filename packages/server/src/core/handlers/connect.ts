@@ -3,7 +3,7 @@ import type { Delivery } from '../../bus/bus.js';
 import type { StoredMessage } from '../../store/store.js';
 import { CoreError } from '../core-error.js';
 import type { Session } from '../session.js';
-import { deliveryFrame, messageKey, noticeKey, recallFrame } from '../wire.js';
+import { deliveryFrame, recallFrame } from '../wire.js';
 
 /** Action 1: bind the connection to its user, reply, then replay everything stored for the user. */
 export async function connect(s: Session, f: ConnectFrame): Promise<void> {
@@ -33,7 +33,8 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
   }
   const user = await store.ensureUser(f.fromId);
   if (s.isClosed) return;
-  s.bind(user.id);
+  await s.bind(user.id);
+  if (s.isClosed) return;
   s.reply({ action: '1', toId: user.id });
   log.info({ user: user.id, remote: s.peer.remote }, 'connected');
   await replayBacklog(s, user.id, f.since);
@@ -51,8 +52,8 @@ async function replayBacklog(s: Session, userId: string, since: number | undefin
   const { store, time } = s.core;
   const toDelivery = (m: StoredMessage): Delivery =>
     m.recalled
-      ? { userId, frame: recallFrame(m), key: `r${m.seq}` }
-      : { userId, frame: deliveryFrame(m, time), key: messageKey(m.seq) };
+      ? { kind: 'recall', userId, seq: m.seq, frame: recallFrame(m) }
+      : { kind: 'message', userId, seq: m.seq, frame: deliveryFrame(m, time) };
   if (since === undefined) {
     await replayPages(
       s,
@@ -68,7 +69,7 @@ async function replayBacklog(s: Session, userId: string, since: number | undefin
   await replayPages(
     s,
     (after, limit) => store.pendingNotices(userId, after, limit),
-    (n) => ({ userId, frame: n.frame, key: noticeKey(n.id) }),
+    (n) => ({ kind: 'notice', userId, noticeId: n.id, frame: n.frame }),
     (n) => n.id,
   );
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode, parseMsgId, type SendMessageFrame } from '@parley/protocol';
 import { CoreError } from '../core-error.js';
 import type { Session } from '../session.js';
-import { ackFrame, deliveryFrame, messageKey } from '../wire.js';
+import { ackFrame, deliveryFrame } from '../wire.js';
 import { sendTransient } from './transient.js';
 
 /**
@@ -33,9 +33,10 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
     case 'stored':
       s.reply(ackFrame(result.message, core.time));
       core.bus.publish({
+        kind: 'message',
         userId: f.toId,
+        seq: result.message.seq,
         frame: deliveryFrame(result.message, core.time),
-        key: messageKey(result.message.seq),
       });
       return;
     case 'retry':

@@ -1,5 +1,4 @@
 import type { Session } from '../session.js';
-import { noticeKey } from '../wire.js';
 
 /**
  * Confirms a stored notice to the connection that caused it (the same frame echoed) and routes it
@@ -7,5 +6,5 @@ import { noticeKey } from '../wire.js';
  */
 export function echoAndNotify(s: Session, frame: string, toUser: string, noticeId: number): void {
   s.replyText(frame);
-  s.core.bus.publish({ userId: toUser, frame, key: noticeKey(noticeId) });
+  s.core.bus.publish({ kind: 'notice', userId: toUser, noticeId, frame });
 }

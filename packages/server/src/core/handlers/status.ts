@@ -1,7 +1,6 @@
 import { ErrorCode, parseMsgId, type StatusFrame, type StatusNotice } from '@parley/protocol';
 import { CoreError } from '../core-error.js';
 import type { Session } from '../session.js';
-import { noticeKey } from '../wire.js';
 
 /**
  * Action 4 from a recipient: status 1 confirms receipt (the message stops being pending for it);
@@ -35,5 +34,5 @@ export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
   });
   if (result.outcome === 'not_found') throw notFound();
   if (result.outcome === 'read')
-    core.bus.publish({ userId: f.toId, frame: notice, key: noticeKey(result.noticeId) });
+    core.bus.publish({ kind: 'notice', userId: f.toId, noticeId: result.noticeId, frame: notice });
 }

@@ -2,8 +2,6 @@ import { ErrorCode, type MessageDelivery, type SendMessageFrame } from '@parley/
 import { CoreError } from '../core-error.js';
 import type { Session } from '../session.js';
 
-let transientCounter = 0;
-
 /**
  * A message with `"store": false` (B5): never written, delivered only to connections online now.
  * The sender gets status 1 once it went out, OFFLINE when nobody was there.
@@ -30,7 +28,7 @@ export async function sendTransient(s: Session, f: SendMessageFrame): Promise<vo
     chatMsg,
     store: false,
   };
-  core.bus.publish({ userId: f.toId, frame: JSON.stringify(frame), key: `t${++transientCounter}` });
+  core.bus.publish({ kind: 'transient', userId: f.toId, frame: JSON.stringify(frame) });
   s.reply({
     action: '4',
     fromId: f.toId,
