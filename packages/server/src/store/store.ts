@@ -1,33 +1,37 @@
 import type { Contact, MsgTypeCode } from '@parley/protocol';
 
 /**
- * Persistence behind the chat core. Every implementation (SQLite today, PostgreSQL next) passes
- * the same contract suite in test/store-contract.ts. All writes go through `write`, which applies
- * a batch of operations in ONE transaction, so a group commit acknowledges many frames at once.
+ * Persistence behind the chat core. Every implementation (SQLite, PostgreSQL) passes the same
+ * contract suite in test/store/store-contract.ts.
+ *
+ * All writes go through `write`, which applies a batch of operations in ONE transaction, so a group
+ * commit acknowledges many frames at once. What an operation decides (is this a retry, may this
+ * user recall that message, where is a friend request in its life) is in `rules.ts`, shared by every
+ * store; a store reads what a rule needs, locked against concurrent writers where it has several,
+ * and executes the outcome with conditional writes. Nothing in a store may be correct only because
+ * there is one writer.
+ *
+ * Every user has a timeline: the messages it sent and received, numbered 1, 2, 3 … by `seq`, a
+ * per-user position assigned inside the transaction that stores the message, so it is gap-free and
+ * in commit order for that user even with several writers. Deliveries, `since` and history use it.
  */
 export interface Store {
   write(ops: readonly WriteOp[]): Promise<WriteResult[]>;
 
   getUser(id: string): Promise<User | undefined>;
-  /** Returns the user, creating it with its id as its name when it does not exist. */
-  ensureUser(id: string): Promise<User>;
-  upsertUser(id: string, name: string): Promise<User>;
   listUsers(after: string | undefined, limit: number): Promise<User[]>;
-  /** Replaces a user's contact list; returns the ids that are not users (and changes nothing then). */
-  setContacts(userId: string, contactIds: readonly string[]): Promise<{ unknown: string[] }>;
   getContacts(userId: string): Promise<Contact[]>;
 
-  getMessage(msgId: number): Promise<StoredMessage | undefined>;
-  /** The newest `limit` messages of a user (optionally with one peer) stored before `beforeSeq`, newest first. */
-  history(q: HistoryQuery): Promise<StoredMessage[]>;
+  /** The newest `limit` entries of a user's timeline (optionally with one peer) before `beforeMsgId`, newest first. */
+  history(q: HistoryQuery): Promise<TimelineEntry[] | 'unknown_base'>;
 
-  /** Messages stored for a user and not yet confirmed by it, oldest first, after `afterSeq`. */
-  pendingMessages(userId: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
+  /** Messages received by a user and not yet confirmed by it, oldest first, after `afterSeq`. */
+  pendingMessages(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]>;
   /**
-   * Messages addressed to a user and stored after `afterSeq`, confirmed or not (a device catching
-   * up): the newest `limit` of them, oldest first.
+   * Messages received by a user after `afterSeq` of its timeline, confirmed or not (a device
+   * catching up): the newest `limit` of them, oldest first.
    */
-  inboxSince(userId: string, afterSeq: number, limit: number): Promise<StoredMessage[]>;
+  inboxSince(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]>;
   /** Other frames waiting for a user (read receipts, ...), oldest first, after `afterId`. */
   pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]>;
 
@@ -40,8 +44,6 @@ export interface User {
 }
 
 export interface StoredMessage {
-  /** Per-server order: the order in which messages were committed. */
-  seq: number;
   /** Numeric part of the wire id (`MSG000042` is 42). */
   msgId: number;
   fromId: string;
@@ -53,6 +55,12 @@ export interface StoredMessage {
   recalled: boolean;
 }
 
+/** A message as one user's timeline has it. */
+export interface TimelineEntry extends StoredMessage {
+  /** Its position in that user's timeline (the recipient's, for a delivery). */
+  seq: number;
+}
+
 export interface Notice {
   id: number;
   /** The serialized frame, sent as is. */
@@ -62,7 +70,8 @@ export interface Notice {
 export interface HistoryQuery {
   userId: string;
   peerId?: string;
-  beforeSeq?: number;
+  /** Only entries before this message in the user's timeline (`unknown_base` if it is not there). */
+  beforeMsgId?: number;
   limit: number;
 }
 
@@ -77,19 +86,26 @@ export interface NewMessage {
   timeMs: number;
 }
 
+/** `message.seq` is the recipient's timeline position. */
 export type AppendResult =
-  | { outcome: 'stored'; message: StoredMessage }
-  | { outcome: 'retry'; message: StoredMessage }
+  | { outcome: 'stored'; message: TimelineEntry }
+  | { outcome: 'retry'; message: TimelineEntry }
   | { outcome: 'duplicate' }
   | { outcome: 'bad_id' }
   | { outcome: 'unknown_user' };
 
 /** The write operations and what each returns. */
 export interface WriteOps {
+  /** Returns the user, creating it with its id as its name when it does not exist. */
+  ensureUser: { op: { userId: string; timeMs: number }; result: User };
+  /** Creates the user or renames it. */
+  upsertUser: { op: { userId: string; name: string; timeMs: number }; result: User };
+  /** Replaces a user's contact list; with an id that is not a user, changes nothing and names it. */
+  setContacts: { op: { userId: string; contactIds: readonly string[] }; result: { unknown: string[] } };
   /** Draws `count` ids from the global sequence and reserves them for the user. */
   reserve: { op: { userId: string; count: number }; result: number[] };
   append: { op: NewMessage; result: AppendResult };
-  /** A device of the user has every message to it up to `seq` (`since`): none of them is pending. */
+  /** A device of the user has every message it received up to `seq` (`since`): none of them is pending. */
   confirmThrough: { op: { userId: string; seq: number }; result: null };
   /** The recipient confirmed receipt: the message is no longer pending for it. */
   confirm: { op: { userId: string; msgId: number }; result: { found: boolean } };

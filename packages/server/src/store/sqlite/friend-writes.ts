@@ -1,12 +1,14 @@
+import {
+  FriendRequestStatus,
+  type FriendRequestStatusValue,
+  friendRequestOutcome,
+  friendResponseOutcome,
+} from '../rules.js';
 import type { FriendRequest, WriteOps } from '../store.js';
 import type { FriendRequestRow, Statements } from './statements.js';
 
 type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
 type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
-
-const PENDING = 0;
-const ACCEPTED = 1;
-const REJECTED = 2;
 
 const toRequest = (r: FriendRequestRow): FriendRequest => ({
   fromId: r.from_id,
@@ -15,13 +17,22 @@ const toRequest = (r: FriendRequestRow): FriendRequest => ({
   timeMs: r.time_ms,
 });
 
-/** The friend write operations, run inside the batch transaction. */
+const statusOf = (r: FriendRequestRow | undefined) => r?.status as FriendRequestStatusValue | undefined;
+
+/** The friend write operations, run inside the batch transaction (SQLite: the one writer). */
 export function friendRequest(sql: Statements, op: Op<'friendRequest'>): Result<'friendRequest'> {
-  if (!sql.userExists.get(op.toId)) return { outcome: 'unknown_user' };
-  if (sql.isContact.get(op.fromId, op.toId)) return { outcome: 'already_friends' };
   const existing = sql.friendRequest.get(op.fromId, op.toId);
-  if (existing?.status === PENDING) return { outcome: 'pending', request: toRequest(existing) };
-  if (sql.pendingFriendRequestCount.get(op.fromId)!.n >= op.maxPending) return { outcome: 'too_many' };
+  const outcome = friendRequestOutcome(
+    {
+      recipientExists: sql.userExists.get(op.toId) !== undefined,
+      alreadyFriends: sql.isContact.get(op.fromId, op.toId) !== undefined,
+      existing: statusOf(existing),
+      pendingOfRequester: sql.pendingFriendRequestCount.get(op.fromId)!.n,
+    },
+    op.maxPending,
+  );
+  if (outcome === 'pending') return { outcome, request: toRequest(existing!) };
+  if (outcome !== 'request') return { outcome };
   sql.upsertFriendRequest.run(op.fromId, op.toId, op.message, op.timeMs);
   const noticeId = Number(sql.insertNotice.run(op.toId, op.notice).lastInsertRowid);
   return {
@@ -33,15 +44,17 @@ export function friendRequest(sql: Statements, op: Op<'friendRequest'>): Result<
 
 export function friendResponse(sql: Statements, op: Op<'friendResponse'>): Result<'friendResponse'> {
   const request = sql.friendRequest.get(op.requesterId, op.responderId);
-  if (!request) return { outcome: 'not_found' };
-  if (request.status !== PENDING) return { outcome: 'repeat', accepted: request.status === ACCEPTED };
-  sql.answerFriendRequest.run(op.accepted ? ACCEPTED : REJECTED, op.requesterId, op.responderId);
+  const outcome = friendResponseOutcome(statusOf(request));
+  if (outcome === 'not_found') return { outcome };
+  if (outcome === 'repeat') return { outcome, accepted: request!.status === FriendRequestStatus.Accepted };
+  const answer = op.accepted ? FriendRequestStatus.Accepted : FriendRequestStatus.Rejected;
+  sql.answerFriendRequest.run(answer, op.requesterId, op.responderId);
   if (op.accepted) {
-    sql.appendContact.run(op.requesterId, op.responderId, op.requesterId);
-    sql.appendContact.run(op.responderId, op.requesterId, op.responderId);
+    addContacts(sql, op.requesterId, [op.responderId]);
+    addContacts(sql, op.responderId, [op.requesterId]);
     // a request the other way is settled by this acceptance too
-    if (sql.friendRequest.get(op.responderId, op.requesterId)?.status === PENDING) {
-      sql.answerFriendRequest.run(ACCEPTED, op.responderId, op.requesterId);
+    if (statusOf(sql.friendRequest.get(op.responderId, op.requesterId)) === FriendRequestStatus.Pending) {
+      sql.answerFriendRequest.run(FriendRequestStatus.Accepted, op.responderId, op.requesterId);
     }
   }
   return {
@@ -55,4 +68,11 @@ export function unfriend(sql: Statements, op: Op<'unfriend'>): Result<'unfriend'
     sql.removeContact.run(op.userId, op.peerId).changes + sql.removeContact.run(op.peerId, op.userId).changes;
   if (removed === 0) return { outcome: 'not_found' };
   return { outcome: 'removed', noticeId: Number(sql.insertNotice.run(op.peerId, op.notice).lastInsertRowid) };
+}
+
+/** Appends contacts at the end of a user's list, in order (positions from a counter). */
+export function addContacts(sql: Statements, userId: string, contactIds: readonly string[]): void {
+  if (contactIds.length === 0) return;
+  const end = sql.nextContactPositions.get(contactIds.length)!.value;
+  for (const [i, id] of contactIds.entries()) sql.insertContact.run(userId, id, end - contactIds.length + i);
 }

@@ -1,6 +1,7 @@
 import { conversationKey } from '../conversation.js';
+import { readable, recallOutcome, reuseOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
-import { toMessage } from './rows.js';
+import { factsOf, toMessage } from './rows.js';
 import type { Statements } from './statements.js';
 
 type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
@@ -20,35 +21,43 @@ export function reserve(sql: Statements, { userId, count }: Op<'reserve'>): Resu
 export function append(sql: Statements, m: NewMessage): AppendResult {
   // The common case first: the id is reserved for the sender, and taking the reservation proves it.
   if (sql.takeReservation.run(m.msgId, m.fromId).changes === 0) return reused(sql, m);
-  if (!sql.userExists.get(m.toId)) {
+  const recipientSeq = sql.nextSeq.get(m.toId)?.seq;
+  if (recipientSeq === undefined) {
     sql.reserve.run(m.msgId, m.fromId); // give the id back: the sender may still use it
     return { outcome: 'unknown_user' };
   }
   const conv = conversationKey(m.fromId, m.toId);
-  const inserted = sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, m.digest, m.timeMs);
-  const seq = Number(inserted.lastInsertRowid);
-  sql.insertTimeline.run(m.fromId, seq);
-  if (m.toId !== m.fromId) sql.insertTimeline.run(m.toId, seq);
-  sql.insertPending.run(m.toId, seq);
+  sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, m.digest, m.timeMs);
+  sql.insertEntry.run(m.toId, recipientSeq, m.msgId, m.fromId, 1);
+  // a note to oneself is one entry; otherwise the sender's timeline has it too
+  if (m.toId !== m.fromId) sql.insertEntry.run(m.fromId, sql.nextSeq.get(m.fromId)!.seq, m.msgId, m.toId, 0);
+  sql.insertPending.run(m.toId, recipientSeq, m.msgId);
   const { msgId, fromId, toId, type, body, timeMs } = m;
   return {
     outcome: 'stored',
-    message: { seq, msgId, fromId, toId, type, body, status: 1, timeMs, recalled: false },
+    message: { seq: recipientSeq, msgId, fromId, toId, type, body, status: 1, timeMs, recalled: false },
   };
 }
 
 /** An id that is not (or no longer) reserved for the sender: a retry, a reuse, or not its id. */
 function reused(sql: Statements, m: NewMessage): AppendResult {
   const existing = sql.messageById.get(m.msgId);
-  if (!existing || existing.from_id !== m.fromId) return { outcome: 'bad_id' };
-  const same = existing.digest === m.digest && existing.to_id === m.toId;
-  return same ? { outcome: 'retry', message: toMessage(existing) } : { outcome: 'duplicate' };
+  const outcome = reuseOutcome(factsOf(existing), m);
+  if (outcome !== 'retry' || !existing) return { outcome: outcome === 'retry' ? 'bad_id' : outcome };
+  const seq = sql.entrySeq.get(existing.to_id, existing.msg_id)!.seq;
+  return { outcome: 'retry', message: { seq, ...toMessage(existing) } };
+}
+
+/** The position of a message in the timeline of the user who received it, if that user did. */
+function receivedSeq(sql: Statements, userId: string, msgId: number): number | undefined {
+  const entry = sql.entrySeq.get(userId, msgId);
+  return entry?.incoming === 1 ? entry.seq : undefined;
 }
 
 export function confirm(sql: Statements, { userId, msgId }: Op<'confirm'>): Result<'confirm'> {
-  const row = sql.messageById.get(msgId);
-  if (!row || row.to_id !== userId) return { found: false };
-  sql.deletePending.run(userId, row.seq);
+  const seq = receivedSeq(sql, userId, msgId);
+  if (seq === undefined) return { found: false };
+  sql.deletePending.run(userId, seq);
   return { found: true };
 }
 
@@ -61,22 +70,20 @@ export function confirmThrough(
 }
 
 export function read(sql: Statements, op: Op<'read'>): Result<'read'> {
-  const row = sql.messageById.get(op.msgId);
-  if (!row || row.to_id !== op.readerId || row.from_id !== op.senderId) return { outcome: 'not_found' };
-  sql.deletePending.run(op.readerId, row.seq);
-  if (sql.markRead.run(row.seq).changes === 0) return { outcome: 'already' };
+  if (!readable(factsOf(sql.messageById.get(op.msgId)), op)) return { outcome: 'not_found' };
+  const seq = receivedSeq(sql, op.readerId, op.msgId);
+  if (seq !== undefined) sql.deletePending.run(op.readerId, seq);
+  if (sql.markRead.run(op.msgId).changes === 0) return { outcome: 'already' };
   return { outcome: 'read', noticeId: Number(sql.insertNotice.run(op.senderId, op.notice).lastInsertRowid) };
 }
 
 export function recall(sql: Statements, op: Op<'recall'>): Result<'recall'> {
   const row = sql.messageById.get(op.msgId);
-  if (!row) return { outcome: 'not_found' };
-  if (row.from_id !== op.userId) return { outcome: row.to_id === op.userId ? 'forbidden' : 'not_found' };
-  if (row.to_id !== op.peerId) return { outcome: 'not_found' };
-  if (row.recalled === 1) return { outcome: 'already' };
-  if (row.time_ms < op.notBeforeMs) return { outcome: 'expired' };
-  sql.setMessageRecalled.run(row.seq);
-  sql.deletePending.run(row.to_id, row.seq);
+  const outcome = recallOutcome(factsOf(row), op);
+  if (outcome !== 'recall' || !row) return { outcome: outcome === 'recall' ? 'not_found' : outcome };
+  if (sql.setMessageRecalled.run(op.msgId).changes === 0) return { outcome: 'already' };
+  const seq = receivedSeq(sql, row.to_id, op.msgId);
+  if (seq !== undefined) sql.deletePending.run(row.to_id, seq);
   return {
     outcome: 'recalled',
     noticeId: Number(sql.insertNotice.run(row.to_id, op.notice).lastInsertRowid),

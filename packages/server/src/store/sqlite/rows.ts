@@ -1,9 +1,9 @@
-import type { StoredMessage } from '../store.js';
-import type { MessageRow } from './statements.js';
+import type { MessageFacts } from '../rules.js';
+import type { StoredMessage, TimelineEntry } from '../store.js';
+import type { EntryRow, MessageRow } from './statements.js';
 
 export function toMessage(r: MessageRow): StoredMessage {
   return {
-    seq: r.seq,
     msgId: r.msg_id,
     fromId: r.from_id,
     toId: r.to_id,
@@ -13,4 +13,14 @@ export function toMessage(r: MessageRow): StoredMessage {
     timeMs: r.time_ms,
     recalled: r.recalled === 1,
   };
+}
+
+export function toEntry(r: EntryRow): TimelineEntry {
+  return { seq: r.seq, ...toMessage(r) };
+}
+
+export function factsOf(r: MessageRow | undefined): MessageFacts | undefined {
+  return (
+    r && { fromId: r.from_id, toId: r.to_id, digest: r.digest, timeMs: r.time_ms, recalled: r.recalled === 1 }
+  );
 }

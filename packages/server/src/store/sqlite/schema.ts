@@ -58,4 +58,37 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX friend_requests_to ON friend_requests (to_id, status);
   `,
+  `
+  -- per-user timelines: seq is the user's own gap-free position, assigned in the storing
+  -- transaction; incoming marks the messages the user received (deliveries, since, pending)
+  ALTER TABLE users ADD COLUMN seq_head INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE user_timeline (
+    user_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    msg_id INTEGER NOT NULL,
+    peer_id TEXT NOT NULL,
+    incoming INTEGER NOT NULL,
+    PRIMARY KEY (user_id, seq)
+  ) WITHOUT ROWID;
+  INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming)
+    SELECT t.user_id, ROW_NUMBER() OVER (PARTITION BY t.user_id ORDER BY t.seq), m.msg_id,
+           CASE WHEN m.from_id = t.user_id THEN m.to_id ELSE m.from_id END, m.to_id = t.user_id
+    FROM timeline t JOIN messages m ON m.seq = t.seq;
+  CREATE UNIQUE INDEX user_timeline_by_msg ON user_timeline (user_id, msg_id);
+  CREATE INDEX user_timeline_by_peer ON user_timeline (user_id, peer_id, seq);
+  UPDATE users SET seq_head = COALESCE((SELECT MAX(seq) FROM user_timeline WHERE user_id = users.id), 0);
+
+  CREATE TABLE pending (user_id TEXT NOT NULL, seq INTEGER NOT NULL, msg_id INTEGER NOT NULL,
+                        PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+  INSERT INTO pending (user_id, seq, msg_id)
+    SELECT p.user_id, u.seq, m.msg_id FROM pending_messages p JOIN messages m ON m.seq = p.seq
+    JOIN user_timeline u ON u.user_id = p.user_id AND u.msg_id = m.msg_id;
+
+  DROP TABLE timeline;
+  DROP TABLE pending_messages;
+  DROP INDEX messages_by_conv;
+
+  -- contact order from a counter, not MAX(position) + 1
+  INSERT INTO meta (key, value) VALUES ('next_contact_pos', (SELECT COALESCE(MAX(position), 0) + 1 FROM contacts));
+  `,
 ];

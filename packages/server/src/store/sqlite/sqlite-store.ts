@@ -2,13 +2,13 @@ import path from 'node:path';
 import type { Contact } from '@parley/protocol';
 import Database from 'better-sqlite3';
 import { DataDirError, ensureDir } from '../../datadir/ensure-dir.js';
-import { conversationKey } from '../conversation.js';
-import type { HistoryQuery, Notice, Store, StoredMessage, User, WriteOp, WriteResult } from '../store.js';
+import type { HistoryQuery, Notice, Store, TimelineEntry, User, WriteOp, WriteResult } from '../store.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { append, confirm, confirmThrough, noticeDone, read, recall, reserve } from './message-writes.js';
-import { toMessage } from './rows.js';
+import { toEntry } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { ensureUser, setContacts, upsertUser } from './user-writes.js';
 
 export interface SqliteStoreOptions {
   /** Folder holding `parley.db`; `:memory:` for a throwaway store. */
@@ -60,6 +60,12 @@ export class SqliteStore implements Store {
   private apply(op: WriteOp): WriteResult {
     const sql = this.sql;
     switch (op.kind) {
+      case 'ensureUser':
+        return ensureUser(sql, op);
+      case 'upsertUser':
+        return upsertUser(sql, op);
+      case 'setContacts':
+        return setContacts(sql, op);
       case 'reserve':
         return reserve(sql, op);
       case 'append':
@@ -87,56 +93,34 @@ export class SqliteStore implements Store {
     return this.sql.getUser.get(id);
   }
 
-  async ensureUser(id: string): Promise<User> {
-    this.sql.insertUserIfMissing.run(id, id, Date.now());
-    return this.sql.getUser.get(id)!;
-  }
-
-  async upsertUser(id: string, name: string): Promise<User> {
-    this.sql.upsertUser.run(id, name, Date.now());
-    return { id, name };
-  }
-
   async listUsers(after: string | undefined, limit: number): Promise<User[]> {
     return this.sql.listUsers.all(after ?? '', limit);
-  }
-
-  async setContacts(userId: string, contactIds: readonly string[]): Promise<{ unknown: string[] }> {
-    const unknown = [...new Set(contactIds)].filter((id) => !this.sql.userExists.get(id));
-    if (unknown.length > 0) return { unknown };
-    this.db
-      .transaction(() => {
-        this.sql.clearContacts.run(userId);
-        for (const [i, id] of contactIds.entries()) this.sql.insertContact.run(userId, id, i);
-      })
-      .immediate();
-    return { unknown };
   }
 
   async getContacts(userId: string): Promise<Contact[]> {
     return this.sql.contacts.all(userId);
   }
 
-  async getMessage(msgId: number): Promise<StoredMessage | undefined> {
-    const row = this.sql.messageById.get(msgId);
-    return row && toMessage(row);
-  }
-
-  async history(q: HistoryQuery): Promise<StoredMessage[]> {
-    const before = q.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+  async history(q: HistoryQuery): Promise<TimelineEntry[] | 'unknown_base'> {
+    let before = Number.MAX_SAFE_INTEGER;
+    if (q.beforeMsgId !== undefined) {
+      const base = this.sql.entrySeq.get(q.userId, q.beforeMsgId);
+      if (!base) return 'unknown_base';
+      before = base.seq;
+    }
     const rows =
       q.peerId === undefined
         ? this.sql.historyAll.all(q.userId, before, q.limit)
-        : this.sql.historyWith.all(conversationKey(q.userId, q.peerId), before, q.limit);
-    return rows.map(toMessage);
+        : this.sql.historyWith.all(q.userId, q.peerId, before, q.limit);
+    return rows.map(toEntry);
   }
 
-  async pendingMessages(userId: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
-    return this.sql.pendingMessages.all(userId, afterSeq, limit).map(toMessage);
+  async pendingMessages(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]> {
+    return this.sql.pendingMessages.all(userId, afterSeq, limit).map(toEntry);
   }
 
-  async inboxSince(userId: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
-    return this.sql.inboxSince.all(userId, afterSeq, userId, limit).map(toMessage);
+  async inboxSince(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]> {
+    return this.sql.inboxSince.all(userId, afterSeq, limit).map(toEntry);
   }
 
   async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {

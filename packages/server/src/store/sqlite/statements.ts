@@ -3,7 +3,6 @@ import type Database from 'better-sqlite3';
 import type { Notice, User } from '../store.js';
 
 export interface MessageRow {
-  seq: number;
   msg_id: number;
   from_id: string;
   to_id: string;
@@ -23,8 +22,14 @@ export interface FriendRequestRow {
   status: number;
 }
 
-const MESSAGE_COLUMNS = 'seq, msg_id, from_id, to_id, type, body, digest, status, time_ms, recalled';
+/** A message as a user's timeline has it: with the user's position. */
+export interface EntryRow extends MessageRow {
+  seq: number;
+}
+
+const MESSAGE_COLUMNS = 'msg_id, from_id, to_id, type, body, digest, status, time_ms, recalled';
 const M_COLUMNS = MESSAGE_COLUMNS.replaceAll(/(\w+)/g, 'm.$1');
+const ENTRY_COLUMNS = `t.seq, ${M_COLUMNS}`;
 
 /** What the store uses of a prepared statement. */
 export interface Stmt<P extends unknown[], R> {
@@ -52,17 +57,26 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO messages (msg_id, from_id, to_id, conv, type, body, digest, status, time_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
     ),
-    insertTimeline: prep<[string, number]>(db, 'INSERT INTO timeline (user_id, seq) VALUES (?, ?)'),
-    insertPending: prep<[string, number]>(
+    /** The next position in a user's timeline; no row when the user does not exist. */
+    nextSeq: prep<[string], { seq: number }>(
       db,
-      'INSERT OR IGNORE INTO pending_messages (user_id, seq) VALUES (?, ?)',
+      'UPDATE users SET seq_head = seq_head + 1 WHERE id = ? RETURNING seq_head AS seq',
     ),
-    deletePendingThrough: prep<[string, number]>(
+    insertEntry: prep<[string, number, number, string, number]>(
       db,
-      'DELETE FROM pending_messages WHERE user_id = ? AND seq <= ?',
+      'INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming) VALUES (?, ?, ?, ?, ?)',
     ),
-    deletePending: prep<[string, number]>(db, 'DELETE FROM pending_messages WHERE user_id = ? AND seq = ?'),
-    markRead: prep<[number]>(db, 'UPDATE messages SET status = 2 WHERE seq = ? AND status < 2'),
+    entrySeq: prep<[string, number], { seq: number; incoming: number }>(
+      db,
+      'SELECT seq, incoming FROM user_timeline WHERE user_id = ? AND msg_id = ?',
+    ),
+    insertPending: prep<[string, number, number]>(
+      db,
+      'INSERT OR IGNORE INTO pending (user_id, seq, msg_id) VALUES (?, ?, ?)',
+    ),
+    deletePendingThrough: prep<[string, number]>(db, 'DELETE FROM pending WHERE user_id = ? AND seq <= ?'),
+    deletePending: prep<[string, number]>(db, 'DELETE FROM pending WHERE user_id = ? AND seq = ?'),
+    markRead: prep<[number]>(db, 'UPDATE messages SET status = 2 WHERE msg_id = ? AND status < 2'),
     insertNotice: prep<[string, string]>(db, 'INSERT INTO notices (user_id, frame) VALUES (?, ?)'),
     deleteNotice: prep<[number, string]>(db, 'DELETE FROM notices WHERE id = ? AND user_id = ?'),
     userExists: prep<[string], { one: number }>(db, 'SELECT 1 AS one FROM users WHERE id = ?'),
@@ -89,32 +103,36 @@ export function prepareStatements(db: Database.Database) {
       `SELECT c.contact_id AS toId, u.name AS toName FROM contacts c JOIN users u ON u.id = c.contact_id
        WHERE c.user_id = ? ORDER BY c.position`,
     ),
-    historyAll: prep<[string, number, number], MessageRow>(
+    historyAll: prep<[string, number, number], EntryRow>(
       db,
-      `SELECT ${M_COLUMNS} FROM timeline t JOIN messages m ON m.seq = t.seq
+      `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
        WHERE t.user_id = ? AND t.seq < ? ORDER BY t.seq DESC LIMIT ?`,
     ),
-    historyWith: prep<[string, number, number], MessageRow>(
+    historyWith: prep<[string, string, number, number], EntryRow>(
       db,
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
+       WHERE t.user_id = ? AND t.peer_id = ? AND t.seq < ? ORDER BY t.seq DESC LIMIT ?`,
     ),
-    inboxSince: prep<[string, number, string, number], MessageRow>(
+    inboxSince: prep<[string, number, number], EntryRow>(
       db,
       `SELECT * FROM (
-         SELECT ${M_COLUMNS} FROM timeline t JOIN messages m ON m.seq = t.seq
-         WHERE t.user_id = ? AND t.seq > ? AND m.to_id = ? ORDER BY t.seq DESC LIMIT ?
+         SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
+         WHERE t.user_id = ? AND t.seq > ? AND t.incoming = 1 ORDER BY t.seq DESC LIMIT ?
        ) ORDER BY seq`,
     ),
-    pendingMessages: prep<[string, number, number], MessageRow>(
+    pendingMessages: prep<[string, number, number], EntryRow>(
       db,
-      `SELECT ${M_COLUMNS} FROM pending_messages p JOIN messages m ON m.seq = p.seq
+      `SELECT p.seq, ${M_COLUMNS} FROM pending p JOIN messages m ON m.msg_id = p.msg_id
        WHERE p.user_id = ? AND p.seq > ? ORDER BY p.seq LIMIT ?`,
     ),
     pendingNotices: prep<[string, number, number], Notice>(
       db,
       'SELECT id, frame FROM notices WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?',
     ),
-    setMessageRecalled: prep<[number]>(db, "UPDATE messages SET body = '', recalled = 1 WHERE seq = ?"),
+    setMessageRecalled: prep<[number]>(
+      db,
+      "UPDATE messages SET body = '', recalled = 1 WHERE msg_id = ? AND recalled = 0",
+    ),
     friendRequest: prep<[string, string], FriendRequestRow>(
       db,
       'SELECT from_id, to_id, message, time_ms, status FROM friend_requests WHERE from_id = ? AND to_id = ?',
@@ -136,10 +154,9 @@ export function prepareStatements(db: Database.Database) {
       db,
       'SELECT 1 AS one FROM contacts WHERE user_id = ? AND contact_id = ?',
     ),
-    appendContact: prep<[string, string, string]>(
+    nextContactPositions: prep<[number], { value: number }>(
       db,
-      `INSERT OR IGNORE INTO contacts (user_id, contact_id, position)
-       VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM contacts WHERE user_id = ?))`,
+      `UPDATE meta SET value = value + ? WHERE key = 'next_contact_pos' RETURNING value`,
     ),
     removeContact: prep<[string, string]>(db, 'DELETE FROM contacts WHERE user_id = ? AND contact_id = ?'),
   };

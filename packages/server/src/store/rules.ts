@@ -1,0 +1,83 @@
+import type { NewMessage, WriteOps } from './store.js';
+
+/**
+ * The decisions behind the write operations, written once for every store. A store reads the rows
+ * a rule names (inside its write transaction, locked where it has concurrent writers), asks the
+ * rule, and executes the outcome with conditional writes.
+ */
+
+/** What the rules need to know of a stored message. */
+export interface MessageFacts {
+  fromId: string;
+  toId: string;
+  digest: string;
+  timeMs: number;
+  recalled: boolean;
+}
+
+/**
+ * An id that was not reserved for the sender when it tried to store a message: the same message
+ * again (a retry after a lost ack: acknowledged again, stored once), another message under a used
+ * id, or an id that is not the sender's at all.
+ */
+export function reuseOutcome(existing: MessageFacts | undefined, m: NewMessage): 'retry' | 'duplicate' | 'bad_id' {
+  if (!existing || existing.fromId !== m.fromId) return 'bad_id';
+  return existing.digest === m.digest && existing.toId === m.toId ? 'retry' : 'duplicate';
+}
+
+type RecallOp = WriteOps['recall']['op'];
+
+/** Only the sender recalls, only its message to that peer, only within the window, once. */
+export function recallOutcome(
+  m: MessageFacts | undefined,
+  op: RecallOp,
+): 'recall' | 'already' | 'not_found' | 'forbidden' | 'expired' {
+  if (!m) return 'not_found';
+  // the recipient learns that the message exists (it has it); anyone else learns nothing
+  if (m.fromId !== op.userId) return m.toId === op.userId ? 'forbidden' : 'not_found';
+  if (m.toId !== op.peerId) return 'not_found';
+  if (m.recalled) return 'already';
+  if (m.timeMs < op.notBeforeMs) return 'expired';
+  return 'recall';
+}
+
+/** A read receipt is about a message from `senderId` to the reader. */
+export function readable(m: MessageFacts | undefined, op: WriteOps['read']['op']): boolean {
+  return m !== undefined && m.toId === op.readerId && m.fromId === op.senderId;
+}
+
+/** The states of a friend request. */
+export const FriendRequestStatus = { Pending: 0, Accepted: 1, Rejected: 2 } as const;
+export type FriendRequestStatusValue = (typeof FriendRequestStatus)[keyof typeof FriendRequestStatus];
+
+export interface FriendRequestFacts {
+  recipientExists: boolean;
+  alreadyFriends: boolean;
+  /** The status of an earlier request from the same requester to the same user. */
+  existing: FriendRequestStatusValue | undefined;
+  /** Requests of the requester still waiting for an answer (the store counts them under a lock). */
+  pendingOfRequester: number;
+}
+
+/** A new request is stored (and its recipient notified) only when nothing settles it already. */
+export function friendRequestOutcome(
+  f: FriendRequestFacts,
+  maxPending: number,
+): 'request' | 'pending' | 'already_friends' | 'unknown_user' | 'too_many' {
+  if (!f.recipientExists) return 'unknown_user';
+  if (f.alreadyFriends) return 'already_friends';
+  if (f.existing === FriendRequestStatus.Pending) return 'pending';
+  if (f.pendingOfRequester >= maxPending) return 'too_many';
+  return 'request';
+}
+
+/** Only a pending request is answered; answering again repeats the first answer. */
+export function friendResponseOutcome(existing: FriendRequestStatusValue | undefined): 'answer' | 'repeat' | 'not_found' {
+  if (existing === undefined) return 'not_found';
+  return existing === FriendRequestStatus.Pending ? 'answer' : 'repeat';
+}
+
+/** Contact lists name users only; duplicates keep their first position. */
+export function contactList(contactIds: readonly string[]): string[] {
+  return [...new Set(contactIds)];
+}
