@@ -10,6 +10,7 @@ import { LocalBus } from './bus/local/local-bus.js';
 import { ConfigError } from './config/cli.js';
 import { defaultConfig, type ServerConfig } from './config/config.js';
 import { ChatCore } from './core/chat-core.js';
+import type { Clock } from './core/clock.js';
 import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
 import { WsGateway } from './gateway/ws-gateway.js';
@@ -39,6 +40,8 @@ export interface ServerParts {
   bus?: Bus;
   files?: FileStore;
   log?: Logger;
+  /** Time for the core's rules and quotas (tests move it); the system clock when not given. */
+  clock?: Clock;
 }
 
 /** Builds and starts a server: the composition root of store, bus, core, gateway and HTTP. */
@@ -61,6 +64,7 @@ export async function startServer(
     store,
     bus,
     log,
+    ...(parts.clock && { clock: parts.clock }),
     ...(tokens && { auth: new TokenAuthenticator(tokens) }),
     config: {
       timeZone: config.timeZone,
@@ -69,6 +73,12 @@ export async function startServer(
       maxConnectionsPerUser: config.maxConnectionsPerUser,
       idBatchesPerMinute: config.idBatchesPerMinute,
       maxPendingFriendRequests: config.maxPendingFriendRequests,
+      reservationTtlMs: config.reservationTtlMs,
+      maxReservedIds: config.maxReservedIds,
+      maxPendingMessages: config.maxPendingMessages,
+      friendRequestCooldownMs: config.friendRequestCooldownMs,
+      maxHistoryPageBytes: config.maxHistoryPageBytes,
+      presenceScope: config.presenceScope,
     },
   });
   await core.start();

@@ -25,6 +25,21 @@ export interface CoreConfig {
   idBatchesPerMinute: number;
   /** Friend requests a user may have waiting for an answer. */
   maxPendingFriendRequests: number;
+  /** How long an id reserved by action 2 stays valid while unused. */
+  reservationTtlMs: number;
+  /** Unused, unexpired reserved ids a user may hold. */
+  maxReservedIds: number;
+  /** Messages stored for one recipient and not confirmed by it yet. */
+  maxPendingMessages: number;
+  /** After a rejection, how long a new friend request to the same user is refused. */
+  friendRequestCooldownMs: number;
+  /** Bytes of history entries in one action 12 page (always at least one entry). */
+  maxHistoryPageBytes: number;
+  /** Whom action 7 answers about: the asker's contacts (and itself), or anyone. */
+  presenceScope: 'contacts' | 'all';
+  /** How often expired reservations are swept, at most `purgeBatch` per pass (0: never). */
+  purgeIntervalMs: number;
+  purgeBatch: number;
 }
 
 export const defaultCoreConfig: CoreConfig = {
@@ -35,6 +50,14 @@ export const defaultCoreConfig: CoreConfig = {
   maxConnectionsPerUser: 20,
   idBatchesPerMinute: 300,
   maxPendingFriendRequests: 100,
+  reservationTtlMs: 24 * 60 * 60_000,
+  maxReservedIds: 10_000,
+  maxPendingMessages: 10_000,
+  friendRequestCooldownMs: 24 * 60 * 60_000,
+  maxHistoryPageBytes: 256 * 1024,
+  presenceScope: 'contacts',
+  purgeIntervalMs: 60_000,
+  purgeBatch: 1000,
 };
 
 export interface CoreDeps {
