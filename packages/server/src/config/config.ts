@@ -256,7 +256,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: '--presence-scope',
     kind: 'string',
     choices: ['contacts', 'all'],
-    help: 'whom action 7 answers about: contacts (the asker\'s contacts and itself) or all',
+    help: "whom action 7 answers about: contacts (the asker's contacts and itself) or all",
   },
   {
     key: 'adminKey',

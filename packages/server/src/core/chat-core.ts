@@ -7,6 +7,7 @@ import { type Authenticator, openAuthenticator } from './authenticator.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitQueue } from './commit-queue.js';
 import type { Peer } from './peer.js';
+import { reservationsValidFrom } from './quotas.js';
 import { Router } from './router.js';
 import { Session } from './session.js';
 
@@ -87,6 +88,7 @@ export class ChatCore {
   /** Action 2 requests per user, refilled per minute. */
   readonly idBatches: KeyedBuckets;
   private readonly sessions = new Set<Session>();
+  private purgeTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: CoreDeps) {
     this.store = deps.store;
@@ -105,6 +107,28 @@ export class ChatCore {
 
   async start(): Promise<void> {
     await this.bus.start((d) => this.router.deliver(d));
+    if (this.config.purgeIntervalMs > 0) {
+      this.purgeTimer = setInterval(() => void this.purgeExpired(), this.config.purgeIntervalMs);
+      this.purgeTimer.unref();
+    }
+  }
+
+  /**
+   * One bounded sweep of expired id reservations (those of users who never ask for ids again;
+   * action 2 drops the asking user's own). Returns how many were dropped.
+   */
+  async purgeExpired(): Promise<number> {
+    try {
+      const { purged } = await this.commits.enqueue({
+        kind: 'purgeReservations',
+        expiredBeforeMs: reservationsValidFrom(this.config, this.clock.now()),
+        limit: this.config.purgeBatch,
+      });
+      return purged;
+    } catch (err) {
+      this.log.error({ err }, 'purging expired reservations failed');
+      return 0;
+    }
   }
 
   /** A new client connection; the session lives until `closeSession`. */
@@ -125,6 +149,7 @@ export class ChatCore {
 
   /** Finishes pending writes. Connections are the gateway's to close. */
   async stop(): Promise<void> {
+    clearInterval(this.purgeTimer);
     await this.commits.drain();
   }
 }

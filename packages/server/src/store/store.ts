@@ -82,13 +82,29 @@ export type AppendResult =
   | { outcome: 'retry'; message: StoredMessage }
   | { outcome: 'duplicate' }
   | { outcome: 'bad_id' }
+  | { outcome: 'expired_id' }
   | { outcome: 'unknown_user' };
 
 /** The write operations and what each returns. */
 export interface WriteOps {
-  /** Draws `count` ids from the global sequence and reserves them for the user. */
-  reserve: { op: { userId: string; count: number }; result: number[] };
-  append: { op: NewMessage; result: AppendResult };
+  /**
+   * Draws `count` ids from the global sequence and reserves them for the user at `nowMs`. First
+   * drops the user's reservations made before `validFromMs` (expired); refuses (`too_many`) when
+   * the user would then hold more than `maxOutstanding`. The check and the insert are one atomic
+   * step (a concurrent reserve of the same user must not slip between them).
+   */
+  reserve: {
+    op: { userId: string; count: number; nowMs: number; validFromMs: number; maxOutstanding: number };
+    result: { outcome: 'reserved'; ids: number[] } | { outcome: 'too_many' };
+  };
+  /** Drops at most `limit` reservations (of anyone) made before `expiredBeforeMs`. */
+  purgeReservations: { op: { expiredBeforeMs: number; limit: number }; result: { purged: number } };
+  /**
+   * Stores a message whose id is reserved for the sender since `validFromMs` or later, taking the
+   * reservation. An id reserved earlier, or handed out once and neither used nor still reserved,
+   * is `expired_id` (its reservation is dropped).
+   */
+  append: { op: NewMessage & { validFromMs: number }; result: AppendResult };
   /** A device of the user has every message to it up to `seq` (`since`): none of them is pending. */
   confirmThrough: { op: { userId: string; seq: number }; result: null };
   /** The recipient confirmed receipt: the message is no longer pending for it. */

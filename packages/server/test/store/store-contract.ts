@@ -15,8 +15,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       for (const id of ['a', 'b', 'c']) await store.upsertUser(id, id.toUpperCase());
     });
 
-    const reserve = async (userId: string, count = 10) =>
-      (await store.write([{ kind: 'reserve', userId, count }]))[0] as number[];
+    const reserveOp = (userId: string, count = 10, nowMs = t, maxOutstanding = 1_000_000) => ({
+      kind: 'reserve' as const,
+      userId,
+      count,
+      nowMs,
+      validFromMs: 0,
+      maxOutstanding,
+    });
+    const reserve = async (userId: string, count = 10) => {
+      const [r] = await store.write([reserveOp(userId, count)]);
+      return (r as { ids: number[] }).ids;
+    };
     const newMsg = (msgId: number, fromId: string, toId: string, body = `body${msgId}`): NewMessage => ({
       msgId,
       fromId,
@@ -26,7 +36,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       digest: `d:${body}`,
       timeMs: t++,
     });
-    const append = async (m: NewMessage) => (await store.write([{ kind: 'append', ...m }]))[0];
+    const append = async (m: NewMessage, validFromMs = 0) =>
+      (await store.write([{ kind: 'append', ...m, validFromMs }]))[0];
 
     it('draws ids from one increasing sequence', async () => {
       const x = await reserve('a');
@@ -54,15 +65,49 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await append(newMsg(id!, 'b', 'a'))).toEqual({ outcome: 'bad_id' });
     });
 
+    it('expires reservations: refuses their ids, drops them, and caps what a user holds', async () => {
+      const now = 1_800_000_000_000;
+      const [r1] = await store.write([reserveOp('a', 4, now - 1000)]);
+      const old = (r1 as { ids: number[] }).ids;
+      const [r2] = await store.write([reserveOp('a', 2, now)]);
+      const fresh = (r2 as { ids: number[] }).ids;
+      // reserved before validFromMs: expired, and the reservation is gone after the refusal
+      expect(await append(newMsg(old[0]!, 'a', 'b'), now - 500)).toEqual({ outcome: 'expired_id' });
+      expect(await append(newMsg(old[0]!, 'a', 'b'), 0)).toEqual({ outcome: 'expired_id' });
+      expect(await append(newMsg(old[1]!, 'a', 'b'), now - 1000)).toMatchObject({ outcome: 'stored' });
+      expect(await append(newMsg(fresh[0]!, 'a', 'b'), now)).toMatchObject({ outcome: 'stored' });
+      // a reserve drops the user's expired reservations, then counts what it holds
+      const cap = (maxOutstanding: number, count = 2) => ({
+        ...reserveOp('a', count, now, maxOutstanding),
+        validFromMs: now - 500,
+      });
+      expect(await store.write([cap(2)])).toEqual([{ outcome: 'too_many' }]); // holds fresh[1]
+      expect(await append(newMsg(old[2]!, 'a', 'b'), 0)).toEqual({ outcome: 'expired_id' }); // dropped
+      expect((await store.write([cap(3)]))[0]).toMatchObject({ outcome: 'reserved' });
+      expect(await store.write([cap(3, 1)])).toEqual([{ outcome: 'too_many' }]);
+      // another user's ids are still its own, and never issued ids are bad
+      const [b1] = await store.write([reserveOp('b', 1, now)]);
+      const bId = (b1 as { ids: number[] }).ids[0]!;
+      expect(await append(newMsg(bId, 'a', 'b'), 0)).toEqual({ outcome: 'bad_id' });
+      expect(await append(newMsg(bId + 100, 'a', 'b'), 0)).toEqual({ outcome: 'bad_id' });
+      // the sweep drops expired reservations of anyone, at most `limit` per pass
+      await store.write([reserveOp('c', 3, now - 2000)]);
+      const purge = { kind: 'purgeReservations' as const, expiredBeforeMs: now - 1500, limit: 2 };
+      expect(await store.write([purge])).toEqual([{ purged: 2 }]);
+      expect(await store.write([purge])).toEqual([{ purged: 1 }]);
+      expect(await store.write([purge])).toEqual([{ purged: 0 }]);
+      expect(await append(newMsg(bId, 'b', 'a'), now)).toMatchObject({ outcome: 'stored' });
+    });
+
     it('applies a batch in order in one call', async () => {
       const results = await store.write([
-        { kind: 'reserve', userId: 'a', count: 2 },
-        { kind: 'append', ...newMsg(1, 'a', 'b') },
-        { kind: 'append', ...newMsg(2, 'a', 'b') },
-        { kind: 'append', ...newMsg(2, 'a', 'b', 'changed') },
+        reserveOp('a', 2),
+        { kind: 'append', ...newMsg(1, 'a', 'b'), validFromMs: 0 },
+        { kind: 'append', ...newMsg(2, 'a', 'b'), validFromMs: 0 },
+        { kind: 'append', ...newMsg(2, 'a', 'b', 'changed'), validFromMs: 0 },
       ]);
-      expect(results.map((r) => (Array.isArray(r) ? 'ids' : (r as { outcome: string }).outcome))).toEqual([
-        'ids',
+      expect(results.map((r) => (r as { outcome: string }).outcome)).toEqual([
+        'reserved',
         'stored',
         'stored',
         'duplicate',

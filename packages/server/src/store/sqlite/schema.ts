@@ -58,4 +58,11 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX friend_requests_to ON friend_requests (to_id, status);
   `,
+  `
+  -- when each id was reserved: unused reservations expire (RESERVATION_TTL_MS)
+  ALTER TABLE reservations ADD COLUMN reserved_ms INTEGER NOT NULL DEFAULT 0;
+  UPDATE reservations SET reserved_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+  CREATE INDEX reservations_by_user ON reservations (user_id, reserved_ms);
+  CREATE INDEX reservations_by_time ON reservations (reserved_ms);
+  `,
 ];

@@ -5,7 +5,16 @@ import Database from 'better-sqlite3';
 import { conversationKey } from '../conversation.js';
 import type { HistoryQuery, Notice, Store, StoredMessage, User, WriteOp, WriteResult } from '../store.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
-import { append, confirm, confirmThrough, noticeDone, read, recall, reserve } from './message-writes.js';
+import {
+  append,
+  confirm,
+  confirmThrough,
+  noticeDone,
+  purgeReservations,
+  read,
+  recall,
+  reserve,
+} from './message-writes.js';
 import { toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -58,6 +67,8 @@ export class SqliteStore implements Store {
     switch (op.kind) {
       case 'reserve':
         return reserve(sql, op);
+      case 'purgeReservations':
+        return purgeReservations(sql, op);
       case 'append':
         return append(sql, op);
       case 'confirm':

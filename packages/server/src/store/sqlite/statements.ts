@@ -44,8 +44,29 @@ export function prepareStatements(db: Database.Database) {
       db,
       `UPDATE meta SET value = value + ? WHERE key = 'next_msg_id' RETURNING value`,
     ),
-    reserve: prep<[number, string]>(db, 'INSERT INTO reservations (msg_id, user_id) VALUES (?, ?)'),
-    takeReservation: prep<[number, string]>(db, 'DELETE FROM reservations WHERE msg_id = ? AND user_id = ?'),
+    nextIdValue: prep<[], { value: number }>(db, "SELECT value FROM meta WHERE key = 'next_msg_id'"),
+    reserve: prep<[number, string, number]>(
+      db,
+      'INSERT INTO reservations (msg_id, user_id, reserved_ms) VALUES (?, ?, ?)',
+    ),
+    takeReservation: prep<[number, string], { reserved_ms: number }>(
+      db,
+      'DELETE FROM reservations WHERE msg_id = ? AND user_id = ? RETURNING reserved_ms',
+    ),
+    isReserved: prep<[number], { one: number }>(db, 'SELECT 1 AS one FROM reservations WHERE msg_id = ?'),
+    dropExpiredReservationsOf: prep<[string, number]>(
+      db,
+      'DELETE FROM reservations WHERE user_id = ? AND reserved_ms < ?',
+    ),
+    reservationCount: prep<[string], { n: number }>(
+      db,
+      'SELECT COUNT(*) AS n FROM reservations WHERE user_id = ?',
+    ),
+    purgeReservations: prep<[number, number]>(
+      db,
+      `DELETE FROM reservations WHERE msg_id IN
+         (SELECT msg_id FROM reservations WHERE reserved_ms < ? ORDER BY reserved_ms LIMIT ?)`,
+    ),
     messageById: prep<[number], MessageRow>(db, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE msg_id = ?`),
     insertMessage: prep<[number, string, string, string, number, string, string, number]>(
       db,
