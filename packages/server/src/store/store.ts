@@ -83,7 +83,8 @@ export type AppendResult =
   | { outcome: 'duplicate' }
   | { outcome: 'bad_id' }
   | { outcome: 'expired_id' }
-  | { outcome: 'unknown_user' };
+  | { outcome: 'unknown_user' }
+  | { outcome: 'recipient_full' };
 
 /** The write operations and what each returns. */
 export interface WriteOps {
@@ -102,9 +103,11 @@ export interface WriteOps {
   /**
    * Stores a message whose id is reserved for the sender since `validFromMs` or later, taking the
    * reservation. An id reserved earlier, or handed out once and neither used nor still reserved,
-   * is `expired_id` (its reservation is dropped).
+   * is `expired_id` (its reservation is dropped). Refused (`recipient_full`, the id stays
+   * reserved) when `maxPending` messages are already pending for the recipient; the count and
+   * the insert are one atomic step.
    */
-  append: { op: NewMessage & { validFromMs: number }; result: AppendResult };
+  append: { op: NewMessage & { validFromMs: number; maxPending: number }; result: AppendResult };
   /** A device of the user has every message to it up to `seq` (`since`): none of them is pending. */
   confirmThrough: { op: { userId: string; seq: number }; result: null };
   /** The recipient confirmed receipt: the message is no longer pending for it. */

@@ -36,8 +36,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       digest: `d:${body}`,
       timeMs: t++,
     });
-    const append = async (m: NewMessage, validFromMs = 0) =>
-      (await store.write([{ kind: 'append', ...m, validFromMs }]))[0];
+    const append = async (m: NewMessage, validFromMs = 0, maxPending = 1_000_000) =>
+      (await store.write([{ kind: 'append', ...m, validFromMs, maxPending }]))[0];
 
     it('draws ids from one increasing sequence', async () => {
       const x = await reserve('a');
@@ -99,12 +99,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await append(newMsg(bId, 'b', 'a'), now)).toMatchObject({ outcome: 'stored' });
     });
 
+    it('caps the messages pending for one recipient; confirmations make room', async () => {
+      const ids = await reserve('a', 6);
+      for (const id of ids.slice(0, 3))
+        expect(await append(newMsg(id, 'a', 'b'), 0, 3)).toMatchObject({ outcome: 'stored' });
+      expect(await append(newMsg(ids[3]!, 'a', 'b'), 0, 3)).toEqual({ outcome: 'recipient_full' });
+      expect(await append(newMsg(ids[3]!, 'a', 'c'), 0, 3)).toMatchObject({ outcome: 'stored' }); // id kept
+      expect(await append(newMsg(ids[4]!, 'a', 'b'), 0, 3)).toEqual({ outcome: 'recipient_full' });
+      await store.write([{ kind: 'confirm', userId: 'b', msgId: ids[0]! }]);
+      await store.write([{ kind: 'confirm', userId: 'b', msgId: ids[0]! }]); // twice: counted once
+      expect(await append(newMsg(ids[4]!, 'a', 'b'), 0, 3)).toMatchObject({ outcome: 'stored' });
+      expect(await append(newMsg(ids[5]!, 'a', 'b'), 0, 3)).toEqual({ outcome: 'recipient_full' });
+      const last = (await store.getMessage(ids[4]!))!;
+      await store.write([{ kind: 'confirmThrough', userId: 'b', seq: last.seq }]);
+      expect(await append(newMsg(ids[5]!, 'a', 'b'), 0, 1)).toMatchObject({ outcome: 'stored' });
+      expect(await store.pendingMessages('b', 0, 10)).toHaveLength(1);
+    });
+
     it('applies a batch in order in one call', async () => {
       const results = await store.write([
         reserveOp('a', 2),
-        { kind: 'append', ...newMsg(1, 'a', 'b'), validFromMs: 0 },
-        { kind: 'append', ...newMsg(2, 'a', 'b'), validFromMs: 0 },
-        { kind: 'append', ...newMsg(2, 'a', 'b', 'changed'), validFromMs: 0 },
+        { kind: 'append', ...newMsg(1, 'a', 'b'), validFromMs: 0, maxPending: 100 },
+        { kind: 'append', ...newMsg(2, 'a', 'b'), validFromMs: 0, maxPending: 100 },
+        { kind: 'append', ...newMsg(2, 'a', 'b', 'changed'), validFromMs: 0, maxPending: 100 },
       ]);
       expect(results.map((r) => (r as { outcome: string }).outcome)).toEqual([
         'reserved',

@@ -24,6 +24,7 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
   const result = await core.commits.enqueue({
     kind: 'append',
     validFromMs: reservationsValidFrom(core.config, now),
+    maxPending: core.config.maxPendingMessages,
     msgId,
     fromId: f.fromId,
     toId: f.toId,
@@ -55,6 +56,11 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
       );
     case 'unknown_user':
       throw new CoreError(ErrorCode.UnknownUser, `no user ${f.toId}`);
+    case 'recipient_full':
+      throw new CoreError(
+        ErrorCode.RecipientFull,
+        `${f.toId} has ${core.config.maxPendingMessages} messages it has not received yet; try again later`,
+      );
   }
 }
 

@@ -35,6 +35,10 @@ export function append(sql: Statements, m: Op<'append'>): AppendResult {
     giveBack();
     return { outcome: 'unknown_user' };
   }
+  if (sql.countPending.run(m.toId, m.maxPending).changes === 0) {
+    giveBack();
+    return { outcome: 'recipient_full' };
+  }
   const conv = conversationKey(m.fromId, m.toId);
   const inserted = sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, m.digest, m.timeMs);
   const seq = Number(inserted.lastInsertRowid);

@@ -65,4 +65,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX reservations_by_user ON reservations (user_id, reserved_ms);
   CREATE INDEX reservations_by_time ON reservations (reserved_ms);
   `,
+  `
+  -- how many messages are pending per recipient (MAX_PENDING_MESSAGES): raised by append's
+  -- conditional upsert, lowered by the trigger whenever a pending row goes
+  CREATE TABLE pending_counts (user_id TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO pending_counts (user_id, n) SELECT user_id, COUNT(*) FROM pending_messages GROUP BY user_id;
+  CREATE TRIGGER pending_messages_gone AFTER DELETE ON pending_messages BEGIN
+    UPDATE pending_counts SET n = n - 1 WHERE user_id = old.user_id;
+  END;
+  `,
 ];

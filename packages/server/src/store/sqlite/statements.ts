@@ -78,6 +78,12 @@ export function prepareStatements(db: Database.Database) {
       db,
       'INSERT OR IGNORE INTO pending_messages (user_id, seq) VALUES (?, ?)',
     ),
+    /** One more pending message for the user, unless it has `max` already (changes 0 then). */
+    countPending: prep<[string, number]>(
+      db,
+      `INSERT INTO pending_counts (user_id, n) VALUES (?, 1)
+       ON CONFLICT (user_id) DO UPDATE SET n = n + 1 WHERE n < ?`,
+    ),
     deletePendingThrough: prep<[string, number]>(
       db,
       'DELETE FROM pending_messages WHERE user_id = ? AND seq <= ?',
