@@ -137,20 +137,34 @@ export interface WriteOps {
   };
   /**
    * A friend request; `notice` (the frame for `toId`) is queued only when the request is new, and
-   * only while the requester has fewer than `maxPending` requests waiting for an answer.
+   * only while the requester has fewer than `maxPending` requests waiting for an answer. Refused
+   * (`cooldown`, nothing queued) when `toId` rejected a request of `fromId` at or after
+   * `rejectedBeforeMs`.
    */
   friendRequest: {
-    op: { fromId: string; toId: string; message: string; timeMs: number; notice: string; maxPending: number };
+    op: {
+      fromId: string;
+      toId: string;
+      message: string;
+      timeMs: number;
+      notice: string;
+      maxPending: number;
+      rejectedBeforeMs: number;
+    };
     result:
+      | { outcome: 'cooldown'; rejectedMs: number }
       | { outcome: 'requested'; noticeId: number; request: FriendRequest }
       | { outcome: 'pending'; request: FriendRequest }
       | { outcome: 'already_friends' }
       | { outcome: 'unknown_user' }
       | { outcome: 'too_many' };
   };
-  /** An answer to the pending request of `requesterId`; on accept both become each other's contacts. */
+  /**
+   * An answer (at `timeMs`) to the pending request of `requesterId`; on accept both become each
+   * other's contacts.
+   */
   friendResponse: {
-    op: { responderId: string; requesterId: string; accepted: boolean; notice: string };
+    op: { responderId: string; requesterId: string; accepted: boolean; notice: string; timeMs: number };
     result:
       | { outcome: 'answered'; noticeId: number }
       | { outcome: 'repeat'; accepted: boolean }

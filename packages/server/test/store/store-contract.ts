@@ -264,6 +264,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         timeMs: t++,
         notice: `req:${fromId}`,
         maxPending: 2,
+        rejectedBeforeMs: Number.MAX_SAFE_INTEGER,
       });
       const answer = (responderId: string, requesterId: string, accepted: boolean) => ({
         kind: 'friendResponse' as const,
@@ -271,6 +272,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         requesterId,
         accepted,
         notice: `ans:${responderId}`,
+        timeMs: t++,
       });
       expect(await store.write([req('a', 'ghost')])).toEqual([{ outcome: 'unknown_user' }]);
       const [first] = await store.write([req('a', 'b', 'hello')]);
@@ -299,6 +301,35 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await store.upsertUser('d', 'D');
       expect((await store.write([req('a', 'c')]))[0]).toMatchObject({ outcome: 'requested' });
       expect(await store.write([req('a', 'd')])).toEqual([{ outcome: 'too_many' }]);
+    });
+
+    it('refuses a new friend request while a rejection is recent', async () => {
+      const req = (rejectedBeforeMs: number) => ({
+        kind: 'friendRequest' as const,
+        fromId: 'a',
+        toId: 'b',
+        message: 'hi',
+        timeMs: 5000,
+        notice: 'req',
+        maxPending: 10,
+        rejectedBeforeMs,
+      });
+      const answer = (accepted: boolean, timeMs: number) => ({
+        kind: 'friendResponse' as const,
+        responderId: 'b',
+        requesterId: 'a',
+        accepted,
+        notice: 'ans',
+        timeMs,
+      });
+      expect((await store.write([req(0)]))[0]).toMatchObject({ outcome: 'requested' });
+      await store.write([answer(false, 4000)]);
+      expect(await store.write([req(4000)])).toEqual([{ outcome: 'cooldown', rejectedMs: 4000 }]);
+      expect(await store.write([req(0)])).toEqual([{ outcome: 'cooldown', rejectedMs: 4000 }]);
+      expect((await store.pendingNotices('b', 0, 10)).map((n) => n.frame)).toEqual(['req']); // nothing new
+      expect((await store.write([req(4001)]))[0]).toMatchObject({ outcome: 'requested' });
+      await store.write([answer(true, 6000)]);
+      expect(await store.write([req(0)])).toEqual([{ outcome: 'already_friends' }]);
     });
 
     it('keeps users and ordered contacts', async () => {

@@ -74,4 +74,8 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE pending_counts SET n = n - 1 WHERE user_id = old.user_id;
   END;
   `,
+  `
+  -- when a friend request was answered: a rejection starts FRIEND_REQUEST_COOLDOWN_MS
+  ALTER TABLE friend_requests ADD COLUMN answered_ms INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

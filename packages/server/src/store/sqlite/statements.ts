@@ -21,6 +21,7 @@ export interface FriendRequestRow {
   message: string;
   time_ms: number;
   status: number;
+  answered_ms: number;
 }
 
 const MESSAGE_COLUMNS = 'seq, msg_id, from_id, to_id, type, body, digest, status, time_ms, recalled';
@@ -144,16 +145,16 @@ export function prepareStatements(db: Database.Database) {
     setMessageRecalled: prep<[number]>(db, "UPDATE messages SET body = '', recalled = 1 WHERE seq = ?"),
     friendRequest: prep<[string, string], FriendRequestRow>(
       db,
-      'SELECT from_id, to_id, message, time_ms, status FROM friend_requests WHERE from_id = ? AND to_id = ?',
+      'SELECT from_id, to_id, message, time_ms, status, answered_ms FROM friend_requests WHERE from_id = ? AND to_id = ?',
     ),
     upsertFriendRequest: prep<[string, string, string, number]>(
       db,
       `INSERT INTO friend_requests (from_id, to_id, message, time_ms, status) VALUES (?, ?, ?, ?, 0)
        ON CONFLICT (from_id, to_id) DO UPDATE SET message = excluded.message, time_ms = excluded.time_ms, status = 0`,
     ),
-    answerFriendRequest: prep<[number, string, string]>(
+    answerFriendRequest: prep<[number, number, string, string]>(
       db,
-      'UPDATE friend_requests SET status = ? WHERE from_id = ? AND to_id = ?',
+      'UPDATE friend_requests SET status = ?, answered_ms = ? WHERE from_id = ? AND to_id = ?',
     ),
     pendingFriendRequestCount: prep<[string], { n: number }>(
       db,
