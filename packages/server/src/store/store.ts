@@ -16,6 +16,8 @@ export interface Store {
   /** Replaces a user's contact list; returns the ids that are not users (and changes nothing then). */
   setContacts(userId: string, contactIds: readonly string[]): Promise<{ unknown: string[] }>;
   getContacts(userId: string): Promise<Contact[]>;
+  /** Whether `contactId` is in the contact list of `userId`. */
+  isContact(userId: string, contactId: string): Promise<boolean>;
 
   getMessage(msgId: number): Promise<StoredMessage | undefined>;
   /** The newest `limit` messages of a user (optionally with one peer) stored before `beforeSeq`, newest first. */

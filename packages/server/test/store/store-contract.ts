@@ -345,6 +345,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         { toId: 'c', toName: 'C' },
         { toId: 'b', toName: 'B' },
       ]);
+      expect(await store.isContact('a', 'b')).toBe(true);
+      expect(await store.isContact('b', 'a')).toBe(false); // one-way, as set
+      expect(await store.isContact('a', 'ghost')).toBe(false);
       expect(await store.setContacts('a', ['b', 'ghost'])).toEqual({ unknown: ['ghost'] });
       expect((await store.getContacts('a')).map((c) => c.toId)).toEqual(['c', 'b']);
     });

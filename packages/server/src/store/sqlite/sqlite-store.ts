@@ -124,6 +124,10 @@ export class SqliteStore implements Store {
     return this.sql.contacts.all(userId);
   }
 
+  async isContact(userId: string, contactId: string): Promise<boolean> {
+    return this.sql.isContact.get(userId, contactId) !== undefined;
+  }
+
   async getMessage(msgId: number): Promise<StoredMessage | undefined> {
     const row = this.sql.messageById.get(msgId);
     return row && toMessage(row);
