@@ -79,6 +79,7 @@ export async function startServer(
       friendRequestCooldownMs: config.friendRequestCooldownMs,
       maxHistoryPageBytes: config.maxHistoryPageBytes,
       presenceScope: config.presenceScope,
+      maxUploadBytesPerDay: config.maxUploadBytesPerDay,
     },
   });
   await core.start();
@@ -109,6 +110,7 @@ export async function startServer(
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: config.publicUrl,
     identify: (req) => identifyUploader(req, tokens),
+    quota: core.uploads,
   });
   const http = createHttpServer(router, log, new CorsPolicy(config.corsOrigins));
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));

@@ -7,7 +7,7 @@ import { type Authenticator, openAuthenticator } from './authenticator.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitQueue } from './commit-queue.js';
 import type { Peer } from './peer.js';
-import { reservationsValidFrom } from './quotas.js';
+import { reservationsValidFrom, UploadQuota } from './quotas.js';
 import { Router } from './router.js';
 import { Session } from './session.js';
 
@@ -36,6 +36,8 @@ export interface CoreConfig {
   friendRequestCooldownMs: number;
   /** Bytes of history entries in one action 12 page (always at least one entry). */
   maxHistoryPageBytes: number;
+  /** Bytes one user (or address, in open mode) may upload per UTC day (0: unlimited). */
+  maxUploadBytesPerDay: number;
   /** Whom action 7 answers about: the asker's contacts (and itself), or anyone. */
   presenceScope: 'contacts' | 'all';
   /** How often expired reservations are swept, at most `purgeBatch` per pass (0: never). */
@@ -56,6 +58,7 @@ export const defaultCoreConfig: CoreConfig = {
   maxPendingMessages: 10_000,
   friendRequestCooldownMs: 24 * 60 * 60_000,
   maxHistoryPageBytes: 256 * 1024,
+  maxUploadBytesPerDay: 500 * 1024 * 1024,
   presenceScope: 'contacts',
   purgeIntervalMs: 60_000,
   purgeBatch: 1000,
@@ -87,6 +90,8 @@ export class ChatCore {
   readonly auth: Authenticator;
   /** Action 2 requests per user, refilled per minute. */
   readonly idBatches: KeyedBuckets;
+  /** The daily upload quota; undefined when unlimited. */
+  readonly uploads: UploadQuota | undefined;
   private readonly sessions = new Set<Session>();
   private purgeTimer: NodeJS.Timeout | undefined;
 
@@ -103,6 +108,8 @@ export class ChatCore {
     this.commits = new CommitQueue(this.store, 1000, (err, ops) =>
       this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
     );
+    const perDay = this.config.maxUploadBytesPerDay;
+    this.uploads = perDay > 0 ? new UploadQuota(this.commits, this.clock, perDay) : undefined;
   }
 
   async start(): Promise<void> {

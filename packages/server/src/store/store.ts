@@ -100,6 +100,17 @@ export interface WriteOps {
     op: { userId: string; count: number; nowMs: number; validFromMs: number; maxOutstanding: number };
     result: { outcome: 'reserved'; ids: number[] } | { outcome: 'too_many' };
   };
+  /**
+   * Adds `bytes` to what `owner` uploaded on `day` (a UTC day number) unless that would pass
+   * `maxBytes` (`charged: false`, nothing added); the check and the add are one atomic step. Also
+   * drops the owner's records of earlier days.
+   */
+  chargeUpload: {
+    op: { owner: string; day: number; bytes: number; maxBytes: number };
+    result: { charged: boolean };
+  };
+  /** Gives back `bytes` of an earlier charge (an upload that failed or was smaller than charged). */
+  refundUpload: { op: { owner: string; day: number; bytes: number }; result: null };
   /** Drops at most `limit` reservations (of anyone) made before `expiredBeforeMs`. */
   purgeReservations: { op: { expiredBeforeMs: number; limit: number }; result: { purged: number } };
   /**

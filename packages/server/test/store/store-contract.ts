@@ -332,6 +332,26 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.write([req(0)])).toEqual([{ outcome: 'already_friends' }]);
     });
 
+    it('charges uploads per owner and day up to a maximum, and refunds', async () => {
+      const charge = (owner: string, day: number, bytes: number) =>
+        store.write([{ kind: 'chargeUpload', owner, day, bytes, maxBytes: 1000 }]);
+      expect(await charge('a', 10, 600)).toEqual([{ charged: true }]);
+      expect(await charge('a', 10, 500)).toEqual([{ charged: false }]);
+      expect(await charge('ip 127.0.0.1', 10, 1000)).toEqual([{ charged: true }]); // another owner
+      expect(await charge('a', 10, 400)).toEqual([{ charged: true }]);
+      expect(await charge('a', 10, 1)).toEqual([{ charged: false }]);
+      expect(await store.write([{ kind: 'refundUpload', owner: 'a', day: 10, bytes: 300 }])).toEqual([null]);
+      expect(await charge('a', 10, 300)).toEqual([{ charged: true }]);
+      expect(await charge('a', 11, 1000)).toEqual([{ charged: true }]); // a new day
+      expect(await charge('b', 11, 1001)).toEqual([{ charged: false }]);
+      // in one batch the second charge sees the first
+      const both = await store.write([
+        { kind: 'chargeUpload', owner: 'c', day: 11, bytes: 700, maxBytes: 1000 },
+        { kind: 'chargeUpload', owner: 'c', day: 11, bytes: 700, maxBytes: 1000 },
+      ]);
+      expect(both).toEqual([{ charged: true }, { charged: false }]);
+    });
+
     it('keeps users and ordered contacts', async () => {
       expect(await store.getUser('a')).toEqual({ id: 'a', name: 'A' });
       expect(await store.getUser('zz')).toBeUndefined();

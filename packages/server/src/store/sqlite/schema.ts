@@ -78,4 +78,13 @@ export const MIGRATIONS: readonly string[] = [
   -- when a friend request was answered: a rejection starts FRIEND_REQUEST_COOLDOWN_MS
   ALTER TABLE friend_requests ADD COLUMN answered_ms INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- bytes uploaded per owner (a user id, or "ip <address>" in open mode) and UTC day
+  CREATE TABLE upload_usage (
+    owner TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    PRIMARY KEY (owner, day)
+  ) WITHOUT ROWID;
+  `,
 ];

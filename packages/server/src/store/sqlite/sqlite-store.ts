@@ -67,6 +67,13 @@ export class SqliteStore implements Store {
     switch (op.kind) {
       case 'reserve':
         return reserve(sql, op);
+      case 'chargeUpload':
+        if (op.bytes > op.maxBytes) return { charged: false };
+        sql.dropUploadDaysBefore.run(op.owner, op.day);
+        return { charged: sql.chargeUpload.run(op.owner, op.day, op.bytes, op.maxBytes).changes > 0 };
+      case 'refundUpload':
+        sql.refundUpload.run(op.bytes, op.owner, op.day);
+        return null;
       case 'purgeReservations':
         return purgeReservations(sql, op);
       case 'append':

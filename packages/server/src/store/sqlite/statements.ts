@@ -169,6 +169,16 @@ export function prepareStatements(db: Database.Database) {
       `INSERT OR IGNORE INTO contacts (user_id, contact_id, position)
        VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM contacts WHERE user_id = ?))`,
     ),
+    chargeUpload: prep<[string, number, number, number]>(
+      db,
+      `INSERT INTO upload_usage (owner, day, bytes) VALUES (?, ?, ?)
+       ON CONFLICT (owner, day) DO UPDATE SET bytes = bytes + excluded.bytes WHERE bytes + excluded.bytes <= ?`,
+    ),
+    refundUpload: prep<[number, string, number]>(
+      db,
+      'UPDATE upload_usage SET bytes = MAX(0, bytes - ?) WHERE owner = ? AND day = ?',
+    ),
+    dropUploadDaysBefore: prep<[string, number]>(db, 'DELETE FROM upload_usage WHERE owner = ? AND day < ?'),
     removeContact: prep<[string, string]>(db, 'DELETE FROM contacts WHERE user_id = ? AND contact_id = ?'),
   };
 }
