@@ -15,12 +15,14 @@ describe('SqliteStore specifics', () => {
     const dir = tempDir();
     const s1 = new SqliteStore({ dataDir: dir });
     await s1.upsertUser('a', 'A');
-    await s1.write([{ kind: 'reserve', userId: 'a', count: 10 }]);
+    const reserve = (count: number) =>
+      ({ kind: 'reserve', userId: 'a', count, nowMs: 1, validFromMs: 0, maxOutstanding: 100 }) as const;
+    await s1.write([reserve(10)]);
     await s1.close();
     const s2 = new SqliteStore({ dataDir: dir, synchronous: 'full' });
     onCleanup(() => s2.close());
     expect(await s2.getUser('a')).toEqual({ id: 'a', name: 'A' });
-    expect(await s2.write([{ kind: 'reserve', userId: 'a', count: 1 }])).toEqual([[11]]);
+    expect(await s2.write([reserve(1)])).toEqual([{ outcome: 'reserved', ids: [11] }]);
   });
 
   it('answers history pages and backlogs from indexes, never by scanning messages', async () => {

@@ -15,8 +15,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       for (const id of ['a', 'b', 'c']) await store.upsertUser(id, id.toUpperCase());
     });
 
-    const reserve = async (userId: string, count = 10) =>
-      (await store.write([{ kind: 'reserve', userId, count }]))[0] as number[];
+    const reserveOp = (userId: string, count = 10, nowMs = t, maxOutstanding = 1_000_000) => ({
+      kind: 'reserve' as const,
+      userId,
+      count,
+      nowMs,
+      validFromMs: 0,
+      maxOutstanding,
+    });
+    const reserve = async (userId: string, count = 10) => {
+      const [r] = await store.write([reserveOp(userId, count)]);
+      return (r as { ids: number[] }).ids;
+    };
     const newMsg = (msgId: number, fromId: string, toId: string, body = `body${msgId}`): NewMessage => ({
       msgId,
       fromId,
@@ -26,7 +36,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       digest: `d:${body}`,
       timeMs: t++,
     });
-    const append = async (m: NewMessage) => (await store.write([{ kind: 'append', ...m }]))[0];
+    const append = async (m: NewMessage, validFromMs = 0, maxPending = 1_000_000) =>
+      (await store.write([{ kind: 'append', ...m, validFromMs, maxPending }]))[0];
 
     it('draws ids from one increasing sequence', async () => {
       const x = await reserve('a');
@@ -54,15 +65,66 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await append(newMsg(id!, 'b', 'a'))).toEqual({ outcome: 'bad_id' });
     });
 
+    it('expires reservations: refuses their ids, drops them, and caps what a user holds', async () => {
+      const now = 1_800_000_000_000;
+      const [r1] = await store.write([reserveOp('a', 4, now - 1000)]);
+      const old = (r1 as { ids: number[] }).ids;
+      const [r2] = await store.write([reserveOp('a', 2, now)]);
+      const fresh = (r2 as { ids: number[] }).ids;
+      // reserved before validFromMs: expired, and the reservation is gone after the refusal
+      expect(await append(newMsg(old[0]!, 'a', 'b'), now - 500)).toEqual({ outcome: 'expired_id' });
+      expect(await append(newMsg(old[0]!, 'a', 'b'), 0)).toEqual({ outcome: 'expired_id' });
+      expect(await append(newMsg(old[1]!, 'a', 'b'), now - 1000)).toMatchObject({ outcome: 'stored' });
+      expect(await append(newMsg(fresh[0]!, 'a', 'b'), now)).toMatchObject({ outcome: 'stored' });
+      // a reserve drops the user's expired reservations, then counts what it holds
+      const cap = (maxOutstanding: number, count = 2) => ({
+        ...reserveOp('a', count, now, maxOutstanding),
+        validFromMs: now - 500,
+      });
+      expect(await store.write([cap(2)])).toEqual([{ outcome: 'too_many' }]); // holds fresh[1]
+      expect(await append(newMsg(old[2]!, 'a', 'b'), 0)).toEqual({ outcome: 'expired_id' }); // dropped
+      expect((await store.write([cap(3)]))[0]).toMatchObject({ outcome: 'reserved' });
+      expect(await store.write([cap(3, 1)])).toEqual([{ outcome: 'too_many' }]);
+      // another user's ids are still its own, and never issued ids are bad
+      const [b1] = await store.write([reserveOp('b', 1, now)]);
+      const bId = (b1 as { ids: number[] }).ids[0]!;
+      expect(await append(newMsg(bId, 'a', 'b'), 0)).toEqual({ outcome: 'bad_id' });
+      expect(await append(newMsg(bId + 100, 'a', 'b'), 0)).toEqual({ outcome: 'bad_id' });
+      // the sweep drops expired reservations of anyone, at most `limit` per pass
+      await store.write([reserveOp('c', 3, now - 2000)]);
+      const purge = { kind: 'purgeReservations' as const, expiredBeforeMs: now - 1500, limit: 2 };
+      expect(await store.write([purge])).toEqual([{ purged: 2 }]);
+      expect(await store.write([purge])).toEqual([{ purged: 1 }]);
+      expect(await store.write([purge])).toEqual([{ purged: 0 }]);
+      expect(await append(newMsg(bId, 'b', 'a'), now)).toMatchObject({ outcome: 'stored' });
+    });
+
+    it('caps the messages pending for one recipient; confirmations make room', async () => {
+      const ids = await reserve('a', 6);
+      for (const id of ids.slice(0, 3))
+        expect(await append(newMsg(id, 'a', 'b'), 0, 3)).toMatchObject({ outcome: 'stored' });
+      expect(await append(newMsg(ids[3]!, 'a', 'b'), 0, 3)).toEqual({ outcome: 'recipient_full' });
+      expect(await append(newMsg(ids[3]!, 'a', 'c'), 0, 3)).toMatchObject({ outcome: 'stored' }); // id kept
+      expect(await append(newMsg(ids[4]!, 'a', 'b'), 0, 3)).toEqual({ outcome: 'recipient_full' });
+      await store.write([{ kind: 'confirm', userId: 'b', msgId: ids[0]! }]);
+      await store.write([{ kind: 'confirm', userId: 'b', msgId: ids[0]! }]); // twice: counted once
+      expect(await append(newMsg(ids[4]!, 'a', 'b'), 0, 3)).toMatchObject({ outcome: 'stored' });
+      expect(await append(newMsg(ids[5]!, 'a', 'b'), 0, 3)).toEqual({ outcome: 'recipient_full' });
+      const last = (await store.getMessage(ids[4]!))!;
+      await store.write([{ kind: 'confirmThrough', userId: 'b', seq: last.seq }]);
+      expect(await append(newMsg(ids[5]!, 'a', 'b'), 0, 1)).toMatchObject({ outcome: 'stored' });
+      expect(await store.pendingMessages('b', 0, 10)).toHaveLength(1);
+    });
+
     it('applies a batch in order in one call', async () => {
       const results = await store.write([
-        { kind: 'reserve', userId: 'a', count: 2 },
-        { kind: 'append', ...newMsg(1, 'a', 'b') },
-        { kind: 'append', ...newMsg(2, 'a', 'b') },
-        { kind: 'append', ...newMsg(2, 'a', 'b', 'changed') },
+        reserveOp('a', 2),
+        { kind: 'append', ...newMsg(1, 'a', 'b'), validFromMs: 0, maxPending: 100 },
+        { kind: 'append', ...newMsg(2, 'a', 'b'), validFromMs: 0, maxPending: 100 },
+        { kind: 'append', ...newMsg(2, 'a', 'b', 'changed'), validFromMs: 0, maxPending: 100 },
       ]);
-      expect(results.map((r) => (Array.isArray(r) ? 'ids' : (r as { outcome: string }).outcome))).toEqual([
-        'ids',
+      expect(results.map((r) => (r as { outcome: string }).outcome)).toEqual([
+        'reserved',
         'stored',
         'stored',
         'duplicate',
@@ -202,6 +264,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         timeMs: t++,
         notice: `req:${fromId}`,
         maxPending: 2,
+        rejectedBeforeMs: Number.MAX_SAFE_INTEGER,
       });
       const answer = (responderId: string, requesterId: string, accepted: boolean) => ({
         kind: 'friendResponse' as const,
@@ -209,6 +272,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         requesterId,
         accepted,
         notice: `ans:${responderId}`,
+        timeMs: t++,
       });
       expect(await store.write([req('a', 'ghost')])).toEqual([{ outcome: 'unknown_user' }]);
       const [first] = await store.write([req('a', 'b', 'hello')]);
@@ -239,6 +303,55 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.write([req('a', 'd')])).toEqual([{ outcome: 'too_many' }]);
     });
 
+    it('refuses a new friend request while a rejection is recent', async () => {
+      const req = (rejectedBeforeMs: number) => ({
+        kind: 'friendRequest' as const,
+        fromId: 'a',
+        toId: 'b',
+        message: 'hi',
+        timeMs: 5000,
+        notice: 'req',
+        maxPending: 10,
+        rejectedBeforeMs,
+      });
+      const answer = (accepted: boolean, timeMs: number) => ({
+        kind: 'friendResponse' as const,
+        responderId: 'b',
+        requesterId: 'a',
+        accepted,
+        notice: 'ans',
+        timeMs,
+      });
+      expect((await store.write([req(0)]))[0]).toMatchObject({ outcome: 'requested' });
+      await store.write([answer(false, 4000)]);
+      expect(await store.write([req(4000)])).toEqual([{ outcome: 'cooldown', rejectedMs: 4000 }]);
+      expect(await store.write([req(0)])).toEqual([{ outcome: 'cooldown', rejectedMs: 4000 }]);
+      expect((await store.pendingNotices('b', 0, 10)).map((n) => n.frame)).toEqual(['req']); // nothing new
+      expect((await store.write([req(4001)]))[0]).toMatchObject({ outcome: 'requested' });
+      await store.write([answer(true, 6000)]);
+      expect(await store.write([req(0)])).toEqual([{ outcome: 'already_friends' }]);
+    });
+
+    it('charges uploads per owner and day up to a maximum, and refunds', async () => {
+      const charge = (owner: string, day: number, bytes: number) =>
+        store.write([{ kind: 'chargeUpload', owner, day, bytes, maxBytes: 1000 }]);
+      expect(await charge('a', 10, 600)).toEqual([{ charged: true }]);
+      expect(await charge('a', 10, 500)).toEqual([{ charged: false }]);
+      expect(await charge('ip 127.0.0.1', 10, 1000)).toEqual([{ charged: true }]); // another owner
+      expect(await charge('a', 10, 400)).toEqual([{ charged: true }]);
+      expect(await charge('a', 10, 1)).toEqual([{ charged: false }]);
+      expect(await store.write([{ kind: 'refundUpload', owner: 'a', day: 10, bytes: 300 }])).toEqual([null]);
+      expect(await charge('a', 10, 300)).toEqual([{ charged: true }]);
+      expect(await charge('a', 11, 1000)).toEqual([{ charged: true }]); // a new day
+      expect(await charge('b', 11, 1001)).toEqual([{ charged: false }]);
+      // in one batch the second charge sees the first
+      const both = await store.write([
+        { kind: 'chargeUpload', owner: 'c', day: 11, bytes: 700, maxBytes: 1000 },
+        { kind: 'chargeUpload', owner: 'c', day: 11, bytes: 700, maxBytes: 1000 },
+      ]);
+      expect(both).toEqual([{ charged: true }, { charged: false }]);
+    });
+
     it('keeps users and ordered contacts', async () => {
       expect(await store.getUser('a')).toEqual({ id: 'a', name: 'A' });
       expect(await store.getUser('zz')).toBeUndefined();
@@ -252,6 +365,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         { toId: 'c', toName: 'C' },
         { toId: 'b', toName: 'B' },
       ]);
+      expect(await store.isContact('a', 'b')).toBe(true);
+      expect(await store.isContact('b', 'a')).toBe(false); // one-way, as set
+      expect(await store.isContact('a', 'ghost')).toBe(false);
       expect(await store.setContacts('a', ['b', 'ghost'])).toEqual({ unknown: ['ghost'] });
       expect((await store.getContacts('a')).map((c) => c.toId)).toEqual(['c', 'b']);
     });

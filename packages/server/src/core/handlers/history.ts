@@ -11,6 +11,20 @@ import type { Session } from '../session.js';
 import { historyEntry } from '../wire.js';
 
 /**
+ * The longest prefix of `entries` (newest first) whose JSON fits in `maxBytes`, but at least one
+ * entry. Cutting the oldest end keeps paging intact: the client's next `baseMsgId` is the oldest
+ * entry it got, so the cut messages come on the next page.
+ */
+function newestWithin<T>(entries: T[], maxBytes: number): T[] {
+  let bytes = 2; // the brackets
+  for (let i = 0; i < entries.length; i++) {
+    bytes += Buffer.byteLength(JSON.stringify(entries[i])) + (i > 0 ? 1 : 0);
+    if (bytes > maxBytes && i > 0) return entries.slice(0, i);
+  }
+  return entries;
+}
+
+/**
  * Action 12: the `pageSize` newest messages before `baseMsgId` (or now), of one conversation or of
  * all the user's conversations, oldest first.
  */
@@ -34,7 +48,10 @@ export async function history(s: Session, f: HistoryFrame): Promise<void> {
     ...(beforeSeq !== undefined && { beforeSeq }),
   };
   const rows = await store.history(query);
-  const historyMsgs = rows.reverse().map((m) => historyEntry(m, time));
+  const historyMsgs = newestWithin(
+    rows.map((m) => historyEntry(m, time)),
+    s.core.config.maxHistoryPageBytes,
+  ).reverse();
   const reply: HistoryReply =
     f.toId === undefined
       ? { action: '12', fromId: userId, historyMsgs }

@@ -21,6 +21,8 @@ export function friendRequest(sql: Statements, op: Op<'friendRequest'>): Result<
   if (sql.isContact.get(op.fromId, op.toId)) return { outcome: 'already_friends' };
   const existing = sql.friendRequest.get(op.fromId, op.toId);
   if (existing?.status === PENDING) return { outcome: 'pending', request: toRequest(existing) };
+  if (existing?.status === REJECTED && existing.answered_ms >= op.rejectedBeforeMs)
+    return { outcome: 'cooldown', rejectedMs: existing.answered_ms };
   if (sql.pendingFriendRequestCount.get(op.fromId)!.n >= op.maxPending) return { outcome: 'too_many' };
   sql.upsertFriendRequest.run(op.fromId, op.toId, op.message, op.timeMs);
   const noticeId = Number(sql.insertNotice.run(op.toId, op.notice).lastInsertRowid);
@@ -35,13 +37,13 @@ export function friendResponse(sql: Statements, op: Op<'friendResponse'>): Resul
   const request = sql.friendRequest.get(op.requesterId, op.responderId);
   if (!request) return { outcome: 'not_found' };
   if (request.status !== PENDING) return { outcome: 'repeat', accepted: request.status === ACCEPTED };
-  sql.answerFriendRequest.run(op.accepted ? ACCEPTED : REJECTED, op.requesterId, op.responderId);
+  sql.answerFriendRequest.run(op.accepted ? ACCEPTED : REJECTED, op.timeMs, op.requesterId, op.responderId);
   if (op.accepted) {
     sql.appendContact.run(op.requesterId, op.responderId, op.requesterId);
     sql.appendContact.run(op.responderId, op.requesterId, op.responderId);
     // a request the other way is settled by this acceptance too
     if (sql.friendRequest.get(op.responderId, op.requesterId)?.status === PENDING) {
-      sql.answerFriendRequest.run(ACCEPTED, op.responderId, op.requesterId);
+      sql.answerFriendRequest.run(ACCEPTED, op.timeMs, op.responderId, op.requesterId);
     }
   }
   return {

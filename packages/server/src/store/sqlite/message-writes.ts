@@ -7,22 +7,37 @@ type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
 type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
 
 /** The message write operations, run inside the batch transaction. */
-export function reserve(sql: Statements, { userId, count }: Op<'reserve'>): Result<'reserve'> {
+export function reserve(sql: Statements, op: Op<'reserve'>): Result<'reserve'> {
+  const { userId, count, nowMs } = op;
+  sql.dropExpiredReservationsOf.run(userId, op.validFromMs);
+  // inside the write transaction: no other reserve of this user can come between count and insert
+  if (sql.reservationCount.get(userId)!.n + count > op.maxOutstanding) return { outcome: 'too_many' };
   const end = sql.nextId.get(count)!.value;
   const ids: number[] = [];
   for (let id = end - count; id < end; id++) {
-    sql.reserve.run(id, userId);
+    sql.reserve.run(id, userId, nowMs);
     ids.push(id);
   }
-  return ids;
+  return { outcome: 'reserved', ids };
 }
 
-export function append(sql: Statements, m: NewMessage): AppendResult {
+export function purgeReservations(sql: Statements, op: Op<'purgeReservations'>): Result<'purgeReservations'> {
+  return { purged: sql.purgeReservations.run(op.expiredBeforeMs, op.limit).changes };
+}
+
+export function append(sql: Statements, m: Op<'append'>): AppendResult {
   // The common case first: the id is reserved for the sender, and taking the reservation proves it.
-  if (sql.takeReservation.run(m.msgId, m.fromId).changes === 0) return reused(sql, m);
+  const reservation = sql.takeReservation.get(m.msgId, m.fromId);
+  if (!reservation) return reused(sql, m);
+  if (reservation.reserved_ms < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
+  const giveBack = () => sql.reserve.run(m.msgId, m.fromId, reservation.reserved_ms); // still the sender's
   if (!sql.userExists.get(m.toId)) {
-    sql.reserve.run(m.msgId, m.fromId); // give the id back: the sender may still use it
+    giveBack();
     return { outcome: 'unknown_user' };
+  }
+  if (sql.countPending.run(m.toId, m.maxPending).changes === 0) {
+    giveBack();
+    return { outcome: 'recipient_full' };
   }
   const conv = conversationKey(m.fromId, m.toId);
   const inserted = sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, m.digest, m.timeMs);
@@ -40,7 +55,12 @@ export function append(sql: Statements, m: NewMessage): AppendResult {
 /** An id that is not (or no longer) reserved for the sender: a retry, a reuse, or not its id. */
 function reused(sql: Statements, m: NewMessage): AppendResult {
   const existing = sql.messageById.get(m.msgId);
-  if (!existing || existing.from_id !== m.fromId) return { outcome: 'bad_id' };
+  if (!existing) {
+    // handed out once, never used, no longer reserved: its reservation expired and was purged
+    const issued = m.msgId > 0 && m.msgId < sql.nextIdValue.get()!.value;
+    return issued && !sql.isReserved.get(m.msgId) ? { outcome: 'expired_id' } : { outcome: 'bad_id' };
+  }
+  if (existing.from_id !== m.fromId) return { outcome: 'bad_id' };
   const same = existing.digest === m.digest && existing.to_id === m.toId;
   return same ? { outcome: 'retry', message: toMessage(existing) } : { outcome: 'duplicate' };
 }

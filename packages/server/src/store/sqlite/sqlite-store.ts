@@ -5,7 +5,16 @@ import { DataDirError, ensureDir } from '../../datadir/ensure-dir.js';
 import { conversationKey } from '../conversation.js';
 import type { HistoryQuery, Notice, Store, StoredMessage, User, WriteOp, WriteResult } from '../store.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
-import { append, confirm, confirmThrough, noticeDone, read, recall, reserve } from './message-writes.js';
+import {
+  append,
+  confirm,
+  confirmThrough,
+  noticeDone,
+  purgeReservations,
+  read,
+  recall,
+  reserve,
+} from './message-writes.js';
 import { toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -62,6 +71,15 @@ export class SqliteStore implements Store {
     switch (op.kind) {
       case 'reserve':
         return reserve(sql, op);
+      case 'chargeUpload':
+        if (op.bytes > op.maxBytes) return { charged: false };
+        sql.dropUploadDaysBefore.run(op.owner, op.day);
+        return { charged: sql.chargeUpload.run(op.owner, op.day, op.bytes, op.maxBytes).changes > 0 };
+      case 'refundUpload':
+        sql.refundUpload.run(op.bytes, op.owner, op.day);
+        return null;
+      case 'purgeReservations':
+        return purgeReservations(sql, op);
       case 'append':
         return append(sql, op);
       case 'confirm':
@@ -115,6 +133,10 @@ export class SqliteStore implements Store {
 
   async getContacts(userId: string): Promise<Contact[]> {
     return this.sql.contacts.all(userId);
+  }
+
+  async isContact(userId: string, contactId: string): Promise<boolean> {
+    return this.sql.isContact.get(userId, contactId) !== undefined;
   }
 
   async getMessage(msgId: number): Promise<StoredMessage | undefined> {
