@@ -72,6 +72,13 @@ const card = createEnvelope('CARD', JSON.stringify({ title: 'Lunch?', when: '12:
 await alice.send('bob', { type: 2, message: encodeEnvelope(card) });
 await readReceipt;
 
+// The server tells presence only about contacts (PRESENCE_SCOPE=contacts, the default): befriend first.
+if (!(await alice.contacts()).some((c) => c.toId === 'bob')) {
+  const asked = new Promise((resolve) => bob.once('friendRequest', resolve));
+  await alice.addFriend('bob', 'hi, it is alice');
+  await asked;
+  await bob.respondFriend('alice', true);
+}
 console.log(`[alice] bob online (server registry): ${await alice.presence('bob')}`);
 const { rttMs } = await alice.ping('bob');
 console.log(`[alice] end-to-end PING/PONG with bob: ${rttMs} ms`);

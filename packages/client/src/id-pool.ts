@@ -2,16 +2,21 @@
  * Message ids from action 2, fetched ahead of need: whenever fewer than `lowWater` ids are left,
  * one batch is requested (one request at a time), so `take()` normally answers without a round
  * trip. Ids are reserved on the server per user and durably, so pooled ids stay valid across
- * reconnects and server restarts.
+ * reconnects and server restarts, but only for a while (the server's RESERVATION_TTL_MS, 24 h by
+ * default): ids pooled longer than `maxAgeMs` are dropped instead of used.
  */
 export class IdPool {
   private readonly ids: string[] = [];
+  /** When each pooled id was fetched, index for index with `ids`. */
+  private readonly fetchedAt: number[] = [];
   private waiters: { resolve: (id: string) => void; reject: (err: unknown) => void }[] = [];
   private fetching = false;
 
   constructor(
     private readonly fetchBatch: () => Promise<string[]>,
     readonly lowWater: number,
+    readonly maxAgeMs = 3_600_000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   get size(): number {
@@ -20,7 +25,9 @@ export class IdPool {
 
   /** The next id: at once when the pool has one, otherwise after the next batch arrives. */
   take(): Promise<string> {
+    this.dropStale();
     const id = this.ids.shift();
+    this.fetchedAt.shift();
     this.refill();
     if (id !== undefined) return Promise.resolve(id);
     return new Promise((resolve, reject) => {
@@ -36,6 +43,15 @@ export class IdPool {
     void this.fetchLoop();
   }
 
+  /** Ids are fetched in order, so the stale ones are at the front. */
+  private dropStale(): void {
+    const oldest = this.now() - this.maxAgeMs;
+    let n = 0;
+    while (n < this.fetchedAt.length && this.fetchedAt[n]! < oldest) n++;
+    this.ids.splice(0, n);
+    this.fetchedAt.splice(0, n);
+  }
+
   /** Fails whoever waits (the pool itself keeps its ids). */
   failWaiters(err: unknown): void {
     const waiters = this.waiters;
@@ -48,9 +64,13 @@ export class IdPool {
       while (this.ids.length < this.lowWater || this.waiters.length > 0) {
         const batch = (await this.fetchBatch()).filter((id) => id.length > 0);
         if (batch.length === 0) throw new Error('the server returned no message ids');
+        const at = this.now();
         this.ids.push(...batch);
-        while (this.waiters.length > 0 && this.ids.length > 0)
+        this.fetchedAt.push(...batch.map(() => at));
+        while (this.waiters.length > 0 && this.ids.length > 0) {
+          this.fetchedAt.shift();
           this.waiters.shift()!.resolve(this.ids.shift()!);
+        }
       }
     } catch (err) {
       this.failWaiters(err);

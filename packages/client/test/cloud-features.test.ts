@@ -72,7 +72,7 @@ describe('transient messages and PING/PONG', () => {
 
 describe('presence (action 7)', () => {
   it('tells whether a user has an open connection', async () => {
-    const t = await startTestServer();
+    const t = await startTestServer({ presenceScope: 'all' }); // by default only about contacts
     const alice = await connectClient(t.wsUrl, 'alice');
     await connectClient(t.wsUrl, 'bob');
     const event = nextEvent(alice, 'presence');

@@ -116,6 +116,17 @@ describe('id pool', () => {
     expect(pool.size).toBeGreaterThanOrEqual(5);
   });
 
+  it('drops pooled ids older than maxAgeMs instead of using them (server reservations expire)', async () => {
+    let now = 1_000_000;
+    let next = 1;
+    const fetch = async () => Array.from({ length: 10 }, () => `MSG${String(next++).padStart(6, '0')}`);
+    const pool = new IdPool(fetch, 5, 60_000, () => now);
+    expect(await pool.take()).toBe('MSG000001');
+    now += 60_001; // the rest of the first batch is stale
+    const id = await pool.take();
+    expect(Number(id.slice(3))).toBeGreaterThan(10);
+  });
+
   it('fails waiters when a batch cannot be fetched, and recovers on the next take', async () => {
     let fail = true;
     const pool = new IdPool(async () => {

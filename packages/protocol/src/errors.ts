@@ -9,8 +9,16 @@ export const ErrorCode = {
   UnknownUser: 'UNKNOWN_USER',
   BadMsgId: 'BAD_MSG_ID',
   DuplicateId: 'DUPLICATE_ID',
+  /** The id was reserved by action 2 but its reservation expired unused (RESERVATION_TTL_MS). */
+  ExpiredMsgId: 'EXPIRED_MSG_ID',
   TooLarge: 'TOO_LARGE',
   RateLimited: 'RATE_LIMITED',
+  /** A quota is used up: unused reserved ids per user, upload bytes per day. */
+  QuotaExceeded: 'QUOTA_EXCEEDED',
+  /** The recipient has too many messages it has not confirmed yet (MAX_PENDING_MESSAGES). */
+  RecipientFull: 'RECIPIENT_FULL',
+  /** The same request was refused recently; it may be made again later (friend requests). */
+  Cooldown: 'COOLDOWN',
   NotFound: 'NOT_FOUND',
   RecallExpired: 'RECALL_EXPIRED',
   Offline: 'OFFLINE',

@@ -10,6 +10,7 @@ import { LocalBus } from './bus/local/local-bus.js';
 import { ConfigError } from './config/cli.js';
 import { defaultConfig, type ServerConfig } from './config/config.js';
 import { ChatCore } from './core/chat-core.js';
+import type { Clock } from './core/clock.js';
 import { type DataDirLock, lockDataDir } from './datadir/lock.js';
 import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
@@ -40,6 +41,8 @@ export interface ServerParts {
   bus?: Bus;
   files?: FileStore;
   log?: Logger;
+  /** Time for the core's rules and quotas (tests move it); the system clock when not given. */
+  clock?: Clock;
 }
 
 /** Builds and starts a server: the composition root of store, bus, core, gateway and HTTP. */
@@ -84,6 +87,7 @@ async function assemble(
     store,
     bus,
     log,
+    ...(parts.clock && { clock: parts.clock }),
     ...(tokens && { auth: new TokenAuthenticator(tokens) }),
     config: {
       timeZone: config.timeZone,
@@ -92,6 +96,13 @@ async function assemble(
       maxConnectionsPerUser: config.maxConnectionsPerUser,
       idBatchesPerMinute: config.idBatchesPerMinute,
       maxPendingFriendRequests: config.maxPendingFriendRequests,
+      reservationTtlMs: config.reservationTtlMs,
+      maxReservedIds: config.maxReservedIds,
+      maxPendingMessages: config.maxPendingMessages,
+      friendRequestCooldownMs: config.friendRequestCooldownMs,
+      maxHistoryPageBytes: config.maxHistoryPageBytes,
+      presenceScope: config.presenceScope,
+      maxUploadBytesPerDay: config.maxUploadBytesPerDay,
     },
   });
   await core.start();
@@ -112,7 +123,7 @@ async function assemble(
   router.on('GET', '/healthz', async (_req, res) => {
     sendJson(res, 200, { ok: true, connections: gateway.connectionCount });
   });
-  addAdminRoutes(router, store, {
+  addAdminRoutes(router, store, core.users, {
     adminKey: config.adminKey,
     requireKey: tokens !== undefined,
     bodyLimit: config.maxBodyBytes,
@@ -124,6 +135,7 @@ async function assemble(
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: () => baseUrl.value,
     identify: (req) => identifyUploader(req, tokens),
+    quota: core.uploads,
   });
   const http = createHttpServer(router, log, new CorsPolicy(config.corsOrigins));
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));

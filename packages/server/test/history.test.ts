@@ -44,7 +44,13 @@ describe('history (action 12)', () => {
       chatMsg: { message: 'a0', type: 0, status: 1 },
     });
     expect(h.historyMsgs[1]).toMatchObject({ fromId: 'bob', toId: 'alice', chatMsg: { message: 'b0' } });
-    expect((await page(b, { toId: 'alice' })).historyMsgs).toEqual(h.historyMsgs);
+    // both see the same conversation; `seq` is each reader's own timeline position, on what it received
+    const bobs = (await page(b, { toId: 'alice' })).historyMsgs;
+    const withoutSeq = (entries: { chatMsg: { seq?: number } }[]) =>
+      entries.map((e) => ({ ...e, chatMsg: { ...e.chatMsg, seq: undefined } }));
+    expect(withoutSeq(bobs)).toEqual(withoutSeq(h.historyMsgs));
+    expect(h.historyMsgs.map((e: { chatMsg: { seq?: number } }) => e.chatMsg.seq)).toEqual([undefined, 2]);
+    expect(bobs.map((e: { chatMsg: { seq?: number } }) => e.chatMsg.seq)).toEqual([1, undefined]);
   });
 
   it('pages backwards in exact pages to the first message', async () => {

@@ -4,7 +4,7 @@ import { waitFor } from './helpers/wait-for.js';
 
 describe('presence (action 7)', () => {
   it('reports whether a user has an open connection', async () => {
-    const t = await startTestServer();
+    const t = await startTestServer({ presenceScope: 'all' }); // presence-scope.test.ts: the default
     const a = await t.connect('alice');
     const ask = (toId: string) => a.request({ action: '7', fromId: 'alice', toId });
     expect(await ask('bob')).toEqual({ action: '7', fromId: 'bob', toId: 'alice', online: false });

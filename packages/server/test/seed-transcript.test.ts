@@ -120,7 +120,6 @@ describe('seed protocol transcript', () => {
             status: 2,
             time: ack.chatMsg.time,
             ts: ack.chatMsg.ts,
-            seq: 1,
           },
         },
       ],

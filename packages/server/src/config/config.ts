@@ -23,6 +23,13 @@ export interface ServerConfig {
   maxConnectionsPerUser: number;
   idBatchesPerMinute: number;
   maxPendingFriendRequests: number;
+  reservationTtlMs: number;
+  maxReservedIds: number;
+  maxPendingMessages: number;
+  maxUploadBytesPerDay: number;
+  friendRequestCooldownMs: number;
+  maxHistoryPageBytes: number;
+  presenceScope: 'contacts' | 'all';
   logLevel: string;
 }
 
@@ -196,6 +203,62 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'friend requests a user may have waiting for an answer',
   },
   {
+    key: 'reservationTtlMs',
+    env: 'RESERVATION_TTL_MS',
+    flag: '--reservation-ttl-ms',
+    kind: 'int',
+    min: 1000,
+    help: 'how long ids from action 2 stay valid unused (EXPIRED_MSG_ID after)',
+  },
+  {
+    key: 'maxReservedIds',
+    env: 'MAX_RESERVED_IDS',
+    flag: '--max-reserved-ids',
+    kind: 'int',
+    min: 10,
+    help: 'unused, unexpired ids from action 2 a user may hold (QUOTA_EXCEEDED above)',
+  },
+  {
+    key: 'maxPendingMessages',
+    env: 'MAX_PENDING_MESSAGES',
+    flag: '--max-pending-messages',
+    kind: 'int',
+    min: 1,
+    help: 'messages waiting for one recipient to confirm them (RECIPIENT_FULL to senders above)',
+  },
+  {
+    key: 'maxUploadBytesPerDay',
+    env: 'MAX_UPLOAD_BYTES_PER_DAY',
+    flag: '--max-upload-bytes-per-day',
+    kind: 'int',
+    min: 0,
+    help: 'bytes a user (in open mode: an address) may upload per UTC day (429 above; 0: unlimited)',
+  },
+  {
+    key: 'friendRequestCooldownMs',
+    env: 'FRIEND_REQUEST_COOLDOWN_MS',
+    flag: '--friend-request-cooldown-ms',
+    kind: 'int',
+    min: 0,
+    help: 'after a rejection, how long a new request to the same user is refused (COOLDOWN)',
+  },
+  {
+    key: 'maxHistoryPageBytes',
+    env: 'MAX_HISTORY_PAGE_BYTES',
+    flag: '--max-history-page-bytes',
+    kind: 'int',
+    min: 1024,
+    help: 'bytes of history entries in one action 12 page (fewer messages then; at least one)',
+  },
+  {
+    key: 'presenceScope',
+    env: 'PRESENCE_SCOPE',
+    flag: '--presence-scope',
+    kind: 'string',
+    choices: ['contacts', 'all'],
+    help: "whom action 7 answers about: contacts (the asker's contacts and itself) or all",
+  },
+  {
     key: 'adminKey',
     env: 'ADMIN_KEY',
     flag: '--admin-key',
@@ -235,5 +298,12 @@ export const defaultConfig: ServerConfig = {
   maxConnectionsPerUser: 20,
   idBatchesPerMinute: 300,
   maxPendingFriendRequests: 100,
+  reservationTtlMs: 24 * 60 * 60_000,
+  maxReservedIds: 10_000,
+  maxPendingMessages: 10_000,
+  maxUploadBytesPerDay: 500 * 1024 * 1024,
+  friendRequestCooldownMs: 24 * 60 * 60_000,
+  maxHistoryPageBytes: 256 * 1024,
+  presenceScope: 'contacts',
   logLevel: 'info',
 };

@@ -7,8 +7,10 @@ import { type Authenticator, openAuthenticator } from './authenticator.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitQueue } from './commit-queue.js';
 import type { Peer } from './peer.js';
+import { reservationsValidFrom, UploadQuota } from './quotas.js';
 import { Router } from './router.js';
 import { Session } from './session.js';
+import { UserDirectory } from './users.js';
 
 export interface CoreConfig {
   /** IANA zone for the `time` strings of frames. */
@@ -25,6 +27,23 @@ export interface CoreConfig {
   idBatchesPerMinute: number;
   /** Friend requests a user may have waiting for an answer. */
   maxPendingFriendRequests: number;
+  /** How long an id reserved by action 2 stays valid while unused. */
+  reservationTtlMs: number;
+  /** Unused, unexpired reserved ids a user may hold. */
+  maxReservedIds: number;
+  /** Messages stored for one recipient and not confirmed by it yet. */
+  maxPendingMessages: number;
+  /** After a rejection, how long a new friend request to the same user is refused. */
+  friendRequestCooldownMs: number;
+  /** Bytes of history entries in one action 12 page (always at least one entry). */
+  maxHistoryPageBytes: number;
+  /** Bytes one user (or address, in open mode) may upload per UTC day (0: unlimited). */
+  maxUploadBytesPerDay: number;
+  /** Whom action 7 answers about: the asker's contacts (and itself), or anyone. */
+  presenceScope: 'contacts' | 'all';
+  /** How often expired reservations are swept, at most `purgeBatch` per pass (0: never). */
+  purgeIntervalMs: number;
+  purgeBatch: number;
 }
 
 export const defaultCoreConfig: CoreConfig = {
@@ -35,6 +54,15 @@ export const defaultCoreConfig: CoreConfig = {
   maxConnectionsPerUser: 20,
   idBatchesPerMinute: 300,
   maxPendingFriendRequests: 100,
+  reservationTtlMs: 24 * 60 * 60_000,
+  maxReservedIds: 10_000,
+  maxPendingMessages: 10_000,
+  friendRequestCooldownMs: 24 * 60 * 60_000,
+  maxHistoryPageBytes: 256 * 1024,
+  maxUploadBytesPerDay: 500 * 1024 * 1024,
+  presenceScope: 'contacts',
+  purgeIntervalMs: 60_000,
+  purgeBatch: 1000,
 };
 
 export interface CoreDeps {
@@ -59,11 +87,15 @@ export class ChatCore {
   readonly config: CoreConfig;
   readonly commits: CommitQueue;
   readonly router: Router<Session>;
+  readonly users: UserDirectory;
   readonly time: TimeFormatter;
   readonly auth: Authenticator;
   /** Action 2 requests per user, refilled per minute. */
   readonly idBatches: KeyedBuckets;
+  /** The daily upload quota; undefined when unlimited. */
+  readonly uploads: UploadQuota | undefined;
   private readonly sessions = new Set<Session>();
+  private purgeTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: CoreDeps) {
     this.store = deps.store;
@@ -79,6 +111,9 @@ export class ChatCore {
     this.commits = new CommitQueue(this.store, 1000, (err, ops) =>
       this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
     );
+    this.users = new UserDirectory(this.commits, this.clock);
+    const perDay = this.config.maxUploadBytesPerDay;
+    this.uploads = perDay > 0 ? new UploadQuota(this.commits, this.clock, perDay) : undefined;
   }
 
   async start(): Promise<void> {
@@ -89,6 +124,28 @@ export class ChatCore {
         for (const session of this.router.all()) session.refill();
       },
     });
+    if (this.config.purgeIntervalMs > 0) {
+      this.purgeTimer = setInterval(() => void this.purgeExpired(), this.config.purgeIntervalMs);
+      this.purgeTimer.unref();
+    }
+  }
+
+  /**
+   * One bounded sweep of expired id reservations (those of users who never ask for ids again;
+   * action 2 drops the asking user's own). Returns how many were dropped.
+   */
+  async purgeExpired(): Promise<number> {
+    try {
+      const { purged } = await this.commits.enqueue({
+        kind: 'purgeReservations',
+        expiredBeforeMs: reservationsValidFrom(this.config, this.clock.now()),
+        limit: this.config.purgeBatch,
+      });
+      return purged;
+    } catch (err) {
+      this.log.error({ err }, 'purging expired reservations failed');
+      return 0;
+    }
   }
 
   /** A new client connection; the session lives until `closeSession`. */
@@ -109,6 +166,7 @@ export class ChatCore {
 
   /** Finishes pending writes. Connections are the gateway's to close. */
   async stop(): Promise<void> {
+    clearInterval(this.purgeTimer);
     await this.commits.drain();
   }
 }

@@ -7,10 +7,10 @@ import type {
   TimeFormatter,
 } from '@parley/protocol';
 import { formatMsgId } from '@parley/protocol';
-import type { StoredMessage } from '../store/store.js';
+import type { StoredMessage, TimelineEntry } from '../store/store.js';
 
-/** Turns stored records into wire frames. */
-export function chatMsgOf(m: StoredMessage, time: TimeFormatter): ChatMsg {
+/** Turns stored records into wire frames; `seq` is given for a message its reader received. */
+export function chatMsgOf(m: StoredMessage, time: TimeFormatter, seq?: number): ChatMsg {
   const chatMsg: ChatMsg = {
     id: formatMsgId(m.msgId),
     type: m.type,
@@ -18,19 +18,27 @@ export function chatMsgOf(m: StoredMessage, time: TimeFormatter): ChatMsg {
     status: m.status,
     time: time(m.timeMs),
     ts: m.timeMs,
-    seq: m.seq,
   };
+  if (seq !== undefined) chatMsg.seq = seq;
   if (m.recalled) chatMsg.recalled = true;
   return chatMsg;
 }
 
-export function deliveryFrame(m: StoredMessage, time: TimeFormatter): string {
-  const frame: MessageDelivery = { action: '3', fromId: m.fromId, toId: m.toId, chatMsg: chatMsgOf(m, time) };
+/** A message as its recipient gets it, with its position in the recipient's timeline. */
+export function deliveryFrame(m: TimelineEntry, time: TimeFormatter): string {
+  const frame: MessageDelivery = {
+    action: '3',
+    fromId: m.fromId,
+    toId: m.toId,
+    chatMsg: chatMsgOf(m, time, m.seq),
+  };
   return JSON.stringify(frame);
 }
 
-export function historyEntry(m: StoredMessage, time: TimeFormatter): HistoryEntry {
-  return { fromId: m.fromId, toId: m.toId, chatMsg: chatMsgOf(m, time) };
+/** A history entry for `readerId`: received messages carry their `seq` (the reader's position). */
+export function historyEntry(m: TimelineEntry, readerId: string, time: TimeFormatter): HistoryEntry {
+  const seq = m.toId === readerId ? m.seq : undefined;
+  return { fromId: m.fromId, toId: m.toId, chatMsg: chatMsgOf(m, time, seq) };
 }
 
 /** The acknowledgement to the sender: stored, unread. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isUserId } from '@parley/protocol';
+import type { UserDirectory } from '../core/users.js';
 import type { Store } from '../store/store.js';
 import { bearer, sameSecret } from './bearer.js';
 import { readJson } from './body.js';
@@ -18,16 +19,22 @@ const MAX_NAME = 128;
 const MAX_CONTACTS = 10_000;
 
 /** The admin API: users and their contact lists. */
-export function addAdminRoutes(router: HttpRouter, store: Store, config: AdminConfig): void {
+/** Reads come from the store; writes go through the core's one write path. */
+export function addAdminRoutes(
+  router: HttpRouter,
+  store: Store,
+  users: UserDirectory,
+  config: AdminConfig,
+): void {
   const guard = (req: IncomingMessage): void => checkAdminKey(req, config);
 
   router.on('GET', '/v1/users', async (req, res, _p, url) => {
     guard(req);
     const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1), 1000);
     const after = url.searchParams.get('after') ?? undefined;
-    const users = await store.listUsers(after, limit);
-    const body: { users: typeof users; next?: string } = { users };
-    if (users.length === limit) body.next = users[users.length - 1]!.id;
+    const list = await store.listUsers(after, limit);
+    const body: { users: typeof list; next?: string } = { users: list };
+    if (list.length === limit) body.next = list[list.length - 1]!.id;
     sendJson(res, 200, body);
   });
 
@@ -48,7 +55,7 @@ export function addAdminRoutes(router: HttpRouter, store: Store, config: AdminCo
         `name must be a non-empty string of at most ${MAX_NAME} characters`,
       );
     }
-    sendJson(res, 200, await store.upsertUser(userId, name));
+    sendJson(res, 200, await users.upsertUser(userId, name));
   });
 
   router.on('GET', '/v1/users/:id/contacts', async (req, res, { id }) => {
@@ -70,7 +77,7 @@ export function addAdminRoutes(router: HttpRouter, store: Store, config: AdminCo
       );
     }
     if (ids.includes(user.id)) throw new HttpError(400, 'BAD_REQUEST', 'a user cannot be its own contact');
-    const { unknown } = await store.setContacts(user.id, ids);
+    const { unknown } = await users.setContacts(user.id, ids);
     if (unknown.length > 0) throw new HttpError(404, 'UNKNOWN_USER', `no such users: ${unknown.join(', ')}`);
     sendJson(res, 200, { contacts: await store.getContacts(user.id) });
   });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { UploadedFile } from '@parley/protocol';
+import { ErrorCode, type UploadedFile } from '@parley/protocol';
+import type { UploadCharge, UploadQuota } from '../core/quotas.js';
 import { contentDisposition, isInlineSafe, normalizeMime, sanitizeName } from '../files/content-policy.js';
 import { type FileStore, FileTooLargeError, type StoredFile } from '../files/file-store.js';
 import { HttpError, sendJson } from './http-error.js';
@@ -12,6 +13,8 @@ export interface FileRoutesConfig {
   publicUrl: () => string;
   /** Who is uploading; throws HttpError 401 when auth is on and the request is not authenticated. */
   identify: (req: IncomingMessage) => Promise<string | undefined>;
+  /** Bytes per uploader and day; none: unlimited. */
+  quota?: UploadQuota | undefined;
 }
 
 /** B8: `POST /files` stores a raw body, `GET /files/{id}` serves it safely. */
@@ -22,13 +25,17 @@ export function addFileRoutes(router: HttpRouter, files: FileStore, config: File
     if (Number(req.headers['content-length'] ?? 0) > config.maxUploadBytes) throw tooLarge;
     const name = sanitizeName(url.searchParams.get('name') ?? headerText(req.headers['x-file-name']));
     const mime = normalizeMime(req.headers['content-type']);
+    const charge =
+      config.quota && (await chargeUpload(req, res, config.quota, uploader, config.maxUploadBytes));
     let file: StoredFile;
     try {
       file = await files.put(req, { name, mime, uploader }, config.maxUploadBytes);
     } catch (err) {
+      await charge?.settle(0);
       if (err instanceof FileTooLargeError) throw tooLarge;
       throw err;
     }
+    await charge?.settle(file.size);
     const base = config.publicUrl();
     const answer: UploadedFile = {
       url: `${base.replace(/\/$/, '')}/files/${file.id}`,
@@ -44,6 +51,34 @@ export function addFileRoutes(router: HttpRouter, files: FileStore, config: File
     if (!file) throw new HttpError(404, 'NOT_FOUND', 'no such file');
     serveFile(req, res, files, file);
   });
+}
+
+/**
+ * Charges an upload to its uploader's daily quota before its body is read: its Content-Length, or
+ * without one the most it may be. Anonymous uploads (open mode) are charged to the remote address.
+ */
+async function chargeUpload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  quota: UploadQuota,
+  uploader: string | undefined,
+  maxUploadBytes: number,
+): Promise<UploadCharge> {
+  const length = req.headers['content-length'];
+  const bytes = length === undefined ? maxUploadBytes : Number(length);
+  // user ids never contain a space, so an address can never be taken for a user
+  const owner = uploader ?? `ip ${req.socket.remoteAddress ?? 'unknown'}`;
+  const charge = await quota.charge(owner, bytes);
+  if (charge) return charge;
+  res.setHeader('retry-after', String(quota.secondsToReset()));
+  throw new HttpError(
+    429,
+    ErrorCode.QuotaExceeded,
+    `uploads are limited to ${quota.maxBytesPerDay} bytes per day${uploader === undefined ? ' per address' : ''}` +
+      (length === undefined
+        ? ' (an upload without Content-Length counts as the largest allowed until it ends)'
+        : ''),
+  );
 }
 
 function headerText(v: string | string[] | undefined): string | undefined {

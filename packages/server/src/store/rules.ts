@@ -18,10 +18,16 @@ export interface MessageFacts {
 /**
  * An id that was not reserved for the sender when it tried to store a message: the same message
  * again (a retry after a lost ack: acknowledged again, stored once), another message under a used
- * id, or an id that is not the sender's at all.
+ * id, an id whose reservation expired (`expired`: handed out, never used, no longer reserved), or
+ * an id that is not the sender's at all.
  */
-export function reuseOutcome(existing: MessageFacts | undefined, m: NewMessage): 'retry' | 'duplicate' | 'bad_id' {
-  if (!existing || existing.fromId !== m.fromId) return 'bad_id';
+export function reuseOutcome(
+  existing: MessageFacts | undefined,
+  m: NewMessage,
+  unused: { expired: boolean },
+): 'retry' | 'duplicate' | 'bad_id' | 'expired_id' {
+  if (!existing) return unused.expired ? 'expired_id' : 'bad_id';
+  if (existing.fromId !== m.fromId) return 'bad_id';
   return existing.digest === m.digest && existing.toId === m.toId ? 'retry' : 'duplicate';
 }
 
@@ -53,26 +59,34 @@ export type FriendRequestStatusValue = (typeof FriendRequestStatus)[keyof typeof
 export interface FriendRequestFacts {
   recipientExists: boolean;
   alreadyFriends: boolean;
-  /** The status of an earlier request from the same requester to the same user. */
-  existing: FriendRequestStatusValue | undefined;
+  /** An earlier request from the same requester to the same user. */
+  existing: { status: FriendRequestStatusValue; answeredMs: number } | undefined;
   /** Requests of the requester still waiting for an answer (the store counts them under a lock). */
   pendingOfRequester: number;
 }
 
-/** A new request is stored (and its recipient notified) only when nothing settles it already. */
+/**
+ * A new request is stored (and its recipient notified) only when nothing settles it already, and
+ * not again soon after its recipient rejected it (`rejectedBeforeMs`: a rejection at or after this
+ * instant still blocks).
+ */
 export function friendRequestOutcome(
   f: FriendRequestFacts,
-  maxPending: number,
-): 'request' | 'pending' | 'already_friends' | 'unknown_user' | 'too_many' {
+  limits: { maxPending: number; rejectedBeforeMs: number },
+): 'request' | 'pending' | 'cooldown' | 'already_friends' | 'unknown_user' | 'too_many' {
   if (!f.recipientExists) return 'unknown_user';
   if (f.alreadyFriends) return 'already_friends';
-  if (f.existing === FriendRequestStatus.Pending) return 'pending';
-  if (f.pendingOfRequester >= maxPending) return 'too_many';
+  if (f.existing?.status === FriendRequestStatus.Pending) return 'pending';
+  if (f.existing?.status === FriendRequestStatus.Rejected && f.existing.answeredMs >= limits.rejectedBeforeMs)
+    return 'cooldown';
+  if (f.pendingOfRequester >= limits.maxPending) return 'too_many';
   return 'request';
 }
 
 /** Only a pending request is answered; answering again repeats the first answer. */
-export function friendResponseOutcome(existing: FriendRequestStatusValue | undefined): 'answer' | 'repeat' | 'not_found' {
+export function friendResponseOutcome(
+  existing: FriendRequestStatusValue | undefined,
+): 'answer' | 'repeat' | 'not_found' {
   if (existing === undefined) return 'not_found';
   return existing === FriendRequestStatus.Pending ? 'answer' : 'repeat';
 }

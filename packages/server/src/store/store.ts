@@ -21,7 +21,10 @@ export interface Store {
   getUser(id: string): Promise<User | undefined>;
   listUsers(after: string | undefined, limit: number): Promise<User[]>;
   getContacts(userId: string): Promise<Contact[]>;
+  /** Whether `contactId` is in the contact list of `userId`. */
+  isContact(userId: string, contactId: string): Promise<boolean>;
 
+  getMessage(msgId: number): Promise<StoredMessage | undefined>;
   /** The newest `limit` entries of a user's timeline (optionally with one peer) before `beforeMsgId`, newest first. */
   history(q: HistoryQuery): Promise<TimelineEntry[] | 'unknown_base'>;
 
@@ -92,7 +95,9 @@ export type AppendResult =
   | { outcome: 'retry'; message: TimelineEntry }
   | { outcome: 'duplicate' }
   | { outcome: 'bad_id' }
-  | { outcome: 'unknown_user' };
+  | { outcome: 'expired_id' }
+  | { outcome: 'unknown_user' }
+  | { outcome: 'recipient_full' };
 
 /** The write operations and what each returns. */
 export interface WriteOps {
@@ -102,9 +107,37 @@ export interface WriteOps {
   upsertUser: { op: { userId: string; name: string; timeMs: number }; result: User };
   /** Replaces a user's contact list; with an id that is not a user, changes nothing and names it. */
   setContacts: { op: { userId: string; contactIds: readonly string[] }; result: { unknown: string[] } };
-  /** Draws `count` ids from the global sequence and reserves them for the user. */
-  reserve: { op: { userId: string; count: number }; result: number[] };
-  append: { op: NewMessage; result: AppendResult };
+  /**
+   * Draws `count` ids from the global sequence and reserves them for the user at `nowMs`. First
+   * drops the user's reservations made before `validFromMs` (expired); refuses (`too_many`) when
+   * the user would then hold more than `maxOutstanding`. The check and the insert are one atomic
+   * step (a concurrent reserve of the same user must not slip between them).
+   */
+  reserve: {
+    op: { userId: string; count: number; nowMs: number; validFromMs: number; maxOutstanding: number };
+    result: { outcome: 'reserved'; ids: number[] } | { outcome: 'too_many' };
+  };
+  /**
+   * Adds `bytes` to what `owner` uploaded on `day` (a UTC day number) unless that would pass
+   * `maxBytes` (`charged: false`, nothing added); the check and the add are one atomic step. Also
+   * drops the owner's records of earlier days.
+   */
+  chargeUpload: {
+    op: { owner: string; day: number; bytes: number; maxBytes: number };
+    result: { charged: boolean };
+  };
+  /** Gives back `bytes` of an earlier charge (an upload that failed or was smaller than charged). */
+  refundUpload: { op: { owner: string; day: number; bytes: number }; result: null };
+  /** Drops at most `limit` reservations (of anyone) made before `expiredBeforeMs`. */
+  purgeReservations: { op: { expiredBeforeMs: number; limit: number }; result: { purged: number } };
+  /**
+   * Stores a message whose id is reserved for the sender since `validFromMs` or later, taking the
+   * reservation. An id reserved earlier, or handed out once and neither used nor still reserved,
+   * is `expired_id` (its reservation is dropped). Refused (`recipient_full`, the id stays
+   * reserved) when `maxPending` messages are already pending for the recipient; the count and
+   * the insert are one atomic step.
+   */
+  append: { op: NewMessage & { validFromMs: number; maxPending: number }; result: AppendResult };
   /** A device of the user has every message it received up to `seq` (`since`): none of them is pending. */
   confirmThrough: { op: { userId: string; seq: number }; result: null };
   /** The recipient confirmed receipt: the message is no longer pending for it. */
@@ -134,20 +167,34 @@ export interface WriteOps {
   };
   /**
    * A friend request; `notice` (the frame for `toId`) is queued only when the request is new, and
-   * only while the requester has fewer than `maxPending` requests waiting for an answer.
+   * only while the requester has fewer than `maxPending` requests waiting for an answer. Refused
+   * (`cooldown`, nothing queued) when `toId` rejected a request of `fromId` at or after
+   * `rejectedBeforeMs`.
    */
   friendRequest: {
-    op: { fromId: string; toId: string; message: string; timeMs: number; notice: string; maxPending: number };
+    op: {
+      fromId: string;
+      toId: string;
+      message: string;
+      timeMs: number;
+      notice: string;
+      maxPending: number;
+      rejectedBeforeMs: number;
+    };
     result:
+      | { outcome: 'cooldown'; rejectedMs: number }
       | { outcome: 'requested'; noticeId: number; request: FriendRequest }
       | { outcome: 'pending'; request: FriendRequest }
       | { outcome: 'already_friends' }
       | { outcome: 'unknown_user' }
       | { outcome: 'too_many' };
   };
-  /** An answer to the pending request of `requesterId`; on accept both become each other's contacts. */
+  /**
+   * An answer (at `timeMs`) to the pending request of `requesterId`; on accept both become each
+   * other's contacts.
+   */
   friendResponse: {
-    op: { responderId: string; requesterId: string; accepted: boolean; notice: string };
+    op: { responderId: string; requesterId: string; accepted: boolean; notice: string; timeMs: number };
     result:
       | { outcome: 'answered'; noticeId: number }
       | { outcome: 'repeat'; accepted: boolean }

@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { prepareStatements } from '../../src/store/sqlite/statements.js';
+import type { TimelineEntry } from '../../src/store/store.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -14,35 +17,119 @@ describe('SqliteStore specifics', () => {
   it('survives a reopen with its sequence and data', async () => {
     const dir = tempDir();
     const s1 = new SqliteStore({ dataDir: dir });
-    await s1.upsertUser('a', 'A');
-    await s1.write([{ kind: 'reserve', userId: 'a', count: 10 }]);
+    await s1.write([{ kind: 'upsertUser', userId: 'a', name: 'A', timeMs: 0 }]);
+    const reserve = (count: number) =>
+      ({ kind: 'reserve', userId: 'a', count, nowMs: 1, validFromMs: 0, maxOutstanding: 100 }) as const;
+    await s1.write([reserve(10)]);
     await s1.close();
     const s2 = new SqliteStore({ dataDir: dir, synchronous: 'full' });
     onCleanup(() => s2.close());
     expect(await s2.getUser('a')).toEqual({ id: 'a', name: 'A' });
-    expect(await s2.write([{ kind: 'reserve', userId: 'a', count: 1 }])).toEqual([[11]]);
+    expect(await s2.write([reserve(1)])).toEqual([{ outcome: 'reserved', ids: [11] }]);
   });
 
   it('answers history pages and backlogs from indexes, never by scanning messages', async () => {
     const dir = tempDir();
     const store = new SqliteStore({ dataDir: dir });
     await store.close();
-    const db = new Database(`${dir}/parley.db`, { readonly: true });
+    const db = new Database(`${dir}/parley.db`);
     onCleanup(() => db.close());
-    const plan = (sql: string, ...args: unknown[]) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
+    const sql = prepareStatements(db) as unknown as Record<string, { source: string }>;
+    const plan = (text: string) =>
+      (
+        db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(
+          ...text
+            .split('?')
+            .slice(1)
+            .map(() => 1),
+        ) as {
+          detail: string;
+        }[]
+      )
         .map((r) => r.detail)
         .join(' | ');
-    const queries = [
-      "SELECT m.* FROM timeline t JOIN messages m ON m.seq = t.seq WHERE t.user_id = 'a' AND t.seq < 99 ORDER BY t.seq DESC LIMIT 20",
-      "SELECT * FROM messages WHERE conv = 'a b' AND seq < 99 ORDER BY seq DESC LIMIT 20",
-      "SELECT m.* FROM pending_messages p JOIN messages m ON m.seq = p.seq WHERE p.user_id = 'a' AND p.seq > 0 ORDER BY p.seq LIMIT 20",
-      'SELECT * FROM messages WHERE msg_id = 5',
+    // the statements behind history, backlogs, catch-up, confirmations and quotas
+    const reads = [
+      'historyAll',
+      'historyWith',
+      'inboxSince',
+      'pendingMessages',
+      'pendingNotices',
+      'messageById',
+      'entrySeq',
+      'reservationCount',
+      'pendingFriendRequestCount',
     ];
-    for (const q of queries) {
-      const p = plan(q);
-      expect(p, q).not.toMatch(/SCAN (m|messages|t|timeline|p|pending_messages)\b(?! USING)/);
-      expect(p, q).not.toMatch(/TEMP B-TREE/);
+    for (const name of reads) {
+      const text = sql[name]?.source;
+      expect(text, name).toBeDefined();
+      const p = plan(text!);
+      expect(p, name).not.toMatch(
+        /SCAN (m|messages|t|user_timeline|p|pending|notices|reservations|friend_requests)\b(?! USING)/,
+      );
+      expect(p, name).not.toMatch(/TEMP B-TREE/);
     }
+  });
+
+  it('migrates a database of the global-sequence era to per-user timelines, keeping what is pending', async () => {
+    const dir = tempDir();
+    const old = new Database(`${dir}/parley.db`);
+    for (const [v, step] of MIGRATIONS.slice(0, 6).entries()) {
+      old.exec(step);
+      old.pragma(`user_version = ${v + 1}`);
+    }
+    old.exec(`
+      UPDATE meta SET value = 4 WHERE key = 'next_msg_id';
+      INSERT INTO users (id, name, created_ms) VALUES ('a', 'A', 0), ('b', 'B', 0);
+      INSERT INTO messages (seq, msg_id, from_id, to_id, conv, type, body, digest, status, time_ms)
+        VALUES (10, 1, 'a', 'b', 'a b', 0, 'one', 'd1', 1, 1), (11, 2, 'b', 'a', 'a b', 0, 'two', 'd2', 1, 2),
+               (12, 3, 'a', 'b', 'a b', 0, 'three', 'd3', 1, 3);
+      INSERT INTO timeline (user_id, seq) VALUES ('a', 10), ('b', 10), ('a', 11), ('b', 11), ('a', 12), ('b', 12);
+      INSERT INTO pending_messages (user_id, seq) VALUES ('b', 12), ('a', 11);
+      INSERT INTO pending_counts (user_id, n) VALUES ('b', 1), ('a', 1);
+      INSERT INTO contacts (user_id, contact_id, position) VALUES ('a', 'b', 0);
+    `);
+    old.close();
+    const store = new SqliteStore({ dataDir: dir });
+    onCleanup(() => store.close());
+    const entries = (rows: TimelineEntry[] | 'unknown_base') =>
+      (rows as TimelineEntry[]).map((m) => [m.seq, m.msgId]).reverse();
+    expect(entries(await store.history({ userId: 'a', limit: 10 }))).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+    expect(entries(await store.history({ userId: 'b', peerId: 'a', limit: 10 }))).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+    expect((await store.pendingMessages('b', 0, 10)).map((m) => [m.seq, m.msgId])).toEqual([[3, 3]]);
+    expect((await store.pendingMessages('a', 0, 10)).map((m) => [m.seq, m.msgId])).toEqual([[2, 2]]);
+    expect((await store.inboxSince('b', 0, 10)).map((m) => m.seq)).toEqual([1, 3]);
+    // new messages continue each timeline; confirmations still lower the pending count
+    await store.write([{ kind: 'confirm', userId: 'b', msgId: 3 }]);
+    const reserve = {
+      kind: 'reserve',
+      userId: 'a',
+      count: 1,
+      nowMs: 5,
+      validFromMs: 0,
+      maxOutstanding: 9,
+    } as const;
+    const [r] = await store.write([reserve]);
+    const id = (r as { ids: number[] }).ids[0]!;
+    const message = {
+      msgId: id,
+      fromId: 'a',
+      toId: 'b',
+      type: 0 as const,
+      body: 'four',
+      digest: 'd4',
+      timeMs: 4,
+    };
+    const [appended] = await store.write([{ kind: 'append', ...message, validFromMs: 0, maxPending: 1 }]);
+    expect(appended).toMatchObject({ outcome: 'stored', message: { seq: 4 } });
+    expect((await store.getContacts('a')).map((c) => c.toId)).toEqual(['b']);
   });
 });

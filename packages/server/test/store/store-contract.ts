@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { NewMessage, Store } from '../../src/store/store.js';
+import type { NewMessage, Store, TimelineEntry } from '../../src/store/store.js';
 
 /**
  * The behaviour every Store must have. Each implementation runs this suite
@@ -12,11 +12,31 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     beforeEach(async () => {
       store = await makeStore();
-      for (const id of ['a', 'b', 'c']) await store.upsertUser(id, id.toUpperCase());
+      for (const id of ['a', 'b', 'c'])
+        await store.write([{ kind: 'upsertUser', userId: id, name: id.toUpperCase(), timeMs: 0 }]);
     });
 
-    const reserve = async (userId: string, count = 10) =>
-      (await store.write([{ kind: 'reserve', userId, count }]))[0] as number[];
+    const reserveOp = (userId: string, count = 10, nowMs = t, maxOutstanding = 1_000_000) => ({
+      kind: 'reserve' as const,
+      userId,
+      count,
+      nowMs,
+      validFromMs: 0,
+      maxOutstanding,
+    });
+    const upsertUser = async (userId: string, name: string) =>
+      (await store.write([{ kind: 'upsertUser', userId, name, timeMs: t }]))[0];
+    const ensureUser = async (userId: string) =>
+      (await store.write([{ kind: 'ensureUser', userId, timeMs: t }]))[0];
+    const setContacts = async (userId: string, contactIds: string[]) =>
+      (await store.write([{ kind: 'setContacts', userId, contactIds }]))[0];
+    /** A message as the timeline of the user who received it has it. */
+    const received = async (userId: string, msgId: number) =>
+      (await store.inboxSince(userId, 0, 1000)).find((m) => m.msgId === msgId)!;
+    const reserve = async (userId: string, count = 10) => {
+      const [r] = await store.write([reserveOp(userId, count)]);
+      return (r as { ids: number[] }).ids;
+    };
     const newMsg = (msgId: number, fromId: string, toId: string, body = `body${msgId}`): NewMessage => ({
       msgId,
       fromId,
@@ -26,7 +46,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       digest: `d:${body}`,
       timeMs: t++,
     });
-    const append = async (m: NewMessage) => (await store.write([{ kind: 'append', ...m }]))[0];
+    const append = async (m: NewMessage, validFromMs = 0, maxPending = 1_000_000) =>
+      (await store.write([{ kind: 'append', ...m, validFromMs, maxPending }]))[0];
 
     it('draws ids from one increasing sequence', async () => {
       const x = await reserve('a');
@@ -54,15 +75,66 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await append(newMsg(id!, 'b', 'a'))).toEqual({ outcome: 'bad_id' });
     });
 
+    it('expires reservations: refuses their ids, drops them, and caps what a user holds', async () => {
+      const now = 1_800_000_000_000;
+      const [r1] = await store.write([reserveOp('a', 4, now - 1000)]);
+      const old = (r1 as { ids: number[] }).ids;
+      const [r2] = await store.write([reserveOp('a', 2, now)]);
+      const fresh = (r2 as { ids: number[] }).ids;
+      // reserved before validFromMs: expired, and the reservation is gone after the refusal
+      expect(await append(newMsg(old[0]!, 'a', 'b'), now - 500)).toEqual({ outcome: 'expired_id' });
+      expect(await append(newMsg(old[0]!, 'a', 'b'), 0)).toEqual({ outcome: 'expired_id' });
+      expect(await append(newMsg(old[1]!, 'a', 'b'), now - 1000)).toMatchObject({ outcome: 'stored' });
+      expect(await append(newMsg(fresh[0]!, 'a', 'b'), now)).toMatchObject({ outcome: 'stored' });
+      // a reserve drops the user's expired reservations, then counts what it holds
+      const cap = (maxOutstanding: number, count = 2) => ({
+        ...reserveOp('a', count, now, maxOutstanding),
+        validFromMs: now - 500,
+      });
+      expect(await store.write([cap(2)])).toEqual([{ outcome: 'too_many' }]); // holds fresh[1]
+      expect(await append(newMsg(old[2]!, 'a', 'b'), 0)).toEqual({ outcome: 'expired_id' }); // dropped
+      expect((await store.write([cap(3)]))[0]).toMatchObject({ outcome: 'reserved' });
+      expect(await store.write([cap(3, 1)])).toEqual([{ outcome: 'too_many' }]);
+      // another user's ids are still its own, and never issued ids are bad
+      const [b1] = await store.write([reserveOp('b', 1, now)]);
+      const bId = (b1 as { ids: number[] }).ids[0]!;
+      expect(await append(newMsg(bId, 'a', 'b'), 0)).toEqual({ outcome: 'bad_id' });
+      expect(await append(newMsg(bId + 100, 'a', 'b'), 0)).toEqual({ outcome: 'bad_id' });
+      // the sweep drops expired reservations of anyone, at most `limit` per pass
+      await store.write([reserveOp('c', 3, now - 2000)]);
+      const purge = { kind: 'purgeReservations' as const, expiredBeforeMs: now - 1500, limit: 2 };
+      expect(await store.write([purge])).toEqual([{ purged: 2 }]);
+      expect(await store.write([purge])).toEqual([{ purged: 1 }]);
+      expect(await store.write([purge])).toEqual([{ purged: 0 }]);
+      expect(await append(newMsg(bId, 'b', 'a'), now)).toMatchObject({ outcome: 'stored' });
+    });
+
+    it('caps the messages pending for one recipient; confirmations make room', async () => {
+      const ids = await reserve('a', 6);
+      for (const id of ids.slice(0, 3))
+        expect(await append(newMsg(id, 'a', 'b'), 0, 3)).toMatchObject({ outcome: 'stored' });
+      expect(await append(newMsg(ids[3]!, 'a', 'b'), 0, 3)).toEqual({ outcome: 'recipient_full' });
+      expect(await append(newMsg(ids[3]!, 'a', 'c'), 0, 3)).toMatchObject({ outcome: 'stored' }); // id kept
+      expect(await append(newMsg(ids[4]!, 'a', 'b'), 0, 3)).toEqual({ outcome: 'recipient_full' });
+      await store.write([{ kind: 'confirm', userId: 'b', msgId: ids[0]! }]);
+      await store.write([{ kind: 'confirm', userId: 'b', msgId: ids[0]! }]); // twice: counted once
+      expect(await append(newMsg(ids[4]!, 'a', 'b'), 0, 3)).toMatchObject({ outcome: 'stored' });
+      expect(await append(newMsg(ids[5]!, 'a', 'b'), 0, 3)).toEqual({ outcome: 'recipient_full' });
+      const last = await received('b', ids[4]!);
+      await store.write([{ kind: 'confirmThrough', userId: 'b', seq: last.seq }]);
+      expect(await append(newMsg(ids[5]!, 'a', 'b'), 0, 1)).toMatchObject({ outcome: 'stored' });
+      expect(await store.pendingMessages('b', 0, 10)).toHaveLength(1);
+    });
+
     it('applies a batch in order in one call', async () => {
       const results = await store.write([
-        { kind: 'reserve', userId: 'a', count: 2 },
-        { kind: 'append', ...newMsg(1, 'a', 'b') },
-        { kind: 'append', ...newMsg(2, 'a', 'b') },
-        { kind: 'append', ...newMsg(2, 'a', 'b', 'changed') },
+        reserveOp('a', 2),
+        { kind: 'append', ...newMsg(1, 'a', 'b'), validFromMs: 0, maxPending: 100 },
+        { kind: 'append', ...newMsg(2, 'a', 'b'), validFromMs: 0, maxPending: 100 },
+        { kind: 'append', ...newMsg(2, 'a', 'b', 'changed'), validFromMs: 0, maxPending: 100 },
       ]);
-      expect(results.map((r) => (Array.isArray(r) ? 'ids' : (r as { outcome: string }).outcome))).toEqual([
-        'ids',
+      expect(results.map((r) => (r as { outcome: string }).outcome)).toEqual([
+        'reserved',
         'stored',
         'stored',
         'duplicate',
@@ -91,7 +163,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(read[0]).toMatchObject({ outcome: 'read' });
       expect((await store.pendingMessages('b', 0, 10)).map((m) => m.msgId)).toEqual([ids[2]]);
       expect((await store.getMessage(ids[1]!))?.status).toBe(2);
-      const last = (await store.getMessage(ids[2]!))!;
+      const last = await received('b', ids[2]!);
       await store.write([{ kind: 'confirmThrough', userId: 'b', seq: last.seq - 1 }]);
       expect((await store.pendingMessages('b', 0, 10)).map((m) => m.msgId)).toEqual([ids[2]]);
       await store.write([{ kind: 'confirmThrough', userId: 'b', seq: last.seq }]);
@@ -104,7 +176,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const [fromB] = await reserve('b', 1);
       await append(newMsg(fromB!, 'b', 'a')); // sent by b: not in b's inbox
       await store.write([{ kind: 'confirm', userId: 'b', msgId: ids[0]! }]);
-      const first = (await store.getMessage(ids[0]!))!;
+      const first = await received('b', ids[0]!);
       expect((await store.inboxSince('b', 0, 10)).map((m) => m.msgId)).toEqual(ids);
       expect((await store.inboxSince('b', first.seq, 10)).map((m) => m.msgId)).toEqual(ids.slice(1));
       expect((await store.inboxSince('b', 0, 2)).map((m) => m.msgId)).toEqual(ids.slice(2));
@@ -143,7 +215,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await append(newMsg(ids[1]!, 'a', 'c'));
       await append(newMsg(fromB!, 'b', 'a'));
       await append(newMsg(ids[2]!, 'a', 'b'));
-      const msgIds = (rows: { msgId: number }[]) => rows.map((r) => r.msgId);
+      const msgIds = (rows: TimelineEntry[] | 'unknown_base') =>
+        (rows as TimelineEntry[]).map((r) => r.msgId);
       expect(msgIds(await store.history({ userId: 'a', limit: 10 }))).toEqual([
         ids[2],
         fromB,
@@ -156,13 +229,54 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         ids[0],
       ]);
       expect(msgIds(await store.history({ userId: 'b', peerId: 'a', limit: 2 }))).toEqual([ids[2], fromB]);
-      const base = await store.getMessage(fromB!);
-      expect(msgIds(await store.history({ userId: 'a', beforeSeq: base!.seq, limit: 10 }))).toEqual([
+      expect(msgIds(await store.history({ userId: 'a', beforeMsgId: fromB!, limit: 10 }))).toEqual([
         ids[1],
         ids[0],
       ]);
       expect(msgIds(await store.history({ userId: 'c', limit: 10 }))).toEqual([ids[1]]);
       expect(await store.history({ userId: 'c', peerId: 'b', limit: 10 })).toEqual([]);
+      // a base that is not in the user's timeline is no cursor
+      expect(await store.history({ userId: 'c', beforeMsgId: ids[0]!, limit: 10 })).toBe('unknown_base');
+      expect(await store.history({ userId: 'a', beforeMsgId: 99_999, limit: 10 })).toBe('unknown_base');
+    });
+
+    it("numbers each user's timeline 1, 2, 3 … and catches a device up on what it received", async () => {
+      const fromA = await reserve('a', 3);
+      const [fromB] = await reserve('b', 1);
+      const stored = [
+        await append(newMsg(fromA[0]!, 'a', 'b')),
+        await append(newMsg(fromB!, 'b', 'a')),
+        await append(newMsg(fromA[1]!, 'a', 'c')),
+        await append(newMsg(fromA[2]!, 'a', 'b')),
+      ];
+      // an append answers with the recipient's position: b got 1 then (after sending 2) 3; c got 1
+      expect(stored.map((r) => (r as { message: { seq: number } }).message.seq)).toEqual([1, 2, 1, 3]);
+      const seqs = (rows: TimelineEntry[] | 'unknown_base') =>
+        (rows as TimelineEntry[]).map((r) => [r.seq, r.msgId]);
+      expect(seqs(await store.history({ userId: 'a', limit: 10 }))).toEqual([
+        [4, fromA[2]],
+        [3, fromA[1]],
+        [2, fromB],
+        [1, fromA[0]],
+      ]);
+      expect(seqs(await store.history({ userId: 'b', limit: 10 }))).toEqual([
+        [3, fromA[2]],
+        [2, fromB],
+        [1, fromA[0]],
+      ]);
+      // since: only what the user received, after the position, confirmed or not
+      await store.write([{ kind: 'confirm', userId: 'b', msgId: fromA[0]! }]);
+      expect((await store.inboxSince('b', 0, 10)).map((m) => [m.seq, m.msgId])).toEqual([
+        [1, fromA[0]],
+        [3, fromA[2]],
+      ]);
+      expect((await store.inboxSince('b', 1, 10)).map((m) => m.seq)).toEqual([3]);
+      expect((await store.inboxSince('b', 3, 10)).map((m) => m.seq)).toEqual([]);
+      expect((await store.pendingMessages('b', 0, 10)).map((m) => m.seq)).toEqual([3]);
+      // a retry answers with the same position and adds nothing
+      const again = await append(newMsg(fromA[2]!, 'a', 'b'));
+      expect(again).toMatchObject({ outcome: 'retry', message: { seq: 3 } });
+      expect((await store.inboxSince('b', 0, 10)).map((m) => m.seq)).toEqual([1, 3]);
     });
 
     it("recalls only the sender's own message to that peer, inside the window, once", async () => {
@@ -202,6 +316,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         timeMs: t++,
         notice: `req:${fromId}`,
         maxPending: 2,
+        rejectedBeforeMs: Number.MAX_SAFE_INTEGER,
       });
       const answer = (responderId: string, requesterId: string, accepted: boolean) => ({
         kind: 'friendResponse' as const,
@@ -209,6 +324,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         requesterId,
         accepted,
         notice: `ans:${responderId}`,
+        timeMs: t++,
       });
       expect(await store.write([req('a', 'ghost')])).toEqual([{ outcome: 'unknown_user' }]);
       const [first] = await store.write([req('a', 'b', 'hello')]);
@@ -234,25 +350,77 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.getContacts('b')).toEqual([]);
       expect((await store.write([req('a', 'b')]))[0]).toMatchObject({ outcome: 'requested' });
       // at most maxPending (2) requests wait for an answer at once
-      await store.upsertUser('d', 'D');
+      await upsertUser('d', 'D');
       expect((await store.write([req('a', 'c')]))[0]).toMatchObject({ outcome: 'requested' });
       expect(await store.write([req('a', 'd')])).toEqual([{ outcome: 'too_many' }]);
+    });
+
+    it('refuses a new friend request while a rejection is recent', async () => {
+      const req = (rejectedBeforeMs: number) => ({
+        kind: 'friendRequest' as const,
+        fromId: 'a',
+        toId: 'b',
+        message: 'hi',
+        timeMs: 5000,
+        notice: 'req',
+        maxPending: 10,
+        rejectedBeforeMs,
+      });
+      const answer = (accepted: boolean, timeMs: number) => ({
+        kind: 'friendResponse' as const,
+        responderId: 'b',
+        requesterId: 'a',
+        accepted,
+        notice: 'ans',
+        timeMs,
+      });
+      expect((await store.write([req(0)]))[0]).toMatchObject({ outcome: 'requested' });
+      await store.write([answer(false, 4000)]);
+      expect(await store.write([req(4000)])).toEqual([{ outcome: 'cooldown', rejectedMs: 4000 }]);
+      expect(await store.write([req(0)])).toEqual([{ outcome: 'cooldown', rejectedMs: 4000 }]);
+      expect((await store.pendingNotices('b', 0, 10)).map((n) => n.frame)).toEqual(['req']); // nothing new
+      expect((await store.write([req(4001)]))[0]).toMatchObject({ outcome: 'requested' });
+      await store.write([answer(true, 6000)]);
+      expect(await store.write([req(0)])).toEqual([{ outcome: 'already_friends' }]);
+    });
+
+    it('charges uploads per owner and day up to a maximum, and refunds', async () => {
+      const charge = (owner: string, day: number, bytes: number) =>
+        store.write([{ kind: 'chargeUpload', owner, day, bytes, maxBytes: 1000 }]);
+      expect(await charge('a', 10, 600)).toEqual([{ charged: true }]);
+      expect(await charge('a', 10, 500)).toEqual([{ charged: false }]);
+      expect(await charge('ip 127.0.0.1', 10, 1000)).toEqual([{ charged: true }]); // another owner
+      expect(await charge('a', 10, 400)).toEqual([{ charged: true }]);
+      expect(await charge('a', 10, 1)).toEqual([{ charged: false }]);
+      expect(await store.write([{ kind: 'refundUpload', owner: 'a', day: 10, bytes: 300 }])).toEqual([null]);
+      expect(await charge('a', 10, 300)).toEqual([{ charged: true }]);
+      expect(await charge('a', 11, 1000)).toEqual([{ charged: true }]); // a new day
+      expect(await charge('b', 11, 1001)).toEqual([{ charged: false }]);
+      // in one batch the second charge sees the first
+      const both = await store.write([
+        { kind: 'chargeUpload', owner: 'c', day: 11, bytes: 700, maxBytes: 1000 },
+        { kind: 'chargeUpload', owner: 'c', day: 11, bytes: 700, maxBytes: 1000 },
+      ]);
+      expect(both).toEqual([{ charged: true }, { charged: false }]);
     });
 
     it('keeps users and ordered contacts', async () => {
       expect(await store.getUser('a')).toEqual({ id: 'a', name: 'A' });
       expect(await store.getUser('zz')).toBeUndefined();
-      expect(await store.ensureUser('new')).toEqual({ id: 'new', name: 'new' });
-      await store.upsertUser('new', 'Newt');
-      expect(await store.ensureUser('new')).toEqual({ id: 'new', name: 'Newt' });
+      expect(await ensureUser('new')).toEqual({ id: 'new', name: 'new' });
+      await upsertUser('new', 'Newt');
+      expect(await ensureUser('new')).toEqual({ id: 'new', name: 'Newt' });
       expect((await store.listUsers(undefined, 10)).map((u) => u.id)).toEqual(['a', 'b', 'c', 'new']);
       expect((await store.listUsers('b', 2)).map((u) => u.id)).toEqual(['c', 'new']);
-      expect(await store.setContacts('a', ['c', 'b'])).toEqual({ unknown: [] });
+      expect(await setContacts('a', ['c', 'b'])).toEqual({ unknown: [] });
       expect(await store.getContacts('a')).toEqual([
         { toId: 'c', toName: 'C' },
         { toId: 'b', toName: 'B' },
       ]);
-      expect(await store.setContacts('a', ['b', 'ghost'])).toEqual({ unknown: ['ghost'] });
+      expect(await store.isContact('a', 'b')).toBe(true);
+      expect(await store.isContact('b', 'a')).toBe(false); // one-way, as set
+      expect(await store.isContact('a', 'ghost')).toBe(false);
+      expect(await setContacts('a', ['b', 'ghost'])).toEqual({ unknown: ['ghost'] });
       expect((await store.getContacts('a')).map((c) => c.toId)).toEqual(['c', 'b']);
     });
   });

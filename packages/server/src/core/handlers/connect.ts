@@ -1,6 +1,6 @@
 import { CloseCode, type ConnectFrame, ErrorCode } from '@parley/protocol';
 import type { Delivery } from '../../bus/bus.js';
-import type { StoredMessage } from '../../store/store.js';
+import type { TimelineEntry } from '../../store/store.js';
 import { CoreError } from '../core-error.js';
 import type { Session } from '../session.js';
 import { deliveryFrame, recallFrame } from '../wire.js';
@@ -31,7 +31,7 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
       CloseCode.PolicyViolation,
     );
   }
-  const user = await store.ensureUser(f.fromId);
+  const user = await s.core.users.ensureUser(f.fromId);
   if (s.isClosed) return;
   await s.bind(user.id);
   if (s.isClosed) return;
@@ -50,7 +50,7 @@ export const SYNC_MAX = 1000;
  */
 async function replayBacklog(s: Session, userId: string, since: number | undefined): Promise<void> {
   const { store, time } = s.core;
-  const toDelivery = (m: StoredMessage): Delivery =>
+  const toDelivery = (m: TimelineEntry): Delivery =>
     m.recalled
       ? { kind: 'recall', userId, seq: m.seq, frame: recallFrame(m) }
       : { kind: 'message', userId, seq: m.seq, frame: deliveryFrame(m, time) };

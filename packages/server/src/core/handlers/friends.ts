@@ -9,6 +9,7 @@ import {
 } from '@parley/protocol';
 import type { FriendRequest } from '../../store/store.js';
 import { CoreError } from '../core-error.js';
+import { friendCooldownFrom } from '../quotas.js';
 import type { Session } from '../session.js';
 import { echoAndNotify } from './notify.js';
 
@@ -33,9 +34,21 @@ export async function addFriend(s: Session, f: FriendRequestFrame): Promise<void
     timeMs: s.core.clock.now(),
   };
   const notice = requestFrame(s, request);
-  const maxPending = s.core.config.maxPendingFriendRequests;
-  const r = await s.core.commits.enqueue({ kind: 'friendRequest', ...request, notice, maxPending });
+  const { config } = s.core;
+  const maxPending = config.maxPendingFriendRequests;
+  const r = await s.core.commits.enqueue({
+    kind: 'friendRequest',
+    ...request,
+    notice,
+    maxPending,
+    rejectedBeforeMs: friendCooldownFrom(config, request.timeMs),
+  });
   switch (r.outcome) {
+    case 'cooldown':
+      throw new CoreError(
+        ErrorCode.Cooldown,
+        `${f.toId} declined your request; you may ask again after ${s.core.time(r.rejectedMs + config.friendRequestCooldownMs)}`,
+      );
     case 'requested':
       return echoAndNotify(s, notice, f.toId, r.noticeId);
     case 'pending':
@@ -62,6 +75,7 @@ export async function respondFriend(s: Session, f: FriendResponseFrame): Promise
     requesterId: f.toId,
     accepted: f.accepted,
     notice,
+    timeMs: s.core.clock.now(),
   });
   switch (r.outcome) {
     case 'answered':

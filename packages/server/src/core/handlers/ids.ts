@@ -1,15 +1,34 @@
 import { ErrorCode, formatMsgId, type GetIdsFrame, MSG_ID_BATCH } from '@parley/protocol';
 import { CoreError } from '../core-error.js';
+import { reservationsValidFrom } from '../quotas.js';
 import type { Session } from '../session.js';
 
-/** Action 2: ten fresh ids from the global sequence, reserved for the asking user. */
+/**
+ * Action 2: ten fresh ids from the global sequence, reserved for the asking user until they expire
+ * (`reservationTtlMs`); a user holds at most `maxReservedIds` unused, unexpired ids.
+ */
 export async function getIds(s: Session, f: GetIdsFrame): Promise<void> {
-  if (!s.core.idBatches.take(f.fromId, s.core.clock.now())) {
+  const { core } = s;
+  const now = core.clock.now();
+  if (!core.idBatches.take(f.fromId, now)) {
     throw new CoreError(
       ErrorCode.RateLimited,
-      `at most ${s.core.config.idBatchesPerMinute} id batches per minute`,
+      `at most ${core.config.idBatchesPerMinute} id batches per minute`,
     );
   }
-  const ids = await s.core.commits.enqueue({ kind: 'reserve', userId: f.fromId, count: MSG_ID_BATCH });
-  s.reply({ action: '2', toId: f.fromId, chatMsg: { message: ids.map(formatMsgId).join(',') } });
+  const r = await core.commits.enqueue({
+    kind: 'reserve',
+    userId: f.fromId,
+    count: MSG_ID_BATCH,
+    nowMs: now,
+    validFromMs: reservationsValidFrom(core.config, now),
+    maxOutstanding: core.config.maxReservedIds,
+  });
+  if (r.outcome === 'too_many') {
+    throw new CoreError(
+      ErrorCode.QuotaExceeded,
+      `at most ${core.config.maxReservedIds} unused message ids per user: use the ids you have first`,
+    );
+  }
+  s.reply({ action: '2', toId: f.fromId, chatMsg: { message: r.ids.map(formatMsgId).join(',') } });
 }

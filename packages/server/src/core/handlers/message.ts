@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, parseMsgId, type SendMessageFrame } from '@parley/protocol';
 import { CoreError } from '../core-error.js';
+import { reservationsValidFrom } from '../quotas.js';
 import type { Session } from '../session.js';
 import { ackFrame, deliveryFrame } from '../wire.js';
 import { sendTransient } from './transient.js';
@@ -19,15 +20,18 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
   const msgId = parseMsgId(f.chatMsg.id);
   if (msgId === undefined)
     throw new CoreError(ErrorCode.BadMsgId, `${f.chatMsg.id} is not a message id from action 2`);
+  const now = core.clock.now();
   const result = await core.commits.enqueue({
     kind: 'append',
+    validFromMs: reservationsValidFrom(core.config, now),
+    maxPending: core.config.maxPendingMessages,
     msgId,
     fromId: f.fromId,
     toId: f.toId,
     type: f.chatMsg.type,
     body,
     digest: contentDigest(f.chatMsg.type, body),
-    timeMs: core.clock.now(),
+    timeMs: now,
   });
   switch (result.outcome) {
     case 'stored':
@@ -46,8 +50,18 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
       throw new CoreError(ErrorCode.DuplicateId, `${f.chatMsg.id} was already used for another message`);
     case 'bad_id':
       throw new CoreError(ErrorCode.BadMsgId, `${f.chatMsg.id} is not reserved for ${f.fromId}`);
+    case 'expired_id':
+      throw new CoreError(
+        ErrorCode.ExpiredMsgId,
+        `${f.chatMsg.id} was reserved more than ${core.config.reservationTtlMs / 1000} s ago and is no longer valid: take a fresh id from action 2`,
+      );
     case 'unknown_user':
       throw new CoreError(ErrorCode.UnknownUser, `no user ${f.toId}`);
+    case 'recipient_full':
+      throw new CoreError(
+        ErrorCode.RecipientFull,
+        `${f.toId} has ${core.config.maxPendingMessages} messages it has not received yet; try again later`,
+      );
   }
 }
 

@@ -26,12 +26,13 @@ export function friendRequest(sql: Statements, op: Op<'friendRequest'>): Result<
     {
       recipientExists: sql.userExists.get(op.toId) !== undefined,
       alreadyFriends: sql.isContact.get(op.fromId, op.toId) !== undefined,
-      existing: statusOf(existing),
+      existing: existing && { status: statusOf(existing)!, answeredMs: existing.answered_ms },
       pendingOfRequester: sql.pendingFriendRequestCount.get(op.fromId)!.n,
     },
-    op.maxPending,
+    op,
   );
   if (outcome === 'pending') return { outcome, request: toRequest(existing!) };
+  if (outcome === 'cooldown') return { outcome, rejectedMs: existing!.answered_ms };
   if (outcome !== 'request') return { outcome };
   sql.upsertFriendRequest.run(op.fromId, op.toId, op.message, op.timeMs);
   const noticeId = Number(sql.insertNotice.run(op.toId, op.notice).lastInsertRowid);
@@ -48,13 +49,13 @@ export function friendResponse(sql: Statements, op: Op<'friendResponse'>): Resul
   if (outcome === 'not_found') return { outcome };
   if (outcome === 'repeat') return { outcome, accepted: request!.status === FriendRequestStatus.Accepted };
   const answer = op.accepted ? FriendRequestStatus.Accepted : FriendRequestStatus.Rejected;
-  sql.answerFriendRequest.run(answer, op.requesterId, op.responderId);
+  sql.answerFriendRequest.run(answer, op.timeMs, op.requesterId, op.responderId);
   if (op.accepted) {
     addContacts(sql, op.requesterId, [op.responderId]);
     addContacts(sql, op.responderId, [op.requesterId]);
     // a request the other way is settled by this acceptance too
     if (statusOf(sql.friendRequest.get(op.responderId, op.requesterId)) === FriendRequestStatus.Pending) {
-      sql.answerFriendRequest.run(FriendRequestStatus.Accepted, op.responderId, op.requesterId);
+      sql.answerFriendRequest.run(FriendRequestStatus.Accepted, op.timeMs, op.responderId, op.requesterId);
     }
   }
   return {

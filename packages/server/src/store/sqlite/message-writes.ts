@@ -8,24 +8,40 @@ type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
 type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
 
 /** The message write operations, run inside the batch transaction. */
-export function reserve(sql: Statements, { userId, count }: Op<'reserve'>): Result<'reserve'> {
+export function reserve(sql: Statements, op: Op<'reserve'>): Result<'reserve'> {
+  const { userId, count, nowMs } = op;
+  sql.dropExpiredReservationsOf.run(userId, op.validFromMs);
+  // inside the write transaction: no other reserve of this user can come between count and insert
+  if (sql.reservationCount.get(userId)!.n + count > op.maxOutstanding) return { outcome: 'too_many' };
   const end = sql.nextId.get(count)!.value;
   const ids: number[] = [];
   for (let id = end - count; id < end; id++) {
-    sql.reserve.run(id, userId);
+    sql.reserve.run(id, userId, nowMs);
     ids.push(id);
   }
-  return ids;
+  return { outcome: 'reserved', ids };
 }
 
-export function append(sql: Statements, m: NewMessage): AppendResult {
+export function purgeReservations(sql: Statements, op: Op<'purgeReservations'>): Result<'purgeReservations'> {
+  return { purged: sql.purgeReservations.run(op.expiredBeforeMs, op.limit).changes };
+}
+
+export function append(sql: Statements, m: Op<'append'>): AppendResult {
   // The common case first: the id is reserved for the sender, and taking the reservation proves it.
-  if (sql.takeReservation.run(m.msgId, m.fromId).changes === 0) return reused(sql, m);
-  const recipientSeq = sql.nextSeq.get(m.toId)?.seq;
-  if (recipientSeq === undefined) {
-    sql.reserve.run(m.msgId, m.fromId); // give the id back: the sender may still use it
+  const reservation = sql.takeReservation.get(m.msgId, m.fromId);
+  if (!reservation) return reused(sql, m);
+  if (reservation.reserved_ms < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
+  const giveBack = () => sql.reserve.run(m.msgId, m.fromId, reservation.reserved_ms); // still the sender's
+  if (!sql.userExists.get(m.toId)) {
+    giveBack();
     return { outcome: 'unknown_user' };
   }
+  if (sql.countPending.run(m.toId, m.maxPending).changes === 0) {
+    giveBack();
+    return { outcome: 'recipient_full' };
+  }
+  // positions are drawn only once the message is sure to be stored: a timeline has no gaps
+  const recipientSeq = sql.nextSeq.get(m.toId)!.seq;
   const conv = conversationKey(m.fromId, m.toId);
   sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, m.digest, m.timeMs);
   sql.insertEntry.run(m.toId, recipientSeq, m.msgId, m.fromId, 1);
@@ -42,7 +58,11 @@ export function append(sql: Statements, m: NewMessage): AppendResult {
 /** An id that is not (or no longer) reserved for the sender: a retry, a reuse, or not its id. */
 function reused(sql: Statements, m: NewMessage): AppendResult {
   const existing = sql.messageById.get(m.msgId);
-  const outcome = reuseOutcome(factsOf(existing), m);
+  const outcome = reuseOutcome(factsOf(existing), m, {
+    // handed out once, never used, no longer reserved: its reservation expired and was purged
+    expired:
+      !existing && m.msgId > 0 && m.msgId < sql.nextIdValue.get()!.value && !sql.isReserved.get(m.msgId),
+  });
   if (outcome !== 'retry' || !existing) return { outcome: outcome === 'retry' ? 'bad_id' : outcome };
   const seq = sql.entrySeq.get(existing.to_id, existing.msg_id)!.seq;
   return { outcome: 'retry', message: { seq, ...toMessage(existing) } };

@@ -59,6 +59,35 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX friend_requests_to ON friend_requests (to_id, status);
   `,
   `
+  -- when each id was reserved: unused reservations expire (RESERVATION_TTL_MS)
+  ALTER TABLE reservations ADD COLUMN reserved_ms INTEGER NOT NULL DEFAULT 0;
+  UPDATE reservations SET reserved_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+  CREATE INDEX reservations_by_user ON reservations (user_id, reserved_ms);
+  CREATE INDEX reservations_by_time ON reservations (reserved_ms);
+  `,
+  `
+  -- how many messages are pending per recipient (MAX_PENDING_MESSAGES): raised by append's
+  -- conditional upsert, lowered by the trigger whenever a pending row goes
+  CREATE TABLE pending_counts (user_id TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO pending_counts (user_id, n) SELECT user_id, COUNT(*) FROM pending_messages GROUP BY user_id;
+  CREATE TRIGGER pending_messages_gone AFTER DELETE ON pending_messages BEGIN
+    UPDATE pending_counts SET n = n - 1 WHERE user_id = old.user_id;
+  END;
+  `,
+  `
+  -- when a friend request was answered: a rejection starts FRIEND_REQUEST_COOLDOWN_MS
+  ALTER TABLE friend_requests ADD COLUMN answered_ms INTEGER NOT NULL DEFAULT 0;
+  `,
+  `
+  -- bytes uploaded per owner (a user id, or "ip <address>" in open mode) and UTC day
+  CREATE TABLE upload_usage (
+    owner TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    PRIMARY KEY (owner, day)
+  ) WITHOUT ROWID;
+  `,
+  `
   -- per-user timelines: seq is the user's own gap-free position, assigned in the storing
   -- transaction; incoming marks the messages the user received (deliveries, since, pending)
   ALTER TABLE users ADD COLUMN seq_head INTEGER NOT NULL DEFAULT 0;
@@ -85,7 +114,10 @@ export const MIGRATIONS: readonly string[] = [
     JOIN user_timeline u ON u.user_id = p.user_id AND u.msg_id = m.msg_id;
 
   DROP TABLE timeline;
-  DROP TABLE pending_messages;
+  DROP TABLE pending_messages; -- and its trigger
+  CREATE TRIGGER pending_gone AFTER DELETE ON pending BEGIN
+    UPDATE pending_counts SET n = n - 1 WHERE user_id = old.user_id;
+  END;
   DROP INDEX messages_by_conv;
 
   -- contact order from a counter, not MAX(position) + 1

@@ -2,10 +2,28 @@ import path from 'node:path';
 import type { Contact } from '@parley/protocol';
 import Database from 'better-sqlite3';
 import { DataDirError, ensureDir } from '../../datadir/ensure-dir.js';
-import type { HistoryQuery, Notice, Store, TimelineEntry, User, WriteOp, WriteResult } from '../store.js';
+import type {
+  HistoryQuery,
+  Notice,
+  Store,
+  StoredMessage,
+  TimelineEntry,
+  User,
+  WriteOp,
+  WriteResult,
+} from '../store.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
-import { append, confirm, confirmThrough, noticeDone, read, recall, reserve } from './message-writes.js';
-import { toEntry } from './rows.js';
+import {
+  append,
+  confirm,
+  confirmThrough,
+  noticeDone,
+  purgeReservations,
+  read,
+  recall,
+  reserve,
+} from './message-writes.js';
+import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { ensureUser, setContacts, upsertUser } from './user-writes.js';
@@ -68,6 +86,15 @@ export class SqliteStore implements Store {
         return setContacts(sql, op);
       case 'reserve':
         return reserve(sql, op);
+      case 'chargeUpload':
+        if (op.bytes > op.maxBytes) return { charged: false };
+        sql.dropUploadDaysBefore.run(op.owner, op.day);
+        return { charged: sql.chargeUpload.run(op.owner, op.day, op.bytes, op.maxBytes).changes > 0 };
+      case 'refundUpload':
+        sql.refundUpload.run(op.bytes, op.owner, op.day);
+        return null;
+      case 'purgeReservations':
+        return purgeReservations(sql, op);
       case 'append':
         return append(sql, op);
       case 'confirm':
@@ -101,6 +128,15 @@ export class SqliteStore implements Store {
     return this.sql.contacts.all(userId);
   }
 
+  async isContact(userId: string, contactId: string): Promise<boolean> {
+    return this.sql.isContact.get(userId, contactId) !== undefined;
+  }
+
+  async getMessage(msgId: number): Promise<StoredMessage | undefined> {
+    const row = this.sql.messageById.get(msgId);
+    return row && toMessage(row);
+  }
+
   async history(q: HistoryQuery): Promise<TimelineEntry[] | 'unknown_base'> {
     let before = Number.MAX_SAFE_INTEGER;
     if (q.beforeMsgId !== undefined) {
@@ -120,7 +156,7 @@ export class SqliteStore implements Store {
   }
 
   async inboxSince(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]> {
-    return this.sql.inboxSince.all(userId, afterSeq, limit).map(toEntry);
+    return this.sql.inboxSince.all(userId, afterSeq, limit).reverse().map(toEntry);
   }
 
   async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {

@@ -20,6 +20,7 @@ export interface FriendRequestRow {
   message: string;
   time_ms: number;
   status: number;
+  answered_ms: number;
 }
 
 /** A message as a user's timeline has it: with the user's position. */
@@ -49,8 +50,29 @@ export function prepareStatements(db: Database.Database) {
       db,
       `UPDATE meta SET value = value + ? WHERE key = 'next_msg_id' RETURNING value`,
     ),
-    reserve: prep<[number, string]>(db, 'INSERT INTO reservations (msg_id, user_id) VALUES (?, ?)'),
-    takeReservation: prep<[number, string]>(db, 'DELETE FROM reservations WHERE msg_id = ? AND user_id = ?'),
+    nextIdValue: prep<[], { value: number }>(db, "SELECT value FROM meta WHERE key = 'next_msg_id'"),
+    reserve: prep<[number, string, number]>(
+      db,
+      'INSERT INTO reservations (msg_id, user_id, reserved_ms) VALUES (?, ?, ?)',
+    ),
+    takeReservation: prep<[number, string], { reserved_ms: number }>(
+      db,
+      'DELETE FROM reservations WHERE msg_id = ? AND user_id = ? RETURNING reserved_ms',
+    ),
+    isReserved: prep<[number], { one: number }>(db, 'SELECT 1 AS one FROM reservations WHERE msg_id = ?'),
+    dropExpiredReservationsOf: prep<[string, number]>(
+      db,
+      'DELETE FROM reservations WHERE user_id = ? AND reserved_ms < ?',
+    ),
+    reservationCount: prep<[string], { n: number }>(
+      db,
+      'SELECT COUNT(*) AS n FROM reservations WHERE user_id = ?',
+    ),
+    purgeReservations: prep<[number, number]>(
+      db,
+      `DELETE FROM reservations WHERE msg_id IN
+         (SELECT msg_id FROM reservations WHERE reserved_ms < ? ORDER BY reserved_ms LIMIT ?)`,
+    ),
     messageById: prep<[number], MessageRow>(db, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE msg_id = ?`),
     insertMessage: prep<[number, string, string, string, number, string, string, number]>(
       db,
@@ -61,6 +83,12 @@ export function prepareStatements(db: Database.Database) {
     nextSeq: prep<[string], { seq: number }>(
       db,
       'UPDATE users SET seq_head = seq_head + 1 WHERE id = ? RETURNING seq_head AS seq',
+    ),
+    /** One more pending message for the user, unless it has `max` already (changes 0 then). */
+    countPending: prep<[string, number]>(
+      db,
+      `INSERT INTO pending_counts (user_id, n) VALUES (?, 1)
+       ON CONFLICT (user_id) DO UPDATE SET n = n + 1 WHERE n < ?`,
     ),
     insertEntry: prep<[string, number, number, string, number]>(
       db,
@@ -113,12 +141,11 @@ export function prepareStatements(db: Database.Database) {
       `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
        WHERE t.user_id = ? AND t.peer_id = ? AND t.seq < ? ORDER BY t.seq DESC LIMIT ?`,
     ),
+    /** Newest first: the caller reverses the page. */
     inboxSince: prep<[string, number, number], EntryRow>(
       db,
-      `SELECT * FROM (
-         SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
-         WHERE t.user_id = ? AND t.seq > ? AND t.incoming = 1 ORDER BY t.seq DESC LIMIT ?
-       ) ORDER BY seq`,
+      `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
+       WHERE t.user_id = ? AND t.seq > ? AND t.incoming = 1 ORDER BY t.seq DESC LIMIT ?`,
     ),
     pendingMessages: prep<[string, number, number], EntryRow>(
       db,
@@ -135,16 +162,16 @@ export function prepareStatements(db: Database.Database) {
     ),
     friendRequest: prep<[string, string], FriendRequestRow>(
       db,
-      'SELECT from_id, to_id, message, time_ms, status FROM friend_requests WHERE from_id = ? AND to_id = ?',
+      'SELECT from_id, to_id, message, time_ms, status, answered_ms FROM friend_requests WHERE from_id = ? AND to_id = ?',
     ),
     upsertFriendRequest: prep<[string, string, string, number]>(
       db,
       `INSERT INTO friend_requests (from_id, to_id, message, time_ms, status) VALUES (?, ?, ?, ?, 0)
        ON CONFLICT (from_id, to_id) DO UPDATE SET message = excluded.message, time_ms = excluded.time_ms, status = 0`,
     ),
-    answerFriendRequest: prep<[number, string, string]>(
+    answerFriendRequest: prep<[number, number, string, string]>(
       db,
-      'UPDATE friend_requests SET status = ? WHERE from_id = ? AND to_id = ?',
+      'UPDATE friend_requests SET status = ?, answered_ms = ? WHERE from_id = ? AND to_id = ?',
     ),
     pendingFriendRequestCount: prep<[string], { n: number }>(
       db,
@@ -158,6 +185,16 @@ export function prepareStatements(db: Database.Database) {
       db,
       `UPDATE meta SET value = value + ? WHERE key = 'next_contact_pos' RETURNING value`,
     ),
+    chargeUpload: prep<[string, number, number, number]>(
+      db,
+      `INSERT INTO upload_usage (owner, day, bytes) VALUES (?, ?, ?)
+       ON CONFLICT (owner, day) DO UPDATE SET bytes = bytes + excluded.bytes WHERE bytes + excluded.bytes <= ?`,
+    ),
+    refundUpload: prep<[number, string, number]>(
+      db,
+      'UPDATE upload_usage SET bytes = MAX(0, bytes - ?) WHERE owner = ? AND day = ?',
+    ),
+    dropUploadDaysBefore: prep<[string, number]>(db, 'DELETE FROM upload_usage WHERE owner = ? AND day < ?'),
     removeContact: prep<[string, string]>(db, 'DELETE FROM contacts WHERE user_id = ? AND contact_id = ?'),
   };
 }

@@ -12,12 +12,18 @@ export function ensureUser(sql: Statements, { userId, timeMs }: Op<'ensureUser'>
   return sql.getUser.get(userId)!;
 }
 
-export function upsertUser(sql: Statements, { userId, name, timeMs }: Op<'upsertUser'>): Result<'upsertUser'> {
+export function upsertUser(
+  sql: Statements,
+  { userId, name, timeMs }: Op<'upsertUser'>,
+): Result<'upsertUser'> {
   sql.upsertUser.run(userId, name, timeMs);
   return { id: userId, name };
 }
 
-export function setContacts(sql: Statements, { userId, contactIds }: Op<'setContacts'>): Result<'setContacts'> {
+export function setContacts(
+  sql: Statements,
+  { userId, contactIds }: Op<'setContacts'>,
+): Result<'setContacts'> {
   const list = contactList(contactIds);
   const unknown = list.filter((id) => !sql.userExists.get(id));
   if (unknown.length > 0) return { unknown };
