@@ -101,7 +101,14 @@ export async function startServer(
     identify: (req) => identifyUploader(req, tokens),
   });
   const http = createHttpServer(router, log, new CorsPolicy(config.corsOrigins));
-  http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  http.on('upgrade', (req, socket, head) => {
+    try {
+      gateway.handleUpgrade(req, socket, head);
+    } catch (err) {
+      log.error({ err, remote: req.socket.remoteAddress }, 'upgrade failed');
+      socket.destroy();
+    }
+  });
   await listen(http, config.host, config.port);
 
   const { port } = http.address() as AddressInfo;

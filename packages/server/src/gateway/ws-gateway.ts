@@ -13,6 +13,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Session } from '../core/session.js';
 import { KeyedBuckets, TokenBucket } from '../limits/token-bucket.js';
+import { refuseUpgrade } from './refuse.js';
 import { WsPeer } from './ws-peer.js';
 
 export interface GatewayConfig {
@@ -69,8 +70,8 @@ export class WsGateway {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== this.config.path || this.closing) {
-      socket.end(
-        `HTTP/1.1 ${this.closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`,
+      refuseUpgrade(socket, this.closing ? 503 : 404, (err) =>
+        this.log.debug({ err, remote: req.socket.remoteAddress }, 'refused upgrade: socket error'),
       );
       return;
     }
