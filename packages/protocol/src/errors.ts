@@ -31,6 +31,7 @@ export const CloseCode = {
   PolicyViolation: 1008,
   TooLarge: 1009,
   InternalError: 1011,
+  TryAgainLater: 1013,
   AuthFailed: 4401,
   HeartbeatTimeout: 4408,
 } as const;

@@ -12,6 +12,7 @@ import { defaultConfig, type ServerConfig } from './config/config.js';
 import { ChatCore } from './core/chat-core.js';
 import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
+import { connectionCeiling, readFdLimit } from './gateway/fd-limit.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { addAdminRoutes } from './http/admin-routes.js';
 import { bearer } from './http/bearer.js';
@@ -73,6 +74,18 @@ export async function startServer(
   });
   await core.start();
 
+  const fdLimit = readFdLimit();
+  const ceiling = connectionCeiling(fdLimit);
+  const maxConnections = config.maxConnections > 0 ? config.maxConnections : ceiling;
+  log.info(
+    { fdLimit: fdLimit ?? 'unknown', connectionCeiling: ceiling, maxConnections },
+    'open-file limit and connection ceiling',
+  );
+  if (maxConnections > ceiling)
+    log.warn(
+      { maxConnections, connectionCeiling: ceiling },
+      'MAX_CONNECTIONS is above what the open-file limit allows; raise ulimit -n',
+    );
   const gateway = new WsGateway(
     core,
     {
@@ -82,6 +95,9 @@ export async function startServer(
       maxBufferedBytes: config.maxBufferedBytes,
       framesPerSecond: config.framesPerSecond,
       userFramesPerSecond: config.userFramesPerSecond,
+      authTimeoutMs: config.authTimeoutMs,
+      maxConnections,
+      maxPendingConnectionsPerIp: config.maxPendingConnectionsPerIp,
     },
     log,
   );

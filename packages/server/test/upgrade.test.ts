@@ -51,4 +51,12 @@ describe('upgrade requests', () => {
     const a = await t.connect('alice');
     expect((await a.say('alice', 'still up')).ack.action).toBe('4');
   });
+
+  it('survives refused upgrades (no room) that are reset at once', async () => {
+    const t = await startTestServer({ maxConnections: 1 });
+    const a = await t.connect('alice');
+    expect(await upgradeStatus(t.server.port, '/ws')).toBe('HTTP/1.1 503 Service Unavailable');
+    for (let i = 0; i < 100; i++) await upgradeAndReset(t.server.port, '/ws');
+    expect((await a.say('alice', 'still up')).ack.action).toBe('4');
+  });
 });

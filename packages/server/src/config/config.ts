@@ -23,6 +23,9 @@ export interface ServerConfig {
   maxConnectionsPerUser: number;
   idBatchesPerMinute: number;
   maxPendingFriendRequests: number;
+  authTimeoutMs: number;
+  maxConnections: number;
+  maxPendingConnectionsPerIp: number;
   logLevel: string;
 }
 
@@ -196,6 +199,30 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'friend requests a user may have waiting for an answer',
   },
   {
+    key: 'authTimeoutMs',
+    env: 'AUTH_TIMEOUT_MS',
+    flag: '--auth-timeout-ms',
+    kind: 'int',
+    min: 10,
+    help: 'time a new connection has to complete action 1 before it is closed (4408)',
+  },
+  {
+    key: 'maxConnections',
+    env: 'MAX_CONNECTIONS',
+    flag: '--max-connections',
+    kind: 'int',
+    min: 0,
+    help: 'open connections in total, more are refused with 503 (0: from the open-file limit)',
+  },
+  {
+    key: 'maxPendingConnectionsPerIp',
+    env: 'MAX_PENDING_CONNECTIONS_PER_IP',
+    flag: '--max-pending-connections-per-ip',
+    kind: 'int',
+    min: 0,
+    help: 'connections per client address (IPv6: per /64) not past action 1 yet, more get 503 (0: unlimited)',
+  },
+  {
     key: 'adminKey',
     env: 'ADMIN_KEY',
     flag: '--admin-key',
@@ -235,5 +262,8 @@ export const defaultConfig: ServerConfig = {
   maxConnectionsPerUser: 20,
   idBatchesPerMinute: 300,
   maxPendingFriendRequests: 100,
+  authTimeoutMs: 10_000,
+  maxConnections: 0,
+  maxPendingConnectionsPerIp: 16,
   logLevel: 'info',
 };

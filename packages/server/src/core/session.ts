@@ -99,6 +99,7 @@ export class Session {
     this.userId = userId;
     this.phase = 'replaying';
     this.core.router.add(userId, this);
+    this.peer.authenticated(userId);
     this.core.bus
       .join(userId)
       .catch((err: unknown) => this.core.log.error({ err, user: userId }, 'bus join failed'));

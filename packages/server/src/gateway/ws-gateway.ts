@@ -13,6 +13,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Session } from '../core/session.js';
 import { KeyedBuckets, TokenBucket } from '../limits/token-bucket.js';
+import { Admission, type Ticket } from './admission.js';
 import { refuseUpgrade } from './refuse.js';
 import { WsPeer } from './ws-peer.js';
 
@@ -27,7 +28,16 @@ export interface GatewayConfig {
   framesPerSecond: number;
   /** Frames per second per user, all its connections on this node together; 0: unlimited. */
   userFramesPerSecond: number;
+  /** Time a new connection has to complete action 1. */
+  authTimeoutMs: number;
+  /** Open connections in total (upgrades over it are refused with 503). */
+  maxConnections: number;
+  /** Connections per address that have not completed action 1; 0: unlimited. */
+  maxPendingConnectionsPerIp: number;
 }
+
+/** Refused upgrades are logged at most this often (with a count), so a flood cannot flood the log. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 /** Confirmations and heartbeats are cheap and come in bursts after a reconnect: they cost less. */
 const LIGHT_FRAME_COST = 0.1;
@@ -35,9 +45,12 @@ const LIGHT_FRAME_COST = 0.1;
 interface Conn {
   ws: WebSocket;
   session: Session;
+  /** When the connected user last sent a frame (frames before action 1 do not count). */
   lastFrameAt: number;
   pongPending: boolean;
   bucket: TokenBucket;
+  /** Closes the connection if action 1 has not completed in time. */
+  authTimer: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -49,7 +62,10 @@ export class WsGateway {
   private readonly conns = new Set<Conn>();
   private readonly timer: NodeJS.Timeout;
   private readonly userBuckets: KeyedBuckets;
+  private readonly admission: Admission;
   private closing = false;
+  private refused = 0;
+  private refusalLoggedAt = 0;
 
   constructor(
     private readonly core: ChatCore,
@@ -62,6 +78,10 @@ export class WsGateway {
       maxPayload: config.maxFrameBytes * 2,
       perMessageDeflate: false,
     });
+    this.admission = new Admission({
+      maxConnections: config.maxConnections,
+      maxPendingPerAddress: config.maxPendingConnectionsPerIp,
+    });
     this.userBuckets = new KeyedBuckets(config.userFramesPerSecond, config.userFramesPerSecond * 2);
     this.timer = setInterval(() => this.sweep(), config.heartbeatIntervalMs);
     this.timer.unref();
@@ -69,24 +89,64 @@ export class WsGateway {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '/').split('?')[0];
+    const address = req.socket.remoteAddress;
+    const onSocketError = (err: Error) => this.log.debug({ err, remote: address }, 'upgrade socket error');
     if (path !== this.config.path || this.closing) {
-      refuseUpgrade(socket, this.closing ? 503 : 404, (err) =>
-        this.log.debug({ err, remote: req.socket.remoteAddress }, 'refused upgrade: socket error'),
-      );
+      refuseUpgrade(socket, this.closing ? 503 : 404, onSocketError);
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
+    const admitted = this.admission.admit(address);
+    if (!admitted.ok) {
+      this.logRefusal(admitted.reason, address);
+      refuseUpgrade(socket, 503, onSocketError);
+      return;
+    }
+    const { ticket } = admitted;
+    // the ticket lives as long as the raw socket, whether or not the upgrade completes
+    socket.once('close', () => this.admission.release(ticket));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, ticket));
   }
 
   get connectionCount(): number {
     return this.conns.size;
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage): void {
-    const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    const peer = new WsPeer(ws, remote, this.config.maxBufferedBytes, () =>
-      this.log.warn({ user: conn.session.userId, remote }, 'slow consumer disconnected'),
+  private logRefusal(reason: string, address: string | undefined): void {
+    this.refused++;
+    const now = Date.now();
+    if (now - this.refusalLoggedAt < REFUSAL_LOG_INTERVAL_MS) return;
+    this.log.warn(
+      {
+        reason,
+        remote: address,
+        refused: this.refused,
+        connections: this.admission.count,
+        maxConnections: this.config.maxConnections,
+        maxPendingPerIp: this.config.maxPendingConnectionsPerIp,
+      },
+      'refusing connections (503)',
     );
+    this.refused = 0;
+    this.refusalLoggedAt = now;
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage, ticket: Ticket): void {
+    if (this.closing) {
+      ws.close(CloseCode.GoingAway, 'server shutting down');
+      return;
+    }
+    const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    const peer = new WsPeer(ws, {
+      remote,
+      maxBuffered: this.config.maxBufferedBytes,
+      onSlow: () => this.log.warn({ user: conn.session.userId, remote }, 'slow consumer disconnected'),
+      onAuthenticated: () => {
+        this.admission.connected(ticket);
+        clearTimeout(conn.authTimer);
+        conn.authTimer = undefined;
+        conn.lastFrameAt = Date.now();
+      },
+    });
     const now = Date.now();
     const rate = this.config.framesPerSecond;
     const conn: Conn = {
@@ -95,7 +155,10 @@ export class WsGateway {
       lastFrameAt: now,
       pongPending: false,
       bucket: new TokenBucket(rate, rate * 2, now),
+      authTimer: undefined,
     };
+    conn.authTimer = setTimeout(() => this.authTimeout(conn, remote), this.config.authTimeoutMs);
+    conn.authTimer.unref();
     this.conns.add(conn);
     ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
     ws.on('pong', () => {
@@ -103,6 +166,7 @@ export class WsGateway {
     });
     ws.on('error', (err) => this.log.warn({ err, user: conn.session.userId, remote }, 'websocket error'));
     ws.on('close', (code) => {
+      clearTimeout(conn.authTimer);
       this.conns.delete(conn);
       const user = conn.session.userId;
       this.core.closeSession(conn.session);
@@ -110,9 +174,21 @@ export class WsGateway {
     });
   }
 
+  /** Action 1 has not completed in time: the connection holds a slot without credentials. */
+  private authTimeout(conn: Conn, remote: string): void {
+    conn.authTimer = undefined;
+    if (conn.session.userId !== undefined || conn.ws.readyState !== WebSocket.OPEN) return;
+    const ms = this.config.authTimeoutMs;
+    this.log.info({ remote, authTimeoutMs: ms }, 'closed: no action 1 in time');
+    conn.session.sendError(ErrorCode.NotConnected, `send action 1 (connect) within ${ms} ms`);
+    conn.ws.close(CloseCode.HeartbeatTimeout, 'authentication timeout');
+  }
+
   private onFrame(conn: Conn, data: RawData, isBinary: boolean): void {
-    conn.lastFrameAt = Date.now();
+    const now = Date.now();
     const { session } = conn;
+    // only the connected user's frames show liveness; before action 1 the auth deadline applies
+    if (session.userId !== undefined) conn.lastFrameAt = now;
     if (isBinary) {
       session.sendError(ErrorCode.BadRequest, 'binary frames are not supported; send JSON text frames');
       conn.ws.close(CloseCode.UnsupportedData, 'binary frames are not supported');
@@ -125,7 +201,7 @@ export class WsGateway {
       return;
     }
     const parsed = parseClientFrame(buf.toString('utf8'));
-    if (!this.withinRate(conn, parsed)) {
+    if (!this.withinRate(conn, parsed, now)) {
       const ref = parsed.ok ? refOf(parsed.frame) : parsed.ref;
       session.sendError(ErrorCode.RateLimited, 'too many frames; slow down', ref);
       return;
@@ -134,11 +210,10 @@ export class WsGateway {
     else session.sendError(parsed.code, parsed.error, parsed.ref);
   }
 
-  private withinRate(conn: Conn, parsed: ParseResult): boolean {
+  private withinRate(conn: Conn, parsed: ParseResult, now: number): boolean {
     const f = parsed.ok ? parsed.frame : undefined;
     const light = f?.action === '5' || (f?.action === '4' && f.chatMsg.status === 1);
     const cost = light ? LIGHT_FRAME_COST : 1;
-    const now = conn.lastFrameAt;
     if (!conn.bucket.take(now, cost)) return false;
     const user = conn.session.userId;
     return user === undefined || this.userBuckets.take(user, now, cost);
@@ -162,12 +237,12 @@ export class WsGateway {
     }
   }
 
-  /** Stops accepting and closes every connection with 1001, waiting for them to go (at most `graceMs`). */
   /** Refuses new connections from now on; open ones keep working. */
   stopAccepting(): void {
     this.closing = true;
   }
 
+  /** Stops accepting and closes every connection with 1001, waiting for them to go (at most `graceMs`). */
   async close(graceMs = 2000): Promise<void> {
     this.closing = true;
     clearInterval(this.timer);
@@ -181,7 +256,10 @@ export class WsGateway {
     );
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([Promise.all(closed), grace]);
-    for (const conn of this.conns) conn.ws.terminate();
+    for (const conn of this.conns) {
+      clearTimeout(conn.authTimer);
+      conn.ws.terminate();
+    }
     this.wss.close();
   }
 }
