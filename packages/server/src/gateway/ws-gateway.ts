@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -36,6 +37,9 @@ export interface GatewayConfig {
   maxPendingConnectionsPerIp: number;
 }
 
+/** A sweep later than this many intervals after the previous one judges nobody (see `sweep`). */
+const LATE_SWEEP_FACTOR = 2;
+
 /** Refused upgrades are logged at most this often (with a count), so a flood cannot flood the log. */
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
@@ -47,7 +51,8 @@ interface Conn {
   session: Session;
   /** When the connected user last sent a frame (frames before action 1 do not count). */
   lastFrameAt: number;
-  pongPending: boolean;
+  /** Payload of the last ping, until a pong carrying it comes back. */
+  ping: Buffer | undefined;
   bucket: TokenBucket;
   /** Closes the connection if action 1 has not completed in time. */
   authTimer: NodeJS.Timeout | undefined;
@@ -64,6 +69,7 @@ export class WsGateway {
   private readonly userBuckets: KeyedBuckets;
   private readonly admission: Admission;
   private closing = false;
+  private lastSweepAt = Date.now();
   private refused = 0;
   private refusalLoggedAt = 0;
 
@@ -153,7 +159,7 @@ export class WsGateway {
       ws,
       session: this.core.openSession(peer),
       lastFrameAt: now,
-      pongPending: false,
+      ping: undefined,
       bucket: new TokenBucket(rate, rate * 2, now),
       authTimer: undefined,
     };
@@ -161,8 +167,9 @@ export class WsGateway {
     conn.authTimer.unref();
     this.conns.add(conn);
     ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
-    ws.on('pong', () => {
-      conn.pongPending = false;
+    ws.on('pong', (data) => {
+      // only an answer to our ping shows the client reads; unsolicited pongs prove nothing
+      if (conn.ping?.equals(data)) conn.ping = undefined;
     });
     ws.on('error', (err) => this.log.warn({ err, user: conn.session.userId, remote }, 'websocket error'));
     ws.on('close', (code) => {
@@ -219,20 +226,35 @@ export class WsGateway {
     return user === undefined || this.userBuckets.take(user, now, cost);
   }
 
-  /** Every interval: close connections silent for too long, terminate those that missed a ping. */
+  /**
+   * Every interval: close connections silent for too long, terminate those that did not answer the
+   * last ping, and ping the others with a fresh payload. A sweep that runs late (the process was
+   * paused: SIGSTOP, a long GC, an overloaded host) judges nobody: the frames and pongs of that
+   * time are still unread in the socket buffers, so it only pings again.
+   */
   private sweep(): void {
     const now = Date.now();
+    const interval = this.config.heartbeatIntervalMs;
+    const late = now - this.lastSweepAt > interval * LATE_SWEEP_FACTOR;
+    if (late)
+      this.log.warn(
+        { sinceLastSweepMs: now - this.lastSweepAt, heartbeatIntervalMs: interval },
+        'liveness sweep ran late (was the process paused?): closing no connection this round',
+      );
+    this.lastSweepAt = now;
     this.userBuckets.sweep(now);
-    const silentLimit = this.config.heartbeatIntervalMs * HEARTBEAT_MISSES;
+    const silentLimit = interval * HEARTBEAT_MISSES;
+    const ping = randomBytes(8);
     for (const conn of this.conns) {
       if (conn.ws.readyState !== WebSocket.OPEN) continue;
-      if (now - conn.lastFrameAt > silentLimit) {
+      if (!late && now - conn.lastFrameAt > silentLimit) {
         conn.ws.close(CloseCode.HeartbeatTimeout, 'no frames for 3 heartbeat intervals');
-      } else if (conn.pongPending) {
+      } else if (!late && conn.ping !== undefined) {
+        this.log.info({ user: conn.session.userId }, 'no answer to a ping: connection dropped');
         conn.ws.terminate();
       } else {
-        conn.pongPending = true;
-        conn.ws.ping();
+        conn.ping = ping;
+        conn.ws.ping(ping);
       }
     }
   }
