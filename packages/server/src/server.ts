@@ -70,6 +70,10 @@ export async function startServer(
       maxConnectionsPerUser: config.maxConnectionsPerUser,
       idBatchesPerMinute: config.idBatchesPerMinute,
       maxPendingFriendRequests: config.maxPendingFriendRequests,
+      maxQueuedFrames: config.maxQueuedFrames,
+      replayStallMs: config.replayStallMs,
+      // live deliveries held during a replay are bounded like unsent bytes
+      maxHeldBytes: config.maxBufferedBytes,
     },
   });
   await core.start();

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestClient } from './helpers/test-client.js';
 import { startTestServer } from './helpers/test-server.js';
-import { waitFor } from './helpers/wait-for.js';
-
-/** Resolves with the close code, or fails if the connection is still open after `ms`. */
-async function closedWithin(c: TestClient, ms: number): Promise<number> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still open after ${ms} ms`)), ms);
-  });
-  try {
-    return (await Promise.race([c.closed, late])).code;
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { closedWithin, waitFor } from './helpers/wait-for.js';
 
 /** Opening a connection that the server refuses before the upgrade: the HTTP status. */
 async function refusedStatus(url: string, localAddress?: string): Promise<string> {

@@ -26,6 +26,8 @@ export interface ServerConfig {
   authTimeoutMs: number;
   maxConnections: number;
   maxPendingConnectionsPerIp: number;
+  replayStallMs: number;
+  maxQueuedFrames: number;
   logLevel: string;
 }
 
@@ -223,6 +225,22 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'connections per client address (IPv6: per /64) not past action 1 yet, more get 503 (0: unlimited)',
   },
   {
+    key: 'replayStallMs',
+    env: 'REPLAY_STALL_MS',
+    flag: '--replay-stall-ms',
+    kind: 'int',
+    min: 10,
+    help: 'a backlog replay that makes no progress this long (the client does not read) drops the connection',
+  },
+  {
+    key: 'maxQueuedFrames',
+    env: 'MAX_QUEUED_FRAMES',
+    flag: '--max-queued-frames',
+    kind: 'int',
+    min: 1,
+    help: 'frames a connection may have waiting while action 1 replays its backlog; then reading pauses',
+  },
+  {
     key: 'adminKey',
     env: 'ADMIN_KEY',
     flag: '--admin-key',
@@ -265,5 +283,7 @@ export const defaultConfig: ServerConfig = {
   authTimeoutMs: 10_000,
   maxConnections: 0,
   maxPendingConnectionsPerIp: 16,
+  replayStallMs: 30_000,
+  maxQueuedFrames: 64,
   logLevel: 'info',
 };

@@ -25,6 +25,12 @@ export interface CoreConfig {
   idBatchesPerMinute: number;
   /** Friend requests a user may have waiting for an answer. */
   maxPendingFriendRequests: number;
+  /** Frames a connection may have waiting behind action 1; past it, reading the connection pauses. */
+  maxQueuedFrames: number;
+  /** A backlog replay whose frame has not reached the socket after this long drops the connection. */
+  replayStallMs: number;
+  /** Bytes of live deliveries held while the backlog replays; past it, the connection is closed. */
+  maxHeldBytes: number;
 }
 
 export const defaultCoreConfig: CoreConfig = {
@@ -35,6 +41,9 @@ export const defaultCoreConfig: CoreConfig = {
   maxConnectionsPerUser: 20,
   idBatchesPerMinute: 300,
   maxPendingFriendRequests: 100,
+  maxQueuedFrames: 64,
+  replayStallMs: 30_000,
+  maxHeldBytes: 4 * 1024 * 1024,
 };
 
 export interface CoreDeps {

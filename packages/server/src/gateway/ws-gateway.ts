@@ -247,6 +247,12 @@ export class WsGateway {
     const ping = randomBytes(8);
     for (const conn of this.conns) {
       if (conn.ws.readyState !== WebSocket.OPEN) continue;
+      if (conn.session.readingPaused) {
+        // we stopped reading it (its frames wait for its replay): its silence is ours
+        conn.lastFrameAt = now;
+        conn.ping = undefined;
+        continue;
+      }
       if (!late && now - conn.lastFrameAt > silentLimit) {
         conn.ws.close(CloseCode.HeartbeatTimeout, 'no frames for 3 heartbeat intervals');
       } else if (!late && conn.ping !== undefined) {

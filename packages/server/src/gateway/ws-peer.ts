@@ -70,6 +70,18 @@ export class WsPeer implements Peer {
     this.opts.onAuthenticated(userId);
   }
 
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  resumeReading(): void {
+    this.ws.resume();
+  }
+
+  abort(): void {
+    this.ws.terminate();
+  }
+
   close(code: number, reason: string): void {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
       this.ws.close(code, reason);
