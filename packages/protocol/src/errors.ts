@@ -39,6 +39,7 @@ export const CloseCode = {
   PolicyViolation: 1008,
   TooLarge: 1009,
   InternalError: 1011,
+  TryAgainLater: 1013,
   AuthFailed: 4401,
   HeartbeatTimeout: 4408,
 } as const;
