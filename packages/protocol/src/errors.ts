@@ -40,6 +40,7 @@ export const CloseCode = {
   TooLarge: 1009,
   InternalError: 1011,
   ServiceRestart: 1012,
+  TryAgainLater: 1013,
   AuthFailed: 4401,
   HeartbeatTimeout: 4408,
 } as const;

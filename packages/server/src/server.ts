@@ -14,6 +14,7 @@ import type { Clock } from './core/clock.js';
 import { type DataDirLock, lockDataDir } from './datadir/lock.js';
 import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
+import { connectionCeiling, readFdLimit } from './gateway/fd-limit.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { addAdminRoutes } from './http/admin-routes.js';
 import { bearer } from './http/bearer.js';
@@ -103,10 +104,26 @@ async function assemble(
       maxHistoryPageBytes: config.maxHistoryPageBytes,
       presenceScope: config.presenceScope,
       maxUploadBytesPerDay: config.maxUploadBytesPerDay,
+      maxQueuedFrames: config.maxQueuedFrames,
+      replayStallMs: config.replayStallMs,
+      // live deliveries held during a replay are bounded like unsent bytes
+      maxHeldBytes: config.maxBufferedBytes,
     },
   });
   await core.start();
 
+  const fdLimit = readFdLimit();
+  const ceiling = connectionCeiling(fdLimit);
+  const maxConnections = config.maxConnections > 0 ? config.maxConnections : ceiling;
+  log.info(
+    { fdLimit: fdLimit ?? 'unknown', connectionCeiling: ceiling, maxConnections },
+    'open-file limit and connection ceiling',
+  );
+  if (maxConnections > ceiling)
+    log.warn(
+      { maxConnections, connectionCeiling: ceiling },
+      'MAX_CONNECTIONS is above what the open-file limit allows; raise ulimit -n',
+    );
   const gateway = new WsGateway(
     core,
     {
@@ -116,6 +133,9 @@ async function assemble(
       maxBufferedBytes: config.maxBufferedBytes,
       framesPerSecond: config.framesPerSecond,
       userFramesPerSecond: config.userFramesPerSecond,
+      authTimeoutMs: config.authTimeoutMs,
+      maxConnections,
+      maxPendingConnectionsPerIp: config.maxPendingConnectionsPerIp,
     },
     log,
   );
@@ -138,7 +158,14 @@ async function assemble(
     quota: core.uploads,
   });
   const http = createHttpServer(router, log, new CorsPolicy(config.corsOrigins));
-  http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  http.on('upgrade', (req, socket, head) => {
+    try {
+      gateway.handleUpgrade(req, socket, head);
+    } catch (err) {
+      log.error({ err, remote: req.socket.remoteAddress }, 'upgrade failed');
+      socket.destroy();
+    }
+  });
   await listen(http, config.host, config.port);
 
   const { port } = http.address() as AddressInfo;

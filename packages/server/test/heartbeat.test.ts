@@ -48,4 +48,44 @@ describe('heartbeat (action 5)', () => {
     }
     expect((await c.closed).code).toBe(1006); // terminated, no close frame
   });
+
+  it('drops a client that does not read even if it sends pongs nobody asked for', async () => {
+    const t = await startTestServer({ heartbeatIntervalMs: 100 });
+    const c = await t.connect('alice');
+    c.pauseReading(); // it never sees the server's pings...
+    const beat = setInterval(() => {
+      c.send({ action: '5', fromId: 'alice' });
+      c.ws.pong(); // ...but answers them blindly
+    }, 20);
+    try {
+      await waitFor(() => t.server.core.sessionCount === 0, 'the server to drop the connection');
+    } finally {
+      clearInterval(beat);
+      c.pauseReading(false);
+    }
+    expect((await c.closed).code).toBe(1006);
+  });
+
+  it('keeps heartbeating clients after the process was paused for several intervals', async () => {
+    const t = await startTestServer({ heartbeatIntervalMs: 50 });
+    const c = await t.connect('alice');
+    const beat = async () => {
+      c.send({ action: '5', fromId: 'alice' });
+      await c.nextAction('5');
+    };
+    for (let i = 0; i < 3; i++) await beat();
+    // the event loop stalls for 5 intervals, as after SIGSTOP or a long GC pause
+    const until = Date.now() + 250;
+    while (Date.now() < until) {
+      // busy
+    }
+    // heartbeat on for several more intervals: the connection must survive the late sweep and
+    // the ones after it
+    const end = Date.now() + 300;
+    while (Date.now() < end) {
+      await beat();
+      await new Promise((r) => setTimeout(r, 20)); // a client's heartbeat period, not a wait for the server
+    }
+    expect(c.ws.readyState).toBe(c.ws.OPEN);
+  });
 });

@@ -24,6 +24,7 @@ const config: Partial<ServerConfig> = {
   userFramesPerSecond: int('MAX_USER_FRAMES_PER_SECOND', 200),
   maxConnectionsPerUser: int('MAX_CONNECTIONS_PER_USER', 20),
   idBatchesPerMinute: int('MAX_ID_BATCHES_PER_MINUTE', 300),
+  maxPendingConnectionsPerIp: int('MAX_PENDING_CONNECTIONS_PER_IP', 16),
 };
 
 const server = await startServer(config);

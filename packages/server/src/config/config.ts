@@ -30,6 +30,11 @@ export interface ServerConfig {
   friendRequestCooldownMs: number;
   maxHistoryPageBytes: number;
   presenceScope: 'contacts' | 'all';
+  authTimeoutMs: number;
+  maxConnections: number;
+  maxPendingConnectionsPerIp: number;
+  replayStallMs: number;
+  maxQueuedFrames: number;
   logLevel: string;
 }
 
@@ -259,6 +264,46 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "whom action 7 answers about: contacts (the asker's contacts and itself) or all",
   },
   {
+    key: 'authTimeoutMs',
+    env: 'AUTH_TIMEOUT_MS',
+    flag: '--auth-timeout-ms',
+    kind: 'int',
+    min: 10,
+    help: 'time a new connection has to complete action 1 before it is closed (4408)',
+  },
+  {
+    key: 'maxConnections',
+    env: 'MAX_CONNECTIONS',
+    flag: '--max-connections',
+    kind: 'int',
+    min: 0,
+    help: 'open connections in total, more are refused with 503 (0: from the open-file limit)',
+  },
+  {
+    key: 'maxPendingConnectionsPerIp',
+    env: 'MAX_PENDING_CONNECTIONS_PER_IP',
+    flag: '--max-pending-connections-per-ip',
+    kind: 'int',
+    min: 0,
+    help: 'connections per client address (IPv6: per /64) not past action 1 yet, more get 503 (0: unlimited)',
+  },
+  {
+    key: 'replayStallMs',
+    env: 'REPLAY_STALL_MS',
+    flag: '--replay-stall-ms',
+    kind: 'int',
+    min: 10,
+    help: 'a backlog replay that makes no progress this long (the client does not read) drops the connection',
+  },
+  {
+    key: 'maxQueuedFrames',
+    env: 'MAX_QUEUED_FRAMES',
+    flag: '--max-queued-frames',
+    kind: 'int',
+    min: 1,
+    help: 'frames a connection may have waiting while action 1 replays its backlog; then reading pauses',
+  },
+  {
     key: 'adminKey',
     env: 'ADMIN_KEY',
     flag: '--admin-key',
@@ -305,5 +350,10 @@ export const defaultConfig: ServerConfig = {
   friendRequestCooldownMs: 24 * 60 * 60_000,
   maxHistoryPageBytes: 256 * 1024,
   presenceScope: 'contacts',
+  authTimeoutMs: 10_000,
+  maxConnections: 0,
+  maxPendingConnectionsPerIp: 16,
+  replayStallMs: 30_000,
+  maxQueuedFrames: 64,
   logLevel: 'info',
 };

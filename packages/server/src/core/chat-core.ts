@@ -44,6 +44,12 @@ export interface CoreConfig {
   /** How often expired reservations are swept, at most `purgeBatch` per pass (0: never). */
   purgeIntervalMs: number;
   purgeBatch: number;
+  /** Frames a connection may have waiting behind action 1; past it, reading the connection pauses. */
+  maxQueuedFrames: number;
+  /** A backlog replay whose frame has not reached the socket after this long drops the connection. */
+  replayStallMs: number;
+  /** Bytes of live deliveries held while the backlog replays; past it, the connection is closed. */
+  maxHeldBytes: number;
 }
 
 export const defaultCoreConfig: CoreConfig = {
@@ -63,6 +69,9 @@ export const defaultCoreConfig: CoreConfig = {
   presenceScope: 'contacts',
   purgeIntervalMs: 60_000,
   purgeBatch: 1000,
+  maxQueuedFrames: 64,
+  replayStallMs: 30_000,
+  maxHeldBytes: 4 * 1024 * 1024,
 };
 
 export interface CoreDeps {

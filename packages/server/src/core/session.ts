@@ -25,8 +25,12 @@ export class Session {
   private phase: Phase = 'new';
   /** Frames that arrived while action 1 was being handled run after it, in order. */
   private gate: Promise<void> | undefined;
+  /** How many frames wait behind the gate, and whether that made us stop reading the peer. */
+  private waiting = 0;
+  private paused = false;
   /** Live deliveries that arrive while the backlog is replayed, and the keys already replayed. */
   private held: Delivery[] = [];
+  private heldBytes = 0;
   private replayed = new Set<string>();
 
   constructor(
@@ -36,12 +40,43 @@ export class Session {
 
   receive(frame: ClientFrame): void {
     if (this.gate) {
-      const next = this.gate.then(() => this.dispatch(frame));
+      this.queued(+1);
+      const next = this.gate.then(() => {
+        this.queued(-1);
+        return this.dispatch(frame);
+      });
       this.track(next);
       return;
     }
     const run = this.dispatch(frame);
     if (frame.action === '1') this.track(run);
+  }
+
+  /**
+   * Counts the frames waiting behind action 1. A full queue stops reading from the peer, so that
+   * further frames stay in the socket buffers (TCP backpressure) rather than in memory; reading
+   * resumes once the queue is half empty.
+   */
+  private queued(delta: number): void {
+    this.waiting += delta;
+    const max = this.core.config.maxQueuedFrames;
+    if (!this.paused && this.waiting >= max) {
+      this.paused = true;
+      this.peer.pauseReading();
+    } else if (this.paused && this.waiting <= max / 2) {
+      this.paused = false;
+      this.peer.resumeReading();
+    }
+  }
+
+  /** Frames waiting for action 1 to complete. */
+  get queuedFrames(): number {
+    return this.waiting;
+  }
+
+  /** Whether the session stopped reading its peer because too many frames are waiting. */
+  get readingPaused(): boolean {
+    return this.paused;
   }
 
   private track(p: Promise<void>): void {
@@ -102,6 +137,7 @@ export class Session {
   bind(userId: string): Promise<void> {
     this.userId = userId;
     this.phase = 'replaying';
+    this.peer.authenticated(userId);
     return this.core.router.attach(userId, this);
   }
 
@@ -122,6 +158,7 @@ export class Session {
     this.phase = 'live';
     const held = this.held;
     this.held = [];
+    this.heldBytes = 0;
     for (const d of held) {
       const key = deliveryKey(d);
       if (key === undefined || !this.replayed.has(key)) this.send(d);
@@ -130,8 +167,36 @@ export class Session {
   }
 
   deliver(d: Delivery): void {
-    if (this.phase === 'replaying') this.held.push(d);
-    else if (this.phase === 'live') this.send(d);
+    if (this.phase === 'live') this.send(d);
+    else if (this.phase === 'replaying') this.hold(d);
+  }
+
+  /**
+   * Keeps a live delivery until the backlog is out. Too much of it (a long replay, a busy user)
+   * closes the connection instead: what is held is stored and comes with the next connect's replay.
+   */
+  private hold(d: Delivery): void {
+    this.held.push(d);
+    this.heldBytes += d.frame.length;
+    const max = this.core.config.maxHeldBytes;
+    if (this.heldBytes <= max) return;
+    this.core.log.warn(
+      { user: this.userId, remote: this.peer.remote, heldBytes: this.heldBytes, maxHeldBytes: max },
+      'live deliveries piled up during the backlog replay: connection closed (1013), they stay stored',
+    );
+    this.closeWith(CloseCode.TryAgainLater, 'too much arrived during the backlog replay; reconnect');
+  }
+
+  /** Ends the session now and closes its connection with `code`. */
+  closeWith(code: number, reason: string): void {
+    this.detach();
+    this.peer.close(code, reason);
+  }
+
+  /** Ends the session now and drops its connection without a handshake. */
+  abort(): void {
+    this.detach();
+    this.peer.abort();
   }
 
   private send(d: Delivery, done?: (err?: Error) => void): void {
@@ -171,6 +236,7 @@ export class Session {
     const wasBound = this.userId !== undefined && this.phase !== 'new';
     this.phase = 'closed';
     this.held = [];
+    this.heldBytes = 0;
     if (wasBound && this.userId !== undefined) {
       const userId = this.userId;
       this.core.router

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -13,6 +14,8 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Session } from '../core/session.js';
 import { KeyedBuckets, TokenBucket } from '../limits/token-bucket.js';
+import { Admission, type Ticket } from './admission.js';
+import { refuseUpgrade } from './refuse.js';
 import { WsPeer } from './ws-peer.js';
 
 export interface GatewayConfig {
@@ -26,7 +29,19 @@ export interface GatewayConfig {
   framesPerSecond: number;
   /** Frames per second per user, all its connections on this node together; 0: unlimited. */
   userFramesPerSecond: number;
+  /** Time a new connection has to complete action 1. */
+  authTimeoutMs: number;
+  /** Open connections in total (upgrades over it are refused with 503). */
+  maxConnections: number;
+  /** Connections per address that have not completed action 1; 0: unlimited. */
+  maxPendingConnectionsPerIp: number;
 }
+
+/** A sweep later than this many intervals after the previous one judges nobody (see `sweep`). */
+const LATE_SWEEP_FACTOR = 2;
+
+/** Refused upgrades are logged at most this often (with a count), so a flood cannot flood the log. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 /** Confirmations and heartbeats are cheap and come in bursts after a reconnect: they cost less. */
 const LIGHT_FRAME_COST = 0.1;
@@ -34,9 +49,13 @@ const LIGHT_FRAME_COST = 0.1;
 interface Conn {
   ws: WebSocket;
   session: Session;
+  /** When the connected user last sent a frame (frames before action 1 do not count). */
   lastFrameAt: number;
-  pongPending: boolean;
+  /** Payload of the last ping, until a pong carrying it comes back. */
+  ping: Buffer | undefined;
   bucket: TokenBucket;
+  /** Closes the connection if action 1 has not completed in time. */
+  authTimer: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -48,7 +67,11 @@ export class WsGateway {
   private readonly conns = new Set<Conn>();
   private readonly timer: NodeJS.Timeout;
   private readonly userBuckets: KeyedBuckets;
+  private readonly admission: Admission;
   private closing = false;
+  private lastSweepAt = Date.now();
+  private refused = 0;
+  private refusalLoggedAt = 0;
 
   constructor(
     private readonly core: ChatCore,
@@ -61,6 +84,10 @@ export class WsGateway {
       maxPayload: config.maxFrameBytes * 2,
       perMessageDeflate: false,
     });
+    this.admission = new Admission({
+      maxConnections: config.maxConnections,
+      maxPendingPerAddress: config.maxPendingConnectionsPerIp,
+    });
     this.userBuckets = new KeyedBuckets(config.userFramesPerSecond, config.userFramesPerSecond * 2);
     this.timer = setInterval(() => this.sweep(), config.heartbeatIntervalMs);
     this.timer.unref();
@@ -68,40 +95,85 @@ export class WsGateway {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '/').split('?')[0];
+    const address = req.socket.remoteAddress;
+    const onSocketError = (err: Error) => this.log.debug({ err, remote: address }, 'upgrade socket error');
     if (path !== this.config.path || this.closing) {
-      socket.end(
-        `HTTP/1.1 ${this.closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`,
-      );
+      refuseUpgrade(socket, this.closing ? 503 : 404, onSocketError);
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
+    const admitted = this.admission.admit(address);
+    if (!admitted.ok) {
+      this.logRefusal(admitted.reason, address);
+      refuseUpgrade(socket, 503, onSocketError);
+      return;
+    }
+    const { ticket } = admitted;
+    // the ticket lives as long as the raw socket, whether or not the upgrade completes
+    socket.once('close', () => this.admission.release(ticket));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, ticket));
   }
 
   get connectionCount(): number {
     return this.conns.size;
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage): void {
-    const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    const peer = new WsPeer(ws, remote, this.config.maxBufferedBytes, () =>
-      this.log.warn({ user: conn.session.userId, remote }, 'slow consumer disconnected'),
+  private logRefusal(reason: string, address: string | undefined): void {
+    this.refused++;
+    const now = Date.now();
+    if (now - this.refusalLoggedAt < REFUSAL_LOG_INTERVAL_MS) return;
+    this.log.warn(
+      {
+        reason,
+        remote: address,
+        refused: this.refused,
+        connections: this.admission.count,
+        maxConnections: this.config.maxConnections,
+        maxPendingPerIp: this.config.maxPendingConnectionsPerIp,
+      },
+      'refusing connections (503)',
     );
+    this.refused = 0;
+    this.refusalLoggedAt = now;
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage, ticket: Ticket): void {
+    if (this.closing) {
+      ws.close(CloseCode.GoingAway, 'server shutting down');
+      return;
+    }
+    const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    const peer = new WsPeer(ws, {
+      remote,
+      maxBuffered: this.config.maxBufferedBytes,
+      onSlow: () => this.log.warn({ user: conn.session.userId, remote }, 'slow consumer disconnected'),
+      onAuthenticated: () => {
+        this.admission.connected(ticket);
+        clearTimeout(conn.authTimer);
+        conn.authTimer = undefined;
+        conn.lastFrameAt = Date.now();
+      },
+    });
     const now = Date.now();
     const rate = this.config.framesPerSecond;
     const conn: Conn = {
       ws,
       session: this.core.openSession(peer),
       lastFrameAt: now,
-      pongPending: false,
+      ping: undefined,
       bucket: new TokenBucket(rate, rate * 2, now),
+      authTimer: undefined,
     };
+    conn.authTimer = setTimeout(() => this.authTimeout(conn, remote), this.config.authTimeoutMs);
+    conn.authTimer.unref();
     this.conns.add(conn);
     ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
-    ws.on('pong', () => {
-      conn.pongPending = false;
+    ws.on('pong', (data) => {
+      // only an answer to our ping shows the client reads; unsolicited pongs prove nothing
+      if (conn.ping?.equals(data)) conn.ping = undefined;
     });
     ws.on('error', (err) => this.log.warn({ err, user: conn.session.userId, remote }, 'websocket error'));
     ws.on('close', (code) => {
+      clearTimeout(conn.authTimer);
       this.conns.delete(conn);
       const user = conn.session.userId;
       this.core.closeSession(conn.session);
@@ -109,9 +181,21 @@ export class WsGateway {
     });
   }
 
+  /** Action 1 has not completed in time: the connection holds a slot without credentials. */
+  private authTimeout(conn: Conn, remote: string): void {
+    conn.authTimer = undefined;
+    if (conn.session.userId !== undefined || conn.ws.readyState !== WebSocket.OPEN) return;
+    const ms = this.config.authTimeoutMs;
+    this.log.info({ remote, authTimeoutMs: ms }, 'closed: no action 1 in time');
+    conn.session.sendError(ErrorCode.NotConnected, `send action 1 (connect) within ${ms} ms`);
+    conn.ws.close(CloseCode.HeartbeatTimeout, 'authentication timeout');
+  }
+
   private onFrame(conn: Conn, data: RawData, isBinary: boolean): void {
-    conn.lastFrameAt = Date.now();
+    const now = Date.now();
     const { session } = conn;
+    // only the connected user's frames show liveness; before action 1 the auth deadline applies
+    if (session.userId !== undefined) conn.lastFrameAt = now;
     if (isBinary) {
       session.sendError(ErrorCode.BadRequest, 'binary frames are not supported; send JSON text frames');
       conn.ws.close(CloseCode.UnsupportedData, 'binary frames are not supported');
@@ -124,7 +208,7 @@ export class WsGateway {
       return;
     }
     const parsed = parseClientFrame(buf.toString('utf8'));
-    if (!this.withinRate(conn, parsed)) {
+    if (!this.withinRate(conn, parsed, now)) {
       const ref = parsed.ok ? refOf(parsed.frame) : parsed.ref;
       session.sendError(ErrorCode.RateLimited, 'too many frames; slow down', ref);
       return;
@@ -133,40 +217,60 @@ export class WsGateway {
     else session.sendError(parsed.code, parsed.error, parsed.ref);
   }
 
-  private withinRate(conn: Conn, parsed: ParseResult): boolean {
+  private withinRate(conn: Conn, parsed: ParseResult, now: number): boolean {
     const f = parsed.ok ? parsed.frame : undefined;
     const light = f?.action === '5' || (f?.action === '4' && f.chatMsg.status === 1);
     const cost = light ? LIGHT_FRAME_COST : 1;
-    const now = conn.lastFrameAt;
     if (!conn.bucket.take(now, cost)) return false;
     const user = conn.session.userId;
     return user === undefined || this.userBuckets.take(user, now, cost);
   }
 
-  /** Every interval: close connections silent for too long, terminate those that missed a ping. */
+  /**
+   * Every interval: close connections silent for too long, terminate those that did not answer the
+   * last ping, and ping the others with a fresh payload. A sweep that runs late (the process was
+   * paused: SIGSTOP, a long GC, an overloaded host) judges nobody: the frames and pongs of that
+   * time are still unread in the socket buffers, so it only pings again.
+   */
   private sweep(): void {
     const now = Date.now();
+    const interval = this.config.heartbeatIntervalMs;
+    const late = now - this.lastSweepAt > interval * LATE_SWEEP_FACTOR;
+    if (late)
+      this.log.warn(
+        { sinceLastSweepMs: now - this.lastSweepAt, heartbeatIntervalMs: interval },
+        'liveness sweep ran late (was the process paused?): closing no connection this round',
+      );
+    this.lastSweepAt = now;
     this.userBuckets.sweep(now);
-    const silentLimit = this.config.heartbeatIntervalMs * HEARTBEAT_MISSES;
+    const silentLimit = interval * HEARTBEAT_MISSES;
+    const ping = randomBytes(8);
     for (const conn of this.conns) {
       if (conn.ws.readyState !== WebSocket.OPEN) continue;
-      if (now - conn.lastFrameAt > silentLimit) {
+      if (conn.session.readingPaused) {
+        // we stopped reading it (its frames wait for its replay): its silence is ours
+        conn.lastFrameAt = now;
+        conn.ping = undefined;
+        continue;
+      }
+      if (!late && now - conn.lastFrameAt > silentLimit) {
         conn.ws.close(CloseCode.HeartbeatTimeout, 'no frames for 3 heartbeat intervals');
-      } else if (conn.pongPending) {
+      } else if (!late && conn.ping !== undefined) {
+        this.log.info({ user: conn.session.userId }, 'no answer to a ping: connection dropped');
         conn.ws.terminate();
       } else {
-        conn.pongPending = true;
-        conn.ws.ping();
+        conn.ping = ping;
+        conn.ws.ping(ping);
       }
     }
   }
 
-  /** Stops accepting and closes every connection with 1001, waiting for them to go (at most `graceMs`). */
   /** Refuses new connections from now on; open ones keep working. */
   stopAccepting(): void {
     this.closing = true;
   }
 
+  /** Stops accepting and closes every connection with 1001, waiting for them to go (at most `graceMs`). */
   async close(graceMs = 2000): Promise<void> {
     this.closing = true;
     clearInterval(this.timer);
@@ -180,7 +284,10 @@ export class WsGateway {
     );
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([Promise.all(closed), grace]);
-    for (const conn of this.conns) conn.ws.terminate();
+    for (const conn of this.conns) {
+      clearTimeout(conn.authTimer);
+      conn.ws.terminate();
+    }
     this.wss.close();
   }
 }

@@ -2,6 +2,14 @@ import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { Peer } from '../core/peer.js';
 
+export interface WsPeerOptions {
+  remote: string;
+  /** Unsent bytes past which the client is a slow consumer. */
+  maxBuffered: number;
+  onSlow: () => void;
+  onAuthenticated: (userId: string) => void;
+}
+
 /**
  * A WebSocket as the core sees it. Sending respects backpressure: a client that lets more than
  * `maxBuffered` bytes pile up unread is a slow consumer and is dropped; what it missed stays stored
@@ -9,22 +17,23 @@ import type { Peer } from '../core/peer.js';
  */
 export class WsPeer implements Peer {
   private corked = false;
+  readonly remote: string;
 
   constructor(
     private readonly ws: WebSocket,
-    readonly remote: string,
-    private readonly maxBuffered: number,
-    private readonly onSlow: () => void,
-  ) {}
+    private readonly opts: WsPeerOptions,
+  ) {
+    this.remote = opts.remote;
+  }
 
   send(frame: string, done?: (err?: Error) => void): void {
     if (this.ws.readyState !== WebSocket.OPEN) {
       done?.(new Error('connection closed'));
       return;
     }
-    if (this.ws.bufferedAmount > this.maxBuffered) {
+    if (this.ws.bufferedAmount > this.opts.maxBuffered) {
       // A client that does not read would never read a close frame either: drop the connection.
-      this.onSlow();
+      this.opts.onSlow();
       this.ws.terminate();
       done?.(new Error('slow consumer'));
       return;
@@ -54,7 +63,23 @@ export class WsPeer implements Peer {
   }
 
   get highWaterMark(): number {
-    return this.maxBuffered / 4;
+    return this.opts.maxBuffered / 4;
+  }
+
+  authenticated(userId: string): void {
+    this.opts.onAuthenticated(userId);
+  }
+
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  resumeReading(): void {
+    this.ws.resume();
+  }
+
+  abort(): void {
+    this.ws.terminate();
   }
 
   close(code: number, reason: string): void {

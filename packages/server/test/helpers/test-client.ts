@@ -32,9 +32,9 @@ export class TestClient {
     });
   }
 
-  static open(url: string): Promise<TestClient> {
+  static open(url: string, options?: WebSocket.ClientOptions): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, options);
       const client = new TestClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('error', reject);
@@ -105,6 +105,13 @@ export class TestClient {
       (f) => (f.action === '4' && f.chatMsg?.id === msgId) || (f.action === '0' && f.ref?.id === msgId),
     );
     return { id: msgId, ack };
+  }
+
+  /** Stops (or resumes) reading from the socket, as a client that does not read would. */
+  pauseReading(paused = true): void {
+    const socket = (this.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    if (paused) socket.pause();
+    else socket.resume();
   }
 
   close(): Promise<unknown> {

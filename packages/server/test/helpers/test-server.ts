@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
+import type WebSocket from 'ws';
 import type { ServerConfig } from '../../src/config/config.js';
 import { type ParleyServer, type ServerParts, startServer } from '../../src/server.js';
 import { TestClient } from './test-client.js';
@@ -12,7 +13,7 @@ export interface TestServer {
   dataDir: string;
   wsUrl: string;
   /** A raw WebSocket client, closed after the test. */
-  client(): Promise<TestClient>;
+  client(options?: WebSocket.ClientOptions): Promise<TestClient>;
   /** A client that has completed action 1 as `userId`. */
   connect(userId: string): Promise<TestClient>;
   /** Stops the server (the data folder stays until the test ends). */
@@ -53,8 +54,8 @@ export async function startTestServer(
   };
   onCleanup(stop);
   const wsUrl = `${server.url.replace(/^http/, 'ws')}/ws`;
-  const client = async () => {
-    const c = await TestClient.open(wsUrl);
+  const client = async (options?: WebSocket.ClientOptions) => {
+    const c = await TestClient.open(wsUrl, options);
     onCleanup(() => c.close());
     return c;
   };

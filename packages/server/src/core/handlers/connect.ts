@@ -37,8 +37,36 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
   if (s.isClosed) return;
   s.reply({ action: '1', toId: user.id });
   log.info({ user: user.id, remote: s.peer.remote }, 'connected');
-  await replayBacklog(s, user.id, f.since);
+  try {
+    await replayBacklog(s, user.id, f.since);
+  } catch (err) {
+    replayFailed(s, user.id, err);
+    return;
+  }
   s.goLive();
+}
+
+/** A replay that did not finish ends the connection; what it did not send stays pending. */
+function replayFailed(s: Session, userId: string, err: unknown): void {
+  const { log } = s.core;
+  if (err instanceof ReplayStalled) {
+    log.warn(
+      { user: userId, remote: s.peer.remote, replayStallMs: err.ms },
+      'backlog replay stalled (the client does not read): connection dropped',
+    );
+    s.abort();
+    return;
+  }
+  log.error({ err, user: userId, remote: s.peer.remote }, 'backlog replay failed: connection closed (1011)');
+  s.sendError(ErrorCode.Internal, 'backlog replay failed; reconnect to receive it', { action: '1' });
+  s.closeWith(CloseCode.InternalError, 'backlog replay failed');
+}
+
+/** The replay waited longer than `replayStallMs` for a frame to reach the socket. */
+class ReplayStalled extends Error {
+  constructor(readonly ms: number) {
+    super(`no replay progress for ${ms} ms`);
+  }
 }
 
 /** A device catching up with `since` gets at most this many messages; older ones are in history. */
@@ -98,6 +126,18 @@ async function replayPages<T>(
 async function sendAll(s: Session, deliveries: Delivery[]): Promise<void> {
   for (const d of deliveries) {
     if (s.peer.bufferedAmount < s.peer.highWaterMark) s.replay(d);
-    else await new Promise<void>((resolve) => s.replay(d, () => resolve()));
+    else await replayWritten(s, d);
   }
+}
+
+/** Replays one frame and waits until it reached the socket, at most `replayStallMs`. */
+function replayWritten(s: Session, d: Delivery): Promise<void> {
+  const ms = s.core.config.replayStallMs;
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ReplayStalled(ms)), ms);
+    s.replay(d, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
