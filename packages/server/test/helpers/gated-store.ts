@@ -1,5 +1,5 @@
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { StoredMessage } from '../../src/store/store.js';
+import type { TimelineEntry } from '../../src/store/store.js';
 
 /**
  * A SqliteStore whose backlog reads can be held back or made to fail per user, to test what a
@@ -33,7 +33,7 @@ export class GatedStore extends SqliteStore {
     };
   }
 
-  override async pendingMessages(userId: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
+  override async pendingMessages(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]> {
     if (this.failing.has(userId)) throw new Error('injected backlog read failure');
     const hold = this.holds.get(userId);
     if (hold) {
