@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { type Authenticator, openAuthenticator } from './authenticator.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitQueue } from './commit-queue.js';
+import type { CoreContext } from './context.js';
 import type { Peer } from './peer.js';
 import { reservationsValidFrom, UploadQuota } from './quotas.js';
 import { Router } from './router.js';
@@ -103,6 +104,8 @@ export class ChatCore {
   readonly idBatches: KeyedBuckets;
   /** The daily upload quota; undefined when unlimited. */
   readonly uploads: UploadQuota | undefined;
+  /** What sessions and handlers get to see of the core. */
+  readonly context: CoreContext;
   private readonly sessions = new Set<Session>();
   private purgeTimer: NodeJS.Timeout | undefined;
 
@@ -123,6 +126,20 @@ export class ChatCore {
     this.users = new UserDirectory(this.commits, this.clock);
     const perDay = this.config.maxUploadBytesPerDay;
     this.uploads = perDay > 0 ? new UploadQuota(this.commits, this.clock, perDay) : undefined;
+    this.context = {
+      config: this.config,
+      log: this.log,
+      clock: this.clock,
+      time: this.time,
+      auth: this.auth,
+      store: this.store,
+      write: (op) => this.commits.enqueue(op),
+      publish: (d) => this.bus.publish(d),
+      isOnline: (userId) => this.bus.isOnline(userId),
+      users: this.users,
+      idBatches: this.idBatches,
+      presence: this.router,
+    };
   }
 
   async start(): Promise<void> {
@@ -159,7 +176,7 @@ export class ChatCore {
 
   /** A new client connection; the session lives until `closeSession`. */
   openSession(peer: Peer): Session {
-    const session = new Session(this, peer);
+    const session = new Session(this.context, peer);
     this.sessions.add(session);
     return session;
   }

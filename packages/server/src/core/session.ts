@@ -9,7 +9,7 @@ import {
   type ServerFrame,
 } from '@parley/protocol';
 import { type Delivery, deliveryKey } from '../bus/bus.js';
-import type { ChatCore } from './chat-core.js';
+import type { CoreContext } from './context.js';
 import { CoreError } from './core-error.js';
 import { handlers } from './handlers/index.js';
 import type { Peer } from './peer.js';
@@ -34,7 +34,7 @@ export class Session {
   private replayed = new Set<string>();
 
   constructor(
-    readonly core: ChatCore,
+    readonly ctx: CoreContext,
     readonly peer: Peer,
   ) {}
 
@@ -59,7 +59,7 @@ export class Session {
    */
   private queued(delta: number): void {
     this.waiting += delta;
-    const max = this.core.config.maxQueuedFrames;
+    const max = this.ctx.config.maxQueuedFrames;
     if (!this.paused && this.waiting >= max) {
       this.paused = true;
       this.peer.pauseReading();
@@ -110,7 +110,7 @@ export class Session {
       if (err.closeCode !== undefined) this.peer.close(err.closeCode, err.message.slice(0, 120));
       return;
     }
-    this.core.log.error({ err, user: this.userId, ref }, 'request failed');
+    this.ctx.log.error({ err, user: this.userId, ref }, 'request failed');
     this.sendError(ErrorCode.Internal, 'internal error', ref);
   }
 
@@ -138,7 +138,7 @@ export class Session {
     this.userId = userId;
     this.phase = 'replaying';
     this.peer.authenticated(userId);
-    return this.core.router.attach(userId, this);
+    return this.ctx.presence.attach(userId, this);
   }
 
   /** Sends a frame and remembers it was replayed, so that the same frame arriving live is dropped. */
@@ -178,9 +178,9 @@ export class Session {
   private hold(d: Delivery): void {
     this.held.push(d);
     this.heldBytes += d.frame.length;
-    const max = this.core.config.maxHeldBytes;
+    const max = this.ctx.config.maxHeldBytes;
     if (this.heldBytes <= max) return;
-    this.core.log.warn(
+    this.ctx.log.warn(
       { user: this.userId, remote: this.peer.remote, heldBytes: this.heldBytes, maxHeldBytes: max },
       'live deliveries piled up during the backlog replay: connection closed (1013), they stay stored',
     );
@@ -211,8 +211,8 @@ export class Session {
   }
 
   private noticeDelivered(userId: string, noticeId: number): void {
-    this.core.commits.enqueue({ kind: 'noticeDone', userId, noticeId }).catch((err: unknown) => {
-      this.core.log.error({ err, user: userId }, 'could not drop a delivered notice');
+    this.ctx.write({ kind: 'noticeDone', userId, noticeId }).catch((err: unknown) => {
+      this.ctx.log.error({ err, user: userId }, 'could not drop a delivered notice');
     });
   }
 
@@ -239,9 +239,9 @@ export class Session {
     this.heldBytes = 0;
     if (wasBound && this.userId !== undefined) {
       const userId = this.userId;
-      this.core.router
+      this.ctx.presence
         .detach(userId, this)
-        .catch((err: unknown) => this.core.log.error({ err, user: userId }, 'bus leave failed'));
+        .catch((err: unknown) => this.ctx.log.error({ err, user: userId }, 'bus leave failed'));
     }
   }
 }

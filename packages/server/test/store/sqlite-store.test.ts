@@ -71,7 +71,7 @@ describe('SqliteStore specifics', () => {
     }
   });
 
-  it('migrates a database of the global-sequence era to per-user timelines, keeping what is pending', async () => {
+  it('migrates a database of the global-sequence era to per-user timelines, keeping positions and what is pending', async () => {
     const dir = tempDir();
     const old = new Database(`${dir}/parley.db`);
     for (const [v, step] of MIGRATIONS.slice(0, 6).entries()) {
@@ -94,19 +94,21 @@ describe('SqliteStore specifics', () => {
     onCleanup(() => store.close());
     const entries = (rows: TimelineEntry[] | 'unknown_base') =>
       (rows as TimelineEntry[]).map((m) => [m.seq, m.msgId]).reverse();
+    // old numbers stay, so a device's since from before the upgrade still means the same messages
     expect(entries(await store.history({ userId: 'a', limit: 10 }))).toEqual([
-      [1, 1],
-      [2, 2],
-      [3, 3],
+      [10, 1],
+      [11, 2],
+      [12, 3],
     ]);
     expect(entries(await store.history({ userId: 'b', peerId: 'a', limit: 10 }))).toEqual([
-      [1, 1],
-      [2, 2],
-      [3, 3],
+      [10, 1],
+      [11, 2],
+      [12, 3],
     ]);
-    expect((await store.pendingMessages('b', 0, 10)).map((m) => [m.seq, m.msgId])).toEqual([[3, 3]]);
-    expect((await store.pendingMessages('a', 0, 10)).map((m) => [m.seq, m.msgId])).toEqual([[2, 2]]);
-    expect((await store.inboxSince('b', 0, 10)).map((m) => m.seq)).toEqual([1, 3]);
+    expect((await store.pendingMessages('b', 0, 10)).map((m) => [m.seq, m.msgId])).toEqual([[12, 3]]);
+    expect((await store.pendingMessages('a', 0, 10)).map((m) => [m.seq, m.msgId])).toEqual([[11, 2]]);
+    expect((await store.inboxSince('b', 0, 10)).map((m) => m.seq)).toEqual([10, 12]);
+    expect((await store.inboxSince('b', 10, 10)).map((m) => m.seq)).toEqual([12]);
     // new messages continue each timeline; confirmations still lower the pending count
     await store.write([{ kind: 'confirm', userId: 'b', msgId: 3 }]);
     const reserve = {
@@ -129,7 +131,7 @@ describe('SqliteStore specifics', () => {
       timeMs: 4,
     };
     const [appended] = await store.write([{ kind: 'append', ...message, validFromMs: 0, maxPending: 1 }]);
-    expect(appended).toMatchObject({ outcome: 'stored', message: { seq: 4 } });
+    expect(appended).toMatchObject({ outcome: 'stored', message: { seq: 13 } });
     expect((await store.getContacts('a')).map((c) => c.toId)).toEqual(['b']);
   });
 });

@@ -13,7 +13,7 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
     s.reply({ action: '1', toId: f.fromId });
     return;
   }
-  const { store, config, log, auth, router } = s.core;
+  const { config, log, auth, presence } = s.ctx;
   try {
     await auth.check(f.fromId, f.token);
   } catch (err) {
@@ -24,14 +24,14 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
     throw new CoreError(ErrorCode.AuthFailed, (err as Error).message, CloseCode.AuthFailed);
   }
   const max = config.maxConnectionsPerUser;
-  if (max > 0 && router.sessionsOf(f.fromId).size >= max) {
+  if (max > 0 && presence.sessionsOf(f.fromId).size >= max) {
     throw new CoreError(
       ErrorCode.RateLimited,
       `at most ${max} connections per user`,
       CloseCode.PolicyViolation,
     );
   }
-  const user = await s.core.users.ensureUser(f.fromId);
+  const user = await s.ctx.users.ensureUser(f.fromId);
   if (s.isClosed) return;
   await s.bind(user.id);
   if (s.isClosed) return;
@@ -48,7 +48,7 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
 
 /** A replay that did not finish ends the connection; what it did not send stays pending. */
 function replayFailed(s: Session, userId: string, err: unknown): void {
-  const { log } = s.core;
+  const { log } = s.ctx;
   if (err instanceof ReplayStalled) {
     log.warn(
       { user: userId, remote: s.peer.remote, replayStallMs: err.ms },
@@ -77,7 +77,7 @@ export const SYNC_MAX = 1000;
  * the user, or, for a device that says what it has (`since`), every message to the user after it.
  */
 async function replayBacklog(s: Session, userId: string, since: number | undefined): Promise<void> {
-  const { store, time } = s.core;
+  const { store, time } = s.ctx;
   const toDelivery = (m: TimelineEntry): Delivery =>
     m.recalled
       ? { kind: 'recall', userId, seq: m.seq, frame: recallFrame(m) }
@@ -91,7 +91,7 @@ async function replayBacklog(s: Session, userId: string, since: number | undefin
     );
   } else {
     // the device has everything up to `since`: that confirms it, also where a confirmation was lost
-    await s.core.commits.enqueue({ kind: 'confirmThrough', userId, seq: since });
+    await s.ctx.write({ kind: 'confirmThrough', userId, seq: since });
     await sendAll(s, (await store.inboxSince(userId, since, SYNC_MAX)).map(toDelivery));
   }
   await replayPages(
@@ -109,7 +109,7 @@ async function replayPages<T>(
   toDelivery: (item: T) => Delivery,
   cursor: (item: T) => number,
 ): Promise<void> {
-  const limit = s.core.config.replayPageSize;
+  const limit = s.ctx.config.replayPageSize;
   for (let after = 0; !s.isClosed; ) {
     const page = await fetch(after, limit);
     await sendAll(s, page.map(toDelivery));
@@ -132,7 +132,7 @@ async function sendAll(s: Session, deliveries: Delivery[]): Promise<void> {
 
 /** Replays one frame and waits until it reached the socket, at most `replayStallMs`. */
 function replayWritten(s: Session, d: Delivery): Promise<void> {
-  const ms = s.core.config.replayStallMs;
+  const ms = s.ctx.config.replayStallMs;
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new ReplayStalled(ms)), ms);
     s.replay(d, () => {

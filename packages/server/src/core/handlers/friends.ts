@@ -18,7 +18,7 @@ function requestFrame(s: Session, r: FriendRequest): string {
     action: '8',
     fromId: r.fromId,
     toId: r.toId,
-    chatMsg: { message: r.message, time: s.core.time(r.timeMs), ts: r.timeMs },
+    chatMsg: { message: r.message, time: s.ctx.time(r.timeMs), ts: r.timeMs },
   };
   return JSON.stringify(frame);
 }
@@ -31,12 +31,12 @@ export async function addFriend(s: Session, f: FriendRequestFrame): Promise<void
     fromId: f.fromId,
     toId: f.toId,
     message: f.chatMsg?.message ?? '',
-    timeMs: s.core.clock.now(),
+    timeMs: s.ctx.clock.now(),
   };
   const notice = requestFrame(s, request);
-  const { config } = s.core;
+  const { config } = s.ctx;
   const maxPending = config.maxPendingFriendRequests;
-  const r = await s.core.commits.enqueue({
+  const r = await s.ctx.write({
     kind: 'friendRequest',
     ...request,
     notice,
@@ -47,7 +47,7 @@ export async function addFriend(s: Session, f: FriendRequestFrame): Promise<void
     case 'cooldown':
       throw new CoreError(
         ErrorCode.Cooldown,
-        `${f.toId} declined your request; you may ask again after ${s.core.time(r.rejectedMs + config.friendRequestCooldownMs)}`,
+        `${f.toId} declined your request; you may ask again after ${s.ctx.time(r.rejectedMs + config.friendRequestCooldownMs)}`,
       );
     case 'requested':
       return echoAndNotify(s, notice, f.toId, r.noticeId);
@@ -69,13 +69,13 @@ export async function addFriend(s: Session, f: FriendRequestFrame): Promise<void
 export async function respondFriend(s: Session, f: FriendResponseFrame): Promise<void> {
   const frame: FriendResponseNotice = { action: '9', fromId: f.fromId, toId: f.toId, accepted: f.accepted };
   const notice = JSON.stringify(frame);
-  const r = await s.core.commits.enqueue({
+  const r = await s.ctx.write({
     kind: 'friendResponse',
     responderId: f.fromId,
     requesterId: f.toId,
     accepted: f.accepted,
     notice,
-    timeMs: s.core.clock.now(),
+    timeMs: s.ctx.clock.now(),
   });
   switch (r.outcome) {
     case 'answered':
@@ -91,7 +91,7 @@ export async function respondFriend(s: Session, f: FriendResponseFrame): Promise
 export async function removeFriend(s: Session, f: UnfriendFrame): Promise<void> {
   const frame: UnfriendNotice = { action: '10', fromId: f.fromId, toId: f.toId };
   const notice = JSON.stringify(frame);
-  const r = await s.core.commits.enqueue({ kind: 'unfriend', userId: f.fromId, peerId: f.toId, notice });
+  const r = await s.ctx.write({ kind: 'unfriend', userId: f.fromId, peerId: f.toId, notice });
   if (r.outcome === 'not_found') throw new CoreError(ErrorCode.NotFound, `${f.toId} is not your contact`);
   echoAndNotify(s, notice, f.toId, r.noticeId);
 }

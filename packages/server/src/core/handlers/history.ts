@@ -29,7 +29,7 @@ function newestWithin<T>(entries: T[], maxBytes: number): T[] {
  * all the user's conversations, oldest first.
  */
 export async function history(s: Session, f: HistoryFrame): Promise<void> {
-  const { store, time } = s.core;
+  const { store, time } = s.ctx;
   const userId = f.fromId;
   let beforeMsgId: number | undefined;
   if (f.baseMsgId !== undefined) {
@@ -46,7 +46,7 @@ export async function history(s: Session, f: HistoryFrame): Promise<void> {
   if (rows === 'unknown_base') throw notInYourConversations(f.baseMsgId ?? '');
   const historyMsgs = newestWithin(
     rows.map((m) => historyEntry(m, userId, time)),
-    s.core.config.maxHistoryPageBytes,
+    s.ctx.config.maxHistoryPageBytes,
   ).reverse();
   const reply: HistoryReply =
     f.toId === undefined

@@ -8,26 +8,26 @@ import type { Session } from '../session.js';
  * (`reservationTtlMs`); a user holds at most `maxReservedIds` unused, unexpired ids.
  */
 export async function getIds(s: Session, f: GetIdsFrame): Promise<void> {
-  const { core } = s;
-  const now = core.clock.now();
-  if (!core.idBatches.take(f.fromId, now)) {
+  const { ctx } = s;
+  const now = ctx.clock.now();
+  if (!ctx.idBatches.take(f.fromId, now)) {
     throw new CoreError(
       ErrorCode.RateLimited,
-      `at most ${core.config.idBatchesPerMinute} id batches per minute`,
+      `at most ${ctx.config.idBatchesPerMinute} id batches per minute`,
     );
   }
-  const r = await core.commits.enqueue({
+  const r = await ctx.write({
     kind: 'reserve',
     userId: f.fromId,
     count: MSG_ID_BATCH,
     nowMs: now,
-    validFromMs: reservationsValidFrom(core.config, now),
-    maxOutstanding: core.config.maxReservedIds,
+    validFromMs: reservationsValidFrom(ctx.config, now),
+    maxOutstanding: ctx.config.maxReservedIds,
   });
   if (r.outcome === 'too_many') {
     throw new CoreError(
       ErrorCode.QuotaExceeded,
-      `at most ${core.config.maxReservedIds} unused message ids per user: use the ids you have first`,
+      `at most ${ctx.config.maxReservedIds} unused message ids per user: use the ids you have first`,
     );
   }
   s.reply({ action: '2', toId: f.fromId, chatMsg: { message: r.ids.map(formatMsgId).join(',') } });

@@ -11,20 +11,20 @@ import { sendTransient } from './transient.js';
  * the enqueue runs synchronously, so messages of one connection are committed in arrival order.
  */
 export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void> {
-  const { core } = s;
+  const { ctx } = s;
   const body = f.chatMsg.message;
-  if (Buffer.byteLength(body, 'utf8') > core.config.maxMessageBytes) {
-    throw new CoreError(ErrorCode.TooLarge, `chatMsg.message is over ${core.config.maxMessageBytes} bytes`);
+  if (Buffer.byteLength(body, 'utf8') > ctx.config.maxMessageBytes) {
+    throw new CoreError(ErrorCode.TooLarge, `chatMsg.message is over ${ctx.config.maxMessageBytes} bytes`);
   }
   if (f.store === false) return sendTransient(s, f);
   const msgId = parseMsgId(f.chatMsg.id);
   if (msgId === undefined)
     throw new CoreError(ErrorCode.BadMsgId, `${f.chatMsg.id} is not a message id from action 2`);
-  const now = core.clock.now();
-  const result = await core.commits.enqueue({
+  const now = ctx.clock.now();
+  const result = await ctx.write({
     kind: 'append',
-    validFromMs: reservationsValidFrom(core.config, now),
-    maxPending: core.config.maxPendingMessages,
+    validFromMs: reservationsValidFrom(ctx.config, now),
+    maxPending: ctx.config.maxPendingMessages,
     msgId,
     fromId: f.fromId,
     toId: f.toId,
@@ -35,16 +35,16 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
   });
   switch (result.outcome) {
     case 'stored':
-      s.reply(ackFrame(result.message, core.time));
-      core.bus.publish({
+      s.reply(ackFrame(result.message, ctx.time));
+      ctx.publish({
         kind: 'message',
         userId: f.toId,
         seq: result.message.seq,
-        frame: deliveryFrame(result.message, core.time),
+        frame: deliveryFrame(result.message, ctx.time),
       });
       return;
     case 'retry':
-      s.reply(ackFrame(result.message, core.time));
+      s.reply(ackFrame(result.message, ctx.time));
       return;
     case 'duplicate':
       throw new CoreError(ErrorCode.DuplicateId, `${f.chatMsg.id} was already used for another message`);
@@ -53,14 +53,14 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
     case 'expired_id':
       throw new CoreError(
         ErrorCode.ExpiredMsgId,
-        `${f.chatMsg.id} was reserved more than ${core.config.reservationTtlMs / 1000} s ago and is no longer valid: take a fresh id from action 2`,
+        `${f.chatMsg.id} was reserved more than ${ctx.config.reservationTtlMs / 1000} s ago and is no longer valid: take a fresh id from action 2`,
       );
     case 'unknown_user':
       throw new CoreError(ErrorCode.UnknownUser, `no user ${f.toId}`);
     case 'recipient_full':
       throw new CoreError(
         ErrorCode.RecipientFull,
-        `${f.toId} has ${core.config.maxPendingMessages} messages it has not received yet; try again later`,
+        `${f.toId} has ${ctx.config.maxPendingMessages} messages it has not received yet; try again later`,
       );
   }
 }

@@ -6,5 +6,5 @@ import type { Session } from '../session.js';
  */
 export function echoAndNotify(s: Session, frame: string, toUser: string, noticeId: number): void {
   s.replyText(frame);
-  s.core.bus.publish({ kind: 'notice', userId: toUser, noticeId, frame });
+  s.ctx.publish({ kind: 'notice', userId: toUser, noticeId, frame });
 }

@@ -5,15 +5,15 @@ import { echoAndNotify } from './notify.js';
 
 /** Action 6 (B4): the sender erases its message within the recall window; the recipient is told. */
 export async function recall(s: Session, f: RecallFrame): Promise<void> {
-  const { core } = s;
+  const { ctx } = s;
   const notFound = () =>
     new CoreError(ErrorCode.NotFound, `no message ${f.chatMsg.id} from you to ${f.toId}`);
   const msgId = parseMsgId(f.chatMsg.id);
   if (msgId === undefined) throw notFound();
   const frame: RecallNotice = { action: '6', fromId: f.fromId, toId: f.toId, chatMsg: { id: f.chatMsg.id } };
   const notice = JSON.stringify(frame);
-  const notBeforeMs = core.clock.now() - core.config.recallWindowMs;
-  const r = await core.commits.enqueue({
+  const notBeforeMs = ctx.clock.now() - ctx.config.recallWindowMs;
+  const r = await ctx.write({
     kind: 'recall',
     userId: f.fromId,
     peerId: f.toId,
@@ -33,7 +33,7 @@ export async function recall(s: Session, f: RecallFrame): Promise<void> {
     case 'expired':
       throw new CoreError(
         ErrorCode.RecallExpired,
-        `messages can be recalled for ${core.config.recallWindowMs / 1000} s`,
+        `messages can be recalled for ${ctx.config.recallWindowMs / 1000} s`,
       );
   }
 }

@@ -9,7 +9,7 @@ export function heartbeat(s: Session, f: HeartbeatFrame): void {
 
 /** Action 11: the full contact list. */
 export async function contacts(s: Session, f: ContactsFrame): Promise<void> {
-  const list = await s.core.store.getContacts(f.fromId);
+  const list = await s.ctx.store.getContacts(f.fromId);
   s.reply({ action: '11', toId: f.fromId, contacts: list });
 }
 
@@ -19,14 +19,14 @@ export async function contacts(s: Session, f: ContactsFrame): Promise<void> {
  * existing or not, is FORBIDDEN alike (no presence tracking of strangers, no user enumeration).
  */
 export async function presence(s: Session, f: PresenceFrame): Promise<void> {
-  const { core } = s;
-  if (core.config.presenceScope === 'contacts' && f.toId !== f.fromId) {
-    if (!(await core.store.isContact(f.fromId, f.toId)))
+  const { ctx } = s;
+  if (ctx.config.presenceScope === 'contacts' && f.toId !== f.fromId) {
+    if (!(await ctx.store.isContact(f.fromId, f.toId)))
       throw new CoreError(
         ErrorCode.Forbidden,
         `${f.toId} is not your contact: presence is only told about contacts`,
       );
   }
-  const online = await s.core.bus.isOnline(f.toId);
+  const online = await s.ctx.isOnline(f.toId);
   s.reply({ action: '7', fromId: f.toId, toId: f.fromId, online });
 }

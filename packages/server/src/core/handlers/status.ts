@@ -7,14 +7,14 @@ import type { Session } from '../session.js';
  * status 2 also marks it read and forwards the receipt to the sender, now or at its next connect.
  */
 export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
-  const { core } = s;
+  const { ctx } = s;
   const msgId = parseMsgId(f.chatMsg.id);
   // built only when needed: an Error captures a stack, too costly for every confirmation
   const notFound = () =>
     new CoreError(ErrorCode.NotFound, `no message ${f.chatMsg.id} from ${f.toId} to ${f.fromId}`);
   if (msgId === undefined) throw notFound();
   if (f.chatMsg.status === 1) {
-    const { found } = await core.commits.enqueue({ kind: 'confirm', userId: f.fromId, msgId });
+    const { found } = await ctx.write({ kind: 'confirm', userId: f.fromId, msgId });
     if (!found) throw notFound();
     return;
   }
@@ -25,7 +25,7 @@ export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
     chatMsg: { id: f.chatMsg.id, status: 2 },
   };
   const notice = JSON.stringify(receipt);
-  const result = await core.commits.enqueue({
+  const result = await ctx.write({
     kind: 'read',
     readerId: f.fromId,
     senderId: f.toId,
@@ -34,5 +34,5 @@ export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
   });
   if (result.outcome === 'not_found') throw notFound();
   if (result.outcome === 'read')
-    core.bus.publish({ kind: 'notice', userId: f.toId, noticeId: result.noticeId, frame: notice });
+    ctx.publish({ kind: 'notice', userId: f.toId, noticeId: result.noticeId, frame: notice });
 }

@@ -7,12 +7,12 @@ import type { Session } from '../session.js';
  * The sender gets status 1 once it went out, OFFLINE when nobody was there.
  */
 export async function sendTransient(s: Session, f: SendMessageFrame): Promise<void> {
-  const { core } = s;
-  if (!(await core.bus.isOnline(f.toId))) {
+  const { ctx } = s;
+  if (!(await ctx.isOnline(f.toId))) {
     throw new CoreError(ErrorCode.Offline, `${f.toId} is not online; transient messages are not stored`);
   }
-  const now = core.clock.now();
-  const time = core.time(now);
+  const now = ctx.clock.now();
+  const time = ctx.time(now);
   const chatMsg = {
     id: f.chatMsg.id,
     type: f.chatMsg.type,
@@ -28,7 +28,7 @@ export async function sendTransient(s: Session, f: SendMessageFrame): Promise<vo
     chatMsg,
     store: false,
   };
-  core.bus.publish({ kind: 'transient', userId: f.toId, frame: JSON.stringify(frame) });
+  ctx.publish({ kind: 'transient', userId: f.toId, frame: JSON.stringify(frame) });
   s.reply({
     action: '4',
     fromId: f.toId,

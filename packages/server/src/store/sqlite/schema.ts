@@ -88,8 +88,8 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   `,
   `
-  -- per-user timelines: seq is the user's own gap-free position, assigned in the storing
-  -- transaction; incoming marks the messages the user received (deliveries, since, pending)
+  -- per-user timelines: seq is the user's own position, assigned in the storing transaction
+  -- (gap-free from here on); incoming marks the messages the user received (deliveries, since, pending)
   ALTER TABLE users ADD COLUMN seq_head INTEGER NOT NULL DEFAULT 0;
   CREATE TABLE user_timeline (
     user_id TEXT NOT NULL,
@@ -99,8 +99,10 @@ export const MIGRATIONS: readonly string[] = [
     incoming INTEGER NOT NULL,
     PRIMARY KEY (user_id, seq)
   ) WITHOUT ROWID;
+  -- existing messages keep their old server-wide number as their position in each timeline, so a
+  -- device's \`since\` from before stays valid; new positions continue above each user's last one
   INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming)
-    SELECT t.user_id, ROW_NUMBER() OVER (PARTITION BY t.user_id ORDER BY t.seq), m.msg_id,
+    SELECT t.user_id, t.seq, m.msg_id,
            CASE WHEN m.from_id = t.user_id THEN m.to_id ELSE m.from_id END, m.to_id = t.user_id
     FROM timeline t JOIN messages m ON m.seq = t.seq;
   CREATE UNIQUE INDEX user_timeline_by_msg ON user_timeline (user_id, msg_id);
