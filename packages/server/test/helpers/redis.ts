@@ -12,14 +12,17 @@ export function uniquePrefix(): string {
 /** A plain connection for a test's own commands; fails clearly when Redis is not there. */
 export async function adminConnection(): Promise<Redis> {
   const r = new Redis(redisUrl, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  r.on('error', () => {});
+  let cause: Error | undefined;
+  r.on('error', (err: Error) => {
+    cause = err;
+  });
   try {
     await r.connect();
     await r.ping();
   } catch (err) {
     r.disconnect();
     throw new Error(
-      `the Redis tests need a Redis at ${redisUrl} (${(err as Error).message}); start one with ` +
+      `the Redis tests need a Redis at ${redisUrl} (${(cause ?? (err as Error)).message}); start one with ` +
         '`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no` ' +
         'or set REDIS_URL',
     );
