@@ -65,6 +65,17 @@ describe('RedisBus leases', () => {
     await a.bus.close();
   });
 
+  it('keeps a live node online over many lease periods', async () => {
+    const a = await node({ leaseMs: 150 });
+    const b = await node({ leaseMs: 150 });
+    await a.bus.join('u1');
+    const until = Date.now() + 1000;
+    while (Date.now() < until) {
+      expect(await b.bus.isOnline('u1')).toBe(true);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  });
+
   it('lists its users again when its lease lapsed while it was alive (a stall, or Redis lost it)', async () => {
     const a = await node({ leaseMs: 300 });
     const b = await node({ leaseMs: 300 });
@@ -128,6 +139,27 @@ describe('RedisBus gaps', () => {
     a.bus.publish({ kind: 'transient', userId: 'u1', frame: 'local' });
     expect(a.rec.of('u1').map((d) => d.frame)).toEqual(['local']);
     expect(await a.bus.isOnline('u1')).toBe(true);
+  });
+});
+
+describe('RedisBus input', () => {
+  it('drops, counts and survives what is not a delivery on a user channel', async () => {
+    const a = await node();
+    const b = await node();
+    await a.bus.join('u1');
+    for (const junk of [
+      '',
+      'no header',
+      'x1 node\nframe',
+      'm12a node\nframe',
+      'm1\nframe',
+      'm99999999999999999 n\nf',
+    ])
+      await admin.publish(`${prefix}u:u1`, junk);
+    b.bus.publish({ kind: 'message', userId: 'u1', seq: 7, frame: 'ok' });
+    await a.rec.count('u1', 1);
+    expect(a.rec.of('u1')).toEqual([{ kind: 'message', userId: 'u1', seq: 7, frame: 'ok' }]);
+    expect(a.bus.stats).toMatchObject({ malformed: 6, received: 1 });
   });
 });
 
