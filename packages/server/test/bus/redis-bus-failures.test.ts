@@ -66,10 +66,11 @@ describe('RedisBus leases', () => {
   });
 
   it('keeps a live node online over many lease periods', async () => {
-    const a = await node({ leaseMs: 150 });
-    const b = await node({ leaseMs: 150 });
+    // renewed every ~170 ms: short enough to go through several periods, long enough for a busy CI
+    const a = await node({ leaseMs: 500 });
+    const b = await node({ leaseMs: 500 });
     await a.bus.join('u1');
-    const until = Date.now() + 1000;
+    const until = Date.now() + 1500;
     while (Date.now() < until) {
       expect(await b.bus.isOnline('u1')).toBe(true);
       await new Promise((r) => setTimeout(r, 25));
