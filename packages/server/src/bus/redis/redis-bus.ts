@@ -37,6 +37,8 @@ export interface RedisBusStats {
 
 export const DEFAULT_REDIS_PREFIX = 'parley:';
 const DEFAULT_LEASE_MS = 15_000;
+/** How long a join waits for its presence entry before going on without it. */
+const PRESENCE_WAIT_MS = 3000;
 
 /**
  * The Bus of a cluster: nodes meet in Redis.
@@ -153,7 +155,11 @@ export class RedisBus implements Bus {
     const { sub, cmd, presence } = this;
     await Promise.all([
       whileUp(sub, () => sub.subscribe(this.keys.channel(userId))),
-      whileUp(cmd, () => presence.add(userId)),
+      // a write caught by a drop waits in ioredis's queue for the reconnection: the connection
+      // does not wait that long, the write still lands (or the recovery lists the user)
+      whileUp(cmd, () => withTimeout(presence.add(userId), PRESENCE_WAIT_MS)).catch((err: Error) => {
+        this.log?.warn({ user: userId, reason: err.message }, 'redis presence entry is late');
+      }),
     ]);
   }
 
