@@ -1,5 +1,6 @@
 export type { Bus, Delivery } from './bus/bus.js';
 export { LocalBus } from './bus/local/local-bus.js';
+export { RedisBus, type RedisBusOptions, type RedisBusStats } from './bus/redis/redis-bus.js';
 export { defaultConfig, type ServerConfig } from './config/config.js';
 export { ChatCore, type CoreConfig } from './core/chat-core.js';
 export type { Peer } from './core/peer.js';

@@ -7,6 +7,7 @@ import { TokenAuthenticator } from './auth/token-authenticator.js';
 import { TokenService } from './auth/tokens.js';
 import type { Bus } from './bus/bus.js';
 import { LocalBus } from './bus/local/local-bus.js';
+import { RedisBus } from './bus/redis/redis-bus.js';
 import { ConfigError } from './config/cli.js';
 import { defaultConfig, type ServerConfig } from './config/config.js';
 import { ChatCore } from './core/chat-core.js';
@@ -77,7 +78,7 @@ async function assemble(
   lock: DataDirLock | undefined,
 ): Promise<ParleyServer> {
   const store = parts.store ?? new SqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSync });
-  const bus = parts.bus ?? new LocalBus();
+  const bus = parts.bus ?? selectBus(config, log);
   if (!tokens) {
     log.warn(
       { host: config.host },
@@ -110,7 +111,15 @@ async function assemble(
       maxHeldBytes: config.maxBufferedBytes,
     },
   });
-  await core.start();
+  try {
+    // a RedisBus connects here: a Redis that cannot be reached stops the start, naming the URL
+    await core.start();
+  } catch (err) {
+    // what this function made, it closes; parts handed in stay the caller's
+    if (!parts.bus) await bus.close().catch(() => {});
+    if (!parts.store) await store.close().catch(() => {});
+    throw err;
+  }
 
   const fdLimit = readFdLimit();
   const ceiling = connectionCeiling(fdLimit);
@@ -199,6 +208,12 @@ async function assemble(
       return closing;
     },
   };
+}
+
+/** The bus of the config: RedisBus in cluster mode (REDIS_URL), else the in-process one. */
+function selectBus(config: ServerConfig, log: Logger): Bus {
+  if (config.redisUrl === undefined) return new LocalBus();
+  return new RedisBus({ url: config.redisUrl, prefix: config.redisPrefix, log });
 }
 
 /** With auth on, uploads need a user token (`Authorization: Bearer <token>`). */

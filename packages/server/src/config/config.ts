@@ -36,6 +36,8 @@ export interface ServerConfig {
   replayStallMs: number;
   maxQueuedFrames: number;
   logLevel: string;
+  redisUrl: string | undefined;
+  redisPrefix: string;
 }
 
 type Kind = 'string' | 'int' | 'secret' | 'flag';
@@ -318,6 +320,22 @@ export const OPTIONS: readonly OptionSpec[] = [
     choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
     help: 'log level (logs are JSON lines on stderr)',
   },
+  {
+    key: 'redisUrl',
+    env: 'REDIS_URL',
+    flag: '--redis-url',
+    kind: 'string',
+    check: (v) => /^rediss?:\/\/\S+$/.test(v),
+    help: 'cluster mode: redis://[user:password@]host:port[/db] routes and tracks presence across nodes',
+  },
+  {
+    key: 'redisPrefix',
+    env: 'REDIS_PREFIX',
+    flag: '--redis-prefix',
+    kind: 'string',
+    check: (v) => v.length > 0 && !/\s/.test(v),
+    help: 'prefix of every Redis key and channel, so deployments can share a Redis',
+  },
 ];
 
 export const defaultConfig: ServerConfig = {
@@ -356,4 +374,6 @@ export const defaultConfig: ServerConfig = {
   replayStallMs: 30_000,
   maxQueuedFrames: 64,
   logLevel: 'info',
+  redisUrl: undefined,
+  redisPrefix: 'parley:',
 };

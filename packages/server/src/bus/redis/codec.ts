@@ -1,0 +1,61 @@
+import type { Delivery } from '../bus.js';
+
+/**
+ * The wire form of a Delivery on a user's channel: one short header line, then the frame as is.
+ *
+ *     m42 k3x9f0a1\n{"action":"3",...}     message, seq 42, published by node k3x9f0a1
+ *     n7 k3x9f0a1\n...                     notice 7
+ *     r42 k3x9f0a1\n...                    recall of seq 42
+ *     t k3x9f0a1\n...                      transient
+ *
+ * The user is the channel's (`{prefix}u:{userId}`), so it is not repeated. The frame is never
+ * escaped or wrapped: it may hold any character, newlines included, since only the first newline
+ * ends the header.
+ */
+export interface Envelope {
+  /** The node that published it: a node skips its own, already delivered locally. */
+  origin: string;
+  delivery: Delivery;
+}
+
+export function encode(d: Delivery, origin: string): string {
+  switch (d.kind) {
+    case 'message':
+      return `m${d.seq} ${origin}\n${d.frame}`;
+    case 'notice':
+      return `n${d.noticeId} ${origin}\n${d.frame}`;
+    case 'recall':
+      return `r${d.seq} ${origin}\n${d.frame}`;
+    case 'transient':
+      return `t ${origin}\n${d.frame}`;
+  }
+}
+
+/** The envelope of a payload received on `userId`'s channel; undefined when it is not one. */
+export function decode(userId: string, payload: string): Envelope | undefined {
+  const eol = payload.indexOf('\n');
+  if (eol < 0) return undefined;
+  const header = payload.slice(0, eol);
+  const space = header.indexOf(' ');
+  if (space < 1 || space === header.length - 1) return undefined;
+  const tag = header.slice(0, space);
+  const origin = header.slice(space + 1);
+  const frame = payload.slice(eol + 1);
+  const kind = tag[0];
+  if (kind === 't')
+    return tag.length === 1 ? { origin, delivery: { kind: 'transient', userId, frame } } : undefined;
+  const digits = tag.slice(1);
+  if (!/^\d{1,16}$/.test(digits)) return undefined;
+  const n = Number(digits);
+  if (!Number.isSafeInteger(n)) return undefined;
+  switch (kind) {
+    case 'm':
+      return { origin, delivery: { kind: 'message', userId, seq: n, frame } };
+    case 'n':
+      return { origin, delivery: { kind: 'notice', userId, noticeId: n, frame } };
+    case 'r':
+      return { origin, delivery: { kind: 'recall', userId, seq: n, frame } };
+    default:
+      return undefined;
+  }
+}
