@@ -23,8 +23,9 @@ afterAll(async () => {
 async function twoNodes(): Promise<[TestServer, TestServer]> {
   const redisPrefix = uniquePrefix();
   prefixes.push(redisPrefix);
-  const a = await startTestServer({ redisUrl, redisPrefix });
-  const b = await startTestServer({ redisUrl, redisPrefix });
+  // presence answers about anyone here (the default scope is contacts; the stores are separate)
+  const a = await startTestServer({ redisUrl, redisPrefix, presenceScope: 'all' });
+  const b = await startTestServer({ redisUrl, redisPrefix, presenceScope: 'all' });
   return [a, b];
 }
 
