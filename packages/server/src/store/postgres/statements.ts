@@ -50,11 +50,15 @@ const statements = {
   reservationCount: stmt<[string], { n: number }>(
     'SELECT COUNT(*) AS n FROM reservations WHERE user_id = $1',
   ),
-  /** Skips rows another transaction holds (an append taking them): a sweep never waits or deadlocks. */
+  /**
+   * Skips rows another transaction holds (an append taking them): a sweep never waits or deadlocks.
+   * `= ANY(ARRAY(...))` keeps the delete an index lookup in a generic plan too (an `IN` subquery
+   * there became a hash join over the whole table).
+   */
   purgeReservations: stmt<[number, number]>(
-    `DELETE FROM reservations WHERE msg_id IN
-       (SELECT msg_id FROM reservations WHERE reserved_ms < $1 ORDER BY reserved_ms LIMIT $2
-        FOR UPDATE SKIP LOCKED)`,
+    `DELETE FROM reservations WHERE msg_id = ANY (ARRAY(
+       SELECT msg_id FROM reservations WHERE reserved_ms < $1 ORDER BY reserved_ms LIMIT $2
+       FOR UPDATE SKIP LOCKED))`,
   ),
 
   // messages and timelines
