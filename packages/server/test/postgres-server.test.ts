@@ -1,8 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { freshSchema, PG_URL, pgQuery } from './helpers/postgres.js';
 import { spawnServer } from './helpers/server-process.js';
 import { TestClient, textFrame } from './helpers/test-client.js';
 import { onCleanup, startTestServer, tempDir } from './helpers/test-server.js';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 const ids = (frames: { chatMsg: { id: string } }[]) => frames.map((f) => f.chatMsg.id);
 
@@ -87,6 +91,24 @@ describe('a Parley server on PostgreSQL', () => {
     await expect(
       startTestServer({ databaseUrl: 'postgres://parley@127.0.0.1:1/parley', databaseSchema: 'public' }),
     ).rejects.toThrow(/DATABASE_URL: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/parley/);
+  });
+
+  it('the built server exits with code 2 and names the host when the database is down', () => {
+    const r = spawnSync(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        DATA_DIR: tempDir(),
+        DATABASE_URL: 'postgres://parley:hunter2@127.0.0.1:1/parley',
+      },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(r.error).toBeUndefined(); // not killed by the timeout
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:1\/parley/);
+    expect(r.stderr).not.toContain('hunter2');
   });
 
   it('loses nothing it acknowledged when a process on PostgreSQL is killed with SIGKILL', async () => {
