@@ -3,12 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { freshSchema, PG_URL, pgQuery } from './helpers/postgres.js';
 import { spawnServer } from './helpers/server-process.js';
-import { TestClient, textFrame } from './helpers/test-client.js';
+import { type Frame, TestClient, textFrame } from './helpers/test-client.js';
 import { onCleanup, startTestServer, tempDir } from './helpers/test-server.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
-const ids = (frames: { chatMsg: { id: string } }[]) => frames.map((f) => f.chatMsg.id);
+const ids = (frames: Frame[]): string[] => frames.map((f) => f.chatMsg.id);
 
 describe('a Parley server on PostgreSQL', () => {
   it('chats: ids, send, ack, deliver, read receipt, history, backlog on reconnect, restart', async () => {
