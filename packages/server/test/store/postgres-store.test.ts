@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SCHEMA_VERSION } from '../../src/store/postgres/schema/migrate.js';
 import { SQL } from '../../src/store/postgres/statements.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store, TimelineEntry, WriteOp } from '../../src/store/store.js';
 import { freshSchema, PG_URL, pgQuery, pgStore } from '../helpers/postgres.js';
 import { onCleanup } from '../helpers/test-server.js';
@@ -185,6 +186,49 @@ describe('PostgresStore with several nodes', () => {
       }),
     ).rejects.toThrow(new RegExp(`cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${port}/x: .*timeout`));
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('stores text with U+0000 (which PostgreSQL text refuses) exactly as SQLite does', async () => {
+    const tricky = ['x\u0000y', '\u0001~json:"not json', '\u0000', 'plain'];
+    const run = async (store: Store) => {
+      const out: unknown[] = [];
+      for (const [i, text] of tricky.entries()) {
+        await store.write([{ kind: 'upsertUser', userId: `u${i}`, name: text, timeMs: 0 }]);
+        const [id] = await reserveIds(store, `u${i}`, 1);
+        const m = {
+          msgId: id!,
+          fromId: `u${i}`,
+          toId: `u${i}`,
+          type: 0 as const,
+          body: text,
+          digest: `d${i}`,
+        };
+        out.push(await store.write([{ kind: 'append', ...m, timeMs: i, validFromMs: 0, maxPending: 9 }]));
+        out.push(await store.write([{ kind: 'append', ...m, timeMs: i, validFromMs: 0, maxPending: 9 }])); // retry
+        out.push(await store.getMessage(id!), await store.history({ userId: `u${i}`, limit: 5 }));
+        out.push(await store.getUser(`u${i}`), await store.pendingMessages(`u${i}`, 0, 5));
+        const request = {
+          kind: 'friendRequest' as const,
+          fromId: `u${i}`,
+          toId: 'u0',
+          message: text,
+          timeMs: i,
+          notice: text,
+          maxPending: 9,
+          rejectedBeforeMs: 0,
+        };
+        if (i > 0) out.push(await store.write([request]), await store.write([request]));
+        await store.write([{ kind: 'setContacts', userId: 'u0', contactIds: [`u${i}`] }]);
+        out.push(await store.getContacts('u0'));
+      }
+      out.push(await store.pendingNotices('u0', 0, 10), await store.listUsers(undefined, 10));
+      return out;
+    };
+    const sqlite = new SqliteStore({ dataDir: ':memory:' });
+    onCleanup(() => sqlite.close());
+    const expected = await run(sqlite);
+    expect(JSON.stringify(expected)).toContain('x\\u0000y');
+    expect(await run(await pgStore())).toEqual(expected);
   });
 
   it('answers history pages, backlogs and rule reads from indexes, never by scanning or sorting', async () => {

@@ -7,6 +7,7 @@ import {
 import type { FriendRequest, WriteOps } from '../store.js';
 import type { FriendRequestRow } from './rows.js';
 import { type Db, SQL } from './statements.js';
+import { fromDb, toDb } from './text.js';
 
 type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
 type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
@@ -14,7 +15,7 @@ type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
 const toRequest = (r: FriendRequestRow): FriendRequest => ({
   fromId: r.from_id,
   toId: r.to_id,
-  message: r.message,
+  message: fromDb(r.message),
   timeMs: r.time_ms,
 });
 
@@ -38,8 +39,8 @@ export async function friendRequest(db: Db, op: Op<'friendRequest'>): Promise<Re
   if (outcome === 'pending') return { outcome, request: toRequest(existing!) };
   if (outcome === 'cooldown') return { outcome, rejectedMs: existing!.answered_ms };
   if (outcome !== 'request') return { outcome };
-  await db.run(SQL.upsertFriendRequest, op.fromId, op.toId, op.message, op.timeMs);
-  const noticeId = (await db.get(SQL.insertNotice, op.toId, op.notice))!.id;
+  await db.run(SQL.upsertFriendRequest, op.fromId, op.toId, toDb(op.message), op.timeMs);
+  const noticeId = (await db.get(SQL.insertNotice, op.toId, toDb(op.notice)))!.id;
   return {
     outcome: 'requested',
     noticeId,
@@ -69,7 +70,10 @@ export async function friendResponse(db: Db, op: Op<'friendResponse'>): Promise<
       );
     }
   }
-  return { outcome: 'answered', noticeId: (await db.get(SQL.insertNotice, op.requesterId, op.notice))!.id };
+  return {
+    outcome: 'answered',
+    noticeId: (await db.get(SQL.insertNotice, op.requesterId, toDb(op.notice)))!.id,
+  };
 }
 
 export async function unfriend(db: Db, op: Op<'unfriend'>): Promise<Result<'unfriend'>> {
@@ -77,5 +81,5 @@ export async function unfriend(db: Db, op: Op<'unfriend'>): Promise<Result<'unfr
     (await db.run(SQL.removeContact, op.userId, op.peerId)) +
     (await db.run(SQL.removeContact, op.peerId, op.userId));
   if (removed === 0) return { outcome: 'not_found' };
-  return { outcome: 'removed', noticeId: (await db.get(SQL.insertNotice, op.peerId, op.notice))!.id };
+  return { outcome: 'removed', noticeId: (await db.get(SQL.insertNotice, op.peerId, toDb(op.notice)))!.id };
 }

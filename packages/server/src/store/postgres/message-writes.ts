@@ -2,6 +2,7 @@ import { readable, recallOutcome, reuseOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { factsOf, toMessage } from './rows.js';
 import { type Db, SQL } from './statements.js';
+import { toDb } from './text.js';
 
 type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
 type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
@@ -32,7 +33,7 @@ export async function append(db: Db, m: Op<'append'>): Promise<AppendResult> {
     m.fromId,
     m.toId,
     m.type,
-    m.body,
+    toDb(m.body),
     m.digest,
     m.timeMs,
   );
@@ -85,7 +86,7 @@ export async function read(db: Db, op: Op<'read'>): Promise<Result<'read'>> {
   const seq = await receivedSeq(db, op.readerId, op.msgId);
   if (seq !== undefined) await db.run(SQL.deletePending, op.readerId, seq);
   if ((await db.run(SQL.markRead, op.msgId)) === 0) return { outcome: 'already' };
-  return { outcome: 'read', noticeId: (await db.get(SQL.insertNotice, op.senderId, op.notice))!.id };
+  return { outcome: 'read', noticeId: (await db.get(SQL.insertNotice, op.senderId, toDb(op.notice)))!.id };
 }
 
 export async function recall(db: Db, op: Op<'recall'>): Promise<Result<'recall'>> {
@@ -95,7 +96,7 @@ export async function recall(db: Db, op: Op<'recall'>): Promise<Result<'recall'>
   if ((await db.run(SQL.setMessageRecalled, op.msgId)) === 0) return { outcome: 'already' };
   const seq = await receivedSeq(db, row.to_id, op.msgId);
   if (seq !== undefined) await db.run(SQL.deletePending, row.to_id, seq);
-  return { outcome: 'recalled', noticeId: (await db.get(SQL.insertNotice, row.to_id, op.notice))!.id };
+  return { outcome: 'recalled', noticeId: (await db.get(SQL.insertNotice, row.to_id, toDb(op.notice)))!.id };
 }
 
 export async function noticeDone(

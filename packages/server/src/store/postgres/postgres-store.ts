@@ -17,6 +17,7 @@ import { chargeUpload, purgeReservations, refundUpload, reserve } from './quota-
 import { toEntry, toMessage } from './rows.js';
 import { migrate, SCHEMA_NAME } from './schema/migrate.js';
 import { type Db, SQL, type Stmt } from './statements.js';
+import { fromDb } from './text.js';
 import { ensureUser, setContacts, upsertUser } from './user-writes.js';
 
 export interface PostgresStoreOptions {
@@ -158,17 +159,19 @@ export class PostgresStore implements Store {
 
   async getUser(id: string): Promise<User | undefined> {
     await this.start();
-    return this.reads.get(SQL.getUser, id);
+    const user = await this.reads.get(SQL.getUser, id);
+    return user && { id: user.id, name: fromDb(user.name) };
   }
 
   async listUsers(after: string | undefined, limit: number): Promise<User[]> {
     await this.start();
-    return this.reads.all(SQL.listUsers, after ?? '', limit);
+    const users = await this.reads.all(SQL.listUsers, after ?? '', limit);
+    return users.map((u) => ({ id: u.id, name: fromDb(u.name) }));
   }
 
   async getContacts(userId: string): Promise<Contact[]> {
     await this.start();
-    return this.reads.all(SQL.contacts, userId);
+    return (await this.reads.all(SQL.contacts, userId)).map((c) => ({ ...c, toName: fromDb(c.toName) }));
   }
 
   async isContact(userId: string, contactId: string): Promise<boolean> {
@@ -209,7 +212,8 @@ export class PostgresStore implements Store {
 
   async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {
     await this.start();
-    return this.reads.all(SQL.pendingNotices, userId, afterId, limit);
+    const notices = await this.reads.all(SQL.pendingNotices, userId, afterId, limit);
+    return notices.map((n) => ({ id: n.id, frame: fromDb(n.frame) }));
   }
 
   close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { MessageFacts } from '../rules.js';
 import type { StoredMessage, TimelineEntry } from '../store.js';
+import { fromDb } from './text.js';
 
 /** Rows as pg returns them (BIGINT columns are parsed to numbers by the store's type parser). */
 export interface MessageRow {
@@ -34,7 +35,7 @@ export function toMessage(r: MessageRow): StoredMessage {
     fromId: r.from_id,
     toId: r.to_id,
     type: r.type as StoredMessage['type'],
-    body: r.body,
+    body: fromDb(r.body),
     status: r.status as StoredMessage['status'],
     timeMs: r.time_ms,
     recalled: r.recalled,

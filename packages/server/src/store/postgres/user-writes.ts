@@ -1,6 +1,7 @@
 import { contactList } from '../rules.js';
 import type { WriteOps } from '../store.js';
 import { type Db, SQL } from './statements.js';
+import { fromDb, toDb } from './text.js';
 
 type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
 type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
@@ -11,18 +12,18 @@ export async function ensureUser(
   { userId, timeMs }: Op<'ensureUser'>,
 ): Promise<Result<'ensureUser'>> {
   const user = await db.get(SQL.ensureUser, userId, timeMs);
-  if (user) return user;
+  if (user) return { id: user.id, name: fromDb(user.name) };
   // created by a concurrent transaction after this statement's snapshot: read it with a new one
   const created = await db.get(SQL.getUser, userId);
   if (!created) throw new Error(`ensureUser ${userId}: neither created nor found`);
-  return created;
+  return { id: created.id, name: fromDb(created.name) };
 }
 
 export async function upsertUser(
   db: Db,
   { userId, name, timeMs }: Op<'upsertUser'>,
 ): Promise<Result<'upsertUser'>> {
-  await db.run(SQL.upsertUser, userId, name, timeMs);
+  await db.run(SQL.upsertUser, userId, toDb(name), timeMs);
   return { id: userId, name };
 }
 
