@@ -188,6 +188,75 @@ describe('PostgresStore with several nodes', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('rolls a failed batch back entirely, answers nothing, and keeps the pool usable', async () => {
+    const store = await pgStore(undefined, { poolSize: 1 });
+    await store.write([{ kind: 'upsertUser', userId: 'a', name: 'A', timeMs: 0 }]);
+    const [id] = await reserveIds(store, 'a', 1);
+    const bad: WriteOp = {
+      kind: 'append',
+      msgId: 2 ** 64, // out of BIGINT range: the database refuses the statement
+      fromId: 'a',
+      toId: 'a',
+      type: 0,
+      body: 'x',
+      digest: 'd',
+      timeMs: 0,
+      validFromMs: 0,
+      maxPending: 9,
+    };
+    const good: WriteOp = { ...bad, msgId: id! } as WriteOp;
+    await expect(
+      store.write([{ kind: 'upsertUser', userId: 'z', name: 'Z', timeMs: 0 }, good, bad]),
+    ).rejects.toThrow(/out of range/);
+    expect(await store.getUser('z')).toBeUndefined();
+    expect(await store.getMessage(id!)).toBeUndefined();
+    // the one connection went back clean: the same append now stores
+    expect((await store.write([good]))[0]).toMatchObject({ outcome: 'stored', message: { seq: 1 } });
+  });
+
+  it('runs a batch again when the database picks it as a deadlock victim', async () => {
+    const schema = freshSchema();
+    const store = await pgStore(schema);
+    await store.write(
+      ['a', 'b'].map((id) => ({ kind: 'upsertUser', userId: id, name: id, timeMs: 0 }) as const),
+    );
+    const [id] = await reserveIds(store, 'a', 1);
+    // another session holds b; the batch locks a, then waits for b; the session then wants a
+    const other = new pg.Client({ connectionString: PG_URL });
+    await other.connect();
+    onCleanup(() => other.end());
+    await other.query(`SET search_path TO "${schema}"`);
+    await other.query('BEGIN');
+    await other.query("SELECT id FROM users WHERE id = 'b' FOR UPDATE");
+    const op: WriteOp = {
+      kind: 'append',
+      msgId: id!,
+      fromId: 'a',
+      toId: 'b',
+      type: 0,
+      body: 'x',
+      digest: 'd',
+      timeMs: 0,
+      validFromMs: 0,
+      maxPending: 9,
+    };
+    const written = store.write([op]);
+    await new Promise((r) => setTimeout(r, 200)); // the batch now waits for b, holding a
+    const otherDone = other
+      .query("SELECT id FROM users WHERE id = 'a' FOR UPDATE")
+      .then(() => other.query('COMMIT'))
+      .catch(async (err: Error) => {
+        await other.query('ROLLBACK');
+        return err;
+      });
+    expect((await written)[0]).toMatchObject({ outcome: 'stored', message: { seq: 1 } });
+    // the batch waited first, so its deadlock check ran first: it was the victim, ran again, stored once
+    expect(await otherDone).not.toBeInstanceOf(Error);
+    expect(store.retriedBatches).toBe(1);
+    const entries = await store.history({ userId: 'b', limit: 10 });
+    expect((entries as TimelineEntry[]).map((e) => e.seq)).toEqual([1]);
+  });
+
   it('stores text with U+0000 (which PostgreSQL text refuses) exactly as SQLite does', async () => {
     const tricky = ['x\u0000y', '\u0001~json:"not json', '\u0000', 'plain'];
     const run = async (store: Store) => {

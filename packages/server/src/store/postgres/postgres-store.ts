@@ -59,6 +59,8 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly reads: Db;
   private readonly where: string;
+  /** Batches run again after a deadlock or serialization failure (for tests and metrics). */
+  retriedBatches = 0;
   private ready: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
 
@@ -123,6 +125,7 @@ export class PostgresStore implements Store {
         return await this.writeOnce(ops);
       } catch (err) {
         if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
+        this.retriedBatches++;
         // another node's batch won: back off a little, at random, and run the whole batch again
         await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
       }
