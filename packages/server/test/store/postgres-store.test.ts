@@ -339,7 +339,7 @@ describe('PostgresStore with several nodes', () => {
       entrySeq: ['u5', 77],
       reservationCount: ['u5'],
       dropExpiredReservationsOf: ['u5', 100],
-      takeReservation: [100077, 'u5'],
+      takeReservation: [100077, 'u5', 'u6'],
       isReserved: [100077],
       purgeReservations: [100, 100],
       pendingFriendRequestCount: ['u5'],

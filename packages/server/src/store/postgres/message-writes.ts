@@ -13,12 +13,12 @@ type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
  */
 export async function append(db: Db, m: Op<'append'>): Promise<AppendResult> {
   // The common case first: the id is reserved for the sender, and taking the reservation proves it.
-  const reservation = await db.get(SQL.takeReservation, m.msgId, m.fromId);
+  const reservation = await db.get(SQL.takeReservation, m.msgId, m.fromId, m.toId);
   if (!reservation) return reused(db, m);
   if (reservation.reserved_ms < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
   // still the sender's
   const giveBack = () => db.run(SQL.giveBackReservation, m.msgId, m.fromId, reservation.reserved_ms);
-  if (!(await db.get(SQL.userExists, m.toId))) {
+  if (!reservation.to_exists) {
     await giveBack();
     return { outcome: 'unknown_user' };
   }

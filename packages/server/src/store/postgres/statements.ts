@@ -40,8 +40,10 @@ const statements = {
   giveBackReservation: stmt<[number, string, number]>(
     'INSERT INTO reservations (msg_id, user_id, reserved_ms) VALUES ($1, $2, $3)',
   ),
-  takeReservation: stmt<[number, string], { reserved_ms: number }>(
-    'DELETE FROM reservations WHERE msg_id = $1 AND user_id = $2 RETURNING reserved_ms',
+  /** Takes the sender's reservation of an id; also says whether the recipient `$3` exists (one round trip). */
+  takeReservation: stmt<[number, string, string], { reserved_ms: number; to_exists: boolean }>(
+    `DELETE FROM reservations WHERE msg_id = $1 AND user_id = $2
+     RETURNING reserved_ms, EXISTS (SELECT 1 FROM users WHERE id = $3) AS to_exists`,
   ),
   isReserved: stmt<[number], { one: number }>('SELECT 1 AS one FROM reservations WHERE msg_id = $1'),
   dropExpiredReservationsOf: stmt<[string, number]>(
