@@ -5,5 +5,10 @@ export { defaultConfig, type ServerConfig } from './config/config.js';
 export { ChatCore, type CoreConfig } from './core/chat-core.js';
 export type { Peer } from './core/peer.js';
 export { type ParleyServer, type ServerParts, startServer } from './server.js';
+export {
+  DatabaseStartError,
+  PostgresStore,
+  type PostgresStoreOptions,
+} from './store/postgres/postgres-store.js';
 export { SqliteStore } from './store/sqlite/sqlite-store.js';
 export type * from './store/store.js';

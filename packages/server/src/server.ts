@@ -26,6 +26,7 @@ import { createHttpServer } from './http/http-server.js';
 import { HttpRouter } from './http/router.js';
 import { addTokenRoutes } from './http/token-routes.js';
 import { createLogger, flushLogger } from './log/logger.js';
+import { DatabaseStartError, PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -62,10 +63,31 @@ export async function startServer(
     );
   }
   const lock = config.dataDir === ':memory:' ? undefined : lockDataDir(config.dataDir);
+  let opened: Store | undefined;
   try {
-    return await assemble(config, parts, log, tokens, lock);
+    if (!parts.store && config.databaseUrl !== undefined) {
+      opened = await openPostgres(config.databaseUrl, config.databaseSchema, log);
+    }
+    return await assemble(config, opened ? { ...parts, store: opened } : parts, log, tokens, lock);
   } catch (err) {
+    await opened?.close().catch(() => {});
     lock?.release();
+    throw err;
+  }
+}
+
+/** The cluster store; a database that cannot be reached or migrated stops the start (exit code 2). */
+async function openPostgres(connectionString: string, schema: string, log: Logger): Promise<Store> {
+  try {
+    const store = await PostgresStore.open({
+      connectionString,
+      schema,
+      onIdleError: (err) => log.warn({ err }, 'an idle PostgreSQL connection failed; it will be replaced'),
+    });
+    log.info({ schema }, 'store: PostgreSQL');
+    return store;
+  } catch (err) {
+    if (err instanceof DatabaseStartError) throw new ConfigError(`DATABASE_URL: ${err.message}`);
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { HEARTBEAT_INTERVAL_MS, isTimeZone } from '@parley/protocol';
+import { SCHEMA_NAME } from '../store/postgres/schema/migrate.js';
 
 export interface ServerConfig {
   host: string;
@@ -11,6 +12,9 @@ export interface ServerConfig {
   maxBufferedBytes: number;
   maxBodyBytes: number;
   sqliteSync: 'normal' | 'full';
+  /** Set: the store is PostgreSQL (a cluster node); unset: the SQLite file in `dataDir`. */
+  databaseUrl: string | undefined;
+  databaseSchema: string;
   recallWindowMs: number;
   maxUploadBytes: number;
   publicUrl: string | undefined;
@@ -126,6 +130,22 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     choices: ['normal', 'full'],
     help: 'normal: survives a killed server; full: also survives power loss (slower)',
+  },
+  {
+    key: 'databaseUrl',
+    env: 'DATABASE_URL',
+    flag: '--database-url',
+    kind: 'secret',
+    check: (v) => /^postgres(ql)?:\/\/\S*$/.test(v),
+    help: 'postgres://user:password@host:port/database: store in PostgreSQL instead of the SQLite file',
+  },
+  {
+    key: 'databaseSchema',
+    env: 'DATABASE_SCHEMA',
+    flag: '--database-schema',
+    kind: 'string',
+    check: (v) => SCHEMA_NAME.test(v),
+    help: 'PostgreSQL schema of the tables (lower-case letters, digits, _), created if missing',
   },
   {
     key: 'recallWindowMs',
@@ -349,6 +369,8 @@ export const defaultConfig: ServerConfig = {
   maxBufferedBytes: 4 * 1024 * 1024,
   maxBodyBytes: 1024 * 1024,
   sqliteSync: 'normal',
+  databaseUrl: undefined,
+  databaseSchema: 'public',
   recallWindowMs: 2 * 60_000,
   maxUploadBytes: 20 * 1024 * 1024,
   publicUrl: undefined,

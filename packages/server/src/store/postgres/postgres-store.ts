@@ -1,0 +1,318 @@
+import type { Contact } from '@parley/protocol';
+import pg from 'pg';
+import type {
+  HistoryQuery,
+  Notice,
+  Store,
+  StoredMessage,
+  TimelineEntry,
+  User,
+  WriteOp,
+  WriteResult,
+} from '../store.js';
+import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
+import { usersTouched } from './locks.js';
+import { append, confirm, confirmThrough, noticeDone, read, recall } from './message-writes.js';
+import { chargeUpload, purgeReservations, refundUpload, reserve } from './quota-writes.js';
+import { toEntry, toMessage } from './rows.js';
+import { migrate, SCHEMA_NAME } from './schema/migrate.js';
+import { type Db, SQL, type Stmt } from './statements.js';
+import { fromDb } from './text.js';
+import { ensureUser, setContacts, upsertUser } from './user-writes.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (libpq-style parameters work too). */
+  connectionString: string;
+  /** The schema holding Parley's tables, created when missing (default `public`). */
+  schema?: string;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /** How long to wait for a connection before failing (default 10 s): never a hang at start. */
+  connectTimeoutMs?: number;
+  /** Errors of idle pooled connections (the database restarted, ...): they are replaced on demand. */
+  onIdleError?: (err: Error) => void;
+}
+
+/** The database could not be reached or prepared at start; the message names the server. */
+export class DatabaseStartError extends Error {}
+
+/** SQLSTATEs after which the whole batch is tried again: serialization failure, deadlock. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+/** BIGINT (int8) columns and COUNT(*) as numbers: ids, positions and times stay below 2^53. */
+const INT8 = 20;
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 && format !== 'binary' ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
+} as unknown as pg.CustomTypesConfig;
+
+/**
+ * The cluster Store: PostgreSQL, shared by several Parley nodes. Each batch is one transaction on
+ * one pooled connection that first locks the rows of every user it touches, in id order, so
+ * per-user counters and check-then-write rules are atomic across nodes and batches cannot deadlock
+ * on each other through user rows. Ids come from a sequence. Everything lives in one schema
+ * (`search_path`), migrated at start under an advisory lock.
+ */
+export class PostgresStore implements Store {
+  readonly schema: string;
+  private readonly pool: pg.Pool;
+  private readonly reads: Db;
+  private readonly where: string;
+  /** Batches run again after a deadlock or serialization failure (for tests and metrics). */
+  retriedBatches = 0;
+  private ready: Promise<void> | undefined;
+  private closed: Promise<void> | undefined;
+
+  /** Opens a store and migrates its schema; fails (never hangs) when the database is unreachable. */
+  static async open(opts: PostgresStoreOptions): Promise<PostgresStore> {
+    const store = new PostgresStore(opts);
+    try {
+      await store.start();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  constructor(opts: PostgresStoreOptions) {
+    this.schema = opts.schema ?? 'public';
+    if (!SCHEMA_NAME.test(this.schema)) {
+      throw new DatabaseStartError(
+        `database schema ${JSON.stringify(this.schema)}: use lower-case letters, digits and _ (at most 63)`,
+      );
+    }
+    this.where = describeServer(opts.connectionString);
+    this.pool = new pg.Pool({
+      connectionString: withSearchPath(opts.connectionString, this.schema),
+      max: opts.poolSize ?? 10,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+      types,
+    });
+    this.pool.on('error', (err) => opts.onIdleError?.(err));
+    this.reads = dbOn(this.pool);
+  }
+
+  /** Connects and migrates, once; every call waits for the same attempt. */
+  start(): Promise<void> {
+    this.ready ??= this.connectAndMigrate();
+    return this.ready;
+  }
+
+  private async connectAndMigrate(): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw new DatabaseStartError(`cannot connect to PostgreSQL at ${this.where}: ${reason(err)}`);
+    }
+    try {
+      await migrate(client, this.schema);
+      client.release();
+    } catch (err) {
+      client.release(err as Error);
+      throw new DatabaseStartError(
+        `PostgreSQL at ${this.where}: preparing schema "${this.schema}" failed: ${reason(err)}`,
+      );
+    }
+  }
+
+  async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
+    await this.start();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.writeOnce(ops);
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
+        this.retriedBatches++;
+        // another node's batch won: back off a little, at random, and run the whole batch again
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** One transaction: results are returned only after COMMIT succeeded. */
+  private async writeOnce(ops: readonly WriteOp[]): Promise<WriteResult[]> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const db = dbOn(client);
+      const users = usersTouched(ops);
+      if (users.length > 0) await db.all(SQL.lockUsers, users);
+      const results: WriteResult[] = [];
+      for (const op of ops) results.push(await apply(db, op));
+      await client.query('COMMIT');
+      return results;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+        // an error without a SQLSTATE (a lost connection, a protocol error) leaves it suspect
+        if (sqlState(err) === undefined) broken = err as Error;
+      } catch (rollbackErr) {
+        broken = rollbackErr as Error;
+      }
+      throw err;
+    } finally {
+      // a broken connection is destroyed, not pooled
+      client.release(broken);
+    }
+  }
+
+  async getUser(id: string): Promise<User | undefined> {
+    await this.start();
+    const user = await this.reads.get(SQL.getUser, id);
+    return user && { id: user.id, name: fromDb(user.name) };
+  }
+
+  async listUsers(after: string | undefined, limit: number): Promise<User[]> {
+    await this.start();
+    const users = await this.reads.all(SQL.listUsers, after ?? '', limit);
+    return users.map((u) => ({ id: u.id, name: fromDb(u.name) }));
+  }
+
+  async getContacts(userId: string): Promise<Contact[]> {
+    await this.start();
+    return (await this.reads.all(SQL.contacts, userId)).map((c) => ({ ...c, toName: fromDb(c.toName) }));
+  }
+
+  async isContact(userId: string, contactId: string): Promise<boolean> {
+    await this.start();
+    return (await this.reads.get(SQL.isContact, userId, contactId)) !== undefined;
+  }
+
+  async getMessage(msgId: number): Promise<StoredMessage | undefined> {
+    await this.start();
+    const row = await this.reads.get(SQL.messageById, msgId);
+    return row && toMessage(row);
+  }
+
+  async history(q: HistoryQuery): Promise<TimelineEntry[] | 'unknown_base'> {
+    await this.start();
+    let before = Number.MAX_SAFE_INTEGER;
+    if (q.beforeMsgId !== undefined) {
+      const base = await this.reads.get(SQL.entrySeq, q.userId, q.beforeMsgId);
+      if (!base) return 'unknown_base';
+      before = base.seq;
+    }
+    const rows =
+      q.peerId === undefined
+        ? await this.reads.all(SQL.historyAll, q.userId, before, q.limit)
+        : await this.reads.all(SQL.historyWith, q.userId, q.peerId, before, q.limit);
+    return rows.map(toEntry);
+  }
+
+  async pendingMessages(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]> {
+    await this.start();
+    return (await this.reads.all(SQL.pendingMessages, userId, afterSeq, limit)).map(toEntry);
+  }
+
+  async inboxSince(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]> {
+    await this.start();
+    return (await this.reads.all(SQL.inboxSince, userId, afterSeq, limit)).reverse().map(toEntry);
+  }
+
+  async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {
+    await this.start();
+    const notices = await this.reads.all(SQL.pendingNotices, userId, afterId, limit);
+    return notices.map((n) => ({ id: n.id, frame: fromDb(n.frame) }));
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.pool.end();
+    return this.closed;
+  }
+}
+
+function apply(db: Db, op: WriteOp): Promise<WriteResult> {
+  switch (op.kind) {
+    case 'ensureUser':
+      return ensureUser(db, op);
+    case 'upsertUser':
+      return upsertUser(db, op);
+    case 'setContacts':
+      return setContacts(db, op);
+    case 'reserve':
+      return reserve(db, op);
+    case 'chargeUpload':
+      return chargeUpload(db, op);
+    case 'refundUpload':
+      return refundUpload(db, op);
+    case 'purgeReservations':
+      return purgeReservations(db, op);
+    case 'append':
+      return append(db, op);
+    case 'confirm':
+      return confirm(db, op);
+    case 'confirmThrough':
+      return confirmThrough(db, op);
+    case 'read':
+      return read(db, op);
+    case 'noticeDone':
+      return noticeDone(db, op);
+    case 'recall':
+      return recall(db, op);
+    case 'friendRequest':
+      return friendRequest(db, op);
+    case 'friendResponse':
+      return friendResponse(db, op);
+    case 'unfriend':
+      return unfriend(db, op);
+  }
+}
+
+/** Runs named statements (prepared once per connection) on a client or the pool. */
+function dbOn(q: pg.Pool | pg.PoolClient): Db {
+  const exec = <P extends unknown[], R>(s: Stmt<P, R>, params: P) =>
+    q.query<pg.QueryResultRow & R>({ name: s.name, text: s.text, values: params });
+  return {
+    all: async (s, ...params) => (await exec(s, params)).rows,
+    get: async (s, ...params) => (await exec(s, params)).rows[0],
+    run: async (s, ...params) => (await exec(s, params)).rowCount ?? 0,
+  };
+}
+
+function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+function reason(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length > 0) return reason(err.errors[0]);
+  const e = err as { message?: unknown; code?: unknown };
+  const message = typeof e?.message === 'string' && e.message !== '' ? e.message : String(err);
+  return typeof e?.code === 'string' && !message.includes(e.code) ? `${message} (${e.code})` : message;
+}
+
+/** `host:port/database` of a connection string, without credentials, for error messages. */
+export function describeServer(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    const host = url.searchParams.get('host') ?? (url.hostname || 'localhost');
+    const db = url.pathname.replace(/^\//, '') || '(default database)';
+    return `${host}:${url.port || '5432'}/${decodeURIComponent(db)}`;
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}
+
+/**
+ * The connection string with `search_path` set at connection start (libpq `options`), so every
+ * pooled connection works in the schema without an extra round trip. Appended to any `options`
+ * the URL has already: the last setting wins.
+ */
+export function withSearchPath(connectionString: string, schema: string): string {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    throw new DatabaseStartError('DATABASE_URL is not a URL (postgres://user:password@host:port/database)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new DatabaseStartError(`DATABASE_URL must start with postgres:// (not ${url.protocol}//)`);
+  }
+  const options = url.searchParams.get('options');
+  url.searchParams.set('options', `${options ? `${options} ` : ''}-c search_path=${schema}`);
+  return url.toString();
+}

@@ -1,0 +1,196 @@
+import type { Contact } from '@parley/protocol';
+import type { Notice, User } from '../store.js';
+import type { EntryRow, FriendRequestRow, MessageRow } from './rows.js';
+
+/** A statement with its parameter and row types; `name` makes pg prepare it once per connection. */
+export interface Stmt<P extends unknown[], R> {
+  readonly name: string;
+  readonly text: string;
+  /** Type carrier only. */
+  readonly _types?: (p: P) => R;
+}
+
+function stmt<P extends unknown[] = [], R = never>(text: string): Stmt<P, R> {
+  return { name: '', text };
+}
+
+const MESSAGE_COLUMNS = 'msg_id, from_id, to_id, type, body, digest, status, time_ms, recalled';
+const M_COLUMNS = MESSAGE_COLUMNS.replaceAll(/(\w+)/g, 'm.$1');
+const ENTRY_COLUMNS = `t.seq, ${M_COLUMNS}`;
+
+/** Every statement the PostgreSQL store runs (unqualified names: the pool's search_path picks the schema). */
+const statements = {
+  /**
+   * Locks the rows of the users a batch touches, in id order: batches that share a user run one
+   * after the other, and two batches never wait on each other in opposite orders.
+   */
+  lockUsers: stmt<[string[]], { id: string }>(
+    'SELECT id FROM users WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+  ),
+
+  // ids and reservations
+  reserveIds: stmt<[number, string, number], { msg_id: number }>(
+    `INSERT INTO reservations (msg_id, user_id, reserved_ms)
+     SELECT nextval('msg_ids'), $2, $3 FROM generate_series(1, $1) RETURNING msg_id`,
+  ),
+  /** The next id the sequence would hand out. */
+  nextIdValue: stmt<[], { value: number }>(
+    'SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END AS value FROM msg_ids',
+  ),
+  giveBackReservation: stmt<[number, string, number]>(
+    'INSERT INTO reservations (msg_id, user_id, reserved_ms) VALUES ($1, $2, $3)',
+  ),
+  /** Takes the sender's reservation of an id; also says whether the recipient `$3` exists (one round trip). */
+  takeReservation: stmt<[number, string, string], { reserved_ms: number; to_exists: boolean }>(
+    `DELETE FROM reservations WHERE msg_id = $1 AND user_id = $2
+     RETURNING reserved_ms, EXISTS (SELECT 1 FROM users WHERE id = $3) AS to_exists`,
+  ),
+  isReserved: stmt<[number], { one: number }>('SELECT 1 AS one FROM reservations WHERE msg_id = $1'),
+  dropExpiredReservationsOf: stmt<[string, number]>(
+    'DELETE FROM reservations WHERE user_id = $1 AND reserved_ms < $2',
+  ),
+  reservationCount: stmt<[string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM reservations WHERE user_id = $1',
+  ),
+  /**
+   * Skips rows another transaction holds (an append taking them): a sweep never waits or deadlocks.
+   * `= ANY(ARRAY(...))` keeps the delete an index lookup in a generic plan too (an `IN` subquery
+   * there became a hash join over the whole table).
+   */
+  purgeReservations: stmt<[number, number]>(
+    `DELETE FROM reservations WHERE msg_id = ANY (ARRAY(
+       SELECT msg_id FROM reservations WHERE reserved_ms < $1 ORDER BY reserved_ms LIMIT $2
+       FOR UPDATE SKIP LOCKED))`,
+  ),
+
+  // messages and timelines
+  messageById: stmt<[number], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE msg_id = $1`),
+  userExists: stmt<[string], { one: number }>('SELECT 1 AS one FROM users WHERE id = $1'),
+  /** One more pending message for the user, unless it has `max` already (no row then). */
+  countPending: stmt<[string, number], { n: number }>(
+    `INSERT INTO pending_counts AS c (user_id, n) VALUES ($1, 1)
+     ON CONFLICT (user_id) DO UPDATE SET n = c.n + 1 WHERE c.n < $2 RETURNING n`,
+  ),
+  /**
+   * Stores a message: positions in both timelines (the users' rows are locked, so each is the next
+   * one in commit order), the message, its timeline entries, and its pending row. A note to oneself
+   * is one entry. Returns the recipient's position.
+   */
+  storeMessage: stmt<[number, string, string, number, string, string, number], { seq: number }>(
+    `WITH r AS (UPDATE users SET seq_head = seq_head + 1 WHERE id = $3 RETURNING seq_head AS seq),
+          s AS (UPDATE users SET seq_head = seq_head + 1 WHERE id = $2 AND $2 <> $3 RETURNING seq_head AS seq),
+          m AS (INSERT INTO messages (msg_id, from_id, to_id, type, body, digest, status, time_ms)
+                VALUES ($1, $2, $3, $4, $5, $6, 1, $7)),
+          e AS (INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming)
+                SELECT $3, r.seq, $1, $2, TRUE FROM r
+                UNION ALL SELECT $2, s.seq, $1, $3, FALSE FROM s),
+          p AS (INSERT INTO pending (user_id, seq, msg_id) SELECT $3, r.seq, $1 FROM r)
+     SELECT seq FROM r`,
+  ),
+  entrySeq: stmt<[string, number], { seq: number; incoming: boolean }>(
+    'SELECT seq, incoming FROM user_timeline WHERE user_id = $1 AND msg_id = $2',
+  ),
+  deletePendingThrough: stmt<[string, number]>('DELETE FROM pending WHERE user_id = $1 AND seq <= $2'),
+  deletePending: stmt<[string, number]>('DELETE FROM pending WHERE user_id = $1 AND seq = $2'),
+  markRead: stmt<[number]>('UPDATE messages SET status = 2 WHERE msg_id = $1 AND status < 2'),
+  setMessageRecalled: stmt<[number]>(
+    "UPDATE messages SET body = '', recalled = TRUE WHERE msg_id = $1 AND NOT recalled",
+  ),
+  insertNotice: stmt<[string, string], { id: number }>(
+    'INSERT INTO notices (user_id, frame) VALUES ($1, $2) RETURNING id',
+  ),
+  deleteNotice: stmt<[number, string]>('DELETE FROM notices WHERE id = $1 AND user_id = $2'),
+
+  // users and contacts
+  getUser: stmt<[string], User>('SELECT id, name FROM users WHERE id = $1'),
+  ensureUser: stmt<[string, number], User>(
+    `WITH i AS (INSERT INTO users (id, name, created_ms) VALUES ($1, $1, $2)
+                ON CONFLICT (id) DO NOTHING RETURNING id, name)
+     SELECT id, name FROM i UNION ALL SELECT id, name FROM users WHERE id = $1`,
+  ),
+  upsertUser: stmt<[string, string, number]>(
+    `INSERT INTO users (id, name, created_ms) VALUES ($1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name`,
+  ),
+  listUsers: stmt<[string, number], User>('SELECT id, name FROM users WHERE id > $1 ORDER BY id LIMIT $2'),
+  /** The ids among `$1` that are users. */
+  existingUsers: stmt<[string[]], { id: string }>('SELECT id FROM users WHERE id = ANY($1::text[])'),
+  clearContacts: stmt<[string]>('DELETE FROM contacts WHERE user_id = $1'),
+  /** Appends contacts in the order given, positions from the sequence; present ones keep theirs. */
+  addContacts: stmt<[string, string[]]>(
+    `INSERT INTO contacts (user_id, contact_id, position)
+     SELECT $1, c.id, nextval('contact_positions') FROM unnest($2::text[]) WITH ORDINALITY AS c(id, i)
+     ORDER BY c.i
+     ON CONFLICT (user_id, contact_id) DO NOTHING`,
+  ),
+  contacts: stmt<[string], Contact>(
+    `SELECT c.contact_id AS "toId", u.name AS "toName" FROM contacts c JOIN users u ON u.id = c.contact_id
+     WHERE c.user_id = $1 ORDER BY c.position`,
+  ),
+  isContact: stmt<[string, string], { one: number }>(
+    'SELECT 1 AS one FROM contacts WHERE user_id = $1 AND contact_id = $2',
+  ),
+  removeContact: stmt<[string, string]>('DELETE FROM contacts WHERE user_id = $1 AND contact_id = $2'),
+
+  // friend requests
+  friendRequest: stmt<[string, string], FriendRequestRow>(
+    `SELECT from_id, to_id, message, time_ms, status, answered_ms FROM friend_requests
+     WHERE from_id = $1 AND to_id = $2`,
+  ),
+  upsertFriendRequest: stmt<[string, string, string, number]>(
+    `INSERT INTO friend_requests (from_id, to_id, message, time_ms, status) VALUES ($1, $2, $3, $4, 0)
+     ON CONFLICT (from_id, to_id) DO UPDATE SET message = excluded.message, time_ms = excluded.time_ms, status = 0`,
+  ),
+  answerFriendRequest: stmt<[number, number, string, string]>(
+    'UPDATE friend_requests SET status = $1, answered_ms = $2 WHERE from_id = $3 AND to_id = $4',
+  ),
+  pendingFriendRequestCount: stmt<[string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM friend_requests WHERE from_id = $1 AND status = 0',
+  ),
+
+  // upload quota
+  chargeUpload: stmt<[string, number, number, number]>(
+    `INSERT INTO upload_usage AS u (owner, day, bytes) VALUES ($1, $2, $3)
+     ON CONFLICT (owner, day) DO UPDATE SET bytes = u.bytes + excluded.bytes
+     WHERE u.bytes + excluded.bytes <= $4`,
+  ),
+  refundUpload: stmt<[number, string, number]>(
+    'UPDATE upload_usage SET bytes = GREATEST(0, bytes - $1) WHERE owner = $2 AND day = $3',
+  ),
+  dropUploadDaysBefore: stmt<[string, number]>('DELETE FROM upload_usage WHERE owner = $1 AND day < $2'),
+
+  // reads
+  historyAll: stmt<[string, number, number], EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
+     WHERE t.user_id = $1 AND t.seq < $2 ORDER BY t.seq DESC LIMIT $3`,
+  ),
+  historyWith: stmt<[string, string, number, number], EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
+     WHERE t.user_id = $1 AND t.peer_id = $2 AND t.seq < $3 ORDER BY t.seq DESC LIMIT $4`,
+  ),
+  /** Newest first: the caller reverses the page. */
+  inboxSince: stmt<[string, number, number], EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
+     WHERE t.user_id = $1 AND t.seq > $2 AND t.incoming ORDER BY t.seq DESC LIMIT $3`,
+  ),
+  pendingMessages: stmt<[string, number, number], EntryRow>(
+    `SELECT p.seq, ${M_COLUMNS} FROM pending p JOIN messages m ON m.msg_id = p.msg_id
+     WHERE p.user_id = $1 AND p.seq > $2 ORDER BY p.seq LIMIT $3`,
+  ),
+  pendingNotices: stmt<[string, number, number], Notice>(
+    'SELECT id, frame FROM notices WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+  ),
+};
+
+for (const [key, s] of Object.entries(statements)) (s as { name: string }).name = `parley_${key}`;
+
+export const SQL: Readonly<typeof statements> = statements;
+export type Statements = typeof statements;
+
+/** Runs statements: on a transaction's client, or on the pool for reads. */
+export interface Db {
+  all<P extends unknown[], R>(s: Stmt<P, R>, ...params: P): Promise<R[]>;
+  get<P extends unknown[], R>(s: Stmt<P, R>, ...params: P): Promise<R | undefined>;
+  /** The number of rows written. */
+  run<P extends unknown[], R>(s: Stmt<P, R>, ...params: P): Promise<number>;
+}
