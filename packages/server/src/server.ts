@@ -62,7 +62,11 @@ export async function startServer(
         'set APP_SECRET, listen on a loopback address, or pass --insecure-open',
     );
   }
-  const lock = config.dataDir === ':memory:' ? undefined : lockDataDir(config.dataDir);
+  // one server per SQLite file; the nodes of a cluster (PostgreSQL) may share a data folder for files
+  const lock =
+    config.dataDir === ':memory:' || config.databaseUrl !== undefined
+      ? undefined
+      : lockDataDir(config.dataDir);
   let opened: Store | undefined;
   try {
     if (!parts.store && config.databaseUrl !== undefined) {

@@ -17,8 +17,10 @@ export interface ServerProcess {
 /** Runs the built server (`dist/main.js`) as a real process, as `npm start` does. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+  // a developer's own cluster settings must not turn a test's server into a node of their cluster
+  const { DATABASE_URL, DATABASE_SCHEMA, REDIS_URL, REDIS_PREFIX, ...inherited } = process.env;
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: { ...inherited, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
