@@ -27,10 +27,11 @@ export interface Bus {
 export interface BusHandlers {
   deliver(d: Delivery): void;
   /**
-   * Frames published to this node may have been lost (the transport reconnected, a subscription
-   * was re-established): every local session refills from the store.
+   * Frames published to this node may have been lost: for every user (the transport reconnected,
+   * a subscription was re-established), or only for `userId` (a node that could not publish to it
+   * says so once it can). The sessions concerned refill from the store.
    */
-  gap(): void;
+  gap(userId?: string): void;
 }
 
 /** A stored message, by the recipient's inbox position. */

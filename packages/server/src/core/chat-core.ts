@@ -145,9 +145,10 @@ export class ChatCore {
   async start(): Promise<void> {
     await this.bus.start({
       deliver: (d) => this.router.deliver(d),
-      gap: () => {
-        this.log.warn('bus reported a gap: connected sessions refill from the store');
-        for (const session of this.router.all()) session.refill();
+      gap: (userId) => {
+        this.log.warn({ user: userId }, 'bus reported a gap: the sessions concerned resync from the store');
+        const sessions = userId === undefined ? this.router.all() : this.router.sessionsOf(userId);
+        for (const session of [...sessions]) session.refill();
       },
     });
     if (this.config.purgeIntervalMs > 0) {

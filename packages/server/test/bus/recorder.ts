@@ -4,6 +4,8 @@ import type { BusHandlers, Delivery } from '../../src/bus/bus.js';
 export class Recorder implements BusHandlers {
   readonly got: Delivery[] = [];
   gaps = 0;
+  /** The user of each gap reported (undefined: every user). */
+  readonly gapUsers: (string | undefined)[] = [];
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
 
   deliver(d: Delivery): void {
@@ -11,8 +13,9 @@ export class Recorder implements BusHandlers {
     this.wake();
   }
 
-  gap(): void {
+  gap(userId?: string): void {
     this.gaps++;
+    this.gapUsers.push(userId);
     this.wake();
   }
 

@@ -7,15 +7,27 @@ import type { Delivery } from '../bus.js';
  *     n7 k3x9f0a1\n...                     notice 7
  *     r42 k3x9f0a1\n...                    recall of seq 42
  *     t k3x9f0a1\n...                      transient
+ *     g k3x9f0a1\n                         k3x9f0a1 lost frames to this user: resync
  *
  * The user is the channel's (`{prefix}u:{userId}`), so it is not repeated. The frame is never
  * escaped or wrapped: it may hold any character, newlines included, since only the first newline
  * ends the header.
  */
-export interface Envelope {
-  /** The node that published it: a node skips its own, already delivered locally. */
-  origin: string;
-  delivery: Delivery;
+export type Envelope =
+  | {
+      /** The node that published it: a node skips its own, already delivered locally. */
+      origin: string;
+      delivery: Delivery;
+    }
+  | {
+      origin: string;
+      /** `origin` could not publish frames to this channel's user: its sessions must resync. */
+      gap: true;
+    };
+
+/** The notice of a node that lost frames to a user (on the user's channel) or to anyone (gap channel). */
+export function encodeGap(origin: string): string {
+  return `g ${origin}\n`;
 }
 
 export function encode(d: Delivery, origin: string): string {
@@ -42,6 +54,7 @@ export function decode(userId: string, payload: string): Envelope | undefined {
   const origin = header.slice(space + 1);
   const frame = payload.slice(eol + 1);
   const kind = tag[0];
+  if (kind === 'g') return tag.length === 1 ? { origin, gap: true } : undefined;
   if (kind === 't')
     return tag.length === 1 ? { origin, delivery: { kind: 'transient', userId, frame } } : undefined;
   const digits = tag.slice(1);

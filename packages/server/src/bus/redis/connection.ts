@@ -8,7 +8,13 @@ export type Role = 'sub' | 'cmd';
  * presence. Both reconnect forever with a capped backoff once started; `sub` never queues or
  * retries commands (a join while it is down is covered by the resubscription after it).
  */
-export function createConnection(url: string, role: Role, nodeId: string, log?: Logger): Redis {
+export function createConnection(
+  url: string,
+  role: Role,
+  nodeId: string,
+  log?: Logger,
+  publishRetries = 20,
+): Redis {
   const common: RedisOptions = {
     lazyConnect: true,
     connectionName: `parley-${role}-${nodeId}`,
@@ -19,7 +25,7 @@ export function createConnection(url: string, role: Role, nodeId: string, log?: 
   const options: RedisOptions =
     role === 'sub'
       ? { ...common, autoResubscribe: false, enableOfflineQueue: false, maxRetriesPerRequest: 0 }
-      : { ...common, maxRetriesPerRequest: 20 };
+      : { ...common, maxRetriesPerRequest: publishRetries };
   const client = new Redis(url, options);
   // ioredis emits an error per failed attempt while Redis is away: say each new one once
   let last = '';

@@ -12,6 +12,10 @@ export class RedisKeys {
     const head = `${this.prefix}u:`;
     return channel.startsWith(head) ? channel.slice(head.length) : undefined;
   }
+  /** Where a node that lost frames to too many users to name tells every node to resync. */
+  get gapChannel(): string {
+    return `${this.prefix}gap`;
+  }
   /** A node's lease: exists while the node is alive (expires unless renewed). */
   lease(nodeId: string): string {
     return `${this.prefix}node:${nodeId}`;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Bus, BusHandlers, Delivery } from '../bus.js';
-import { decode, encode } from './codec.js';
+import { decode, encode, encodeGap } from './codec.js';
 import { connect, createConnection, disconnect, redactUrl, withTimeout } from './connection.js';
 import { Presence, RedisKeys } from './presence.js';
 
@@ -20,6 +20,8 @@ export interface RedisBusOptions {
   connectTimeoutMs?: number;
   /** This node's id (default: random). */
   nodeId?: string;
+  /** Reconnection attempts a publish waits through before it is dropped (default 20). */
+  publishRetries?: number;
 }
 
 export interface RedisBusStats {
@@ -33,12 +35,16 @@ export interface RedisBusStats {
   malformed: number;
   /** Times the subscription was lost and re-established (each reported as a gap). */
   gaps: number;
+  /** Gap notices this node sent for frames it could not publish. */
+  gapNotices: number;
 }
 
 export const DEFAULT_REDIS_PREFIX = 'parley:';
 const DEFAULT_LEASE_MS = 15_000;
-/** How long a join waits for its presence entry before going on without it. */
+/** How long a join waits for its presence entry, and a lookup for its answer, before going on without. */
 const PRESENCE_WAIT_MS = 3000;
+/** Users a node remembers it could not publish to before it asks every node to resync. */
+const MAX_UNSENT = 10_000;
 
 /**
  * The Bus of a cluster: nodes meet in Redis.
@@ -66,7 +72,14 @@ export class RedisBus implements Bus {
     received: 0,
     malformed: 0,
     gaps: 0,
+    gapNotices: 0,
   };
+  /**
+   * Users this node could not publish a stored frame to: once Redis takes commands again, their
+   * nodes are told to resync them. Past `MAX_UNSENT` users, every node is told instead.
+   */
+  private readonly unsent = new Set<string>();
+  private unsentOverflow = false;
   /** Users with a connection on this node. */
   private readonly joined = new Set<string>();
   private state: 'new' | 'starting' | 'running' | 'closed' = 'new';
@@ -100,9 +113,10 @@ export class RedisBus implements Bus {
     this.state = 'starting';
     const { url } = this.options;
     const sub = createConnection(url, 'sub', this.nodeId, this.log);
-    const cmd = createConnection(url, 'cmd', this.nodeId, this.log);
+    const cmd = createConnection(url, 'cmd', this.nodeId, this.log, this.options.publishRetries);
     try {
       await Promise.all([connect(sub, url, this.connectTimeoutMs), connect(cmd, url, this.connectTimeoutMs)]);
+      await sub.subscribe(this.keys.gapChannel);
       this.presence = new Presence(cmd, this.keys, this.nodeId, this.leaseMs);
       await this.presence.assert([]);
     } catch (err) {
@@ -144,6 +158,11 @@ export class RedisBus implements Bus {
     this.cmd.publish(this.keys.channel(d.userId), encode(d, this.nodeId)).catch((err: Error) => {
       this.counts.publishErrors++;
       this.log?.warn({ user: d.userId, kind: d.kind, reason: err.message }, 'redis publish failed');
+      // a stored frame is in the store: the recipient's sessions resync once Redis is back;
+      // a transient one is simply lost
+      if (d.kind === 'transient') return;
+      if (this.unsent.size < MAX_UNSENT) this.unsent.add(d.userId);
+      else this.unsentOverflow = true;
     });
   }
 
@@ -176,7 +195,8 @@ export class RedisBus implements Bus {
     if (this.joined.has(userId)) return true;
     if (this.state !== 'running' || !this.presence || this.cmd?.status !== 'ready') return false;
     try {
-      return await this.presence.isOnline(userId);
+      // a lookup caught by a dying connection would wait through every reconnection attempt
+      return await withTimeout(this.presence.isOnline(userId), PRESENCE_WAIT_MS);
     } catch (err) {
       this.log?.warn({ user: userId, reason: (err as Error).message }, 'redis presence lookup failed');
       return false;
@@ -229,15 +249,27 @@ export class RedisBus implements Bus {
 
   private onMessage(channel: string, payload: string): void {
     if (this.state !== 'running') return;
+    if (channel === this.keys.gapChannel) {
+      if (!payload.startsWith(`g ${this.nodeId}\n`)) this.handlers?.gap();
+      return;
+    }
     const userId = this.keys.userOf(channel);
     const env = userId === undefined ? undefined : decode(userId, payload);
-    if (!env) {
+    if (!env || userId === undefined) {
       this.counts.malformed++;
       this.log?.warn({ channel, bytes: payload.length }, 'dropped a payload that is not a delivery');
       return;
     }
     // our own publishes were delivered here directly; a user who left may still have frames in flight
-    if (env.origin === this.nodeId || !this.joined.has(env.delivery.userId)) return;
+    if (env.origin === this.nodeId || !this.joined.has(userId)) return;
+    if ('gap' in env) {
+      this.log?.warn(
+        { user: userId, from: env.origin },
+        'a node could not publish to a user here: it resyncs',
+      );
+      this.handlers?.gap(userId);
+      return;
+    }
     this.counts.received++;
     this.deliver(env.delivery);
   }
@@ -256,7 +288,7 @@ export class RedisBus implements Bus {
     if (!sub || this.state !== 'running') return;
     const channels = [...this.joined].map((u) => this.keys.channel(u));
     try {
-      if (channels.length > 0) await sub.subscribe(...channels);
+      await sub.subscribe(this.keys.gapChannel, ...channels);
     } catch (err) {
       // lost again: the next 'ready' tries again
       this.log?.warn({ reason: (err as Error).message }, 'redis resubscription failed');
@@ -283,6 +315,35 @@ export class RedisBus implements Bus {
     } catch (err) {
       this.log?.warn({ reason: (err as Error).message }, 'redis presence re-assertion failed');
     }
+    await this.sendGapNotices();
+  }
+
+  /** Tells the nodes of the users this node could not publish to that they must resync them. */
+  private async sendGapNotices(): Promise<void> {
+    const cmd = this.cmd;
+    if (!cmd || (this.unsent.size === 0 && !this.unsentOverflow)) return;
+    const users = [...this.unsent];
+    const everyone = this.unsentOverflow;
+    this.unsent.clear();
+    this.unsentOverflow = false;
+    const notice = encodeGap(this.nodeId);
+    try {
+      if (everyone) await cmd.publish(this.keys.gapChannel, notice);
+      else await Promise.all(users.map((u) => cmd.publish(this.keys.channel(u), notice)));
+      this.counts.gapNotices += everyone ? 1 : users.length;
+      this.log?.warn(
+        { users: everyone ? 'all' : users.length },
+        'told other nodes to resync what this node could not publish',
+      );
+    } catch (err) {
+      // still down: keep them for the next recovery
+      for (const u of users) this.unsent.add(u);
+      this.unsentOverflow ||= everyone;
+      this.log?.warn(
+        { reason: (err as Error).message },
+        'redis gap notices failed; retried at the next recovery',
+      );
+    }
   }
 
   private async renew(): Promise<void> {
@@ -294,6 +355,7 @@ export class RedisBus implements Bus {
         this.log?.warn('redis lease had expired (node stalled or Redis restarted): presence re-asserted');
         await presence.assert(this.joined);
       }
+      await this.sendGapNotices(); // normally done at the recovery; this catches any left over
     } catch (err) {
       this.log?.warn({ reason: (err as Error).message }, 'redis lease renewal failed');
     } finally {
