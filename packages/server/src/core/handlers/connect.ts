@@ -33,11 +33,12 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
   }
   const user = await s.ctx.users.ensureUser(f.fromId);
   if (s.isClosed) return;
-  await s.bind(user.id);
-  if (s.isClosed) return;
-  s.reply({ action: '1', toId: user.id });
-  log.info({ user: user.id, remote: s.peer.remote }, 'connected');
   try {
+    // live routing to this node is in place before the backlog is read: nothing falls between
+    await s.bind(user.id);
+    if (s.isClosed) return;
+    s.reply({ action: '1', toId: user.id });
+    log.info({ user: user.id, remote: s.peer.remote }, 'connected');
     await replayBacklog(s, user.id, f.since);
   } catch (err) {
     replayFailed(s, user.id, err);
