@@ -25,6 +25,10 @@ export interface RunningTarget {
   readonly driver: Driver;
   /** What the driver connects to: `ws://host:port/ws`, or `http://host:port` for Socket.IO. */
   readonly url: string;
+  /** Where recipients connect, if not to `url` (a cluster: senders on node 1, recipients on node 2). */
+  readonly recipientUrl?: string;
+  /** A cluster's node processes (CPU and RSS are summed over them, and reported per node). */
+  readonly nodePids?: readonly number[];
   /** Parley's data folder (a fresh temporary one unless given). */
   readonly dataDir?: string;
   stop(): Promise<void>;

@@ -116,7 +116,40 @@ export interface HistoryResult {
   profiles?: ProfileSummary[];
 }
 
+/** One round of the minimal loader (its JSON line). */
+export interface MinimalLoaderRound {
+  acked: number;
+  delivered: number;
+  seconds: number;
+  ackedPerSec: number;
+  deliveredPerSec: number;
+  /** The loader's own CPU, percent of one core. */
+  cpuPercent: number;
+  /** The relay's CPU over the loader's measured window. */
+  serverCpuPercent?: number;
+}
+
+export interface CalibrateResult {
+  kind: 'calibrate';
+  pairs: number;
+  window: number;
+  minimal: {
+    rounds: MinimalLoaderRound[];
+    ackedPerSecMedian: number;
+    loaderCpuPercentMedian: number;
+    relayCpuPercentMedian: number;
+    relayCpuUsPerMsgMedian: number;
+  };
+  /** The bench generator's rounds against the same relay, merged. */
+  bench: LoadRun;
+  benchAckedPerSecRounds: number[];
+  benchAckedPerSecMedian: number;
+  /** Bench generator ÷ minimal loader, medians of the rounds (about 1 when the generator keeps up). */
+  ratio: number;
+}
+
 export type ScenarioResult =
+  | CalibrateResult
   | SaturationResult
   | LatencyResult
   | DurabilityResult
