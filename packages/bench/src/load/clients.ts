@@ -229,7 +229,9 @@ export class Sender extends Client {
     if (ctx.window === 0 && sendUs >= ctx.measureStartUs && sendUs < ctx.measureEndUs) {
       recordUs(ctx.lagHist, nowUs() - sendUs);
     }
-    this.send(`${this.head}${id}","type":0,"message":"${messageText(sendUs, k, ctx.textBytes)}","status":0}}`);
+    this.send(
+      `${this.head}${id}","type":0,"message":"${messageText(sendUs, k, ctx.textBytes)}","status":0}}`,
+    );
     if (ctx.phase === 'measure') ctx.counts.sent++;
   }
 

@@ -48,6 +48,10 @@ export async function runRound(
   progress?: ProgressFn,
 ): Promise<LoadPartial> {
   const n = Math.max(1, Math.min(spec.threads ?? 1, spec.pairs));
+  if (target.prepareRecipients) {
+    const prefix = spec.userPrefix ?? '';
+    await target.prepareRecipients(Array.from({ length: spec.pairs }, (_, i) => `${prefix}r${i}`));
+  }
   const shards: ShardHandle[] = [];
   for (let i = 0, first = 0; i < n; i++) {
     const pairs = Math.floor(spec.pairs / n) + (i < spec.pairs % n ? 1 : 0);

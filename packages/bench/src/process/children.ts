@@ -139,7 +139,8 @@ export function runNodeScript(
       clearTimeout(timer);
       live.delete(child);
       if (code === 0) resolve(out);
-      else reject(new Error(`${path.basename(script)} exited (${code ?? signal}): ${err.trim().slice(-500)}`));
+      else
+        reject(new Error(`${path.basename(script)} exited (${code ?? signal}): ${err.trim().slice(-500)}`));
     });
   });
 }

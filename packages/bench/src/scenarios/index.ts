@@ -1,4 +1,5 @@
 import { calibrate } from './calibrate.js';
+import { backends, cluster } from './cluster.js';
 import { durability } from './durability.js';
 import { history } from './history.js';
 import { idle } from './idle.js';
@@ -16,6 +17,8 @@ export const SCENARIOS: readonly Scenario[] = [
   idle,
   storm,
   history,
+  cluster,
+  backends,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

@@ -148,8 +148,39 @@ export interface CalibrateResult {
   ratio: number;
 }
 
+/** Scale-out: the same load against 1 and 2 Parley nodes on PostgreSQL + Redis. */
+export interface ClusterResult {
+  kind: 'cluster';
+  pairs: number;
+  window: number;
+  /** Labels of the two deployments, 1 node then 2 nodes. */
+  deployments: string[];
+  /** Why the scenario did not run: PostgreSQL or Redis not reachable, a server build without them. */
+  skipped?: string;
+  /** Set on a development run (BENCH_CLUSTER_DEV=sqlite): not a measurement. */
+  devNote?: string;
+  one?: LoadRun;
+  two?: LoadRun;
+  /** Acked msg/s of 2 nodes ÷ 1 node. */
+  ratio?: number;
+}
+
+/** The store: 1 node on SQLite against 1 node on PostgreSQL, no Redis. */
+export interface BackendsResult {
+  kind: 'backends';
+  pairs: number;
+  window: number;
+  skipped?: string;
+  sqlite?: LoadRun;
+  postgres?: LoadRun;
+  /** Acked msg/s on PostgreSQL ÷ on SQLite. */
+  ratio?: number;
+}
+
 export type ScenarioResult =
   | CalibrateResult
+  | ClusterResult
+  | BackendsResult
   | SaturationResult
   | LatencyResult
   | DurabilityResult

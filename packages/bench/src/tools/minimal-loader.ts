@@ -62,7 +62,9 @@ async function pair(i: number): Promise<() => void> {
   await open(to, (ws, f) => {
     if (f.action !== '3') return;
     if (measuring) delivered++;
-    ws.send(JSON.stringify({ action: '4', fromId: to, toId: f.fromId, chatMsg: { id: f.chatMsg.id, status: 1 } }));
+    ws.send(
+      JSON.stringify({ action: '4', fromId: to, toId: f.fromId, chatMsg: { id: f.chatMsg.id, status: 1 } }),
+    );
   });
   const ids: string[] = [];
   let requested = 0;
