@@ -5,6 +5,18 @@ import type { Conn, ConnHandlers, Driver } from './driver.js';
 
 const OPEN_TIMEOUT_MS = 60_000;
 
+/** Sockets corked in this turn of the event loop, uncorked together by one `nextTick`. */
+let corked: Socket[] = [];
+const uncorkAll = () => {
+  const sockets = corked;
+  corked = [];
+  for (const s of sockets) s.uncork();
+};
+function corkForTurn(socket: Socket): void {
+  socket.cork();
+  if (corked.push(socket) === 1) process.nextTick(uncorkAll);
+}
+
 /** Leaves ws's mask buffer all zeros, so that ws does not XOR the payload (see `open`). */
 const zeroMask = (_mask: Buffer) => {};
 
@@ -36,17 +48,8 @@ export const parleyDriver: Driver = {
         opened = true;
         // ws keeps its net.Socket in a private field; corking is an optimization, so do without if absent.
         const socket = (ws as unknown as { _socket?: Socket })._socket;
-        let corked = false;
-        const uncork = () => {
-          corked = false;
-          socket?.uncork();
-        };
         const sendText = (text: string) => {
-          if (socket && !corked && ws.readyState === WebSocket.OPEN) {
-            corked = true;
-            socket.cork();
-            process.nextTick(uncork);
-          }
+          if (socket && !socket.writableCorked && ws.readyState === WebSocket.OPEN) corkForTurn(socket);
           ws.send(text);
         };
         resolve({
