@@ -1,8 +1,10 @@
 import {
-  type ClientFrame,
   type ErrorFrame,
   MSG_ID_BATCH,
+  MsgStatus,
+  MsgType,
   parseMsgId,
+  type SendMessageFrame,
   type ServerFrame,
   type StatusFrame,
 } from '@parley/protocol';
@@ -131,9 +133,9 @@ const MESSAGE_KEY = '"message":"';
  * Sends messages to one peer: a window of unacknowledged messages (window mode) or whatever the
  * scheduler makes due (rate mode), with ids fetched ahead by action 2.
  *
- * The hot path allocates as little as it can: action 3 frames are string templates filled in with
- * the id and the message text (no frame objects, no JSON.stringify, no validation of its own
- * frames), acks are read by a scanner (`fast`) and only unusual frames go through JSON.parse. Each
+ * The hot path allocates as little as it can: over a text driver (Parley, ws relay) action 3 frames
+ * are string templates filled in with the id and the message text (no frame objects, no
+ * JSON.stringify, no validation of its own frames; Socket.IO gets frame objects, as before), acks are read by a scanner (`fast`) and only unusual frames go through JSON.parse. Each
  * message is numbered 0, 1, 2, ... per sender (`k`, also in the message text), and the integrity
  * bookkeeping is per-k typed arrays instead of sets of ids.
  */
@@ -202,15 +204,9 @@ export class Sender extends Client {
     const want = Math.min(this.ctx.idsAhead, this.budget);
     while (this.conn && this.ids.length + this.idRequests * MSG_ID_BATCH < want) {
       this.idRequests++;
-      this.send(this.idsFrame);
+      if (this.conn.sendText) this.conn.sendText(this.idsFrame);
+      else this.conn.send({ action: '2', fromId: this.userId });
     }
-  }
-
-  /** A pre-serialized frame through the connection's raw path (or parsed back for other drivers). */
-  private send(text: string): void {
-    const conn = this.conn!;
-    if (conn.sendText) conn.sendText(text);
-    else conn.send(JSON.parse(text) as ClientFrame);
   }
 
   private sendOne(sendUs: number): void {
@@ -229,9 +225,18 @@ export class Sender extends Client {
     if (ctx.window === 0 && sendUs >= ctx.measureStartUs && sendUs < ctx.measureEndUs) {
       recordUs(ctx.lagHist, nowUs() - sendUs);
     }
-    this.send(
-      `${this.head}${id}","type":0,"message":"${messageText(sendUs, k, ctx.textBytes)}","status":0}}`,
-    );
+    const text = messageText(sendUs, k, ctx.textBytes);
+    const conn = this.conn!;
+    if (conn.sendText) conn.sendText(`${this.head}${id}","type":0,"message":"${text}","status":0}}`);
+    else {
+      const frame: SendMessageFrame = {
+        action: '3',
+        fromId: this.userId,
+        toId: this.peerId,
+        chatMsg: { id, type: MsgType.Text, message: text, status: MsgStatus.Sending },
+      };
+      conn.send(frame);
+    }
     if (ctx.phase === 'measure') ctx.counts.sent++;
   }
 
