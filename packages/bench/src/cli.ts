@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoDir, resultsDir, serverMain } from './paths.js';
 import { stopAllChildren } from './process/children.js';
+import { runCleanups } from './process/cleanup.js';
 import { raiseFdLimit } from './process/limits.js';
 import { machineInfo, sourceInfo } from './report/machine.js';
 import { renderMarkdown } from './report/markdown.js';
 import { Progress } from './report/progress.js';
-import { type BenchResults, integrityOf, writeResults } from './report/results.js';
+import { type BenchResults, integrityOf, skippedOf, writeResults } from './report/results.js';
 import { resultsChart } from './report/svg.js';
 import { findScenario, SCENARIOS } from './scenarios/index.js';
 import type { Mode, Scenario, ScenarioResult } from './scenarios/types.js';
@@ -25,6 +26,8 @@ interface Args {
 const HELP = `Usage: node packages/bench/dist/cli.js [options]
 
 Runs the Parley benchmark: Parley, a bare ws relay and a Socket.IO relay, same machine, same load.
+cluster and backends need PostgreSQL at postgres://postgres@127.0.0.1:5432 and Redis at
+redis://127.0.0.1:6379 (BENCH_PG_URL, BENCH_REDIS_URL override); without them they are skipped.
 
   --quick             every scenario at small scale (about a minute; a smoke check)
   --scenario <names>  only these scenarios, comma-separated: ${SCENARIOS.map((s) => s.name).join(', ')}
@@ -111,7 +114,9 @@ async function main(): Promise<number> {
   const stop = (signal: string) => {
     progress.clear();
     process.stderr.write(`bench: ${signal}, stopping the servers\n`);
-    void stopAllChildren(2000).finally(() => process.exit(130));
+    void stopAllChildren(2000)
+      .then(runCleanups)
+      .finally(() => process.exit(130));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
@@ -141,6 +146,7 @@ async function main(): Promise<number> {
       failures[s.name] = err instanceof Error ? err.message : String(err);
       progress.log(`   ${s.name} failed: ${failures[s.name]}`);
       await stopAllChildren(2000);
+      await runCleanups();
     }
   }
   progress.clear();
@@ -159,6 +165,7 @@ async function main(): Promise<number> {
     parleyEntry: entry.note,
     scenarios,
     failures,
+    skipped: skippedOf(scenarios),
     integrity: integrityOf(scenarios),
   };
   const builtAtEnd = sourceInfo(repoDir).serverBuiltAt;
@@ -177,11 +184,13 @@ async function main(): Promise<number> {
 main().then(
   async (code) => {
     await stopAllChildren(2000);
+    await runCleanups();
     process.exit(code);
   },
   async (err: unknown) => {
     process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     await stopAllChildren(2000);
+    await runCleanups();
     process.exit(1);
   },
 );

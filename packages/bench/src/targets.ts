@@ -25,6 +25,15 @@ export interface RunningTarget {
   readonly driver: Driver;
   /** What the driver connects to: `ws://host:port/ws`, or `http://host:port` for Socket.IO. */
   readonly url: string;
+  /** Where recipients connect, if not to `url` (a cluster: senders on node 1, recipients on node 2). */
+  readonly recipientUrl?: string;
+  /** A cluster's node processes (CPU and RSS are summed over them, and reported per node). */
+  readonly nodePids?: readonly number[];
+  /**
+   * Development of the cluster scenario on SQLite only: makes these recipients known to node 1
+   * (each connects there once) before they connect to node 2. Not needed with a shared store.
+   */
+  prepareRecipients?(userIds: readonly string[]): Promise<void>;
   /** Parley's data folder (a fresh temporary one unless given). */
   readonly dataDir?: string;
   stop(): Promise<void>;
@@ -36,6 +45,8 @@ export interface ParleyOptions {
   dataDir?: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Extra settings (DATABASE_URL, REDIS_URL, REDIS_PREFIX for the cluster scenarios). */
+  env?: Record<string, string>;
 }
 
 export async function startTarget(name: TargetName, opts: ParleyOptions = {}): Promise<RunningTarget> {
@@ -59,6 +70,19 @@ export const PARLEY_LIMITS_OFF: Record<string, string> = {
 };
 
 let entry: { script: string; note: string } | undefined;
+let helpText: string | undefined;
+
+/** What `main.js --help` prints ('' if it does not run): which settings this server build knows. */
+export function parleyHelp(): string {
+  if (helpText === undefined) {
+    try {
+      helpText = execFileSync(process.execPath, [serverMain, '--help'], { encoding: 'utf8' });
+    } catch {
+      helpText = ''; // reported when the server fails to start
+    }
+  }
+  return helpText;
+}
 
 /**
  * How Parley is started: `packages/server/dist/main.js`, unless that does not know the rate-limit
@@ -66,12 +90,7 @@ let entry: { script: string; note: string } | undefined;
  */
 export function parleyEntry(): { script: string; note: string } {
   if (!entry) {
-    let help = '';
-    try {
-      help = execFileSync(process.execPath, [serverMain, '--help'], { encoding: 'utf8' });
-    } catch {
-      // reported when the server fails to start
-    }
+    const help = parleyHelp();
     entry = Object.keys(PARLEY_LIMITS_OFF).every((k) => help.includes(k))
       ? { script: serverMain, note: 'packages/server/dist/main.js' }
       : {
@@ -84,7 +103,7 @@ export function parleyEntry(): { script: string; note: string } {
   return entry;
 }
 
-async function startParley(opts: ParleyOptions): Promise<RunningTarget> {
+export async function startParley(opts: ParleyOptions): Promise<RunningTarget> {
   const temporary = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'parley-bench-'));
   let child: ChildServer;
@@ -101,6 +120,7 @@ async function startParley(opts: ParleyOptions): Promise<RunningTarget> {
         LOG_LEVEL: 'warn',
         SQLITE_SYNC: opts.sqliteSync ?? 'normal',
         HEARTBEAT_INTERVAL_MS: '30000',
+        ...opts.env,
       },
     });
   } catch (err) {

@@ -77,6 +77,9 @@ describe('quick saturation, Parley and the ws relay', () => {
       expect(run.ackCurve.length).toBeGreaterThan(0);
       expect(run.server.rssPeakMiB).toBeGreaterThan(0);
       expect(typeof run.ackedPerSec).toBe('number');
+      expect(run.serverCpuUsPerMsg).toBeGreaterThan(0);
+      expect(typeof run.generatorBound).toBe('boolean');
+      expect(run.generatorThreads).toBe(1);
     }
     expect(json.machine.nproc).toBeGreaterThan(0);
     expect(readFileSync(files.markdown, 'utf8')).toContain('### Saturation throughput');

@@ -28,6 +28,9 @@ export abstract class Client {
     this.expectingClose = false;
     const conn = await driver.open(url, localAddress, {
       frame: (f) => this.onFrame(f),
+      text: (s) => {
+        if (!this.fast(s)) this.onFrame(JSON.parse(s) as ServerFrame);
+      },
       closed: (reason) => this.onClosed(conn, reason),
     });
     this.conn = conn;
@@ -71,24 +74,89 @@ export abstract class Client {
     if (!this.expectingClose) countError(this.ctx, `connection lost (${reason})`);
   }
 
+  /** The hot frames of a role, read straight from the JSON text; false: parse it and call `handle`. */
+  protected fast(_s: string): boolean {
+    return false;
+  }
+
   protected abstract handle(f: ServerFrame): void;
   protected onError(_f: ErrorFrame): void {}
 }
 
+/** Grows a typed array to hold index `i` (doubling), keeping its contents. */
+function fit<T extends Uint8Array | Float64Array>(a: T, i: number, make: (n: number) => T): T {
+  if (i < a.length) return a;
+  let n = a.length * 2;
+  while (n <= i) n *= 2;
+  const b = make(n);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The number in a message id such as `MSG000042` that starts at `s[i]` and ends at a `"` or the end:
+ * the digits after a letter prefix; -1 if it is not of that form. No allocation (hot path).
+ */
+export function idNumberAt(s: string, i: number): number {
+  let c = s.charCodeAt(i);
+  while ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) c = s.charCodeAt(++i);
+  let n = 0;
+  let digits = 0;
+  while (c >= 48 && c <= 57) {
+    n = n * 10 + (c - 48);
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  return (c === 34 || Number.isNaN(c)) && digits > 0 ? n : -1;
+}
+
+/** The non-negative integer at `s[i]`, ending at a space; -1 if there is none. */
+function intAt(s: string, i: number): number {
+  let c = s.charCodeAt(i);
+  let n = 0;
+  let digits = 0;
+  while (c >= 48 && c <= 57) {
+    n = n * 10 + (c - 48);
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  return c === 32 && digits > 0 ? n : -1;
+}
+
+const ACK_HEAD = '{"action":"4"';
+const DELIVERY_HEAD = '{"action":"3"';
+const ID_KEY = '"id":"';
+const STATUS_KEY = '"status":';
+const MESSAGE_KEY = '"message":"';
+
 /**
  * Sends messages to one peer: a window of unacknowledged messages (window mode) or whatever the
  * scheduler makes due (rate mode), with ids fetched ahead by action 2.
+ *
+ * The hot path allocates as little as it can: over a text driver (Parley, ws relay) action 3 frames
+ * are string templates filled in with the id and the message text (no frame objects, no
+ * JSON.stringify, no validation of its own frames; Socket.IO gets frame objects, as before), acks are read by a scanner (`fast`) and only unusual frames go through JSON.parse. Each
+ * message is numbered 0, 1, 2, ... per sender (`k`, also in the message text), and the integrity
+ * bookkeeping is per-k typed arrays instead of sets of ids.
  */
 export class Sender extends Client {
-  /** Message number → send time (µs); in rate mode the intended send time. */
+  /** Message id number → the sender's message number k, for messages not acknowledged yet. */
   readonly inflight = new Map<number, number>();
-  readonly acked = new Set<number>();
   /** Messages this sender may still send (the reconnect storm sends a fixed number). */
   budget = Number.POSITIVE_INFINITY;
   failed = 0;
+  /** Messages sent so far (the next k). */
+  sent = 0;
+  ackedCount = 0;
+  /** By k: 1 once acknowledged. */
+  ackedByK = new Uint8Array(1024);
+  /** By k: the send time in µs (the intended one in rate mode). */
+  sendUsByK = new Float64Array(1024);
   private ids: string[] = [];
   private idRequests = 0;
   private owed: number[] = [];
+  private readonly head: string;
+  private readonly idsFrame: string;
 
   constructor(
     ctx: LoadContext,
@@ -96,6 +164,8 @@ export class Sender extends Client {
     readonly peerId: string,
   ) {
     super(ctx, userId);
+    this.head = `{"action":"3","fromId":"${userId}","toId":"${peerId}","chatMsg":{"id":"`;
+    this.idsFrame = JSON.stringify({ action: '2', fromId: userId });
   }
 
   get idsReady(): number {
@@ -117,8 +187,11 @@ export class Sender extends Client {
     const { ctx } = this;
     if ((ctx.phase === 'warmup' || ctx.phase === 'measure') && this.conn) {
       if (ctx.window > 0) {
-        while (this.inflight.size < ctx.window && this.ids.length > 0 && this.budget > 0) {
-          this.sendOne(nowUs());
+        if (this.inflight.size < ctx.window && this.ids.length > 0 && this.budget > 0) {
+          const now = nowUs();
+          while (this.inflight.size < ctx.window && this.ids.length > 0 && this.budget > 0) {
+            this.sendOne(now);
+          }
         }
       } else {
         while (this.owed.length > 0 && this.ids.length > 0) this.sendOne(this.owed.shift()!);
@@ -131,36 +204,70 @@ export class Sender extends Client {
     const want = Math.min(this.ctx.idsAhead, this.budget);
     while (this.conn && this.ids.length + this.idRequests * MSG_ID_BATCH < want) {
       this.idRequests++;
-      this.conn.send({ action: '2', fromId: this.userId });
+      if (this.conn.sendText) this.conn.sendText(this.idsFrame);
+      else this.conn.send({ action: '2', fromId: this.userId });
     }
   }
 
   private sendOne(sendUs: number): void {
     const id = this.ids.shift()!;
-    const num = parseMsgId(id);
-    if (num === undefined) {
+    const num = idNumberAt(id, 0);
+    if (num < 0) {
       countError(this.ctx, `generator: server gave a malformed id ${id}`);
       return;
     }
-    this.budget--;
-    this.inflight.set(num, sendUs);
     const { ctx } = this;
+    const k = this.sent++;
+    this.budget--;
+    this.inflight.set(num, k);
+    this.sendUsByK = fit(this.sendUsByK, k, (n) => new Float64Array(n));
+    this.sendUsByK[k] = sendUs;
     if (ctx.window === 0 && sendUs >= ctx.measureStartUs && sendUs < ctx.measureEndUs) {
       recordUs(ctx.lagHist, nowUs() - sendUs);
     }
-    const frame: SendMessageFrame = {
-      action: '3',
-      fromId: this.userId,
-      toId: this.peerId,
-      chatMsg: {
-        id,
-        type: MsgType.Text,
-        message: messageText(sendUs, this.ctx.textBytes),
-        status: MsgStatus.Sending,
-      },
-    };
-    this.conn!.send(frame);
-    if (this.ctx.phase === 'measure') this.ctx.counts.sent++;
+    const text = messageText(sendUs, k, ctx.textBytes);
+    const conn = this.conn!;
+    if (conn.sendText) conn.sendText(`${this.head}${id}","type":0,"message":"${text}","status":0}}`);
+    else {
+      const frame: SendMessageFrame = {
+        action: '3',
+        fromId: this.userId,
+        toId: this.peerId,
+        chatMsg: { id, type: MsgType.Text, message: text, status: MsgStatus.Sending },
+      };
+      conn.send(frame);
+    }
+    if (ctx.phase === 'measure') ctx.counts.sent++;
+  }
+
+  /** An ack (action 4 status 1) read without JSON.parse; false leaves the frame to the slow path. */
+  protected override fast(s: string): boolean {
+    if (!s.startsWith(ACK_HEAD)) return false;
+    const st = s.indexOf(STATUS_KEY);
+    const at = s.indexOf(ID_KEY);
+    if (st < 0 || at < 0 || s.charCodeAt(st + STATUS_KEY.length) !== 49 /* 1 */) return false;
+    if (s.indexOf(ID_KEY, at + 1) >= 0) return false; // another "id": not the frame we know
+    const num = idNumberAt(s, at + ID_KEY.length);
+    if (num < 0) return false;
+    this.onAck(num);
+    return true;
+  }
+
+  private onAck(num: number): void {
+    const k = this.inflight.get(num);
+    if (k === undefined) {
+      countError(this.ctx, 'ack for an unknown or already acknowledged id');
+      return;
+    }
+    const { ctx } = this;
+    this.inflight.delete(num);
+    this.ackedByK = fit(this.ackedByK, k, (n) => new Uint8Array(n));
+    this.ackedByK[k] = 1;
+    this.ackedCount++;
+    if (ctx.phase === 'measure') ctx.counts.acked++;
+    const sentUs = this.sendUsByK[k]!;
+    if (sentUs >= ctx.measureStartUs && sentUs < ctx.measureEndUs) recordUs(ctx.ackHist, nowUs() - sentUs);
+    this.pump();
   }
 
   protected handle(f: ServerFrame): void {
@@ -169,18 +276,9 @@ export class Sender extends Client {
       for (const id of f.chatMsg.message.split(',')) this.ids.push(id);
       this.pump();
     } else if (f.action === '4' && f.chatMsg.status === 1) {
-      const num = parseMsgId(f.chatMsg.id) ?? -1;
-      const sentUs = this.inflight.get(num);
-      if (sentUs === undefined) {
-        countError(this.ctx, this.acked.has(num) ? 'ack repeated' : 'ack for an unknown id');
-        return;
-      }
-      const { ctx } = this;
-      this.inflight.delete(num);
-      this.acked.add(num);
-      if (ctx.phase === 'measure') ctx.counts.acked++;
-      if (sentUs >= ctx.measureStartUs && sentUs < ctx.measureEndUs) recordUs(ctx.ackHist, nowUs() - sentUs);
-      this.pump();
+      const num = parseMsgId(f.chatMsg.id);
+      if (num === undefined) countError(this.ctx, 'ack for a malformed id');
+      else this.onAck(num);
     }
   }
 
@@ -195,13 +293,21 @@ export class Sender extends Client {
   }
 }
 
-/** Receives one peer's messages, checks each arrives once and in order, and confirms it. */
+/**
+ * Receives one peer's messages, checks each arrives once and in order, and confirms it. Deliveries
+ * are read by a scanner (no JSON.parse) and confirmed with a string template.
+ */
 export class Recipient extends Client {
-  readonly delivered = new Set<number>();
+  deliveredCount = 0;
+  /** By the sender's message number k: how many times it arrived. */
+  deliveredByK = new Uint8Array(1024);
   doubled = 0;
   outOfOrder = 0;
   misrouted = 0;
-  private last = 0;
+  private last = -1;
+  private readonly fromNeedle: string;
+  private readonly toNeedle: string;
+  private readonly confirmHead: string;
 
   constructor(
     ctx: LoadContext,
@@ -209,24 +315,56 @@ export class Recipient extends Client {
     readonly peerId: string,
   ) {
     super(ctx, userId);
+    this.fromNeedle = `"fromId":"${peerId}"`;
+    this.toNeedle = `"toId":"${userId}"`;
+    this.confirmHead = `{"action":"4","fromId":"${userId}","toId":"${peerId}","chatMsg":{"id":"`;
+  }
+
+  protected override fast(s: string): boolean {
+    if (!s.startsWith(DELIVERY_HEAD) || !s.includes(this.fromNeedle) || !s.includes(this.toNeedle)) {
+      return false;
+    }
+    const at = s.indexOf(ID_KEY);
+    const mt = s.indexOf(MESSAGE_KEY);
+    if (at < 0 || mt < 0 || s.indexOf(ID_KEY, at + 1) >= 0) return false;
+    const idStart = at + ID_KEY.length;
+    const idEnd = s.indexOf('"', idStart);
+    const t = mt + MESSAGE_KEY.length;
+    const sentUs = intAt(s, t);
+    const k = sentUs < 0 ? -1 : intAt(s, s.indexOf(' ', t) + 1);
+    if (idEnd < 0 || k < 0) return false;
+    this.onDelivery(k, sentUs);
+    this.conn?.sendText?.(`${this.confirmHead}${s.slice(idStart, idEnd)}","status":1}}`);
+    return true;
+  }
+
+  private onDelivery(k: number, sentUs: number): void {
+    const now = nowUs();
+    const { ctx } = this;
+    this.deliveredByK = fit(this.deliveredByK, k, (n) => new Uint8Array(n));
+    if (this.deliveredByK[k]! > 0) this.doubled++;
+    else this.deliveredCount++;
+    if (this.deliveredByK[k]! < 255) this.deliveredByK[k]!++;
+    if (k < this.last) this.outOfOrder++;
+    else this.last = k;
+    if (ctx.phase === 'measure') ctx.counts.delivered++;
+    if (sentUs >= ctx.measureStartUs && sentUs < ctx.measureEndUs) recordUs(ctx.e2eHist, now - sentUs);
   }
 
   protected handle(f: ServerFrame): void {
     if (f.action !== '3') return;
-    const now = nowUs();
-    const { ctx } = this;
     if (f.fromId !== this.peerId || f.toId !== this.userId) {
       this.misrouted++;
       return;
     }
-    const num = parseMsgId(f.chatMsg.id) ?? -1;
-    if (this.delivered.has(num)) this.doubled++;
-    else this.delivered.add(num);
-    if (num < this.last) this.outOfOrder++;
-    else this.last = num;
-    if (ctx.phase === 'measure') ctx.counts.delivered++;
-    const sentUs = sendTimeOf(f.chatMsg.message);
-    if (sentUs >= ctx.measureStartUs && sentUs < ctx.measureEndUs) recordUs(ctx.e2eHist, now - sentUs);
+    const text = f.chatMsg.message;
+    const sentUs = sendTimeOf(text);
+    const k = Number(text.split(' ')[1]);
+    if (!Number.isSafeInteger(k) || k < 0 || k > 1e9) {
+      this.misrouted++;
+      return;
+    }
+    this.onDelivery(k, sentUs);
     const confirm: StatusFrame = {
       action: '4',
       fromId: this.userId,

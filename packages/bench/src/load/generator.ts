@@ -1,5 +1,5 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import { ProcSampler, selfCpuMeter } from '../metrics/proc.js';
+import { ProcSampler, type ProcUsage, selfCpuMeter } from '../metrics/proc.js';
 import type { RunningTarget } from '../targets.js';
 import { sleep } from './connect.js';
 import { type LoadPartial, type LoadRun, mergeRounds } from './run-result.js';
@@ -48,6 +48,10 @@ export async function runRound(
   progress?: ProgressFn,
 ): Promise<LoadPartial> {
   const n = Math.max(1, Math.min(spec.threads ?? 1, spec.pairs));
+  if (target.prepareRecipients) {
+    const prefix = spec.userPrefix ?? '';
+    await target.prepareRecipients(Array.from({ length: spec.pairs }, (_, i) => `${prefix}r${i}`));
+  }
   const shards: ShardHandle[] = [];
   for (let i = 0, first = 0; i < n; i++) {
     const pairs = Math.floor(spec.pairs / n) + (i < spec.pairs % n ? 1 : 0);
@@ -56,6 +60,7 @@ export async function runRound(
         {
           driver: target.driver.name,
           url: target.url,
+          recipientUrl: target.recipientUrl ?? target.url,
           firstPair: first,
           pairs,
           userPrefix: spec.userPrefix ?? '',
@@ -82,8 +87,9 @@ export async function runRound(
     await all((s) => s.start());
     await ticking(spec.warmupS, (f) => progress?.(0, `warming up ${Math.round(f * 100)}%`));
 
-    const sampler = new ProcSampler(target.pid);
-    sampler.start();
+    const pids = target.nodePids ?? [target.pid];
+    const samplers = pids.map((pid) => new ProcSampler(pid));
+    for (const s of samplers) s.start();
     const genCpu = selfCpuMeter();
     const t0 = performance.now();
     await all((s) => s.measure());
@@ -98,7 +104,8 @@ export async function runRound(
     });
     await all((s) => s.stop());
     const measuredS = (performance.now() - t0) / 1000;
-    const server = sampler.stop();
+    const nodes = samplers.map((s) => s.stop());
+    const server = sumUsage(nodes);
     const generatorCpuPercent = genCpu();
 
     progress?.(1, 'draining');
@@ -130,7 +137,9 @@ export async function runRound(
       e2eHist,
       lagHist,
       server,
+      ...(nodes.length > 1 && { nodes }),
       generatorCpuPercent,
+      generatorThreads: n,
       totals: {
         sent: sum((r) => r.totals.sent),
         acked: sum((r) => r.totals.acked),
@@ -150,6 +159,17 @@ export async function runRound(
   } finally {
     await Promise.allSettled(shards.map((s) => s.close()));
   }
+}
+
+/** The usage of several processes (the nodes of a cluster) as one: CPU and RSS add up. */
+export function sumUsage(nodes: readonly ProcUsage[]): ProcUsage {
+  const sum = (f: (u: ProcUsage) => number) => nodes.reduce((a, u) => a + f(u), 0);
+  return {
+    cpuPercent: sum((u) => u.cpuPercent),
+    rssStartMiB: sum((u) => u.rssStartMiB),
+    rssPeakMiB: sum((u) => u.rssPeakMiB),
+    rssEndMiB: sum((u) => u.rssEndMiB),
+  };
 }
 
 /** Waits `seconds`, calling `onTick` about four times a second. */

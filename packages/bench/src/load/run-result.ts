@@ -47,11 +47,34 @@ export interface LoadRun {
   sendLag: LatencySummary;
   ackCurve: LatencyCurve;
   e2eCurve: LatencyCurve;
+  /** The server's process; for a cluster target the sum over its nodes (CPU adds up, RSS too). */
   server: ProcUsage;
+  /** Cluster targets: each node's own figures, in node order. */
+  nodes?: ProcUsage[];
+  /** Server CPU time per acknowledged message, in µs (all nodes of a cluster together). */
+  serverCpuUsPerMsg: number;
+  /** CPU of the load generator process over the measured window, in percent of one core. */
   generatorCpuPercent: number;
+  /** Generator CPU time per acknowledged message, in µs. */
+  generatorCpuUsPerMsg: number;
+  /** Threads the generator ran the load on. */
+  generatorThreads: number;
+  /**
+   * The generator used more than GENERATOR_BOUND_PERCENT of a core per thread: it, not the server,
+   * may have set the pace, and the server's figures are then a lower bound.
+   */
+  generatorBound: boolean;
   totals: Totals;
   integrity: Integrity;
   errors: Record<string, number>;
+}
+
+/** Above this CPU per generator thread (percent of one core) a run is flagged generator-bound. */
+export const GENERATOR_BOUND_PERCENT = 90;
+
+/** Whether a generator that used `cpuPercent` (of one core) over `threads` threads was saturated. */
+export function isGeneratorBound(cpuPercent: number, threads: number): boolean {
+  return cpuPercent / Math.max(1, threads) > GENERATOR_BOUND_PERCENT;
 }
 
 export interface Totals {
@@ -72,7 +95,9 @@ export interface LoadPartial {
   e2eHist: Histogram;
   lagHist: Histogram;
   server: ProcUsage;
+  nodes?: ProcUsage[];
   generatorCpuPercent: number;
+  generatorThreads: number;
   totals: Totals;
   integrity: Integrity;
   errors: Map<string, number>;
@@ -84,8 +109,17 @@ export function checkIntegrity(senders: readonly Sender[], recipients: readonly 
   for (let i = 0; i < senders.length; i++) {
     const s = senders[i]!;
     const r = recipients[i]!;
-    for (const id of s.acked) if (!r.delivered.has(id)) out.lost++;
-    for (const id of r.delivered) if (!s.acked.has(id)) out.unacked++;
+    // by the sender's message number k (0 .. sent-1); a delivery of a k never sent is misrouted
+    const n = Math.max(s.sent, r.deliveredByK.length);
+    for (let k = 0; k < n; k++) {
+      const acked = k < s.ackedByK.length && s.ackedByK[k] === 1;
+      const delivered = k < r.deliveredByK.length && r.deliveredByK[k]! > 0;
+      if (acked && !delivered) out.lost++;
+      else if (delivered && !acked) {
+        if (k < s.sent) out.unacked++;
+        else out.misrouted++;
+      }
+    }
     out.unanswered += s.inflight.size;
     out.doubled += r.doubled;
     out.outOfOrder += r.outOfOrder;
@@ -117,6 +151,23 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
   const integrity = { lost: 0, doubled: 0, outOfOrder: 0, unacked: 0, unanswered: 0, misrouted: 0 };
   for (const k of Object.keys(integrity) as Array<keyof Integrity>) integrity[k] = sum((p) => p.integrity[k]);
   const { spec } = first;
+  const acked = sum((p) => p.counts.acked);
+  const cpuSeconds = (f: (p: LoadPartial) => number) => sum((p) => (f(p) * p.measuredS) / 100);
+  const perMsg = (seconds: number) => (acked > 0 ? (seconds * 1e6) / acked : 0);
+  const generatorCpuPercent = weighted((p) => p.generatorCpuPercent);
+  const nodeCount = first.nodes?.length ?? 0;
+  const nodes =
+    nodeCount > 0
+      ? Array.from({ length: nodeCount }, (_, i) => {
+          const of = (p: LoadPartial) => p.nodes![i]!;
+          return {
+            cpuPercent: weighted((p) => of(p).cpuPercent),
+            rssStartMiB: of(first).rssStartMiB,
+            rssPeakMiB: Math.max(...parts.map((p) => of(p).rssPeakMiB)),
+            rssEndMiB: of(last).rssEndMiB,
+          };
+        })
+      : undefined;
   return {
     target: first.target,
     pairs: spec.pairs,
@@ -139,7 +190,12 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
       rssPeakMiB: Math.max(...parts.map((p) => p.server.rssPeakMiB)),
       rssEndMiB: last.server.rssEndMiB,
     },
-    generatorCpuPercent: weighted((p) => p.generatorCpuPercent),
+    ...(nodes && { nodes }),
+    serverCpuUsPerMsg: perMsg(cpuSeconds((p) => p.server.cpuPercent)),
+    generatorCpuPercent,
+    generatorCpuUsPerMsg: perMsg(cpuSeconds((p) => p.generatorCpuPercent)),
+    generatorThreads: first.generatorThreads,
+    generatorBound: isGeneratorBound(generatorCpuPercent, first.generatorThreads),
     totals: {
       sent: sum((p) => p.totals.sent),
       acked: sum((p) => p.totals.acked),

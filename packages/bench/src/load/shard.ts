@@ -8,7 +8,10 @@ import { checkIntegrity, type Integrity, type Totals } from './run-result.js';
 /** The part of a load run one thread drives: pairs [firstPair, firstPair + pairs). */
 export interface ShardSpec {
   driver: DriverName;
+  /** Where the senders connect. */
   url: string;
+  /** Where the recipients connect: another node of a cluster, or the same server. */
+  recipientUrl: string;
   firstPair: number;
   pairs: number;
   userPrefix: string;
@@ -62,7 +65,7 @@ export class Shard {
   /** Recipients first: in Parley a message to a user that never connected is UNKNOWN_USER. */
   async connect(): Promise<ConnectOutcome> {
     const driver = DRIVERS[this.spec.driver];
-    const a = await connectAll(this.recipients, driver, this.spec.url);
+    const a = await connectAll(this.recipients, driver, this.spec.recipientUrl);
     const b = await connectAll(this.senders, driver, this.spec.url);
     this.connectOutcome = {
       connected: a.connected + b.connected,
@@ -109,8 +112,8 @@ export class Shard {
 
   /** Waits for the last acks and deliveries (and a moment for late duplicates). */
   async drain(timeoutMs: number): Promise<void> {
-    const acked = () => this.senders.reduce((n, s) => n + s.acked.size, 0);
-    const delivered = () => this.recipients.reduce((n, r) => n + r.delivered.size, 0);
+    const acked = () => this.senders.reduce((n, s) => n + s.ackedCount, 0);
+    const delivered = () => this.recipients.reduce((n, r) => n + r.deliveredCount, 0);
     await waitFor(
       () => this.senders.every((s) => s.inflight.size === 0) && delivered() >= acked(),
       timeoutMs,
@@ -128,9 +131,9 @@ export class Shard {
       e2eHist: encodeIntoCompressedBase64(ctx.e2eHist),
       lagHist: encodeIntoCompressedBase64(ctx.lagHist),
       totals: {
-        sent: sum((s) => s.acked.size + s.inflight.size + s.failed),
-        acked: sum((s) => s.acked.size),
-        delivered: recipients.reduce((n, r) => n + r.delivered.size, 0),
+        sent: sum((s) => s.ackedCount + s.inflight.size + s.failed),
+        acked: sum((s) => s.ackedCount),
+        delivered: recipients.reduce((n, r) => n + r.deliveredCount, 0),
         refused: sum((s) => s.failed),
       },
       integrity: checkIntegrity(senders, recipients),

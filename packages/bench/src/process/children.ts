@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 
 /** A server (Parley or a baseline relay) running as a child process of the harness. */
 export interface ChildServer {
@@ -108,4 +109,38 @@ export async function spawnServer(opts: SpawnOptions): Promise<ChildServer> {
     await stopChild(child, 1000);
     throw e;
   }
+}
+
+/**
+ * Runs `node [nodeArgs] script args` to completion (a tool such as the minimal loader) and resolves
+ * with its stdout; stopped with the servers on Ctrl-C. Rejects if it exits with an error.
+ */
+export function runNodeScript(
+  script: string,
+  args: readonly string[],
+  opts: { timeoutMs?: number; onStart?: (pid: number) => void } = {},
+): Promise<string> {
+  if (!existsSync(script)) throw new Error(`${script} is missing: build first (npx tsc -b)`);
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  if (child.pid !== undefined) opts.onStart?.(child.pid);
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    err = (err + d).slice(-5_000);
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      live.delete(child);
+      if (code === 0) resolve(out);
+      else
+        reject(new Error(`${path.basename(script)} exited (${code ?? signal}): ${err.trim().slice(-500)}`));
+    });
+  });
 }

@@ -1,5 +1,8 @@
 import type { LoadRun } from '../load/generator.js';
 import type {
+  BackendsResult,
+  CalibrateResult,
+  ClusterResult,
   DurabilityResult,
   HistoryResult,
   IdleResult,
@@ -31,6 +34,14 @@ function errorsOf(errors: Record<string, number>): string {
   return total === 0 ? '0' : `${total} (${Object.keys(errors).slice(0, 2).join('; ')})`;
 }
 
+/** `server% / generator%`, flagged when the generator was saturated (its figures are then a floor). */
+function cpuPair(r: LoadRun): string {
+  const flag = r.generatorBound ? ' **generator-bound**' : '';
+  return `${r.server.cpuPercent.toFixed(0)}% / ${r.generatorCpuPercent.toFixed(0)}%${flag}`;
+}
+
+const usPerMsg = (n: number) => (n > 0 ? `${n.toFixed(n >= 100 ? 0 : 1)} µs` : '–');
+
 function baseline(level: LoadLevel, target: 'ws' | 'socketio'): LoadRun | undefined {
   return level.runs.find((r) => r.target === target);
 }
@@ -44,9 +55,11 @@ function saturationTable(levels: readonly LoadLevel[]): string {
       int(r.deliveredPerSec),
       ratio(r.ackedPerSec, baseline(l, 'ws')?.ackedPerSec),
       ratio(r.ackedPerSec, baseline(l, 'socketio')?.ackedPerSec),
+      usPerMsg(r.serverCpuUsPerMsg),
+      ratio(r.serverCpuUsPerMsg, baseline(l, 'ws')?.serverCpuUsPerMsg),
       pcts(r.ack, 'p50', 'p90', 'p99', 'p999', 'max'),
       pcts(r.e2e, 'p50', 'p99', 'max'),
-      `${r.server.cpuPercent.toFixed(0)}% / ${r.generatorCpuPercent.toFixed(0)}%`,
+      cpuPair(r),
       mib(r.server.rssPeakMiB),
       `${r.integrity.lost} / ${r.integrity.doubled}`,
       errorsOf(r.errors),
@@ -60,6 +73,8 @@ function saturationTable(levels: readonly LoadLevel[]): string {
       'delivered msg/s',
       '÷ ws relay',
       '÷ Socket.IO',
+      'server CPU per msg',
+      'CPU per msg ÷ ws relay',
       'ack p50 / p90 / p99 / p99.9 / max (ms)',
       'end-to-end p50 / p99 / max (ms)',
       'CPU server / generator',
@@ -67,7 +82,7 @@ function saturationTable(levels: readonly LoadLevel[]): string {
       'lost / doubled',
       'errors',
     ],
-    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
+    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
     rows,
   );
 }
@@ -83,7 +98,8 @@ function latencyTable(levels: readonly LoadLevel[]): string {
       pcts(r.sendLag, 'p50', 'p99'),
       ratio(r.ack.p99, baseline(l, 'ws')?.ack.p99),
       ratio(r.ack.p99, baseline(l, 'socketio')?.ack.p99),
-      `${r.server.cpuPercent.toFixed(0)}% / ${r.generatorCpuPercent.toFixed(0)}%`,
+      usPerMsg(r.serverCpuUsPerMsg),
+      cpuPair(r),
       mib(r.server.rssPeakMiB),
       `${r.integrity.lost} / ${r.integrity.doubled}`,
       errorsOf(r.errors),
@@ -99,12 +115,13 @@ function latencyTable(levels: readonly LoadLevel[]): string {
       'generator send lag p50 / p99 (ms)',
       'ack p99 ÷ ws relay',
       'ack p99 ÷ Socket.IO',
+      'server CPU per msg',
       'CPU server / generator',
       'server RSS peak',
       'lost / doubled',
       'errors',
     ],
-    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
+    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
     rows,
   );
 }
@@ -116,7 +133,8 @@ function durabilityTable(d: DurabilityResult): string {
     ratio(r.ackedPerSec, d.normal.ackedPerSec),
     pcts(r.ack, 'p50', 'p99', 'max'),
     pcts(r.e2e, 'p50', 'p99'),
-    `${r.server.cpuPercent.toFixed(0)}%`,
+    usPerMsg(r.serverCpuUsPerMsg),
+    cpuPair(r),
     `${r.integrity.lost} / ${r.integrity.doubled}`,
   ];
   return table(
@@ -126,15 +144,134 @@ function durabilityTable(d: DurabilityResult): string {
       '÷ normal',
       'ack p50 / p99 / max (ms)',
       'end-to-end p50 / p99 (ms)',
-      'server CPU',
+      'server CPU per msg',
+      'CPU server / generator',
       'lost / doubled',
     ],
-    ['---', '--:', '--:', '--:', '--:', '--:', '--:'],
+    ['---', '--:', '--:', '--:', '--:', '--:', '--:', '--:'],
     [
       row('normal (survives a killed server)', d.normal),
       row('full (fsync per commit; survives power loss)', d.full),
     ],
   );
+}
+
+function calibrateTable(c: CalibrateResult): string {
+  const m = c.minimal;
+  const b = c.bench;
+  const rounds = (xs: readonly number[]) => xs.map(int).join(', ');
+  const loaderUs = m.rounds.map((x) => (x.cpuPercent * x.seconds * 1e4) / Math.max(1, x.acked));
+  const sorted = [...loaderUs].sort((x, y) => x - y);
+  const loaderUsMedian = sorted.length ? sorted[sorted.length >> 1]! : 0;
+  return table(
+    [
+      'load generator',
+      'acked msg/s (median)',
+      'rounds',
+      '÷ minimal loader',
+      'relay CPU',
+      'relay CPU per msg',
+      'generator CPU',
+      'generator CPU per msg',
+      'lost / doubled',
+    ],
+    ['---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:'],
+    [
+      [
+        'minimal loader (src/tools/minimal-loader.ts)',
+        int(m.ackedPerSecMedian),
+        rounds(m.rounds.map((x) => x.ackedPerSec)),
+        '1.00',
+        `${m.relayCpuPercentMedian.toFixed(0)}%`,
+        usPerMsg(m.relayCpuUsPerMsgMedian),
+        `${m.loaderCpuPercentMedian.toFixed(0)}%${m.loaderCpuPercentMedian > 90 ? ' **generator-bound**' : ''}`,
+        usPerMsg(loaderUsMedian),
+        'not checked',
+      ],
+      [
+        'bench generator',
+        int(c.benchAckedPerSecMedian),
+        rounds(c.benchAckedPerSecRounds),
+        c.ratio.toFixed(2),
+        `${b.server.cpuPercent.toFixed(0)}%`,
+        usPerMsg(b.serverCpuUsPerMsg),
+        `${b.generatorCpuPercent.toFixed(0)}%${b.generatorBound ? ' **generator-bound**' : ''}`,
+        usPerMsg(b.generatorCpuUsPerMsg),
+        `${b.integrity.lost} / ${b.integrity.doubled}`,
+      ],
+    ],
+  );
+}
+
+/** The load runs of a cluster or backends comparison, side by side, with the ratio to the first. */
+function deploymentsTable(rows: Array<[string, LoadRun]>, ratioHead: string): string {
+  const first = rows[0]![1];
+  return table(
+    [
+      'deployment',
+      'acked msg/s',
+      ratioHead,
+      'ack p50 / p99 (ms)',
+      'end-to-end p99 (ms)',
+      'server CPU (per node)',
+      'server CPU per msg',
+      'generator CPU',
+      'lost / doubled',
+      'errors',
+    ],
+    ['---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
+    rows.map(([label, r]) => [
+      label,
+      int(r.ackedPerSec),
+      ratio(r.ackedPerSec, first.ackedPerSec),
+      pcts(r.ack, 'p50', 'p99'),
+      ms(r.e2e.p99),
+      `${r.server.cpuPercent.toFixed(0)}%${r.nodes ? ` (${r.nodes.map((n) => `${n.cpuPercent.toFixed(0)}%`).join(' + ')})` : ''}`,
+      usPerMsg(r.serverCpuUsPerMsg),
+      `${r.generatorCpuPercent.toFixed(0)}%${r.generatorBound ? ' **generator-bound**' : ''}`,
+      `${r.integrity.lost} / ${r.integrity.doubled}`,
+      errorsOf(r.errors),
+    ]),
+  );
+}
+
+function clusterSection(c: ClusterResult): string {
+  const head = `### Cluster: 1 node vs 2 nodes (${c.pairs} pairs, window ${c.window}; on 2 nodes senders are on node 1, recipients on node 2)`;
+  if (c.skipped !== undefined)
+    return `${head}
+
+skipped: ${c.skipped}`;
+  const note = c.devNote
+    ? `
+
+**${c.devNote}**`
+    : '';
+  return `${head}${note}
+
+${deploymentsTable(
+  [
+    [c.deployments[0]!, c.one!],
+    [c.deployments[1]!, c.two!],
+  ],
+  '÷ 1 node',
+)}`;
+}
+
+function backendsSection(b: BackendsResult): string {
+  const head = `### Store: SQLite vs PostgreSQL (1 node, no Redis, ${b.pairs} pairs, window ${b.window})`;
+  if (b.skipped !== undefined)
+    return `${head}
+
+skipped: ${b.skipped}`;
+  return `${head}
+
+${deploymentsTable(
+  [
+    ['SQLite', b.sqlite!],
+    ['PostgreSQL', b.postgres!],
+  ],
+  '÷ SQLite',
+)}`;
 }
 
 function idleTable(d: IdleResult): string {
@@ -237,6 +374,12 @@ export function renderMarkdown(r: BenchResults): string {
   const s = r.scenarios;
   if (s.saturation?.kind === 'saturation')
     out.push('### Saturation throughput', saturationTable(s.saturation.levels));
+  if (s.calibrate?.kind === 'calibrate') {
+    out.push(
+      `### Calibration: is the generator the bottleneck? (ws relay, ${s.calibrate.pairs} pairs, window ${s.calibrate.window})`,
+      calibrateTable(s.calibrate),
+    );
+  }
   if (s.latency?.kind === 'latency')
     out.push('### Latency at a fixed offered rate', latencyTable(s.latency.levels));
   if (s.durability?.kind === 'durability') {
@@ -248,6 +391,8 @@ export function renderMarkdown(r: BenchResults): string {
   if (s['reconnect-storm']?.kind === 'storm')
     out.push('### Reconnect storm', stormTable(s['reconnect-storm']));
   if (s.history?.kind === 'history') out.push('### History page latency (Parley)', historyTable(s.history));
+  if (s.cluster?.kind === 'cluster') out.push(clusterSection(s.cluster));
+  if (s.backends?.kind === 'backends') out.push(backendsSection(s.backends));
   for (const [name, err] of Object.entries(r.failures)) out.push(`**${name} failed:** ${err}`);
   out.push(
     `### Against the targets${r.mode === 'quick' ? ' (quick scale: not the real figures)' : ''}`,

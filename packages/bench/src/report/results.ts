@@ -21,10 +21,12 @@ export interface BenchResults {
   fdLimit: FdLimit;
   /** How Parley was started (main.js, or the bench launcher when main.js lacks a needed setting). */
   parleyEntry: string;
-  /** By scenario name (`saturation`, `latency`, `durability`, `idle-memory`, `reconnect-storm`, `history`). */
+  /** By scenario name (`saturation`, `calibrate`, `latency`, `durability`, `idle-memory`, `reconnect-storm`, `history`, `cluster`, `backends`). */
   scenarios: Record<string, ScenarioResult>;
   /** Scenarios that threw, with the error. */
   failures: Record<string, string>;
+  /** Scenarios that did not run because something they need is missing, with the reason. */
+  skipped?: Record<string, string>;
   /** Lost and doubled messages summed over every scenario: must be 0. */
   integrity: { lost: number; doubled: number };
 }
@@ -39,7 +41,13 @@ export function integrityOf(scenarios: Record<string, ScenarioResult>): { lost: 
         ? s.levels.flatMap((l) => l.runs)
         : s.kind === 'durability'
           ? [s.normal, s.full]
-          : [];
+          : s.kind === 'calibrate'
+            ? [s.bench]
+            : s.kind === 'cluster'
+              ? [s.one, s.two].filter((x) => x !== undefined)
+              : s.kind === 'backends'
+                ? [s.sqlite, s.postgres].filter((x) => x !== undefined)
+                : [];
     for (const r of runs) {
       lost += r.integrity.lost;
       doubled += r.integrity.doubled;
@@ -52,6 +60,15 @@ export function integrityOf(scenarios: Record<string, ScenarioResult>): { lost: 
     }
   }
   return { lost, doubled };
+}
+
+/** The scenarios that were skipped (cluster, backends without PostgreSQL or Redis), with why. */
+export function skippedOf(scenarios: Record<string, ScenarioResult>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, s] of Object.entries(scenarios)) {
+    if ((s.kind === 'cluster' || s.kind === 'backends') && s.skipped !== undefined) out[name] = s.skipped;
+  }
+  return out;
 }
 
 export interface WrittenFiles {

@@ -1,3 +1,5 @@
+import { calibrate } from './calibrate.js';
+import { backends, cluster } from './cluster.js';
 import { durability } from './durability.js';
 import { history } from './history.js';
 import { idle } from './idle.js';
@@ -7,7 +9,17 @@ import { storm } from './storm.js';
 import type { Scenario } from './types.js';
 
 /** Every scenario, in the order a full run takes them. */
-export const SCENARIOS: readonly Scenario[] = [saturation, latency, durability, idle, storm, history];
+export const SCENARIOS: readonly Scenario[] = [
+  saturation,
+  calibrate,
+  latency,
+  durability,
+  idle,
+  storm,
+  history,
+  cluster,
+  backends,
+];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name) ?? SCENARIOS.find((s) => s.name.includes(name));

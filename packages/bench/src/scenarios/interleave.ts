@@ -19,6 +19,8 @@ export interface Variant {
   target: TargetName;
   label: string;
   parley?: ParleyOptions;
+  /** Starts the server(s) itself (a cluster deployment); `nodeArgs` as for Parley. */
+  start?: (nodeArgs: string[]) => Promise<RunningTarget>;
 }
 
 export function targetVariants(targets: readonly TargetName[]): Variant[] {
@@ -54,7 +56,7 @@ export async function runInterleaved(
         parley.nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
       }
       ctx.progress.stage(`${opts.stage} · starting ${v.label}`);
-      started.push(await startTarget(v.target, parley));
+      started.push(v.start ? await v.start(parley.nodeArgs ?? []) : await startTarget(v.target, parley));
     }
     const parts: LoadPartial[][] = variants.map(() => []);
     for (let r = 0; r < opts.rounds; r++) {

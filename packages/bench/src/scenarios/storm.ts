@@ -37,7 +37,7 @@ async function stormOnce(
 
       for (const r of recipients) r.drop();
       await sleep(pause);
-      const stored = () => senders.reduce((n, s) => n + s.acked.size, 0);
+      const stored = () => senders.reduce((n, s) => n + s.ackedCount, 0);
       if (backlog > 0) {
         progress.stage(`${label} · recipients gone, senders store ${backlog} messages each`);
         lctx.phase = 'warmup';
@@ -58,7 +58,7 @@ async function stormOnce(
       const sampler = new ProcSampler(t.pid);
       sampler.start();
       const reconnect = latencyHistogram();
-      const delivered = () => recipients.reduce((n, r) => n + r.delivered.size, 0);
+      const delivered = () => recipients.reduce((n, r) => n + r.deliveredCount, 0);
       const t0 = nowUs();
       const outcome = await connectAll(all, t.driver, t.url, {
         concurrency: all.length,

@@ -116,7 +116,71 @@ export interface HistoryResult {
   profiles?: ProfileSummary[];
 }
 
+/** One round of the minimal loader (its JSON line). */
+export interface MinimalLoaderRound {
+  acked: number;
+  delivered: number;
+  seconds: number;
+  ackedPerSec: number;
+  deliveredPerSec: number;
+  /** The loader's own CPU, percent of one core. */
+  cpuPercent: number;
+  /** The relay's CPU over the loader's measured window. */
+  serverCpuPercent?: number;
+}
+
+export interface CalibrateResult {
+  kind: 'calibrate';
+  pairs: number;
+  window: number;
+  minimal: {
+    rounds: MinimalLoaderRound[];
+    ackedPerSecMedian: number;
+    loaderCpuPercentMedian: number;
+    relayCpuPercentMedian: number;
+    relayCpuUsPerMsgMedian: number;
+  };
+  /** The bench generator's rounds against the same relay, merged. */
+  bench: LoadRun;
+  benchAckedPerSecRounds: number[];
+  benchAckedPerSecMedian: number;
+  /** Bench generator ÷ minimal loader, medians of the rounds (about 1 when the generator keeps up). */
+  ratio: number;
+}
+
+/** Scale-out: the same load against 1 and 2 Parley nodes on PostgreSQL + Redis. */
+export interface ClusterResult {
+  kind: 'cluster';
+  pairs: number;
+  window: number;
+  /** Labels of the two deployments, 1 node then 2 nodes. */
+  deployments: string[];
+  /** Why the scenario did not run: PostgreSQL or Redis not reachable, a server build without them. */
+  skipped?: string;
+  /** Set on a development run (BENCH_CLUSTER_DEV=sqlite): not a measurement. */
+  devNote?: string;
+  one?: LoadRun;
+  two?: LoadRun;
+  /** Acked msg/s of 2 nodes ÷ 1 node. */
+  ratio?: number;
+}
+
+/** The store: 1 node on SQLite against 1 node on PostgreSQL, no Redis. */
+export interface BackendsResult {
+  kind: 'backends';
+  pairs: number;
+  window: number;
+  skipped?: string;
+  sqlite?: LoadRun;
+  postgres?: LoadRun;
+  /** Acked msg/s on PostgreSQL ÷ on SQLite. */
+  ratio?: number;
+}
+
 export type ScenarioResult =
+  | CalibrateResult
+  | ClusterResult
+  | BackendsResult
   | SaturationResult
   | LatencyResult
   | DurabilityResult

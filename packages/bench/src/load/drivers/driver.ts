@@ -3,6 +3,8 @@ import type { ClientFrame, ServerFrame } from '@parley/protocol';
 /** One client connection as the load generator sees it: Parley frames in, Parley frames out. */
 export interface Conn {
   send(frame: ClientFrame): void;
+  /** Sends an already serialized frame (drivers that carry JSON text; the hot path). */
+  sendText?(text: string): void;
   /** Closes politely (close handshake). */
   close(): void;
   /** Drops the connection at once, as a lost network does (no close handshake). */
@@ -11,6 +13,11 @@ export interface Conn {
 
 export interface ConnHandlers {
   frame(frame: ServerFrame): void;
+  /**
+   * A frame as JSON text, for drivers that receive text: when given, they call it instead of
+   * parsing the frame for `frame`.
+   */
+  text?(json: string): void;
   /** The connection is gone; `reason` says why (close code, error). */
   closed(reason: string): void;
 }

@@ -5,6 +5,21 @@ import type { Conn, ConnHandlers, Driver } from './driver.js';
 
 const OPEN_TIMEOUT_MS = 60_000;
 
+/** Sockets corked in this turn of the event loop, uncorked together by one `nextTick`. */
+let corked: Socket[] = [];
+const uncorkAll = () => {
+  const sockets = corked;
+  corked = [];
+  for (const s of sockets) s.uncork();
+};
+function corkForTurn(socket: Socket): void {
+  socket.cork();
+  if (corked.push(socket) === 1) process.nextTick(uncorkAll);
+}
+
+/** Leaves ws's mask buffer all zeros, so that ws does not XOR the payload (see `open`). */
+const zeroMask = (_mask: Buffer) => {};
+
 /**
  * The Parley wire protocol: one JSON object per WebSocket text frame. Frames are typed objects
  * from @parley/protocol serialized with JSON.stringify. The ws baseline relay speaks the same.
@@ -22,31 +37,34 @@ export const parleyDriver: Driver = {
         localAddress,
         perMessageDeflate: false,
         handshakeTimeout: OPEN_TIMEOUT_MS,
+        // The generator's own costs, not the server's: frames from our own server need no UTF-8
+        // check, and an all-zero mask (valid, RFC 6455 only asks browsers for unpredictable ones)
+        // lets ws skip masking every payload. The server unmasks the same either way.
+        skipUTF8Validation: true,
+        generateMask: zeroMask,
       });
       let opened = false;
       ws.on('open', () => {
         opened = true;
         // ws keeps its net.Socket in a private field; corking is an optimization, so do without if absent.
         const socket = (ws as unknown as { _socket?: Socket })._socket;
-        let corked = false;
-        const uncork = () => {
-          corked = false;
-          socket?.uncork();
+        const sendText = (text: string) => {
+          if (socket && !socket.writableCorked && ws.readyState === WebSocket.OPEN) corkForTurn(socket);
+          ws.send(text);
         };
         resolve({
-          send: (frame: ClientFrame) => {
-            if (socket && !corked && ws.readyState === WebSocket.OPEN) {
-              corked = true;
-              socket.cork();
-              process.nextTick(uncork);
-            }
-            ws.send(JSON.stringify(frame));
-          },
+          send: (frame: ClientFrame) => sendText(JSON.stringify(frame)),
+          sendText,
           close: () => ws.close(1000),
           drop: () => ws.terminate(),
         });
       });
-      ws.on('message', (data) => h.frame(JSON.parse(data.toString()) as ServerFrame));
+      const text = h.text;
+      ws.on('message', (data: Buffer) => {
+        const s = data.toString();
+        if (text) text(s);
+        else h.frame(JSON.parse(s) as ServerFrame);
+      });
       ws.on('error', (err) => {
         if (!opened) reject(err);
       });

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { idNumberAt } from '../src/load/clients.js';
+import {
+  GENERATOR_BOUND_PERCENT,
+  isGeneratorBound,
+  type LoadPartial,
+  mergeRounds,
+} from '../src/load/run-result.js';
+import { latencyHistogram } from '../src/metrics/histogram.js';
+
+// No timing here: synthetic rounds, as the generator reports them, and what the merge makes of them.
+function partial(generatorCpuPercent: number, generatorThreads: number): LoadPartial {
+  return {
+    target: 'ws',
+    spec: { pairs: 4, window: 8, warmupS: 0, durationS: 2 },
+    measuredS: 2,
+    connectS: 0.1,
+    counts: { sent: 1000, acked: 1000, delivered: 1000 },
+    ackHist: latencyHistogram(),
+    e2eHist: latencyHistogram(),
+    lagHist: latencyHistogram(),
+    server: { cpuPercent: 50, rssStartMiB: 50, rssPeakMiB: 60, rssEndMiB: 55 },
+    generatorCpuPercent,
+    generatorThreads,
+    totals: { sent: 1000, acked: 1000, delivered: 1000, refused: 0 },
+    integrity: { lost: 0, doubled: 0, outOfOrder: 0, unacked: 0, unanswered: 0, misrouted: 0 },
+    errors: new Map(),
+  };
+}
+
+describe('generator-bound flag', () => {
+  it('flags a run whose generator used more than 90% of a core per thread', () => {
+    expect(GENERATOR_BOUND_PERCENT).toBe(90);
+    expect(isGeneratorBound(97, 1)).toBe(true);
+    expect(isGeneratorBound(60, 1)).toBe(false);
+    expect(isGeneratorBound(150, 2)).toBe(false);
+    expect(isGeneratorBound(190, 2)).toBe(true);
+    expect(mergeRounds([partial(97, 1), partial(95, 1)]).generatorBound).toBe(true);
+    expect(mergeRounds([partial(40, 1), partial(50, 1)]).generatorBound).toBe(false);
+  });
+
+  it('reports CPU per message for the server and the generator', () => {
+    const run = mergeRounds([partial(50, 1)]);
+    // 50% of a core for 2 s is 1 CPU second, over 1,000 messages: 1,000 µs each
+    expect(run.serverCpuUsPerMsg).toBeCloseTo(1000);
+    expect(run.generatorCpuUsPerMsg).toBeCloseTo(1000);
+  });
+});
+
+describe('hot-path scanner', () => {
+  it('reads message id numbers without allocating', () => {
+    expect(idNumberAt('MSG000042', 0)).toBe(42);
+    expect(idNumberAt('{"id":"MSG000123","status":1}', 7)).toBe(123);
+    expect(idNumberAt('MSG00x1', 0)).toBe(-1);
+    expect(idNumberAt('MSG', 0)).toBe(-1);
+  });
+});
