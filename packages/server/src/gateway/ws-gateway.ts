@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -48,11 +47,10 @@ const LIGHT_FRAME_COST = 0.1;
 
 interface Conn {
   ws: WebSocket;
+  peer: WsPeer;
   session: Session;
   /** When the connected user last sent a frame (frames before action 1 do not count). */
   lastFrameAt: number;
-  /** Payload of the last ping, until a pong carrying it comes back. */
-  ping: Buffer | undefined;
   bucket: TokenBucket;
   /** Closes the connection if action 1 has not completed in time. */
   authTimer: NodeJS.Timeout | undefined;
@@ -157,9 +155,9 @@ export class WsGateway {
     const rate = this.config.framesPerSecond;
     const conn: Conn = {
       ws,
+      peer,
       session: this.core.openSession(peer),
       lastFrameAt: now,
-      ping: undefined,
       bucket: new TokenBucket(rate, rate * 2, now),
       authTimer: undefined,
     };
@@ -167,13 +165,12 @@ export class WsGateway {
     conn.authTimer.unref();
     this.conns.add(conn);
     ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
-    ws.on('pong', (data) => {
-      // only an answer to our ping shows the client reads; unsolicited pongs prove nothing
-      if (conn.ping?.equals(data)) conn.ping = undefined;
-    });
+    // one handler for liveness and delivery-proof pings: it settles every ping the pong answers
+    ws.on('pong', (data) => peer.pings.pong(data));
     ws.on('error', (err) => this.log.warn({ err, user: conn.session.userId, remote }, 'websocket error'));
     ws.on('close', (code) => {
       clearTimeout(conn.authTimer);
+      peer.pings.dispose();
       this.conns.delete(conn);
       const user = conn.session.userId;
       this.core.closeSession(conn.session);
@@ -244,23 +241,22 @@ export class WsGateway {
     this.lastSweepAt = now;
     this.userBuckets.sweep(now);
     const silentLimit = interval * HEARTBEAT_MISSES;
-    const ping = randomBytes(8);
     for (const conn of this.conns) {
       if (conn.ws.readyState !== WebSocket.OPEN) continue;
-      if (conn.session.readingPaused) {
+      const { pings } = conn.peer;
+      if (conn.peer.readingPaused) {
         // we stopped reading it (its frames wait for its replay): its silence is ours
         conn.lastFrameAt = now;
-        conn.ping = undefined;
+        pings.clearLiveness();
         continue;
       }
       if (!late && now - conn.lastFrameAt > silentLimit) {
         conn.ws.close(CloseCode.HeartbeatTimeout, 'no frames for 3 heartbeat intervals');
-      } else if (!late && conn.ping !== undefined) {
+      } else if (!late && pings.unanswered) {
         this.log.info({ user: conn.session.userId }, 'no answer to a ping: connection dropped');
         conn.ws.terminate();
       } else {
-        conn.ping = ping;
-        conn.ws.ping(ping);
+        pings.checkLiveness();
       }
     }
   }
