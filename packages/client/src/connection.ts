@@ -138,6 +138,8 @@ export class Connection {
         fromId: this.opts.userId,
         ...(token !== undefined && { token }),
         ...(since !== undefined && { since }),
+        // the SDK confirms every message it hands to the app: keep them pending until it does
+        confirms: true,
       });
     };
     ws.onmessage = (event: MessageEventLike) => {

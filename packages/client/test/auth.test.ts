@@ -48,7 +48,7 @@ describe('tokens and authentication', () => {
     });
     onCleanup(() => client.close());
     await expect(client.connect()).rejects.toMatchObject({ code: 'AUTH_FAILED' });
-    expect(fake.received[0]).toEqual({ action: '1', fromId: 'alice', token: 'token-1' });
+    expect(fake.received[0]).toEqual({ action: '1', fromId: 'alice', token: 'token-1', confirms: true });
   });
 
   it('treats a refused token as fatal: error event, state closed, no reconnect loop', async () => {

@@ -28,6 +28,12 @@ export interface ConnectFrame {
    * then every message to the user stored after it, also those another device already confirmed.
    */
   since?: number;
+  /**
+   * Parley: this connection confirms what it receives (action 4 status 1 or 2, or `since`), so a
+   * message stays pending until it does. Without it, a message counts as delivered once the
+   * client's WebSocket answered a ping sent after it (a seed client never confirms).
+   */
+  confirms?: boolean;
 }
 export interface GetIdsFrame {
   action: '2';

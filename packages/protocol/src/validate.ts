@@ -29,6 +29,7 @@ const schemas = {
     fromId: required(userId),
     token: optional(string({ max: 8192 })),
     since: optional(integer(0, Number.MAX_SAFE_INTEGER)),
+    confirms: optional(boolean),
   }),
   [Action.GetIds]: object({ action: required(text), fromId: required(userId) }),
   [Action.Message]: object({
@@ -87,11 +88,26 @@ export type ParseResult =
   | { ok: true; frame: ClientFrame }
   | { ok: false; code: ErrorCodeValue; error: string; ref?: ErrorRef };
 
+/** Largest action number accepted as a JSON number (`1` for `"1"`). */
+const MAX_NUMERIC_ACTION = 1_000_000;
+
+/**
+ * `action` as the string the protocol names it by: a string as it is, a non-negative integer as its
+ * decimal digits (many clients write `1` for `"1"`); anything else is undefined.
+ */
+export function actionOf(action: unknown): string | undefined {
+  if (typeof action === 'string') return action;
+  if (typeof action === 'number' && Number.isInteger(action) && action >= 0 && action <= MAX_NUMERIC_ACTION)
+    return String(action);
+  return undefined;
+}
+
 /** What identifies a request, for the `ref` of an error reply. */
 export function refOf(value: unknown): ErrorRef | undefined {
   if (!isPlainObject(value)) return undefined;
   const ref: ErrorRef = {};
-  if (typeof value.action === 'string' && value.action.length <= 16) ref.action = value.action;
+  const action = actionOf(value.action);
+  if (action !== undefined && action.length <= 16) ref.action = action;
   const chatMsg = value.chatMsg;
   if (isPlainObject(chatMsg) && typeof chatMsg.id === 'string' && chatMsg.id.length <= 32)
     ref.id = chatMsg.id;
@@ -108,19 +124,27 @@ export function validateClientFrame(value: unknown): ParseResult {
   if (action === undefined || action === null) {
     return { ok: false, code: ErrorCode.BadRequest, error: 'action is required', ref };
   }
-  if (typeof action !== 'string') {
-    return { ok: false, code: ErrorCode.BadRequest, error: 'action must be a string, e.g. "1"', ref };
+  const name = actionOf(action);
+  if (name === undefined) {
+    return {
+      ok: false,
+      code: ErrorCode.BadRequest,
+      error: 'action must be a string such as "1" (or a non-negative integer)',
+      ref,
+    };
   }
-  const schema = Object.hasOwn(schemas, action) ? schemas[action as keyof typeof schemas] : undefined;
+  const schema = Object.hasOwn(schemas, name) ? schemas[name as keyof typeof schemas] : undefined;
   if (!schema)
     return {
       ok: false,
       code: ErrorCode.UnknownAction,
-      error: `unknown action ${JSON.stringify(action)}`,
+      error: `unknown action ${JSON.stringify(name)}`,
       ref,
     };
   try {
-    return { ok: true, frame: schema(value, '') as ClientFrame };
+    // the frame carries the action as a string from here on, whichever way the client wrote it
+    const frame = name === action ? value : { ...value, action: name };
+    return { ok: true, frame: schema(frame, '') as ClientFrame };
   } catch (err) {
     if (err instanceof SchemaError) return { ok: false, code: ErrorCode.BadRequest, error: err.message, ref };
     throw err;

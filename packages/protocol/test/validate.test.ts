@@ -72,6 +72,33 @@ describe('parseClientFrame', () => {
     });
   });
 
+  it('takes a numeric action as its string and keeps refusing what is no action', () => {
+    expect(parseClientFrame('{"action":1,"fromId":"a","confirms":true}')).toEqual({
+      ok: true,
+      frame: { action: '1', fromId: 'a', confirms: true },
+    });
+    expect(parseClientFrame('{"action":12,"fromId":"a","pageSize":5}')).toEqual({
+      ok: true,
+      frame: { action: '12', fromId: 'a', pageSize: 5 },
+    });
+    expect(parseClientFrame('{"action":99,"fromId":"a"}')).toMatchObject({
+      ok: false,
+      code: 'UNKNOWN_ACTION',
+      ref: { action: '99' },
+    });
+    for (const action of ['1.5', '-1', 'true', '1e300', '[1]', '{}']) {
+      expect(parseClientFrame(`{"action":${action},"fromId":"a"}`), action).toMatchObject({
+        ok: false,
+        code: 'BAD_REQUEST',
+      });
+    }
+    expect(parseClientFrame('{"action":"1","fromId":"a","confirms":1}')).toMatchObject({
+      ok: false,
+      code: 'BAD_REQUEST',
+      error: 'confirms must be true or false',
+    });
+  });
+
   it('survives deep nesting and huge arrays', () => {
     const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
     expect(parseClientFrame(deep)).toMatchObject({ ok: false, code: 'BAD_REQUEST' });

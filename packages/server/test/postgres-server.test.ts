@@ -44,7 +44,8 @@ describe('a Parley server on PostgreSQL', () => {
     const offline: string[] = [];
     for (let i = 0; i < 3; i++) offline.push((await a.say('bob', `later ${i}`)).id);
     const b2 = await t.client();
-    expect(await b2.connect('bob')).toEqual({ action: '1', toId: 'bob' });
+    // a client that confirms: what it does not confirm stays pending
+    expect(await b2.connect('bob', { confirms: true })).toEqual({ action: '1', toId: 'bob' });
     const replay = [await b2.next(), await b2.next(), await b2.next()];
     expect(replay.map((f) => [f.action, f.chatMsg.id, f.chatMsg.message])).toEqual(
       offline.map((id, i) => ['3', id, `later ${i}`]),

@@ -19,7 +19,7 @@ describe('pending messages per recipient', () => {
     // others are not affected
     await (await t.connect('carol')).close();
     expect((await send(a, 'carol', ids[4]!)).action).toBe('4');
-    const b = await t.connect('bob');
+    const b = await t.connect('bob', { confirms: true }); // pending until it confirms
     const got: string[] = [];
     for (let i = 0; i < 3; i++) got.push((await b.nextAction('3')).chatMsg.id);
     expect(got).toEqual(ids.slice(0, 3));

@@ -40,7 +40,7 @@ export abstract class Client {
         clearTimeout(timer);
         resolve();
       };
-      conn.send({ action: '1', fromId: this.userId });
+      conn.send({ action: '1', fromId: this.userId, confirms: true }); // it confirms what it receives
     });
   }
 

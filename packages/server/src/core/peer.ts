@@ -8,6 +8,11 @@ export interface Peer {
   /** Stops reading frames from the client (TCP backpressure) until `resumeReading`. */
   pauseReading(): void;
   resumeReading(): void;
+  /**
+   * Runs `done` once the client has shown that it received every frame sent before this call (its
+   * WebSocket answered a ping sent after them). Never runs if the connection ends first.
+   */
+  proveReceived(done: () => void): void;
   /** Drops the connection at once, without a close handshake (for a client that does not read). */
   abort(): void;
   /** Bytes queued and not yet handed to the socket. */

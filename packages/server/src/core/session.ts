@@ -5,6 +5,7 @@ import {
   type ErrorCodeValue,
   type ErrorFrame,
   type ErrorRef,
+  parseMsgId,
   refOf,
   type ServerFrame,
 } from '@parley/protocol';
@@ -32,6 +33,16 @@ export class Session {
   private held: Delivery[] = [];
   private heldBytes = 0;
   private replayed = new Set<string>();
+  /**
+   * Whether the client said in action 1 that it confirms what it receives (`confirms`). If not (a
+   * client written from the seed, which never confirms), a message counts as delivered once the
+   * client's WebSocket has answered a ping sent after it.
+   */
+  confirms = false;
+  /** Messages written to the connection and not proven received yet, and the proof in progress. */
+  private unproven: number[] = [];
+  private proving: number[] = [];
+  private proofScheduled = false;
 
   constructor(
     readonly ctx: CoreContext,
@@ -202,12 +213,63 @@ export class Session {
   private send(d: Delivery, done?: (err?: Error) => void): void {
     if (d.kind !== 'notice') {
       this.peer.send(d.frame, done); // messages stay pending until confirmed: no callback needed
+      if (d.kind === 'message' && !this.confirms) this.awaitProof(d.frame);
       return;
     }
     this.peer.send(d.frame, (err) => {
       if (!err) this.noticeDelivered(d.userId, d.noticeId);
       done?.(err);
     });
+  }
+
+  /**
+   * A message went to a client that does not confirm: it is confirmed on its behalf once a ping sent
+   * after it is answered. Messages written in the same turn share one ping, and one proof is in
+   * flight at a time (the next covers everything written meanwhile). If the connection ends first,
+   * they stay pending and come again at the next connect.
+   */
+  private awaitProof(frame: string): void {
+    const msgId = deliveredMsgId(frame);
+    if (msgId === undefined) return;
+    this.unproven.push(msgId);
+    this.scheduleProof();
+  }
+
+  private scheduleProof(): void {
+    if (this.proofScheduled || this.proving.length > 0 || this.unproven.length === 0) return;
+    this.proofScheduled = true;
+    setImmediate(() => {
+      this.proofScheduled = false;
+      this.requestProof();
+    });
+  }
+
+  private requestProof(): void {
+    if (this.phase === 'closed' || this.unproven.length === 0 || this.userId === undefined) return;
+    const userId = this.userId;
+    const msgIds = this.unproven;
+    this.unproven = [];
+    this.proving = msgIds;
+    this.peer.proveReceived(() => {
+      this.proving = [];
+      this.confirmProven(userId, msgIds);
+      this.scheduleProof();
+    });
+  }
+
+  /** Messages written to this connection whose receipt is not proven yet (clients that do not confirm). */
+  get unprovenMessages(): number {
+    return this.unproven.length + this.proving.length;
+  }
+
+  /** The client received these messages: they are no longer pending (the `confirm` of action 4). */
+  private confirmProven(userId: string, msgIds: number[]): void {
+    for (const msgId of msgIds) {
+      this.ctx.write({ kind: 'confirm', userId, msgId }).catch((err: unknown) => {
+        // still pending: it comes again at the next connect
+        this.ctx.log.error({ err, user: userId }, 'could not confirm a message proven delivered');
+      });
+    }
   }
 
   private noticeDelivered(userId: string, noticeId: number): void {
@@ -237,11 +299,23 @@ export class Session {
     this.phase = 'closed';
     this.held = [];
     this.heldBytes = 0;
+    this.unproven = [];
+    this.proving = [];
     if (wasBound && this.userId !== undefined) {
       const userId = this.userId;
       this.ctx.presence
         .detach(userId, this)
         .catch((err: unknown) => this.ctx.log.error({ err, user: userId }, 'bus leave failed'));
     }
+  }
+}
+
+/** The message id of a serialized action 3 delivery (built by `deliveryFrame`). */
+function deliveredMsgId(frame: string): number | undefined {
+  try {
+    const f = JSON.parse(frame) as { chatMsg?: { id?: unknown } };
+    return typeof f.chatMsg?.id === 'string' ? parseMsgId(f.chatMsg.id) : undefined;
+  } catch {
+    return undefined;
   }
 }

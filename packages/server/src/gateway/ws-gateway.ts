@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -25,9 +24,12 @@ export interface GatewayConfig {
   heartbeatIntervalMs: number;
   /** Unsent bytes a connection may accumulate before it is cut off as a slow consumer. */
   maxBufferedBytes: number;
-  /** Frames per second per connection (burst: twice that); 0: unlimited. */
+  /**
+   * Frames per second per connection (burst: twice that); 0: unlimited. Past it the connection is
+   * read more slowly (shaped), not refused.
+   */
   framesPerSecond: number;
-  /** Frames per second per user, all its connections on this node together; 0: unlimited. */
+  /** Frames per second per user, all its connections on this node together (shaped too); 0: unlimited. */
   userFramesPerSecond: number;
   /** Time a new connection has to complete action 1. */
   authTimeoutMs: number;
@@ -46,14 +48,26 @@ const REFUSAL_LOG_INTERVAL_MS = 10_000;
 /** Confirmations and heartbeats are cheap and come in bursts after a reconnect: they cost less. */
 const LIGHT_FRAME_COST = 0.1;
 
+/**
+ * Frames a shaped connection may have waiting for tokens. Reading stops at the first frame over the
+ * rate, so only what ws had already read from the socket (one read, at most 64 KiB, or what was
+ * buffered when the socket closed) can arrive after that; past these bounds frames are refused.
+ */
+const MAX_SHAPED_FRAMES = 4096;
+const MIN_SHAPED_BYTES = 256 * 1024;
+
 interface Conn {
   ws: WebSocket;
+  peer: WsPeer;
   session: Session;
   /** When the connected user last sent a frame (frames before action 1 do not count). */
   lastFrameAt: number;
-  /** Payload of the last ping, until a pong carrying it comes back. */
-  ping: Buffer | undefined;
   bucket: TokenBucket;
+  /** Frames read while over the rate, in arrival order, waiting for tokens; and their size. */
+  shaped: ParseResult[];
+  shapedBytes: number;
+  /** Runs the shaped frames once the buckets have refilled. */
+  shapeTimer: NodeJS.Timeout | undefined;
   /** Closes the connection if action 1 has not completed in time. */
   authTimer: NodeJS.Timeout | undefined;
 }
@@ -68,6 +82,8 @@ export class WsGateway {
   private readonly timer: NodeJS.Timeout;
   private readonly userBuckets: KeyedBuckets;
   private readonly admission: Admission;
+  /** Bytes of frames one shaped connection may have waiting (see MAX_SHAPED_FRAMES). */
+  private readonly maxShapedBytes: number;
   private closing = false;
   private lastSweepAt = Date.now();
   private refused = 0;
@@ -89,6 +105,7 @@ export class WsGateway {
       maxPendingPerAddress: config.maxPendingConnectionsPerIp,
     });
     this.userBuckets = new KeyedBuckets(config.userFramesPerSecond, config.userFramesPerSecond * 2);
+    this.maxShapedBytes = Math.max(MIN_SHAPED_BYTES, 4 * config.maxFrameBytes);
     this.timer = setInterval(() => this.sweep(), config.heartbeatIntervalMs);
     this.timer.unref();
   }
@@ -157,23 +174,27 @@ export class WsGateway {
     const rate = this.config.framesPerSecond;
     const conn: Conn = {
       ws,
+      peer,
       session: this.core.openSession(peer),
       lastFrameAt: now,
-      ping: undefined,
       bucket: new TokenBucket(rate, rate * 2, now),
+      shaped: [],
+      shapedBytes: 0,
+      shapeTimer: undefined,
       authTimer: undefined,
     };
     conn.authTimer = setTimeout(() => this.authTimeout(conn, remote), this.config.authTimeoutMs);
     conn.authTimer.unref();
     this.conns.add(conn);
     ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
-    ws.on('pong', (data) => {
-      // only an answer to our ping shows the client reads; unsolicited pongs prove nothing
-      if (conn.ping?.equals(data)) conn.ping = undefined;
-    });
+    // one handler for liveness and delivery-proof pings: it settles every ping the pong answers
+    ws.on('pong', (data) => peer.pings.pong(data));
     ws.on('error', (err) => this.log.warn({ err, user: conn.session.userId, remote }, 'websocket error'));
     ws.on('close', (code) => {
       clearTimeout(conn.authTimer);
+      clearTimeout(conn.shapeTimer);
+      conn.shaped = [];
+      peer.pings.dispose();
       this.conns.delete(conn);
       const user = conn.session.userId;
       this.core.closeSession(conn.session);
@@ -208,22 +229,85 @@ export class WsGateway {
       return;
     }
     const parsed = parseClientFrame(buf.toString('utf8'));
-    if (!this.withinRate(conn, parsed, now)) {
-      const ref = parsed.ok ? refOf(parsed.frame) : parsed.ref;
-      session.sendError(ErrorCode.RateLimited, 'too many frames; slow down', ref);
-      return;
+    // frames run in arrival order: once one waits for tokens, those after it wait behind it
+    if (conn.shaped.length === 0 && this.waitMs(conn, parsed, now) === 0) {
+      this.take(conn, parsed, now);
+      this.handle(conn, parsed);
+    } else {
+      this.shape(conn, parsed, buf.length, now);
     }
-    if (parsed.ok) session.receive(parsed.frame);
-    else session.sendError(parsed.code, parsed.error, parsed.ref);
   }
 
-  private withinRate(conn: Conn, parsed: ParseResult, now: number): boolean {
+  private handle(conn: Conn, parsed: ParseResult): void {
+    if (parsed.ok) conn.session.receive(parsed.frame);
+    else conn.session.sendError(parsed.code, parsed.error, parsed.ref);
+  }
+
+  private costOf(parsed: ParseResult): number {
     const f = parsed.ok ? parsed.frame : undefined;
     const light = f?.action === '5' || (f?.action === '4' && f.chatMsg.status === 1);
-    const cost = light ? LIGHT_FRAME_COST : 1;
-    if (!conn.bucket.take(now, cost)) return false;
+    return light ? LIGHT_FRAME_COST : 1;
+  }
+
+  /** Milliseconds until both the connection's and its user's buckets can pay for the frame. */
+  private waitMs(conn: Conn, parsed: ParseResult, now: number): number {
+    const cost = this.costOf(parsed);
     const user = conn.session.userId;
-    return user === undefined || this.userBuckets.take(user, now, cost);
+    const own = conn.bucket.waitMs(now, cost);
+    return user === undefined ? own : Math.max(own, this.userBuckets.waitMs(user, now, cost));
+  }
+
+  private take(conn: Conn, parsed: ParseResult, now: number): void {
+    const cost = this.costOf(parsed);
+    conn.bucket.take(now, cost);
+    const user = conn.session.userId;
+    if (user !== undefined) this.userBuckets.take(user, now, cost);
+  }
+
+  /**
+   * Over its rate (or its user's), a connection is shaped rather than refused: reading its socket
+   * stops (TCP backpressure slows the client down) and the frame waits, with those read after it,
+   * until the buckets have refilled; then they run in order and reading resumes. Only frames past
+   * the small bound of what ws had already read are refused.
+   */
+  private shape(conn: Conn, parsed: ParseResult, bytes: number, now: number): void {
+    if (conn.shaped.length >= MAX_SHAPED_FRAMES || conn.shapedBytes + bytes > this.maxShapedBytes) {
+      const ref = parsed.ok ? refOf(parsed.frame) : parsed.ref;
+      conn.session.sendError(
+        ErrorCode.RateLimited,
+        'too many frames while reading was paused; slow down',
+        ref,
+      );
+      return;
+    }
+    conn.shaped.push(parsed);
+    conn.shapedBytes += bytes;
+    conn.peer.pause('rate');
+    if (conn.shapeTimer === undefined) this.waitForTokens(conn, this.waitMs(conn, conn.shaped[0]!, now));
+  }
+
+  private waitForTokens(conn: Conn, ms: number): void {
+    conn.shapeTimer = setTimeout(() => this.runShaped(conn), Math.max(1, ms));
+  }
+
+  /** Runs the waiting frames the buckets can pay for now; waits again for the rest, or resumes reading. */
+  private runShaped(conn: Conn): void {
+    conn.shapeTimer = undefined;
+    while (conn.shaped.length > 0) {
+      if (conn.ws.readyState !== WebSocket.OPEN) return;
+      const now = Date.now();
+      const next = conn.shaped[0]!;
+      const wait = this.waitMs(conn, next, now);
+      if (wait > 0) {
+        this.waitForTokens(conn, wait);
+        return;
+      }
+      conn.shaped.shift();
+      this.take(conn, next, now);
+      this.handle(conn, next);
+    }
+    conn.shapedBytes = 0;
+    conn.peer.resume('rate');
   }
 
   /**
@@ -244,23 +328,22 @@ export class WsGateway {
     this.lastSweepAt = now;
     this.userBuckets.sweep(now);
     const silentLimit = interval * HEARTBEAT_MISSES;
-    const ping = randomBytes(8);
     for (const conn of this.conns) {
       if (conn.ws.readyState !== WebSocket.OPEN) continue;
-      if (conn.session.readingPaused) {
-        // we stopped reading it (its frames wait for its replay): its silence is ours
+      const { pings } = conn.peer;
+      if (conn.peer.readingPaused) {
+        // we stopped reading it (its frames wait for its replay or for tokens): its silence is ours
         conn.lastFrameAt = now;
-        conn.ping = undefined;
+        pings.clearLiveness();
         continue;
       }
       if (!late && now - conn.lastFrameAt > silentLimit) {
         conn.ws.close(CloseCode.HeartbeatTimeout, 'no frames for 3 heartbeat intervals');
-      } else if (!late && conn.ping !== undefined) {
+      } else if (!late && pings.unanswered) {
         this.log.info({ user: conn.session.userId }, 'no answer to a ping: connection dropped');
         conn.ws.terminate();
       } else {
-        conn.ping = ping;
-        conn.ws.ping(ping);
+        pings.checkLiveness();
       }
     }
   }
@@ -286,6 +369,7 @@ export class WsGateway {
     await Promise.race([Promise.all(closed), grace]);
     for (const conn of this.conns) {
       clearTimeout(conn.authTimer);
+      clearTimeout(conn.shapeTimer);
       conn.ws.terminate();
     }
     this.wss.close();

@@ -1,6 +1,9 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { Peer } from '../core/peer.js';
+import { Pings } from './pings.js';
+
+export type PauseReason = 'queue' | 'rate';
 
 export interface WsPeerOptions {
   remote: string;
@@ -18,12 +21,17 @@ export interface WsPeerOptions {
 export class WsPeer implements Peer {
   private corked = false;
   readonly remote: string;
+  /** Liveness and delivery-proof pings, answered by one pong handler. */
+  readonly pings: Pings;
+  /** Why reading is paused: the session's queue behind action 1, the gateway's rate shaping. */
+  private readonly pausedFor = new Set<PauseReason>();
 
   constructor(
     private readonly ws: WebSocket,
     private readonly opts: WsPeerOptions,
   ) {
     this.remote = opts.remote;
+    this.pings = new Pings(ws);
   }
 
   send(frame: string, done?: (err?: Error) => void): void {
@@ -71,11 +79,37 @@ export class WsPeer implements Peer {
   }
 
   pauseReading(): void {
-    this.ws.pause();
+    this.pause('queue');
   }
 
   resumeReading(): void {
-    this.ws.resume();
+    this.resume('queue');
+  }
+
+  /**
+   * Stops reading the socket for `reason` (TCP backpressure); reading resumes once every reason
+   * that paused it is lifted, so the session's queue and the rate shaper never undo each other.
+   */
+  pause(reason: PauseReason): void {
+    if (this.pausedFor.has(reason)) return;
+    this.pausedFor.add(reason);
+    if (this.pausedFor.size === 1) this.ws.pause();
+  }
+
+  resume(reason: PauseReason): void {
+    if (!this.pausedFor.delete(reason)) return;
+    if (this.pausedFor.size === 0) this.ws.resume();
+  }
+
+  /** Whether reading is paused, for any reason. */
+  get readingPaused(): boolean {
+    return this.pausedFor.size > 0;
+  }
+
+  proveReceived(done: () => void): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.batch(); // the ping leaves in the same write as the frames of this turn
+    this.pings.proveReceived(done);
   }
 
   abort(): void {

@@ -1,6 +1,6 @@
 /**
  * Token buckets: `ratePerSecond` tokens flow in, up to `burst`; an action takes `cost` tokens or is
- * refused. A rate of 0 means unlimited.
+ * refused (or, with `waitMs`, waits until they are there). A rate of 0 means unlimited.
  */
 export class TokenBucket {
   private tokens: number;
@@ -17,11 +17,26 @@ export class TokenBucket {
 
   take(now: number, cost = 1): boolean {
     if (this.ratePerSecond === 0) return true;
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
-    this.last = now;
-    if (this.tokens < cost) return false;
-    this.tokens -= cost;
+    this.refill(now);
+    const need = Math.min(cost, this.burst);
+    if (this.tokens < need) return false;
+    this.tokens -= need;
     return true;
+  }
+
+  /** Milliseconds until `cost` tokens are there (0: now); takes nothing. */
+  waitMs(now: number, cost = 1): number {
+    if (this.ratePerSecond === 0) return 0;
+    this.refill(now);
+    const missing = Math.min(cost, this.burst) - this.tokens;
+    return missing <= 0 ? 0 : Math.ceil((missing / this.ratePerSecond) * 1000);
+  }
+
+  private refill(now: number): void {
+    if (now > this.last) {
+      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+      this.last = now;
+    }
   }
 
   /** Full again: nothing to remember about this key. */
@@ -47,6 +62,11 @@ export class KeyedBuckets {
       this.buckets.set(key, bucket);
     }
     return bucket.take(now, cost);
+  }
+
+  /** Milliseconds until `key` has `cost` tokens (0: now); takes nothing. */
+  waitMs(key: string, now: number, cost = 1): number {
+    return this.buckets.get(key)?.waitMs(now, cost) ?? 0;
   }
 
   /** Drops buckets that are full, so idle users cost no memory. */

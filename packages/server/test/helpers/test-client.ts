@@ -77,9 +77,14 @@ export class TestClient {
     return this.nextAction(replyAction);
   }
 
-  async connect(userId: string): Promise<Frame> {
+  /**
+   * Action 1 as `userId`. Like a client written from the seed, it does not declare that it
+   * confirms, so a message counts as delivered once its WebSocket answered a ping sent after it;
+   * `confirms: true` keeps messages pending until the test confirms them (action 4).
+   */
+  async connect(userId: string, opts: { confirms?: boolean } = {}): Promise<Frame> {
     this.userId = userId;
-    return this.request({ action: '1', fromId: userId });
+    return this.request({ action: '1', fromId: userId, ...(opts.confirms && { confirms: true }) });
   }
 
   /**

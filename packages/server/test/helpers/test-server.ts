@@ -14,8 +14,8 @@ export interface TestServer {
   wsUrl: string;
   /** A raw WebSocket client, closed after the test. */
   client(options?: WebSocket.ClientOptions): Promise<TestClient>;
-  /** A client that has completed action 1 as `userId`. */
-  connect(userId: string): Promise<TestClient>;
+  /** A client that has completed action 1 as `userId` (`confirms`: see TestClient.connect). */
+  connect(userId: string, opts?: { confirms?: boolean }): Promise<TestClient>;
   /** Stops the server (the data folder stays until the test ends). */
   stop(): Promise<void>;
 }
@@ -64,9 +64,9 @@ export async function startTestServer(
     dataDir,
     wsUrl,
     client,
-    connect: async (userId: string) => {
+    connect: async (userId: string, opts?: { confirms?: boolean }) => {
       const c = await client();
-      await c.connect(userId);
+      await c.connect(userId, opts);
       return c;
     },
     stop,

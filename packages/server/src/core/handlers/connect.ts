@@ -33,6 +33,8 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
   }
   const user = await s.ctx.users.ensureUser(f.fromId);
   if (s.isClosed) return;
+  // a client that confirms keeps its messages pending until it does; others prove receipt by pong
+  s.confirms = f.confirms === true;
   try {
     // live routing to this node is in place before the backlog is read: nothing falls between
     await s.bind(user.id);
