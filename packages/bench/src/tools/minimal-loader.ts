@@ -47,7 +47,7 @@ function open(userId: string, onFrame: (ws: WebSocket, f: Frame) => void): Promi
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     ws.on('error', reject);
-    ws.on('open', () => ws.send(JSON.stringify({ action: '1', fromId: userId })));
+    ws.on('open', () => ws.send(JSON.stringify({ action: '1', fromId: userId, confirms: true })));
     ws.on('message', (data) => {
       const f = JSON.parse(data.toString()) as Frame;
       if (f.action === '1') resolve(ws);
