@@ -9,11 +9,12 @@ import {
   refOf,
   type ServerFrame,
 } from '@parley/protocol';
-import { type Delivery, deliveryKey } from '../bus/bus.js';
+import { type Delivery, deliveryKey, type MessageDelivery, type RecallDelivery } from '../bus/bus.js';
 import type { CoreContext } from './context.js';
 import { CoreError } from './core-error.js';
 import { handlers } from './handlers/index.js';
 import type { Peer } from './peer.js';
+import { entryDelivery } from './wire.js';
 
 type Phase = 'new' | 'replaying' | 'live' | 'closed';
 
@@ -33,6 +34,8 @@ export class Session {
   private held: Delivery[] = [];
   private heldBytes = 0;
   private replayed = new Set<string>();
+  /** This connection has every message of its user's timeline up to here that it should get. */
+  private lastSeq = 0;
   /**
    * Whether the client said in action 1 that it confirms what it receives (`confirms`). If not (a
    * client written from the seed, which never confirms), a message counts as delivered once the
@@ -160,7 +163,13 @@ export class Session {
     }
     const key = deliveryKey(d);
     if (key !== undefined) this.replayed.add(key);
+    if ((d.kind === 'message' || d.kind === 'recall') && d.seq > this.lastSeq) this.lastSeq = d.seq;
     this.send(d, done);
+  }
+
+  /** Where this connection starts in its user's timeline: what is up to `seq` is the backlog's to send. */
+  startAt(seq: number): void {
+    if (seq > this.lastSeq) this.lastSeq = seq;
   }
 
   /** The backlog is out: release what arrived meanwhile, minus what the backlog already carried. */
@@ -168,18 +177,66 @@ export class Session {
     if (this.phase !== 'replaying') return;
     this.phase = 'live';
     const held = this.held;
+    const replayed = this.replayed;
     this.held = [];
     this.heldBytes = 0;
+    this.replayed = new Set();
     for (const d of held) {
       const key = deliveryKey(d);
-      if (key === undefined || !this.replayed.has(key)) this.send(d);
+      if (key === undefined || !replayed.has(key)) this.deliver(d);
     }
-    this.replayed.clear();
   }
 
   deliver(d: Delivery): void {
-    if (this.phase === 'live') this.send(d);
-    else if (this.phase === 'replaying') this.hold(d);
+    if (this.phase === 'replaying') this.hold(d);
+    else if (this.phase !== 'live') return;
+    else if (d.kind === 'message' || d.kind === 'recall') this.deliverInOrder(d);
+    else this.send(d);
+  }
+
+  /**
+   * Messages reach a connection in the order of its user's timeline. On a cluster, live frames from
+   * different nodes can arrive out of that order (or one can be lost on the way): a message ahead
+   * of the connection's position first gets what is stored between (it committed before, since
+   * positions follow commit order), so a device's `since` never skips one.
+   */
+  private deliverInOrder(d: MessageDelivery | RecallDelivery): void {
+    if (d.seq <= this.lastSeq) return; // the backlog or a fill already carried it
+    if (d.seq === this.lastSeq + 1) {
+      this.lastSeq = d.seq;
+      this.send(d);
+      return;
+    }
+    const userId = this.userId;
+    if (userId === undefined) return;
+    this.phase = 'replaying'; // what arrives meanwhile waits, as during the backlog replay
+    this.held = [d];
+    this.heldBytes = d.frame.length;
+    const from = this.lastSeq;
+    this.fillBetween(userId, from, d.seq).then(
+      () => {
+        if (d.seq - 1 > this.lastSeq) this.lastSeq = d.seq - 1; // everything before it is sent now
+        this.goLive();
+      },
+      (err: unknown) => {
+        this.ctx.log.error(
+          { err, user: userId, from, to: d.seq },
+          'could not fill a gap: connection closed (1011)',
+        );
+        this.closeWith(CloseCode.InternalError, 'could not send missed messages; reconnect');
+      },
+    );
+  }
+
+  /** Sends the messages the user received strictly between two positions, oldest first. */
+  private async fillBetween(userId: string, after: number, before: number): Promise<void> {
+    const limit = this.ctx.config.replayPageSize;
+    for (let from = after; !this.isClosed; ) {
+      const page = await this.ctx.store.receivedBetween(userId, from, before, limit);
+      for (const m of page) this.replay(entryDelivery(m, userId, this.ctx.time));
+      if (page.length < limit) return;
+      from = page[page.length - 1]!.seq;
+    }
   }
 
   /**

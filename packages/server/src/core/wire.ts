@@ -7,6 +7,7 @@ import type {
   TimeFormatter,
 } from '@parley/protocol';
 import { formatMsgId } from '@parley/protocol';
+import type { MessageDelivery as BusMessage, RecallDelivery } from '../bus/bus.js';
 import type { StoredMessage, TimelineEntry } from '../store/store.js';
 
 /** Turns stored records into wire frames; `seq` is given for a message its reader received. */
@@ -60,4 +61,15 @@ export function recallFrame(m: StoredMessage): string {
     chatMsg: { id: formatMsgId(m.msgId) },
   };
   return JSON.stringify(frame);
+}
+
+/** A stored message received by `userId`, as sent to its connections: the message, or its recall. */
+export function entryDelivery(
+  m: TimelineEntry,
+  userId: string,
+  time: TimeFormatter,
+): BusMessage | RecallDelivery {
+  return m.recalled
+    ? { kind: 'recall', userId, seq: m.seq, frame: recallFrame(m) }
+    : { kind: 'message', userId, seq: m.seq, frame: deliveryFrame(m, time) };
 }

@@ -35,6 +35,18 @@ export interface Store {
    * catching up): the newest `limit` of them, oldest first.
    */
   inboxSince(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]>;
+  /**
+   * Messages received by a user between two positions of its timeline (`afterSeq` < seq <
+   * `beforeSeq`), oldest first: what a connection missed when a live frame arrives out of order.
+   */
+  receivedBetween(
+    userId: string,
+    afterSeq: number,
+    beforeSeq: number,
+    limit: number,
+  ): Promise<TimelineEntry[]>;
+  /** The last position of a user's timeline (0 for none, or no such user). */
+  seqHead(userId: string): Promise<number>;
   /** Other frames waiting for a user (read receipts, ...), oldest first, after `afterId`. */
   pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]>;
 

@@ -333,6 +333,8 @@ describe('PostgresStore with several nodes', () => {
       historyAll: ['u5', 1e12, 50],
       historyWith: ['u5', 'u36', 1e12, 50],
       inboxSince: ['u5', 0, 50],
+      receivedBetween: ['u5', 100, 120, 50], // a gap is a few positions wide
+      seqHead: ['u5'],
       pendingMessages: ['u5', 0, 50],
       pendingNotices: ['u5', 0, 50],
       messageById: [77],

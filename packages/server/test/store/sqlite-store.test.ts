@@ -53,6 +53,8 @@ describe('SqliteStore specifics', () => {
       'historyAll',
       'historyWith',
       'inboxSince',
+      'receivedBetween',
+      'seqHead',
       'pendingMessages',
       'pendingNotices',
       'messageById',

@@ -273,6 +273,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.inboxSince('b', 1, 10)).map((m) => m.seq)).toEqual([3]);
       expect((await store.inboxSince('b', 3, 10)).map((m) => m.seq)).toEqual([]);
       expect((await store.pendingMessages('b', 0, 10)).map((m) => m.seq)).toEqual([3]);
+      // what a connection missed between two positions: received ones only, oldest first
+      expect((await store.receivedBetween('b', 0, 3, 10)).map((m) => [m.seq, m.msgId])).toEqual([
+        [1, fromA[0]],
+      ]);
+      expect((await store.receivedBetween('b', 0, 99, 10)).map((m) => m.seq)).toEqual([1, 3]);
+      expect((await store.receivedBetween('b', 1, 3, 10)).map((m) => m.seq)).toEqual([]);
+      expect((await store.receivedBetween('a', 0, 99, 1)).map((m) => m.seq)).toEqual([2]);
+      expect(await store.seqHead('a')).toBe(4);
+      expect(await store.seqHead('b')).toBe(3);
+      expect(await store.seqHead('nobody')).toBe(0);
       // a retry answers with the same position and adds nothing
       const again = await append(newMsg(fromA[2]!, 'a', 'b'));
       expect(again).toMatchObject({ outcome: 'retry', message: { seq: 3 } });

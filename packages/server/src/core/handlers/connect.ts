@@ -3,7 +3,7 @@ import type { Delivery } from '../../bus/bus.js';
 import type { TimelineEntry } from '../../store/store.js';
 import { CoreError } from '../core-error.js';
 import type { Session } from '../session.js';
-import { deliveryFrame, recallFrame } from '../wire.js';
+import { entryDelivery } from '../wire.js';
 
 /** Action 1: bind the connection to its user, reply, then replay everything stored for the user. */
 export async function connect(s: Session, f: ConnectFrame): Promise<void> {
@@ -38,6 +38,8 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
   try {
     // live routing to this node is in place before the backlog is read: nothing falls between
     await s.bind(user.id);
+    // everything stored up to here is the backlog's; what commits later comes live, in order
+    s.startAt(await s.ctx.store.seqHead(user.id));
     if (s.isClosed) return;
     s.reply({ action: '1', toId: user.id });
     log.info({ user: user.id, remote: s.peer.remote }, 'connected');
@@ -81,10 +83,7 @@ export const SYNC_MAX = 1000;
  */
 async function replayBacklog(s: Session, userId: string, since: number | undefined): Promise<void> {
   const { store, time } = s.ctx;
-  const toDelivery = (m: TimelineEntry): Delivery =>
-    m.recalled
-      ? { kind: 'recall', userId, seq: m.seq, frame: recallFrame(m) }
-      : { kind: 'message', userId, seq: m.seq, frame: deliveryFrame(m, time) };
+  const toDelivery = (m: TimelineEntry): Delivery => entryDelivery(m, userId, time);
   if (since === undefined) {
     await replayPages(
       s,

@@ -213,6 +213,21 @@ export class PostgresStore implements Store {
     return (await this.reads.all(SQL.inboxSince, userId, afterSeq, limit)).reverse().map(toEntry);
   }
 
+  async receivedBetween(
+    userId: string,
+    afterSeq: number,
+    beforeSeq: number,
+    limit: number,
+  ): Promise<TimelineEntry[]> {
+    await this.start();
+    return (await this.reads.all(SQL.receivedBetween, userId, afterSeq, beforeSeq, limit)).map(toEntry);
+  }
+
+  async seqHead(userId: string): Promise<number> {
+    await this.start();
+    return (await this.reads.get(SQL.seqHead, userId))?.seq ?? 0;
+  }
+
   async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {
     await this.start();
     const notices = await this.reads.all(SQL.pendingNotices, userId, afterId, limit);

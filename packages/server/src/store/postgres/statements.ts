@@ -173,6 +173,11 @@ const statements = {
     `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
      WHERE t.user_id = $1 AND t.seq > $2 AND t.incoming ORDER BY t.seq DESC LIMIT $3`,
   ),
+  receivedBetween: stmt<[string, number, number, number], EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
+     WHERE t.user_id = $1 AND t.seq > $2 AND t.seq < $3 AND t.incoming ORDER BY t.seq LIMIT $4`,
+  ),
+  seqHead: stmt<[string], { seq: number }>('SELECT seq_head AS seq FROM users WHERE id = $1'),
   pendingMessages: stmt<[string, number, number], EntryRow>(
     `SELECT p.seq, ${M_COLUMNS} FROM pending p JOIN messages m ON m.msg_id = p.msg_id
      WHERE p.user_id = $1 AND p.seq > $2 ORDER BY p.seq LIMIT $3`,

@@ -159,6 +159,19 @@ export class SqliteStore implements Store {
     return this.sql.inboxSince.all(userId, afterSeq, limit).reverse().map(toEntry);
   }
 
+  async receivedBetween(
+    userId: string,
+    afterSeq: number,
+    beforeSeq: number,
+    limit: number,
+  ): Promise<TimelineEntry[]> {
+    return this.sql.receivedBetween.all(userId, afterSeq, beforeSeq, limit).map(toEntry);
+  }
+
+  async seqHead(userId: string): Promise<number> {
+    return this.sql.seqHead.get(userId)?.seq ?? 0;
+  }
+
   async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {
     return this.sql.pendingNotices.all(userId, afterId, limit);
   }
