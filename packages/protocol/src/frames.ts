@@ -13,7 +13,7 @@ export interface ChatMsg {
   ts?: number;
   /** Present and true once the sender recalled the message (B4); `message` is then empty. */
   recalled?: boolean;
-  /** The server's storage order of stored messages (additive): a device's sync cursor, see `since`. */
+  /** The message's position in the timeline of the user it is sent to (additive): a device's sync cursor, see `since`. */
   seq?: number;
 }
 

@@ -21,11 +21,17 @@ export class UnrulyBus implements Bus {
   }
 
   publish(d: Delivery): void {
-    if (d.userId !== this.userId || d.kind !== 'message') return this.inner.publish(d);
+    if (d.userId !== this.userId || d.kind !== 'message') {
+      this.inner.publish(d);
+      return;
+    }
     this.seen++;
     if (this.mischief.drop?.includes(this.seen)) return;
     const n = this.mischief.reverse;
-    if (n === undefined) return this.inner.publish(d);
+    if (n === undefined) {
+      this.inner.publish(d);
+      return;
+    }
     this.held.push(d);
     if (this.held.length < n) return;
     for (const h of this.held.splice(0).reverse()) this.inner.publish(h);
