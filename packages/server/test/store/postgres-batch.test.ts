@@ -94,7 +94,7 @@ class Generator {
           count: 1 + this.int(4),
           nowMs: t,
           validFromMs: t - 80,
-          maxOutstanding: 12,
+          maxOutstanding: 9,
         };
       case 'append': {
         const msgId = this.unused.length > 0 && this.chance(0.6) ? this.pick(this.unused) : this.msgId();
@@ -250,6 +250,8 @@ describe('PostgresStore set-based runs', () => {
         'append recipient_full',
         'confirm found=true',
         'confirm found=false',
+        'reserve reserved',
+        'reserve too_many',
       ]) {
         expect(outcomes.get(key) ?? 0, `${key} in ${JSON.stringify([...outcomes])}`).toBeGreaterThan(0);
       }

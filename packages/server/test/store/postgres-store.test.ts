@@ -357,6 +357,7 @@ describe('PostgresStore with several nodes', () => {
         ['u6', 'u7'],
       ],
       storeMessages: [[200001], ['u5'], ['u6'], [0], ['b'], ['d'], [1]],
+      reserveAtOnce: ['u5', 100, 1, 3, 50],
       confirmMany: [
         ['u5', 'u5'],
         [77, 78],

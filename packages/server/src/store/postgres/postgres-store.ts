@@ -10,7 +10,7 @@ import type {
   WriteOp,
   WriteResult,
 } from '../store.js';
-import { appendRun, confirmRun } from './batch-writes.js';
+import { appendRun, confirmRun, reserveAtOnce } from './batch-writes.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { usersTouched } from './locks.js';
 import { append, confirm, confirmThrough, noticeDone, read, recall } from './message-writes.js';
@@ -243,7 +243,8 @@ type ConfirmOp = Extract<WriteOp, { kind: 'confirm' }>;
 
 /**
  * The same, in order, but a run of consecutive appends (split where an id repeats) or of
- * consecutive confirms is applied set-based (`batch-writes.ts`); any other operation ends a run.
+ * consecutive confirms is applied set-based (`batch-writes.ts`); any other operation ends a run. A
+ * reserve is one statement there too.
  */
 async function applyRuns(db: Db, ops: readonly WriteOp[]): Promise<WriteResult[]> {
   const results: WriteResult[] = [];
@@ -267,7 +268,7 @@ async function applyRuns(db: Db, ops: readonly WriteOp[]): Promise<WriteResult[]
       results.push(...(await confirmRun(db, run)));
       i += run.length;
     } else {
-      results.push(await apply(db, op));
+      results.push(await (op.kind === 'reserve' ? reserveAtOnce(db, op) : apply(db, op)));
       i++;
     }
   }

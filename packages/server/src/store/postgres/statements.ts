@@ -45,6 +45,19 @@ const statements = {
     `DELETE FROM reservations WHERE msg_id = $1 AND user_id = $2
      RETURNING reserved_ms, EXISTS (SELECT 1 FROM users WHERE id = $3) AS to_exists`,
   ),
+  /**
+   * `reserve` in one statement (`batch-writes.ts`): drops the user's expired reservations, counts
+   * the others, and draws `$4` ids only when the user then holds at most `$5` (`ok`). The user's row
+   * is locked for the batch, so no other reserve of the user comes between the count and the insert.
+   */
+  reserveAtOnce: stmt<[string, number, number, number, number], { ok: boolean; ids: number[] }>(
+    `WITH d AS (DELETE FROM reservations WHERE user_id = $1 AND reserved_ms < $2),
+          h AS (SELECT COUNT(*) + $4 <= $5 AS ok FROM reservations WHERE user_id = $1 AND reserved_ms >= $2),
+          i AS (INSERT INTO reservations (msg_id, user_id, reserved_ms)
+                SELECT nextval('msg_ids'), $1, $3 FROM generate_series(1, $4) WHERE (SELECT ok FROM h)
+                RETURNING msg_id)
+     SELECT (SELECT ok FROM h) AS ok, ARRAY(SELECT msg_id FROM i) AS ids`,
+  ),
   isReserved: stmt<[number], { one: number }>('SELECT 1 AS one FROM reservations WHERE msg_id = $1'),
   dropExpiredReservationsOf: stmt<[string, number]>(
     'DELETE FROM reservations WHERE user_id = $1 AND reserved_ms < $2',
