@@ -258,3 +258,68 @@ describe('PostgresStore set-based runs', () => {
     }, 60_000);
   }
 });
+
+describe('PostgresStore set-based runs, one batch by hand', () => {
+  it('appends ids reserved earlier in the batch, splits a run at a repeated id, finds a confirm twice', async () => {
+    const schemas = [freshSchema(), freshSchema()];
+    const stores = [await pgStore(schemas[0], { batchRuns: false }), await pgStore(schemas[1])];
+    const append = (msgId: number, toId: string, body: string): WriteOp => ({
+      kind: 'append',
+      msgId,
+      fromId: 'a',
+      toId,
+      type: 0,
+      body,
+      digest: `d:${body}`,
+      timeMs: 5,
+      validFromMs: 0,
+      maxPending: 1000,
+    });
+    const ops: WriteOp[] = [
+      { kind: 'reserve', userId: 'a', count: 3, nowMs: 1, validFromMs: 0, maxOutstanding: 10 },
+      append(1, 'b', 'one'),
+      append(2, 'a', 'note'),
+      append(1, 'b', 'one'), // the same again: a retry, after the first in op order
+      append(3, 'b', 'three'),
+      { kind: 'confirm', userId: 'b', msgId: 1 },
+      { kind: 'confirm', userId: 'b', msgId: 1 },
+      { kind: 'confirm', userId: 'a', msgId: 2 },
+      { kind: 'confirm', userId: 'b', msgId: 2 },
+      { kind: 'confirm', userId: 'a', msgId: 1 }, // the sender: not received
+    ];
+    const results = [];
+    for (const s of stores) {
+      await s.write(
+        ['a', 'b'].map((id) => ({ kind: 'upsertUser', userId: id, name: id, timeMs: 0 }) as const),
+      );
+      results.push(await s.write(ops));
+    }
+    const message = (msgId: number, toId: string, body: string, seq: number) => ({
+      seq,
+      msgId,
+      fromId: 'a',
+      toId,
+      type: 0,
+      body,
+      status: 1,
+      timeMs: 5,
+      recalled: false,
+    });
+    expect(results[1]).toEqual([
+      { outcome: 'reserved', ids: [1, 2, 3] },
+      { outcome: 'stored', message: message(1, 'b', 'one', 1) },
+      { outcome: 'stored', message: message(2, 'a', 'note', 2) },
+      { outcome: 'retry', message: message(1, 'b', 'one', 1) },
+      { outcome: 'stored', message: message(3, 'b', 'three', 2) },
+      { found: true },
+      { found: true },
+      { found: true },
+      { found: false },
+      { found: false },
+    ]);
+    expect(results[1]).toEqual(results[0]);
+    expect(await stores[1]!.pendingMessages('b', 0, 10)).toEqual([message(3, 'b', 'three', 2)]);
+    expect(await stores[1]!.pendingMessages('a', 0, 10)).toEqual([]);
+    expect(await snapshot(schemas[1]!)).toEqual(await snapshot(schemas[0]!));
+  });
+});

@@ -49,8 +49,9 @@ const statements = {
    * `reserve` in one statement (`batch-writes.ts`): drops the user's expired reservations, counts
    * the others, and draws `$4` ids only when the user then holds at most `$5` (`ok`). The user's row
    * is locked for the batch, so no other reserve of the user comes between the count and the insert.
+   * A BIGINT array comes as strings.
    */
-  reserveAtOnce: stmt<[string, number, number, number, number], { ok: boolean; ids: number[] }>(
+  reserveAtOnce: stmt<[string, number, number, number, number], { ok: boolean; ids: string[] }>(
     `WITH d AS (DELETE FROM reservations WHERE user_id = $1 AND reserved_ms < $2),
           h AS (SELECT COUNT(*) + $4 <= $5 AS ok FROM reservations WHERE user_id = $1 AND reserved_ms >= $2),
           i AS (INSERT INTO reservations (msg_id, user_id, reserved_ms)
