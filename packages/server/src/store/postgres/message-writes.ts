@@ -46,7 +46,7 @@ export async function append(db: Db, m: Op<'append'>): Promise<AppendResult> {
 }
 
 /** An id that is not (or no longer) reserved for the sender: a retry, a reuse, or not its id. */
-async function reused(db: Db, m: NewMessage): Promise<AppendResult> {
+export async function reused(db: Db, m: NewMessage): Promise<AppendResult> {
   const existing = await db.get(SQL.messageById, m.msgId);
   // handed out once, never used, no longer reserved: its reservation expired and was purged
   const expired =

@@ -10,6 +10,7 @@ import type {
   WriteOp,
   WriteResult,
 } from '../store.js';
+import { appendRun, confirmRun, reserveAtOnce } from './batch-writes.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { usersTouched } from './locks.js';
 import { append, confirm, confirmThrough, noticeDone, read, recall } from './message-writes.js';
@@ -31,6 +32,11 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** Errors of idle pooled connections (the database restarted, ...): they are replaced on demand. */
   onIdleError?: (err: Error) => void;
+  /**
+   * Applies runs of consecutive appends or confirms with set-based statements (default true);
+   * false applies every operation on its own, the reference the tests compare against.
+   */
+  batchRuns?: boolean;
 }
 
 /** The database could not be reached or prepared at start; the message names the server. */
@@ -59,6 +65,7 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly reads: Db;
   private readonly where: string;
+  private readonly batchRuns: boolean;
   /** Batches run again after a deadlock or serialization failure (for tests and metrics). */
   retriedBatches = 0;
   private ready: Promise<void> | undefined;
@@ -84,6 +91,7 @@ export class PostgresStore implements Store {
       );
     }
     this.where = describeServer(opts.connectionString);
+    this.batchRuns = opts.batchRuns ?? true;
     this.pool = new pg.Pool({
       connectionString: withSearchPath(opts.connectionString, this.schema),
       max: opts.poolSize ?? 10,
@@ -141,8 +149,7 @@ export class PostgresStore implements Store {
       const db = dbOn(client);
       const users = usersTouched(ops);
       if (users.length > 0) await db.all(SQL.lockUsers, users);
-      const results: WriteResult[] = [];
-      for (const op of ops) results.push(await apply(db, op));
+      const results = this.batchRuns ? await applyRuns(db, ops) : await applyEach(db, ops);
       await client.query('COMMIT');
       return results;
     } catch (err) {
@@ -238,6 +245,49 @@ export class PostgresStore implements Store {
     this.closed ??= this.pool.end();
     return this.closed;
   }
+}
+
+async function applyEach(db: Db, ops: readonly WriteOp[]): Promise<WriteResult[]> {
+  const results: WriteResult[] = [];
+  for (const op of ops) results.push(await apply(db, op));
+  return results;
+}
+
+type AppendOp = Extract<WriteOp, { kind: 'append' }>;
+type ConfirmOp = Extract<WriteOp, { kind: 'confirm' }>;
+
+/**
+ * The same, in order, but a run of consecutive appends (split where an id repeats) or of
+ * consecutive confirms is applied set-based (`batch-writes.ts`); any other operation ends a run. A
+ * reserve is one statement there too.
+ */
+async function applyRuns(db: Db, ops: readonly WriteOp[]): Promise<WriteResult[]> {
+  const results: WriteResult[] = [];
+  let i = 0;
+  while (i < ops.length) {
+    const op = ops[i]!;
+    if (op.kind === 'append') {
+      const run: AppendOp[] = [op];
+      const ids = new Set([op.msgId]);
+      for (let next = ops[i + run.length]; next?.kind === 'append' && !ids.has(next.msgId); ) {
+        run.push(next);
+        ids.add(next.msgId);
+        next = ops[i + run.length];
+      }
+      results.push(...(await appendRun(db, run)));
+      i += run.length;
+    } else if (op.kind === 'confirm') {
+      const run: ConfirmOp[] = [op];
+      for (let next = ops[i + run.length]; next?.kind === 'confirm'; next = ops[i + run.length])
+        run.push(next);
+      results.push(...(await confirmRun(db, run)));
+      i += run.length;
+    } else {
+      results.push(await (op.kind === 'reserve' ? reserveAtOnce(db, op) : apply(db, op)));
+      i++;
+    }
+  }
+  return results;
 }
 
 function apply(db: Db, op: WriteOp): Promise<WriteResult> {

@@ -45,6 +45,20 @@ const statements = {
     `DELETE FROM reservations WHERE msg_id = $1 AND user_id = $2
      RETURNING reserved_ms, EXISTS (SELECT 1 FROM users WHERE id = $3) AS to_exists`,
   ),
+  /**
+   * `reserve` in one statement (`batch-writes.ts`): drops the user's expired reservations, counts
+   * the others, and draws `$4` ids only when the user then holds at most `$5` (`ok`). The user's row
+   * is locked for the batch, so no other reserve of the user comes between the count and the insert.
+   * A BIGINT array comes as strings.
+   */
+  reserveAtOnce: stmt<[string, number, number, number, number], { ok: boolean; ids: string[] }>(
+    `WITH d AS (DELETE FROM reservations WHERE user_id = $1 AND reserved_ms < $2),
+          h AS (SELECT COUNT(*) + $4 <= $5 AS ok FROM reservations WHERE user_id = $1 AND reserved_ms >= $2),
+          i AS (INSERT INTO reservations (msg_id, user_id, reserved_ms)
+                SELECT nextval('msg_ids'), $1, $3 FROM generate_series(1, $4) WHERE (SELECT ok FROM h)
+                RETURNING msg_id)
+     SELECT (SELECT ok FROM h) AS ok, ARRAY(SELECT msg_id FROM i) AS ids`,
+  ),
   isReserved: stmt<[number], { one: number }>('SELECT 1 AS one FROM reservations WHERE msg_id = $1'),
   dropExpiredReservationsOf: stmt<[string, number]>(
     'DELETE FROM reservations WHERE user_id = $1 AND reserved_ms < $2',
@@ -86,6 +100,66 @@ const statements = {
                 UNION ALL SELECT $2, s.seq, $1, $3, FALSE FROM s),
           p AS (INSERT INTO pending (user_id, seq, msg_id) SELECT $3, r.seq, $1 FROM r)
      SELECT seq FROM r`,
+  ),
+  /**
+   * A run of appends, set-based (`batch-writes.ts`): takes the senders' reservations of the run's
+   * ids (distinct within a run), and says per op, in op order (`i` from 1), when the id was reserved
+   * (null: not reserved for that sender), whether the recipient exists and how many messages are
+   * pending for it now (null: no row yet). The users' rows are locked, so the counts are stable.
+   */
+  takeReservations: stmt<
+    [number[], string[], string[]],
+    { i: number; reserved_ms: number | null; to_exists: boolean; pending: number | null }
+  >(
+    `WITH c AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS c(msg_id, from_id, to_id, i)),
+          d AS (DELETE FROM reservations r USING c WHERE r.msg_id = c.msg_id AND r.user_id = c.from_id
+                RETURNING r.msg_id, r.reserved_ms)
+     SELECT c.i, d.reserved_ms, EXISTS (SELECT 1 FROM users u WHERE u.id = c.to_id) AS to_exists,
+            (SELECT p.n FROM pending_counts p WHERE p.user_id = c.to_id) AS pending
+     FROM c LEFT JOIN d ON d.msg_id = c.msg_id ORDER BY c.i`,
+  ),
+  /**
+   * Stores the messages of a run of appends at once, as `storeMessage` would one after the other:
+   * each user's head is raised once by the number of its entries in the run, and its entries are
+   * numbered from the old head in op order (`i`), so every timeline stays gap-free and in op order.
+   * A note to oneself is one entry; a sender that is not a user gets none. Raises pending_counts by
+   * the messages per recipient (the caller checked the caps). Returns each message's recipient
+   * position, in op order.
+   */
+  storeMessages: stmt<
+    [number[], string[], string[], number[], string[], string[], number[]],
+    { i: number; seq: number }
+  >(
+    `WITH m AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::text[], $7::bigint[])
+                WITH ORDINALITY AS m(msg_id, from_id, to_id, type, body, digest, time_ms, i)),
+          e AS (SELECT m.to_id AS user_id, m.msg_id, m.from_id AS peer_id, TRUE AS incoming, m.i FROM m
+                UNION ALL SELECT m.from_id, m.msg_id, m.to_id, FALSE, m.i FROM m WHERE m.from_id <> m.to_id),
+          k AS (SELECT e.user_id, COUNT(*) AS n FROM e GROUP BY e.user_id),
+          h AS (UPDATE users u SET seq_head = u.seq_head + k.n FROM k WHERE u.id = k.user_id
+                RETURNING u.id, u.seq_head - k.n AS base),
+          s AS (SELECT e.user_id, e.msg_id, e.peer_id, e.incoming, e.i,
+                       h.base + row_number() OVER (PARTITION BY e.user_id ORDER BY e.i) AS seq
+                FROM e JOIN h ON h.id = e.user_id),
+          im AS (INSERT INTO messages (msg_id, from_id, to_id, type, body, digest, status, time_ms)
+                 SELECT m.msg_id, m.from_id, m.to_id, m.type, m.body, m.digest, 1, m.time_ms FROM m),
+          it AS (INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming)
+                 SELECT s.user_id, s.seq, s.msg_id, s.peer_id, s.incoming FROM s),
+          ip AS (INSERT INTO pending (user_id, seq, msg_id) SELECT s.user_id, s.seq, s.msg_id FROM s WHERE s.incoming),
+          pc AS (INSERT INTO pending_counts AS c (user_id, n) SELECT m.to_id, COUNT(*) FROM m GROUP BY m.to_id
+                 ON CONFLICT (user_id) DO UPDATE SET n = c.n + excluded.n)
+     SELECT s.i, s.seq FROM s WHERE s.incoming ORDER BY s.i`,
+  ),
+  /**
+   * A run of confirms at once: per op, in op order, whether the user received the message; the
+   * pending rows of those found go (once each, however often the run names them; the trigger lowers
+   * pending_counts).
+   */
+  confirmMany: stmt<[string[], number[]], { i: number; found: boolean }>(
+    `WITH c AS (SELECT * FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS c(user_id, msg_id, i)),
+          f AS (SELECT c.i, t.user_id, t.seq FROM c
+                LEFT JOIN user_timeline t ON t.user_id = c.user_id AND t.msg_id = c.msg_id AND t.incoming),
+          d AS (DELETE FROM pending p USING f WHERE p.user_id = f.user_id AND p.seq = f.seq)
+     SELECT f.i, f.seq IS NOT NULL AS found FROM f ORDER BY f.i`,
   ),
   entrySeq: stmt<[string, number], { seq: number; incoming: boolean }>(
     'SELECT seq, incoming FROM user_timeline WHERE user_id = $1 AND msg_id = $2',
