@@ -52,4 +52,18 @@ describe('live messages reach a connection in the order of its timeline', () => 
     await again.nextAction('1');
     expect(got(await again.drain())).toEqual([[2, 'b']]);
   });
+
+  it('routes a retried message again, so a recipient gets it although its first frame was lost, and once', async () => {
+    const t = await startTestServer({}, { bus: new UnrulyBus('bob', { drop: [1] }) });
+    const alice = await t.connect('alice');
+    const bob = await t.connect('bob', { confirms: true });
+    const sent = await alice.say('bob', 'only once'); // stored; its live frame is lost
+    // the sender never saw its ack (say, a node died): it sends the same message again
+    const again = await alice.say('bob', 'only once', sent.id);
+    expect(again.ack).toMatchObject({ action: '4', chatMsg: { id: sent.id, status: 1 } });
+    await bob.next((f) => f.action === '3' && f.chatMsg.id === sent.id);
+    await alice.say('bob', 'only once', sent.id); // and again: bob has it, the copy is dropped
+    await bob.drain();
+    expect(got(bob.received)).toEqual([[1, 'only once']]);
+  });
 });

@@ -35,16 +35,16 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
   });
   switch (result.outcome) {
     case 'stored':
+    case 'retry':
       s.reply(ackFrame(result.message, ctx.time));
+      // a retry is routed again too: its first publish may have died with the node that stored it,
+      // and a connection that already has it drops the copy (it is not past its position)
       ctx.publish({
         kind: 'message',
         userId: f.toId,
         seq: result.message.seq,
         frame: deliveryFrame(result.message, ctx.time),
       });
-      return;
-    case 'retry':
-      s.reply(ackFrame(result.message, ctx.time));
       return;
     case 'duplicate':
       throw new CoreError(ErrorCode.DuplicateId, `${f.chatMsg.id} was already used for another message`);
