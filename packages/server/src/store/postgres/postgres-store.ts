@@ -33,6 +33,14 @@ export interface PostgresStoreOptions {
   /** Errors of idle pooled connections (the database restarted, ...): they are replaced on demand. */
   onIdleError?: (err: Error) => void;
   /**
+   * A connection of this store that sits inside a transaction doing nothing for this long (its node
+   * hangs, a VM is paused) is ended by the database, so the user rows it locked do not hold up the
+   * other nodes (default 15 s).
+   */
+  idleInTransactionTimeoutMs?: number;
+  /** A statement running (or waiting for a lock) longer than this fails (default 30 s). */
+  statementTimeoutMs?: number;
+  /**
    * Applies runs of consecutive appends or confirms with set-based statements (default true);
    * false applies every operation on its own, the reference the tests compare against.
    */
@@ -93,7 +101,10 @@ export class PostgresStore implements Store {
     this.where = describeServer(opts.connectionString);
     this.batchRuns = opts.batchRuns ?? true;
     this.pool = new pg.Pool({
-      connectionString: withSearchPath(opts.connectionString, this.schema),
+      connectionString: sessionUrl(opts.connectionString, this.schema, {
+        idleInTransactionTimeoutMs: opts.idleInTransactionTimeoutMs ?? 15_000,
+        statementTimeoutMs: opts.statementTimeoutMs ?? 30_000,
+      }),
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
       types,
@@ -363,11 +374,16 @@ export function describeServer(connectionString: string): string {
 }
 
 /**
- * The connection string with `search_path` set at connection start (libpq `options`), so every
- * pooled connection works in the schema without an extra round trip. Appended to any `options`
- * the URL has already: the last setting wins.
+ * The connection string with the session settings applied at connection start (libpq `options`),
+ * so every pooled connection has them without an extra round trip: the guards against a node that
+ * hangs (before any `options` the URL has, so those win) and `search_path` (after them: it must be
+ * the schema).
  */
-export function withSearchPath(connectionString: string, schema: string): string {
+export function sessionUrl(
+  connectionString: string,
+  schema: string,
+  guards: { idleInTransactionTimeoutMs: number; statementTimeoutMs: number },
+): string {
   let url: URL;
   try {
     url = new URL(connectionString);
@@ -377,7 +393,13 @@ export function withSearchPath(connectionString: string, schema: string): string
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new DatabaseStartError(`DATABASE_URL must start with postgres:// (not ${url.protocol}//)`);
   }
-  const options = url.searchParams.get('options');
-  url.searchParams.set('options', `${options ? `${options} ` : ''}-c search_path=${schema}`);
+  const own = url.searchParams.get('options');
+  const options = [
+    `-c idle_in_transaction_session_timeout=${guards.idleInTransactionTimeoutMs}`,
+    `-c statement_timeout=${guards.statementTimeoutMs}`,
+    ...(own ? [own] : []),
+    `-c search_path=${schema}`,
+  ];
+  url.searchParams.set('options', options.join(' '));
   return url.toString();
 }
