@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { WriteOp, WriteResult } from '../../src/store/store.js';
+import { rng } from '../helpers/fuzz-frames.js';
 import { freshSchema, pgQuery, pgStore } from '../helpers/postgres.js';
 
 /**
@@ -9,17 +10,8 @@ import { freshSchema, pgQuery, pgStore } from '../helpers/postgres.js';
  * same results and leave the same rows. Seeded, so a failure names its seed and batch and repeats.
  */
 
-/** mulberry32: a small seeded generator. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator (mulberry32) of the fuzz test. */
+const prng = rng;
 
 const USERS = ['a', 'b', 'c', 'd'];
 /** `ghost` reserves ids without being a user; `x` appears only as a recipient or confirmer. */
