@@ -5,7 +5,6 @@ import {
   type ErrorCodeValue,
   type ErrorFrame,
   type ErrorRef,
-  parseMsgId,
   refOf,
   type ServerFrame,
 } from '@parley/protocol';
@@ -42,9 +41,14 @@ export class Session {
    * client's WebSocket has answered a ping sent after it.
    */
   confirms = false;
-  /** Messages written to the connection and not proven received yet, and the proof in progress. */
-  private unproven: number[] = [];
-  private proving: number[] = [];
+  /**
+   * Message frames written and not proven received yet, and those the proof in flight covers; the
+   * highest position written. Messages leave in timeline order (see `deliverInOrder`), so everything
+   * pending up to `writtenSeq` has been written to this connection.
+   */
+  private unproven = 0;
+  private proving = 0;
+  private writtenSeq = 0;
   private proofScheduled = false;
 
   constructor(
@@ -270,7 +274,7 @@ export class Session {
   private send(d: Delivery, done?: (err?: Error) => void): void {
     if (d.kind !== 'notice') {
       this.peer.send(d.frame, done); // messages stay pending until confirmed: no callback needed
-      if (d.kind === 'message' && !this.confirms) this.awaitProof(d.frame);
+      if (d.kind === 'message' && !this.confirms) this.awaitProof(d.seq);
       return;
     }
     this.peer.send(d.frame, (err) => {
@@ -285,15 +289,14 @@ export class Session {
    * flight at a time (the next covers everything written meanwhile). If the connection ends first,
    * they stay pending and come again at the next connect.
    */
-  private awaitProof(frame: string): void {
-    const msgId = deliveredMsgId(frame);
-    if (msgId === undefined) return;
-    this.unproven.push(msgId);
+  private awaitProof(seq: number): void {
+    this.unproven++;
+    if (seq > this.writtenSeq) this.writtenSeq = seq;
     this.scheduleProof();
   }
 
   private scheduleProof(): void {
-    if (this.proofScheduled || this.proving.length > 0 || this.unproven.length === 0) return;
+    if (this.proofScheduled || this.proving > 0 || this.unproven === 0) return;
     this.proofScheduled = true;
     setImmediate(() => {
       this.proofScheduled = false;
@@ -302,31 +305,26 @@ export class Session {
   }
 
   private requestProof(): void {
-    if (this.phase === 'closed' || this.unproven.length === 0 || this.userId === undefined) return;
+    if (this.phase === 'closed' || this.unproven === 0 || this.userId === undefined) return;
     const userId = this.userId;
-    const msgIds = this.unproven;
-    this.unproven = [];
-    this.proving = msgIds;
+    const through = this.writtenSeq;
+    this.proving = this.unproven;
+    this.unproven = 0;
     this.peer.proveReceived(() => {
-      this.proving = [];
-      this.confirmProven(userId, msgIds);
+      this.proving = 0;
+      // every message pending up to `through` was written here before the ping (but those a `since`
+      // catch-up left to history past its 1,000, which this device is not sent anyway): one write
+      this.ctx.write({ kind: 'confirmThrough', userId, seq: through }).catch((err: unknown) => {
+        // still pending: they come again at the next connect
+        this.ctx.log.error({ err, user: userId }, 'could not confirm messages proven delivered');
+      });
       this.scheduleProof();
     });
   }
 
   /** Messages written to this connection whose receipt is not proven yet (clients that do not confirm). */
   get unprovenMessages(): number {
-    return this.unproven.length + this.proving.length;
-  }
-
-  /** The client received these messages: they are no longer pending (the `confirm` of action 4). */
-  private confirmProven(userId: string, msgIds: number[]): void {
-    for (const msgId of msgIds) {
-      this.ctx.write({ kind: 'confirm', userId, msgId }).catch((err: unknown) => {
-        // still pending: it comes again at the next connect
-        this.ctx.log.error({ err, user: userId }, 'could not confirm a message proven delivered');
-      });
-    }
+    return this.unproven + this.proving;
   }
 
   private noticeDelivered(userId: string, noticeId: number): void {
@@ -356,23 +354,13 @@ export class Session {
     this.phase = 'closed';
     this.held = [];
     this.heldBytes = 0;
-    this.unproven = [];
-    this.proving = [];
+    this.unproven = 0;
+    this.proving = 0;
     if (wasBound && this.userId !== undefined) {
       const userId = this.userId;
       this.ctx.presence
         .detach(userId, this)
         .catch((err: unknown) => this.ctx.log.error({ err, user: userId }, 'bus leave failed'));
     }
-  }
-}
-
-/** The message id of a serialized action 3 delivery (built by `deliveryFrame`). */
-function deliveredMsgId(frame: string): number | undefined {
-  try {
-    const f = JSON.parse(frame) as { chatMsg?: { id?: unknown } };
-    return typeof f.chatMsg?.id === 'string' ? parseMsgId(f.chatMsg.id) : undefined;
-  } catch {
-    return undefined;
   }
 }
