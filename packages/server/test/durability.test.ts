@@ -1,59 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { freshSchema, PG_URL } from './helpers/postgres.js';
 import { spawnServer } from './helpers/server-process.js';
-import { TestClient, textFrame } from './helpers/test-client.js';
-import { onCleanup, tempDir } from './helpers/test-server.js';
-
-async function open(url: string, userId: string): Promise<TestClient> {
-  const c = await TestClient.open(url);
-  onCleanup(() => c.close());
-  await c.connect(userId);
-  return c;
-}
+import { openAs as open, sendPipelined } from './helpers/streams.js';
+import { tempDir } from './helpers/test-server.js';
 
 describe('durability of a real server process', () => {
   it('loses nothing it acknowledged when killed with SIGKILL mid-stream, and delivers each once', async () => {
-    const dataDir = tempDir();
-    const first = await spawnServer({
-      DATA_DIR: dataDir,
-      MAX_FRAMES_PER_SECOND: '0',
-      MAX_USER_FRAMES_PER_SECOND: '0',
-    });
-    await (await open(first.wsUrl, 'bob')).close();
-    const a = await open(first.wsUrl, 'alice');
-    const N = 300;
-    const ids: string[] = [];
-    while (ids.length < N) ids.push(...(await a.ids()));
-    const acked = new Set<string>();
-    let resolveHalf!: () => void;
-    const half = new Promise<void>((r) => {
-      resolveHalf = r;
-    });
-    a.ws.on('message', (data) => {
-      const f = JSON.parse(data.toString());
-      if (f.action === '4' && f.chatMsg.status === 1) acked.add(f.chatMsg.id);
-      if (acked.size === N / 2) resolveHalf();
-    });
-    for (const [i, id] of ids.entries()) a.send(textFrame('alice', 'bob', id, `n${i}`));
-    await half;
-    first.child.kill('SIGKILL');
-    expect((await first.exited).signal).toBe('SIGKILL');
-    const ackedAtKill = new Set(acked);
-    expect(ackedAtKill.size).toBeGreaterThanOrEqual(N / 2);
+    const dataDir = tempDir(); // the restart opens the same SQLite file
+    await killedMidStream(() => ({ DATA_DIR: dataDir }));
+  });
 
-    const second = await spawnServer({ DATA_DIR: dataDir });
-    const b = await open(second.wsUrl, 'bob');
-    const received = (await b.drain()).filter((f) => f.action === '3');
-    const got = received.map((f) => f.chatMsg.id as string);
-    expect(new Set(got).size).toBe(got.length); // exactly once
-    for (const id of ackedAtKill) expect(got).toContain(id); // nothing acknowledged is lost
-    // in the order they were sent
-    expect(got).toEqual(ids.filter((id) => got.includes(id)));
-    for (const f of received) expect(f.chatMsg.message).toBe(`n${ids.indexOf(f.chatMsg.id)}`);
-    // ids keep coming from the durable sequence: never one handed out before the kill
-    const b2 = await open(second.wsUrl, 'alice');
-    const fresh = await b2.ids();
-    for (const id of fresh) expect(ids).not.toContain(id);
-    second.child.kill('SIGKILL');
+  it('loses nothing it acknowledged on PostgreSQL either', async () => {
+    const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: freshSchema() };
+    await killedMidStream(() => ({ ...env, DATA_DIR: tempDir() }));
   });
 
   it('keeps a recall and a friend acceptance across SIGKILL until the other side reconnects', async () => {
@@ -112,3 +71,43 @@ describe('durability of a real server process', () => {
     );
   });
 });
+
+/**
+ * A sender pipelines 300 messages; the server is SIGKILLed once half are acknowledged; a new server
+ * on the same store must deliver every acknowledged one exactly once, in order, with its text, and
+ * never hand out an id from before the kill again. `env` gives each server process its settings.
+ */
+async function killedMidStream(env: () => Record<string, string>): Promise<void> {
+  const unlimited = { MAX_FRAMES_PER_SECOND: '0', MAX_USER_FRAMES_PER_SECOND: '0' };
+  const first = await spawnServer({ ...env(), ...unlimited });
+  await (await open(first.wsUrl, 'bob')).close();
+  const a = await open(first.wsUrl, 'alice');
+  const ids: string[] = [];
+  while (ids.length < 300) ids.push(...(await a.ids()));
+  let onHalf!: () => void;
+  const half = new Promise<void>((resolve) => {
+    onHalf = resolve;
+  });
+  const acked = sendPipelined(a, 'bob', ids, () => {
+    first.child.kill('SIGKILL');
+    onHalf();
+  });
+  await half;
+  expect((await first.exited).signal).toBe('SIGKILL');
+  const ackedAtKill = new Set(acked);
+  expect(ackedAtKill.size).toBeGreaterThanOrEqual(ids.length / 2);
+
+  const second = await spawnServer(env());
+  const b = await open(second.wsUrl, 'bob');
+  const received = (await b.drain()).filter((f) => f.action === '3');
+  const got = received.map((f) => f.chatMsg.id as string);
+  expect(new Set(got).size).toBe(got.length); // exactly once
+  for (const id of ackedAtKill) expect(got).toContain(id); // nothing acknowledged is lost
+  // in the order they were sent
+  expect(got).toEqual(ids.filter((id) => got.includes(id)));
+  for (const f of received) expect(f.chatMsg.message).toBe(`m${ids.indexOf(f.chatMsg.id)}`);
+  // ids keep coming from the durable sequence: never one handed out before the kill
+  const fresh = await (await open(second.wsUrl, 'alice')).ids();
+  for (const id of fresh) expect(ids).not.toContain(id);
+  second.child.kill('SIGKILL');
+}

@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { freshSchema, PG_URL, pgQuery } from './helpers/postgres.js';
-import { spawnServer } from './helpers/server-process.js';
-import { type Frame, TestClient, textFrame } from './helpers/test-client.js';
-import { onCleanup, startTestServer, tempDir } from './helpers/test-server.js';
+import type { Frame } from './helpers/test-client.js';
+import { startTestServer, tempDir } from './helpers/test-server.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -110,50 +109,5 @@ describe('a Parley server on PostgreSQL', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/cannot connect to PostgreSQL at 127\.0\.0\.1:1\/parley/);
     expect(r.stderr).not.toContain('hunter2');
-  });
-
-  it('loses nothing it acknowledged when a process on PostgreSQL is killed with SIGKILL', async () => {
-    const schema = freshSchema();
-    const env = {
-      DATABASE_URL: PG_URL,
-      DATABASE_SCHEMA: schema,
-      MAX_FRAMES_PER_SECOND: '0',
-      MAX_USER_FRAMES_PER_SECOND: '0',
-    };
-    const open = async (url: string, userId: string) => {
-      const c = await TestClient.open(url);
-      onCleanup(() => c.close());
-      await c.connect(userId);
-      return c;
-    };
-    const first = await spawnServer({ ...env, DATA_DIR: tempDir() });
-    await (await open(first.wsUrl, 'bob')).close();
-    const a = await open(first.wsUrl, 'alice');
-    const N = 200;
-    const sentIds: string[] = [];
-    while (sentIds.length < N) sentIds.push(...(await a.ids()));
-    const acked = new Set<string>();
-    let resolveHalf!: () => void;
-    const half = new Promise<void>((r) => {
-      resolveHalf = r;
-    });
-    a.ws.on('message', (data) => {
-      const f = JSON.parse(data.toString());
-      if (f.action === '4' && f.chatMsg.status === 1) acked.add(f.chatMsg.id);
-      if (acked.size === N / 2) resolveHalf();
-    });
-    for (const [i, id] of sentIds.entries()) a.send(textFrame('alice', 'bob', id, `n${i}`));
-    await half;
-    first.child.kill('SIGKILL');
-    await first.exited;
-    const ackedAtKill = new Set(acked);
-
-    const second = await spawnServer({ ...env, DATA_DIR: tempDir() });
-    const b = await open(second.wsUrl, 'bob');
-    const got = (await b.drain()).filter((f) => f.action === '3').map((f) => f.chatMsg.id as string);
-    expect(new Set(got).size).toBe(got.length); // exactly once
-    for (const id of ackedAtKill) expect(got).toContain(id); // nothing acknowledged is lost
-    expect(got).toEqual(sentIds.filter((id) => got.includes(id))); // in order
-    second.child.kill('SIGKILL');
   });
 });

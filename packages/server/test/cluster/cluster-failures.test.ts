@@ -3,17 +3,9 @@ import { freshSchema, PG_URL } from '../helpers/postgres.js';
 import { privateRedis } from '../helpers/private-redis.js';
 import { adminConnection, deleteKeys, redisUrl, uniquePrefix } from '../helpers/redis.js';
 import { spawnServer } from '../helpers/server-process.js';
-import { type Frame, TestClient, textFrame } from '../helpers/test-client.js';
+import { openAs as open, sendPipelined } from '../helpers/streams.js';
+import type { Frame, TestClient } from '../helpers/test-client.js';
 import { onCleanup, startTestServer, tempDir } from '../helpers/test-server.js';
-
-async function open(url: string, userId: string, since?: number): Promise<TestClient> {
-  const c = await TestClient.open(url);
-  onCleanup(() => c.close());
-  c.userId = userId;
-  c.send({ action: '1', fromId: userId, ...(since !== undefined && { since }) });
-  await c.nextAction('1');
-  return c;
-}
 
 /** The settings every node of one cluster shares (a schema and a Redis prefix of this test's own). */
 function clusterEnv(): Record<string, string> {
@@ -52,20 +44,6 @@ async function wholeHistory(c: TestClient, peer: string): Promise<Frame[]> {
   }
 }
 
-/** Sends `count` messages pipelined, resolving the acked ids as acks come; `onHalf` runs once half are acked. */
-function pipeline(a: TestClient, to: string, ids: string[], onHalf: () => void): Set<string> {
-  const acked = new Set<string>();
-  a.ws.on('message', (data) => {
-    const f = JSON.parse(data.toString()) as Frame;
-    if (f.action === '4' && f.chatMsg?.status === 1) {
-      acked.add(f.chatMsg.id);
-      if (acked.size === Math.floor(ids.length / 2)) onHalf();
-    }
-  });
-  for (const [i, id] of ids.entries()) a.send(textFrame(a.userId!, to, id, `m${i}`));
-  return acked;
-}
-
 describe('a cluster when a node dies', () => {
   it("loses no acknowledged message and doubles none when the sender's node is SIGKILLed under load", async () => {
     const env = clusterEnv();
@@ -79,7 +57,7 @@ describe('a cluster when a node dies', () => {
     const half = new Promise<void>((resolve) => {
       onHalf = resolve;
     });
-    const acked = pipeline(alice, 'bob', ids, () => {
+    const acked = sendPipelined(alice, 'bob', ids, () => {
       nodeA.child.kill('SIGKILL');
       onHalf();
     });
@@ -122,7 +100,7 @@ describe('a cluster when a node dies', () => {
     const done = new Promise<void>((resolve) => {
       allAcked = resolve;
     });
-    const acked = pipeline(alice, 'bob', ids, () => nodeB.child.kill('SIGKILL'));
+    const acked = sendPipelined(alice, 'bob', ids, () => nodeB.child.kill('SIGKILL'));
     alice.ws.on('message', () => {
       if (acked.size === ids.length) allAcked();
     });
