@@ -67,16 +67,3 @@ export interface TransientDelivery {
 
 /** What the bus carries; `frame` is serialized once and shared by every connection it goes to. */
 export type Delivery = MessageDelivery | NoticeDelivery | RecallDelivery | TransientDelivery;
-
-/** The identity of a delivery for de-duplication between a replay and live routing. */
-export function deliveryKey(d: Delivery): string | undefined {
-  switch (d.kind) {
-    case 'message':
-    case 'recall':
-      return `m${d.seq}`;
-    case 'notice':
-      return `n${d.noticeId}`;
-    case 'transient':
-      return undefined;
-  }
-}

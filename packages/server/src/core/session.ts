@@ -8,7 +8,7 @@ import {
   refOf,
   type ServerFrame,
 } from '@parley/protocol';
-import { type Delivery, deliveryKey, type MessageDelivery, type RecallDelivery } from '../bus/bus.js';
+import type { Delivery, MessageDelivery, RecallDelivery } from '../bus/bus.js';
 import type { CoreContext } from './context.js';
 import { CoreError } from './core-error.js';
 import { handlers } from './handlers/index.js';
@@ -29,10 +29,13 @@ export class Session {
   /** How many frames wait behind the gate, and whether that made us stop reading the peer. */
   private waiting = 0;
   private paused = false;
-  /** Live deliveries that arrive while the backlog is replayed, and the keys already replayed. */
+  /**
+   * Live deliveries that arrive while the backlog is replayed, and the notices already replayed
+   * (messages need no such set: one at or below `lastSeq` was sent already).
+   */
   private held: Delivery[] = [];
   private heldBytes = 0;
-  private replayed = new Set<string>();
+  private replayedNotices = new Set<number>();
   /** This connection has every message of its user's timeline up to here that it should get. */
   private lastSeq = 0;
   /**
@@ -165,8 +168,7 @@ export class Session {
       done?.(new Error('connection closed'));
       return;
     }
-    const key = deliveryKey(d);
-    if (key !== undefined) this.replayed.add(key);
+    if (d.kind === 'notice') this.replayedNotices.add(d.noticeId);
     if ((d.kind === 'message' || d.kind === 'recall') && d.seq > this.lastSeq) this.lastSeq = d.seq;
     this.send(d, done);
   }
@@ -181,14 +183,11 @@ export class Session {
     if (this.phase !== 'replaying') return;
     this.phase = 'live';
     const held = this.held;
-    const replayed = this.replayed;
+    const replayedNotices = this.replayedNotices;
     this.held = [];
     this.heldBytes = 0;
-    this.replayed = new Set();
-    for (const d of held) {
-      const key = deliveryKey(d);
-      if (key === undefined || !replayed.has(key)) this.deliver(d);
-    }
+    this.replayedNotices = new Set();
+    for (const d of held) if (d.kind !== 'notice' || !replayedNotices.has(d.noticeId)) this.deliver(d);
   }
 
   deliver(d: Delivery): void {
