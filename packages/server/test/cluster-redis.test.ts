@@ -5,6 +5,7 @@ import { RedisBus } from '../src/bus/redis/redis-bus.js';
 import { adminConnection, deleteKeys, redisUrl, uniquePrefix } from './helpers/redis.js';
 import type { TestClient } from './helpers/test-client.js';
 import { startTestServer, type TestServer, tempDir } from './helpers/test-server.js';
+import { waitFor } from './helpers/wait-for.js';
 
 // Two real servers meeting in Redis. Each has its own data folder: they do not share a store yet
 // (PostgreSQL comes next), so only what the bus gives is tested here: presence and transient frames.
@@ -32,14 +33,6 @@ async function twoNodes(): Promise<[TestServer, TestServer]> {
 const presence = async (c: TestClient, from: string, to: string) =>
   (await c.request({ action: '7', fromId: from, toId: to })).online as boolean;
 
-async function eventually(cond: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const ping = (from: string, to: string, id: string) => ({
   action: '3',
   fromId: from,
@@ -57,7 +50,7 @@ describe('cluster mode over Redis', () => {
     expect(await presence(alice, 'alice', 'bob')).toBe(true);
     expect(await presence(bob, 'bob', 'alice')).toBe(true);
     await bob.close();
-    await eventually(async () => !(await presence(alice, 'alice', 'bob')), 'bob to go offline on node a');
+    await waitFor(async () => !(await presence(alice, 'alice', 'bob')), 'bob to go offline on node a');
   });
 
   it('routes a transient message (store: false) from a user on one node to a user on the other', async () => {

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisBus, type RedisBusOptions } from '../../src/bus/redis/redis-bus.js';
 import { adminConnection, deleteKeys, keysUnder, redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { Recorder } from './recorder.js';
 
 const prefix = uniquePrefix();
@@ -28,15 +29,6 @@ async function node(options: Partial<RedisBusOptions> = {}): Promise<{ bus: Redi
   return { bus, rec };
 }
 
-/** Polls an async condition that has no event of its own until it holds. */
-async function eventually(cond: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Kills a connection of a bus from the server's side, as a network cut or a Redis restart would. */
 async function killConnection(bus: RedisBus, role: 'sub' | 'cmd'): Promise<void> {
   const list = (await admin.client('LIST')) as string;
@@ -54,11 +46,7 @@ describe('RedisBus leases', () => {
     expect(await b.bus.isOnline('u1')).toBe(true);
     a.bus.kill(); // no goodbye: the lease and the presence entry stay behind
     expect(await admin.exists(`${prefix}node:${a.bus.nodeId}`)).toBe(1);
-    await eventually(
-      async () => !(await b.bus.isOnline('u1')),
-      'the lease of the killed node to expire',
-      3000,
-    );
+    await waitFor(async () => !(await b.bus.isOnline('u1')), 'the lease of the killed node to expire', 3000);
     // the dead entry was cleaned up on the way
     expect(await admin.exists(`${prefix}presence:u1`)).toBe(0);
     a.bus.publish({ kind: 'transient', userId: 'u1', frame: 'x' });
@@ -84,7 +72,7 @@ describe('RedisBus leases', () => {
     await admin.del(`${prefix}node:${a.bus.nodeId}`);
     expect(await b.bus.isOnline('u1')).toBe(false); // and b drops a's entry as dead
     expect(await admin.exists(`${prefix}presence:u1`)).toBe(0);
-    await eventually(() => b.bus.isOnline('u1'), 'the renewal to notice and re-assert', 3000);
+    await waitFor(() => b.bus.isOnline('u1'), 'the renewal to notice and re-assert', 3000);
   });
 
   it('leaves nothing in Redis after a clean close', async () => {
@@ -127,7 +115,7 @@ describe('RedisBus gaps', () => {
     for (const u of ['u1', 'u2']) b.bus.publish({ kind: 'transient', userId: u, frame: `to ${u}` });
     await a.rec.count('u1', 1);
     await a.rec.count('u2', 1);
-    await eventually(
+    await waitFor(
       async () => (await b.bus.isOnline('u1')) && (await b.bus.isOnline('u2')),
       'presence to be re-asserted',
     );

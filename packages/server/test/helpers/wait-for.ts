@@ -1,9 +1,16 @@
 import type { TestClient } from './test-client.js';
 
-/** Polls a condition that has no event of its own (such as a count on the server) until it holds. */
-export async function waitFor(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+/**
+ * Polls a condition that has no event of its own (a count on the server, a key in Redis) until it
+ * holds; the condition may be asynchronous.
+ */
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
