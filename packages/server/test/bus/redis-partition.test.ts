@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { RedisBus, type RedisBusOptions } from '../../src/bus/redis/redis-bus.js';
-import { adminConnection, deleteKeys, redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { redisUrl, scratchPrefix } from '../helpers/redis.js';
 import { tcpProxy } from '../helpers/tcp-proxy.js';
 import { onCleanup } from '../helpers/test-server.js';
 import { Recorder } from './recorder.js';
@@ -16,12 +16,7 @@ async function node(options: RedisBusOptions): Promise<{ bus: RedisBus; rec: Rec
 
 describe('RedisBus when one node is cut off from Redis', () => {
   it('tells the nodes of the users it could not publish to that they must resync them', async () => {
-    const prefix = uniquePrefix();
-    onCleanup(async () => {
-      const r = await adminConnection();
-      await deleteKeys(r, prefix);
-      r.disconnect();
-    });
+    const prefix = scratchPrefix();
     const target = new URL(redisUrl);
     const proxy = await tcpProxy(Number(target.port || 6379), target.hostname);
     const cutOff = await node({ url: `redis://127.0.0.1:${proxy.port}`, prefix, publishRetries: 1 });

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { freshSchema, PG_URL } from '../helpers/postgres.js';
-import { adminConnection, deleteKeys, redisUrl, uniquePrefix } from '../helpers/redis.js';
-import { onCleanup, startTestServer, type TestServer } from '../helpers/test-server.js';
+import { redisUrl, scratchPrefix } from '../helpers/redis.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** Three nodes of one cluster: one PostgreSQL schema, one Redis prefix, a data folder each. */
 async function cluster(n = 3): Promise<TestServer[]> {
   const databaseSchema = freshSchema();
-  const redisPrefix = uniquePrefix();
-  onCleanup(async () => {
-    const r = await adminConnection();
-    await deleteKeys(r, redisPrefix);
-    r.disconnect();
-  });
+  const redisPrefix = scratchPrefix();
   const nodes: TestServer[] = [];
   // one at a time: the first applies the migrations (the others would wait on its lock anyway)
   for (let i = 0; i < n; i++)

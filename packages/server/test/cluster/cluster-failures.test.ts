@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { freshSchema, PG_URL } from '../helpers/postgres.js';
 import { privateRedis } from '../helpers/private-redis.js';
-import { adminConnection, deleteKeys, redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { redisUrl, scratchPrefix, uniquePrefix } from '../helpers/redis.js';
 import { spawnServer } from '../helpers/server-process.js';
 import { openAs as open, sendPipelined } from '../helpers/streams.js';
 import type { Frame, TestClient } from '../helpers/test-client.js';
-import { onCleanup, startTestServer, tempDir } from '../helpers/test-server.js';
+import { startTestServer, tempDir } from '../helpers/test-server.js';
 
 /** The settings every node of one cluster shares (a schema and a Redis prefix of this test's own). */
 function clusterEnv(): Record<string, string> {
-  const prefix = uniquePrefix();
-  onCleanup(async () => {
-    const r = await adminConnection();
-    await deleteKeys(r, prefix);
-    r.disconnect();
-  });
+  const prefix = scratchPrefix();
   return {
     DATABASE_URL: PG_URL,
     DATABASE_SCHEMA: freshSchema(),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { onCleanup } from './test-server.js';
 
 /** The Redis of the tests (CI starts one); REDIS_URL overrides it. */
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -52,4 +53,15 @@ export async function keysUnder(r: Redis, prefix: string): Promise<string[]> {
     out.push(...keys);
   } while (cursor !== '0');
   return out.sort();
+}
+
+/** A key prefix of one test's own whose keys are deleted after the test. */
+export function scratchPrefix(): string {
+  const prefix = uniquePrefix();
+  onCleanup(async () => {
+    const r = await adminConnection();
+    await deleteKeys(r, prefix);
+    r.disconnect();
+  });
+  return prefix;
 }
