@@ -13,6 +13,13 @@ export const Action = {
   Unfriend: '10',
   Contacts: '11',
   History: '12',
+  CreateGroup: '13',
+  ChangeGroup: '14',
+  Groups: '15',
+  GroupEvent: '16',
+  Conversations: '17',
+  JoinRoom: '18',
+  LeaveRoom: '19',
 } as const;
 
 export type ActionCode = (typeof Action)[keyof typeof Action];

@@ -22,6 +22,16 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   RecallExpired: 'RECALL_EXPIRED',
   Offline: 'OFFLINE',
+  /** No such group (never created). */
+  UnknownGroup: 'UNKNOWN_GROUP',
+  /** The group was dismissed: no more messages or changes. */
+  GroupDismissed: 'GROUP_DISMISSED',
+  /** Not a member of the group, or not in the chat room on this connection. */
+  NotMember: 'NOT_MEMBER',
+  /** The member is muted, or the whole group is and the member is not an owner or admin. */
+  Muted: 'MUTED',
+  /** The group has MAX_GROUP_MEMBERS members. */
+  GroupFull: 'GROUP_FULL',
   Internal: 'INTERNAL',
 } as const;
 

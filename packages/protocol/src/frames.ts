@@ -13,7 +13,10 @@ export interface ChatMsg {
   ts?: number;
   /** Present and true once the sender recalled the message (B4); `message` is then empty. */
   recalled?: boolean;
-  /** The message's position in the timeline of the user it is sent to (additive): a device's sync cursor, see `since`. */
+  /**
+   * The message's position in the timeline of the user it is sent to (additive): a device's sync
+   * cursor, see `since`. For a group message, its position in the group's timeline.
+   */
   seq?: number;
 }
 
@@ -93,9 +96,55 @@ export interface ContactsFrame {
 export interface HistoryFrame {
   action: '12';
   fromId: string;
+  /** A user or a group. */
   toId?: string;
   baseMsgId?: string;
+  /** Groups: only entries before this position of the group's timeline. */
+  baseSeq?: number;
   pageSize?: number;
+}
+export interface CreateGroupFrame {
+  action: '13';
+  fromId: string;
+  name: string;
+  members?: string[];
+}
+export type GroupRole = 'owner' | 'admin' | 'member';
+export type GroupOp = ChangeGroupFrame['op'];
+export type ChangeGroupFrame = {
+  action: '14';
+  fromId: string;
+  toId: string;
+} & (
+  | { op: 'rename'; name: string }
+  | { op: 'add' | 'remove' | 'unmute'; members: string[] }
+  | { op: 'leave' | 'dismiss' }
+  | { op: 'role'; members: string[]; role: 'admin' | 'member' }
+  | { op: 'mute'; members: string[]; durationMs?: number }
+  | { op: 'muteAll'; on: boolean }
+);
+export interface GroupsFrame {
+  action: '15';
+  fromId: string;
+  /** A group: that group and its members; none: the user's groups. */
+  toId?: string;
+}
+export interface ConversationsFrame {
+  action: '17';
+  fromId: string;
+  pageSize?: number;
+  /** The `next` of the previous page. */
+  before?: string;
+}
+export interface JoinRoomFrame {
+  action: '18';
+  fromId: string;
+  toId: string;
+}
+export interface LeaveRoomFrame {
+  action: '19';
+  fromId: string;
+  toId: string;
 }
 
 export type ClientFrame =
@@ -110,7 +159,13 @@ export type ClientFrame =
   | FriendResponseFrame
   | UnfriendFrame
   | ContactsFrame
-  | HistoryFrame;
+  | HistoryFrame
+  | CreateGroupFrame
+  | ChangeGroupFrame
+  | GroupsFrame
+  | ConversationsFrame
+  | JoinRoomFrame
+  | LeaveRoomFrame;
 
 // ---- server to client -------------------------------------------------------------------------
 
@@ -137,7 +192,14 @@ export interface StatusNotice {
   fromId: string;
   /** The sender of that message. */
   toId: string;
-  chatMsg: { id: string; status: 1 | 2; time?: string; ts?: number };
+  chatMsg: {
+    id: string;
+    status: 1 | 2;
+    time?: string;
+    ts?: number;
+    /** Group receipts: how many other members have read the message now. */
+    readCount?: number;
+  };
 }
 export interface HeartbeatReply {
   action: '5';
@@ -147,7 +209,8 @@ export interface RecallNotice {
   action: '6';
   fromId: string;
   toId: string;
-  chatMsg: { id: string };
+  /** `seq`: in a group, the recall's position in the group's timeline. */
+  chatMsg: { id: string; seq?: number };
 }
 export interface PresenceReply {
   action: '7';
@@ -186,11 +249,115 @@ export interface HistoryEntry {
   toId: string;
   chatMsg: ChatMsg;
 }
+/** A membership change as a group's history has it. */
+export interface GroupEventEntry {
+  fromId: string;
+  toId: string;
+  event: GroupEvent;
+}
 export interface HistoryReply {
   action: '12';
   fromId: string;
   toId?: string;
-  historyMsgs: HistoryEntry[];
+  /** Group histories also hold events. */
+  historyMsgs: (HistoryEntry | GroupEventEntry)[];
+}
+export interface GroupInfo {
+  id: string;
+  name: string;
+  ownerId: string;
+  mutedAll: boolean;
+  memberCount: number;
+  /** The last position of the group's timeline. */
+  seq: number;
+  /** When it was created, epoch ms. */
+  ts: number;
+  /** Present (true) once dismissed. */
+  dismissed?: true;
+}
+export interface GroupMember {
+  userId: string;
+  name: string;
+  role: GroupRole;
+  /** The member sees the group's entries after this position. */
+  joinedSeq: number;
+  /** How far the member has read. */
+  readSeq: number;
+  /** Present while muted: until then (epoch ms), 0 until unmuted. */
+  mutedUntilTs?: number;
+}
+export type GroupEventType =
+  | 'created'
+  | 'joined'
+  | 'removed'
+  | 'left'
+  | 'renamed'
+  | 'owner'
+  | 'role'
+  | 'muted'
+  | 'unmuted'
+  | 'mutedAll'
+  | 'dismissed';
+export interface GroupEvent {
+  type: GroupEventType;
+  seq: number;
+  time: string;
+  ts: number;
+  users?: string[];
+  name?: string;
+  role?: 'admin' | 'member';
+  untilTs?: number;
+  on?: boolean;
+}
+export interface CreateGroupReply {
+  action: '13';
+  toId: string;
+  group: GroupInfo;
+}
+export interface ChangeGroupReply {
+  action: '14';
+  toId: string;
+  op: GroupOp;
+  group: GroupInfo;
+}
+export interface GroupsReply {
+  action: '15';
+  toId: string;
+  groups?: GroupInfo[];
+  group?: GroupInfo;
+  members?: GroupMember[];
+}
+export interface GroupEventFrame {
+  action: '16';
+  fromId: string;
+  toId: string;
+  event: GroupEvent;
+}
+export interface Conversation {
+  id: string;
+  kind: 'user' | 'group';
+  name: string;
+  unread: number;
+  /** Last activity, epoch ms. */
+  ts: number;
+  last?: HistoryEntry;
+}
+export interface ConversationsReply {
+  action: '17';
+  toId: string;
+  conversations: Conversation[];
+  next?: string;
+}
+export interface JoinRoomReply {
+  action: '18';
+  toId: string;
+  room: string;
+  recent: HistoryEntry[];
+}
+export interface LeaveRoomReply {
+  action: '19';
+  toId: string;
+  room: string;
 }
 export interface ErrorRef {
   action?: string;
@@ -217,4 +384,11 @@ export type ServerFrame =
   | UnfriendNotice
   | ContactsReply
   | HistoryReply
+  | CreateGroupReply
+  | ChangeGroupReply
+  | GroupsReply
+  | GroupEventFrame
+  | ConversationsReply
+  | JoinRoomReply
+  | LeaveRoomReply
   | ErrorFrame;

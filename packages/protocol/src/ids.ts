@@ -22,3 +22,24 @@ export const USER_ID_PATTERN = /^[A-Za-z0-9_.@:+-]{1,64}$/;
 export function isUserId(v: unknown): v is string {
   return typeof v === 'string' && USER_ID_PATTERN.test(v);
 }
+
+/** Group ids: `~` then 1 to 63 of letters, digits and `_ . -` (`~` is never in a user id). */
+export const GROUP_ID_PATTERN = /^~[A-Za-z0-9_.-]{1,63}$/;
+/** Chat room ids: `!` then 1 to 63 of letters, digits and `_ . -` (`!` is never in a user id). */
+export const ROOM_ID_PATTERN = /^![A-Za-z0-9_.-]{1,63}$/;
+/** Any conversation a message can go to: a user, a group or a chat room. */
+export const CONVERSATION_ID_PATTERN = /^(?:[A-Za-z0-9_.@:+-]{1,64}|[~!][A-Za-z0-9_.-]{1,63})$/;
+
+export function isGroupId(v: unknown): v is string {
+  return typeof v === 'string' && GROUP_ID_PATTERN.test(v);
+}
+
+export function isRoomId(v: unknown): v is string {
+  return typeof v === 'string' && ROOM_ID_PATTERN.test(v);
+}
+
+/** What kind of conversation an id names, by its first character. */
+export function conversationKind(id: string): 'user' | 'group' | 'room' {
+  const c = id.charCodeAt(0);
+  return c === 0x7e ? 'group' : c === 0x21 ? 'room' : 'user';
+}

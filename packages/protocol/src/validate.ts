@@ -1,9 +1,11 @@
 import { Action } from './actions.js';
 import { ErrorCode, type ErrorCodeValue } from './errors.js';
 import type { ClientFrame, ErrorRef } from './frames.js';
-import { USER_ID_PATTERN } from './ids.js';
+import { CONVERSATION_ID_PATTERN, GROUP_ID_PATTERN, ROOM_ID_PATTERN, USER_ID_PATTERN } from './ids.js';
+import { GROUP_CHANGE_MAX_MEMBERS, GROUP_NAME_MAX } from './limits.js';
 import {
   boolean,
+  type Checker,
   integer,
   isPlainObject,
   object,
@@ -22,6 +24,75 @@ const userId = string({
 });
 const msgId = string({ min: 1, max: 32 });
 const text = string();
+/** Where a message may go: a user, a group (`~…`) or a chat room (`!…`). */
+const conversationId = string({
+  min: 1,
+  max: 64,
+  pattern: CONVERSATION_ID_PATTERN,
+  what: 'a user id, a group id (~…) or a room id (!…)',
+});
+const userOrGroupId = string({
+  min: 1,
+  max: 64,
+  pattern: /^(?:[A-Za-z0-9_.@:+-]{1,64}|~[A-Za-z0-9_.-]{1,63})$/,
+  what: 'a user id or a group id (~…)',
+});
+const groupId = string({
+  min: 2,
+  max: 64,
+  pattern: GROUP_ID_PATTERN,
+  what: 'a group id (~ then letters, digits, _ . -)',
+});
+const roomId = string({
+  min: 2,
+  max: 64,
+  pattern: ROOM_ID_PATTERN,
+  what: 'a room id (! then letters, digits, _ . -)',
+});
+const groupName = string({ min: 1, max: GROUP_NAME_MAX });
+const position = integer(0, Number.MAX_SAFE_INTEGER);
+
+function listOf<T>(check: Checker<T>, min: number, max: number): Checker<T[]> {
+  return (v, path) => {
+    if (!Array.isArray(v)) throw new SchemaError(`${path} must be an array`);
+    if (v.length < min || v.length > max) throw new SchemaError(`${path} must have ${min} to ${max} entries`);
+    return v.map((x, i) => check(x, `${path}[${i}]`));
+  };
+}
+const members = listOf(userId, 1, GROUP_CHANGE_MAX_MEMBERS);
+
+const groupChangeBase = { action: required(text), fromId: required(userId), toId: required(groupId) };
+const groupChanges = {
+  rename: object({ ...groupChangeBase, op: required(text), name: required(groupName) }),
+  add: object({ ...groupChangeBase, op: required(text), members: required(members) }),
+  remove: object({ ...groupChangeBase, op: required(text), members: required(members) }),
+  unmute: object({ ...groupChangeBase, op: required(text), members: required(members) }),
+  leave: object({ ...groupChangeBase, op: required(text) }),
+  dismiss: object({ ...groupChangeBase, op: required(text) }),
+  role: object({
+    ...groupChangeBase,
+    op: required(text),
+    members: required(members),
+    role: required(oneOf(['admin', 'member'] as const)),
+  }),
+  mute: object({
+    ...groupChangeBase,
+    op: required(text),
+    members: required(members),
+    durationMs: optional(integer(1, Number.MAX_SAFE_INTEGER)),
+  }),
+  muteAll: object({ ...groupChangeBase, op: required(text), on: required(boolean) }),
+} as const;
+
+/** Action 14: the fields depend on `op`. */
+const changeGroup: Checker<unknown> = (v, path) => {
+  const op = isPlainObject(v) ? v.op : undefined;
+  if (op === undefined || op === null) throw new SchemaError('op is required');
+  if (typeof op !== 'string' || !Object.hasOwn(groupChanges, op)) {
+    throw new SchemaError(`op must be one of ${Object.keys(groupChanges).join(', ')}`);
+  }
+  return groupChanges[op as keyof typeof groupChanges](v, path);
+};
 
 const schemas = {
   [Action.Connect]: object({
@@ -35,7 +106,7 @@ const schemas = {
   [Action.Message]: object({
     action: required(text),
     fromId: required(userId),
-    toId: required(userId),
+    toId: required(conversationId),
     chatMsg: required(
       object({
         id: required(msgId),
@@ -50,14 +121,14 @@ const schemas = {
   [Action.Status]: object({
     action: required(text),
     fromId: required(userId),
-    toId: required(userId),
+    toId: required(userOrGroupId),
     chatMsg: required(object({ id: required(msgId), status: required(oneOf([1, 2] as const)) })),
   }),
   [Action.Heartbeat]: object({ action: required(text), fromId: required(userId) }),
   [Action.Recall]: object({
     action: required(text),
     fromId: required(userId),
-    toId: required(userId),
+    toId: required(userOrGroupId),
     chatMsg: required(object({ id: required(msgId) })),
   }),
   [Action.Presence]: object({ action: required(text), fromId: required(userId), toId: required(userId) }),
@@ -78,10 +149,27 @@ const schemas = {
   [Action.History]: object({
     action: required(text),
     fromId: required(userId),
-    toId: optional(userId),
+    toId: optional(userOrGroupId),
     baseMsgId: optional(msgId),
+    baseSeq: optional(position),
     pageSize: optional(integer(1, Number.MAX_SAFE_INTEGER)),
   }),
+  [Action.CreateGroup]: object({
+    action: required(text),
+    fromId: required(userId),
+    name: required(groupName),
+    members: optional(listOf(userId, 0, GROUP_CHANGE_MAX_MEMBERS)),
+  }),
+  [Action.ChangeGroup]: changeGroup,
+  [Action.Groups]: object({ action: required(text), fromId: required(userId), toId: optional(groupId) }),
+  [Action.Conversations]: object({
+    action: required(text),
+    fromId: required(userId),
+    pageSize: optional(integer(1, Number.MAX_SAFE_INTEGER)),
+    before: optional(string({ min: 1, max: 128 })),
+  }),
+  [Action.JoinRoom]: object({ action: required(text), fromId: required(userId), toId: required(roomId) }),
+  [Action.LeaveRoom]: object({ action: required(text), fromId: required(userId), toId: required(roomId) }),
 } as const;
 
 export type ParseResult =
