@@ -246,4 +246,32 @@ describe('groups (actions 13 to 16)', () => {
       code: 'BAD_REQUEST',
     });
   });
+
+  it('sends transient frames (typing) to the members online now, with the same checks', async () => {
+    const t = await startTestServer();
+    const [alice, bob, eve] = await users(t, 'alice', 'bob', 'eve');
+    const g = await createGroup(alice!, ['bob']);
+    const typing = {
+      action: '3',
+      fromId: 'alice',
+      toId: g,
+      store: false,
+      chatMsg: { id: 'typing-1', type: 2, message: '{"typing":true}' },
+    };
+    alice!.send(typing);
+    expect(await alice!.next((f) => f.action === '4' && f.chatMsg.id === 'typing-1')).toMatchObject({
+      chatMsg: { status: 1 },
+    });
+    expect(await bob!.next((f) => f.store === false)).toMatchObject({
+      fromId: 'alice',
+      toId: g,
+      chatMsg: { message: '{"typing":true}' },
+    });
+    expect((await alice!.drain()).filter((f) => f.action === '3')).toEqual([]); // not back to the sender
+    eve!.send({ ...typing, fromId: 'eve' });
+    expect(await eve!.nextAction('0')).toMatchObject({ code: 'NOT_MEMBER' });
+    // never stored: not in history, not replayed
+    const h = await bob!.request({ action: '12', fromId: 'bob', toId: g });
+    expect(h.historyMsgs.map((e: Frame) => e.event?.type ?? e.chatMsg.id)).toEqual(['created']);
+  });
 });
