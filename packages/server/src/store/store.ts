@@ -58,6 +58,11 @@ export interface Store {
   /** Other frames waiting for a user (read receipts, ...), oldest first, after `afterId`. */
   pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]>;
 
+  /** The users `userId` blocked, in the order it blocked them. */
+  blockedUsers(userId: string): Promise<string[]>;
+  /** Whether `userId` blocked `otherId`. */
+  isBlocked(userId: string, otherId: string): Promise<boolean>;
+
   getGroup(groupId: string): Promise<GroupRecord | undefined>;
   /** The current members of a group, by when they joined. */
   groupMembers(groupId: string): Promise<MemberRecord[]>;
@@ -149,7 +154,9 @@ export type AppendResult =
   | { outcome: 'bad_id' }
   | { outcome: 'expired_id' }
   | { outcome: 'unknown_user' }
-  | { outcome: 'recipient_full' };
+  | { outcome: 'recipient_full' }
+  /** The recipient blocked the sender. */
+  | { outcome: 'blocked' };
 
 /** The write operations and what each returns. */
 export interface WriteOps {
@@ -239,7 +246,13 @@ export interface WriteOps {
       | { outcome: 'pending'; request: FriendRequest }
       | { outcome: 'already_friends' }
       | { outcome: 'unknown_user' }
-      | { outcome: 'too_many' };
+      | { outcome: 'too_many' }
+      | { outcome: 'blocked' };
+  };
+  /** `userId` blocks (or unblocks) `otherId`; `changed` false when it already was (or was not). */
+  block: {
+    op: { userId: string; otherId: string; blocked: boolean; timeMs: number };
+    result: { outcome: 'changed' | 'unchanged' | 'unknown_user' };
   };
   /**
    * An answer (at `timeMs`) to the pending request of `requesterId`; on accept both become each

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, parseMsgId, type SendMessageFrame } from '@parley/protocol';
-import { CoreError } from '../core-error.js';
+import { blockedBy, CoreError } from '../core-error.js';
 import { dismissed, notMember, unknownGroup } from '../groups/group-service.js';
 import { reservationsValidFrom } from '../quotas.js';
 import type { Session } from '../session.js';
@@ -77,6 +77,8 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
       throw notMember(f.toId);
     case 'muted':
       throw new CoreError(ErrorCode.Muted, `you may not post in ${f.toId} now (muted)`);
+    case 'blocked':
+      throw blockedBy(f.toId);
     case 'recipient_full':
       throw new CoreError(
         ErrorCode.RecipientFull,

@@ -41,6 +41,7 @@ export function append(sql: Statements, m: Op<'append'>): AppendResult {
 
 function appendToUser(sql: Statements, m: Op<'append'>): AppendResult {
   if (!sql.userExists.get(m.toId)) return { outcome: 'unknown_user' };
+  if (sql.isBlocked.get(m.toId, m.fromId)) return { outcome: 'blocked' };
   if (sql.countPending.run(m.toId, m.maxPending).changes === 0) return { outcome: 'recipient_full' };
   // positions are drawn only once the message is sure to be stored: a timeline has no gaps
   const recipientSeq = sql.nextSeq.get(m.toId)!.seq;

@@ -185,4 +185,13 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE conversations SET unread = (SELECT COUNT(*) FROM user_timeline t WHERE t.user_id = conversations.user_id
     AND t.peer_id = conversations.conv_id AND t.incoming = 1 AND t.seq > conversations.read_seq);
   `,
+  `
+  -- who blocked whom: messages, friend requests and transient frames from blocked_id are refused
+  CREATE TABLE blocks (
+    user_id TEXT NOT NULL,
+    blocked_id TEXT NOT NULL,
+    time_ms INTEGER NOT NULL,
+    PRIMARY KEY (user_id, blocked_id)
+  ) WITHOUT ROWID;
+  `,
 ];

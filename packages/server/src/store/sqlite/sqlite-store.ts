@@ -35,7 +35,7 @@ import {
 import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { ensureUser, setContacts, upsertUser } from './user-writes.js';
+import { block, ensureUser, setContacts, upsertUser } from './user-writes.js';
 
 export interface SqliteStoreOptions {
   /** Folder holding `parley.db`; `:memory:` for a throwaway store. */
@@ -122,6 +122,8 @@ export class SqliteStore implements Store {
         return friendResponse(sql, op);
       case 'unfriend':
         return unfriend(sql, op);
+      case 'block':
+        return block(sql, op);
       case 'createGroup':
         return createGroup(sql, op);
       case 'changeGroup':
@@ -193,6 +195,14 @@ export class SqliteStore implements Store {
 
   async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {
     return this.sql.pendingNotices.all(userId, afterId, limit);
+  }
+
+  async blockedUsers(userId: string): Promise<string[]> {
+    return this.sql.blockedUsers.all(userId).map((r) => r.blocked_id);
+  }
+
+  async isBlocked(userId: string, otherId: string): Promise<boolean> {
+    return this.sql.isBlocked.get(userId, otherId) !== undefined;
   }
 
   async getGroup(groupId: string): Promise<GroupRecord | undefined> {

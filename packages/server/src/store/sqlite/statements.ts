@@ -193,6 +193,19 @@ export function prepareStatements(db: Database.Database) {
     ),
     dropUploadDaysBefore: prep<[string, number]>(db, 'DELETE FROM upload_usage WHERE owner = ? AND day < ?'),
     removeContact: prep<[string, string]>(db, 'DELETE FROM contacts WHERE user_id = ? AND contact_id = ?'),
+    block: prep<[string, string, number]>(
+      db,
+      'INSERT INTO blocks (user_id, blocked_id, time_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    unblock: prep<[string, string]>(db, 'DELETE FROM blocks WHERE user_id = ? AND blocked_id = ?'),
+    isBlocked: prep<[string, string], { one: number }>(
+      db,
+      'SELECT 1 AS one FROM blocks WHERE user_id = ? AND blocked_id = ?',
+    ),
+    blockedUsers: prep<[string], { blocked_id: string }>(
+      db,
+      'SELECT blocked_id FROM blocks WHERE user_id = ? ORDER BY time_ms, blocked_id',
+    ),
     ...prepareGroupStatements(db),
   };
 }
