@@ -70,6 +70,8 @@ export interface TransientDelivery {
   kind: 'transient';
   userId: string;
   frame: string;
+  /** The connection that caused it, which does not get it. */
+  origin?: string;
 }
 
 /** What the bus carries; `frame` is serialized once and shared by every connection it goes to. */

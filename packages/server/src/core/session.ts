@@ -212,6 +212,7 @@ export class Session {
   }
 
   deliver(d: Delivery): void {
+    if (d.kind === 'transient' && d.origin === this.id) return; // it caused it
     if (this.phase === 'replaying') this.hold(d);
     else if (this.phase !== 'live') return;
     else if (d.kind === 'message' || d.kind === 'recall') this.deliverInOrder(d);

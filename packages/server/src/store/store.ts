@@ -39,12 +39,12 @@ export interface Store {
   /** Messages received by a user and not yet confirmed by it, oldest first, after `afterSeq`. */
   pendingMessages(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]>;
   /**
-   * Messages received by a user after `afterSeq` of its timeline, confirmed or not (a device
-   * catching up): the newest `limit` of them, oldest first.
+   * Messages of a user's timeline after `afterSeq`, received or sent (by another device, say),
+   * confirmed or not (a device catching up): the newest `limit` of them, oldest first.
    */
   inboxSince(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]>;
   /**
-   * Messages received by a user between two positions of its timeline (`afterSeq` < seq <
+   * Messages of a user's timeline (received or sent) between two positions (`afterSeq` < seq <
    * `beforeSeq`), oldest first: what a connection missed when a live frame arrives out of order.
    */
   receivedBetween(
@@ -141,11 +141,11 @@ export interface NewMessage {
 
 /**
  * `message.seq` is the recipient's timeline position, or for a group message the group's;
- * `recipients` (groups only) are the members it goes to.
+ * `senderSeq` (1:1) the sender's; `recipients` (groups only) are the members it goes to.
  */
 export type AppendResult =
-  | { outcome: 'stored'; message: TimelineEntry; recipients?: readonly string[] }
-  | { outcome: 'retry'; message: TimelineEntry; recipients?: readonly string[] }
+  | { outcome: 'stored'; message: TimelineEntry; senderSeq?: number; recipients?: readonly string[] }
+  | { outcome: 'retry'; message: TimelineEntry; senderSeq?: number; recipients?: readonly string[] }
   | { outcome: 'unknown_group' }
   | { outcome: 'dismissed' }
   | { outcome: 'not_member' }

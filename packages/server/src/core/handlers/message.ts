@@ -57,6 +57,17 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
         seq: result.message.seq,
         frame: deliveryFrame(result.message, ctx.time),
       });
+      // the sender's other devices show it too, at its place in the sender's timeline
+      if (result.senderSeq !== undefined && f.toId !== f.fromId) {
+        const own = { ...result.message, seq: result.senderSeq };
+        ctx.publish({
+          kind: 'message',
+          userId: f.fromId,
+          seq: own.seq,
+          frame: deliveryFrame(own, ctx.time),
+          origin: s.id,
+        });
+      }
       return;
     case 'duplicate':
       throw new CoreError(ErrorCode.DuplicateId, `${f.chatMsg.id} was already used for another message`);

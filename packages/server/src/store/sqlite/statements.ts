@@ -136,12 +136,12 @@ export function prepareStatements(db: Database.Database) {
     inboxSince: prep<[string, number, number], EntryRow>(
       db,
       `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
-       WHERE t.user_id = ? AND t.seq > ? AND t.incoming = 1 ORDER BY t.seq DESC LIMIT ?`,
+       WHERE t.user_id = ? AND t.seq > ? ORDER BY t.seq DESC LIMIT ?`,
     ),
     receivedBetween: prep<[string, number, number, number], EntryRow>(
       db,
       `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
-       WHERE t.user_id = ? AND t.seq > ? AND t.seq < ? AND t.incoming = 1 ORDER BY t.seq LIMIT ?`,
+       WHERE t.user_id = ? AND t.seq > ? AND t.seq < ? ORDER BY t.seq LIMIT ?`,
     ),
     seqHead: prep<[string], { seq: number }>(db, 'SELECT seq_head AS seq FROM users WHERE id = ?'),
     pendingMessages: prep<[string, number, number], EntryRow>(
