@@ -36,6 +36,7 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
   switch (result.outcome) {
     case 'stored':
     case 'retry':
+      if (result.outcome === 'stored') ctx.metrics.messageStored();
       s.reply(ackFrame(result.message, ctx.time));
       // a retry is routed again too: its first publish may have died with the node that stored it,
       // and a connection that already has it drops the copy (it is not past its position)
