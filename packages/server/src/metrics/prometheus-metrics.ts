@@ -32,6 +32,7 @@ export class PrometheusMetrics implements Metrics {
   private connections: () => number = () => 0;
 
   constructor() {
+    processRegistry(); // starts the event-loop delay monitor now, not at the first scrape
     const registers = [this.registry];
     const framesIn = this.framesIn;
     const framesOut = this.framesOut;
