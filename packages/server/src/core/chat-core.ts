@@ -2,6 +2,7 @@ import { createTimeFormatter, type TimeFormatter } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { Bus, Delivery } from '../bus/bus.js';
 import { KeyedBuckets } from '../limits/token-bucket.js';
+import { type Metrics, noMetrics } from '../metrics/metrics.js';
 import type { Store } from '../store/store.js';
 import { type Authenticator, openAuthenticator } from './authenticator.js';
 import { type Clock, systemClock } from './clock.js';
@@ -87,6 +88,8 @@ export interface CoreDeps {
   /** Who may connect as whom; open (anyone as anyone) when not given. */
   auth?: Authenticator;
   config?: Partial<CoreConfig>;
+  /** Counts for `/metrics`; nothing is counted when not given. */
+  metrics?: Metrics;
 }
 
 /**
@@ -126,8 +129,12 @@ export class ChatCore {
     this.auth = deps.auth ?? openAuthenticator;
     const perMinute = this.config.idBatchesPerMinute;
     this.idBatches = new KeyedBuckets(perMinute / 60, perMinute);
-    this.commits = new CommitQueue(this.store, 1000, (err, ops) =>
-      this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
+    const metrics = deps.metrics ?? noMetrics;
+    this.commits = new CommitQueue(
+      this.store,
+      1000,
+      (err, ops) => this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
+      (ops) => metrics.commitBatch(ops),
     );
     this.users = new UserDirectory(this.commits, this.clock);
     const perDay = this.config.maxUploadBytesPerDay;
@@ -154,7 +161,11 @@ export class ChatCore {
       users: this.users,
       idBatches: this.idBatches,
       presence: this.router,
+<<<<<<< HEAD
       groups: this.groups,
+=======
+      metrics,
+>>>>>>> ops
     };
   }
 

@@ -2,6 +2,7 @@ import type { TimeFormatter } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { Delivery } from '../bus/bus.js';
 import type { KeyedBuckets } from '../limits/token-bucket.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Store, WriteKind, WriteOps, WriteResultOf } from '../store/store.js';
 import type { Authenticator } from './authenticator.js';
 import type { CoreConfig } from './chat-core.js';
@@ -40,6 +41,11 @@ export interface CoreContext {
   /** Action 2 requests per user, refilled per minute. */
   readonly idBatches: KeyedBuckets;
   readonly presence: LocalPresence;
+<<<<<<< HEAD
   /** Creating and changing groups, and routing their timeline entries. */
   readonly groups: GroupService;
+=======
+  /** What `/metrics` counts (cheap calls). */
+  readonly metrics: Metrics;
+>>>>>>> ops
 }

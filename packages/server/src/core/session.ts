@@ -71,16 +71,17 @@ export class Session {
   ) {}
 
   receive(frame: ClientFrame): void {
+    const receivedAt = performance.now();
     if (this.gate) {
       this.queued(+1);
       const next = this.gate.then(() => {
         this.queued(-1);
-        return this.dispatch(frame);
+        return this.dispatch(frame, receivedAt);
       });
       this.track(next);
       return;
     }
-    const run = this.dispatch(frame);
+    const run = this.dispatch(frame, receivedAt);
     if (frame.action === '1') this.track(run);
   }
 
@@ -118,7 +119,7 @@ export class Session {
     });
   }
 
-  private async dispatch(frame: ClientFrame): Promise<void> {
+  private async dispatch(frame: ClientFrame, receivedAt: number): Promise<void> {
     if (this.phase === 'closed') return;
     try {
       if (frame.action !== '1') {
@@ -130,6 +131,7 @@ export class Session {
       }
       const handler = handlers[frame.action] as (s: Session, f: ClientFrame) => void | Promise<void>;
       await handler(this, frame);
+      this.ctx.metrics.handled(frame.action, receivedAt);
     } catch (err) {
       this.fail(err, refOf(frame));
     }
@@ -147,6 +149,7 @@ export class Session {
   }
 
   sendError(code: ErrorCodeValue, error: string, ref?: ErrorRef): void {
+    this.ctx.metrics.errorSent(code);
     const frame: ErrorFrame = { action: '0', code, error };
     if (this.userId !== undefined) frame.toId = this.userId;
     if (ref) frame.ref = ref;

@@ -37,6 +37,7 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
   switch (result.outcome) {
     case 'stored':
     case 'retry':
+      if (result.outcome === 'stored') ctx.metrics.messageStored();
       s.reply(ackFrame(result.message, ctx.time));
       if (result.recipients) {
         // a group message: one entry of the group's timeline, to every member but this connection
