@@ -161,11 +161,8 @@ export class ChatCore {
       users: this.users,
       idBatches: this.idBatches,
       presence: this.router,
-<<<<<<< HEAD
       groups: this.groups,
-=======
       metrics,
->>>>>>> ops
     };
   }
 

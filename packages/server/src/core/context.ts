@@ -41,11 +41,8 @@ export interface CoreContext {
   /** Action 2 requests per user, refilled per minute. */
   readonly idBatches: KeyedBuckets;
   readonly presence: LocalPresence;
-<<<<<<< HEAD
   /** Creating and changing groups, and routing their timeline entries. */
   readonly groups: GroupService;
-=======
   /** What `/metrics` counts (cheap calls). */
   readonly metrics: Metrics;
->>>>>>> ops
 }
