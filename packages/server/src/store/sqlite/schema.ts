@@ -1,3 +1,5 @@
+import { ROOM_TABLES } from './room-schema.js';
+
 /** The SQLite schema, versioned with `PRAGMA user_version`. Each entry migrates from the previous version. */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -125,4 +127,5 @@ export const MIGRATIONS: readonly string[] = [
   -- contact order from a counter, not MAX(position) + 1
   INSERT INTO meta (key, value) VALUES ('next_contact_pos', (SELECT COALESCE(MAX(position), 0) + 1 FROM contacts));
   `,
+  ROOM_TABLES,
 ];

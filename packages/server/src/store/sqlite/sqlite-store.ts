@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Contact } from '@parley/protocol';
 import Database from 'better-sqlite3';
 import { DataDirError, ensureDir } from '../../datadir/ensure-dir.js';
+import type { RoomMessage } from '../rooms.js';
 import type {
   HistoryQuery,
   Notice,
@@ -23,6 +24,7 @@ import {
   recall,
   reserve,
 } from './message-writes.js';
+import { roomAppend, roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -113,6 +115,8 @@ export class SqliteStore implements Store {
         return friendResponse(sql, op);
       case 'unfriend':
         return unfriend(sql, op);
+      case 'roomAppend':
+        return roomAppend(this.db, sql, op);
     }
   }
 
@@ -174,6 +178,10 @@ export class SqliteStore implements Store {
 
   async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {
     return this.sql.pendingNotices.all(userId, afterId, limit);
+  }
+
+  async roomRecent(roomId: string, limit: number): Promise<RoomMessage[]> {
+    return roomRecent(this.db, roomId, limit);
   }
 
   async close(): Promise<void> {
