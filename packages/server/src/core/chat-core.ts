@@ -9,11 +9,13 @@ import { CommitQueue } from './commit-queue.js';
 import type { CoreContext } from './context.js';
 import type { Peer } from './peer.js';
 import { reservationsValidFrom, UploadQuota } from './quotas.js';
+import { RoomRegistry } from './rooms/registry.js';
+import { defaultRoomConfig, type RoomConfig } from './rooms/room-config.js';
 import { Router } from './router.js';
 import { Session } from './session.js';
 import { UserDirectory } from './users.js';
 
-export interface CoreConfig {
+export interface CoreConfig extends RoomConfig {
   /** IANA zone for the `time` strings of frames. */
   timeZone: string;
   /** Largest `chatMsg.message`, in UTF-8 bytes. */
@@ -73,6 +75,7 @@ export const defaultCoreConfig: CoreConfig = {
   maxQueuedFrames: 64,
   replayStallMs: 30_000,
   maxHeldBytes: 4 * 1024 * 1024,
+  ...defaultRoomConfig,
 };
 
 export interface CoreDeps {
@@ -97,6 +100,8 @@ export class ChatCore {
   readonly config: CoreConfig;
   readonly commits: CommitQueue;
   readonly router: Router<Session>;
+  /** This node's chat rooms and the connections in them. */
+  readonly rooms: RoomRegistry<Session>;
   readonly users: UserDirectory;
   readonly time: TimeFormatter;
   readonly auth: Authenticator;
@@ -114,6 +119,9 @@ export class ChatCore {
     this.bus = deps.bus;
     this.router = new Router<Session>(this.bus);
     this.log = deps.log;
+    this.rooms = new RoomRegistry<Session>(this.bus, (err, room) =>
+      this.log.error({ err, room }, 'bus room call failed'),
+    );
     this.clock = deps.clock ?? systemClock;
     this.config = { ...defaultCoreConfig, ...deps.config };
     this.time = createTimeFormatter(this.config.timeZone);
@@ -139,12 +147,14 @@ export class ChatCore {
       users: this.users,
       idBatches: this.idBatches,
       presence: this.router,
+      rooms: this.rooms,
     };
   }
 
   async start(): Promise<void> {
     await this.bus.start({
       deliver: (d) => this.router.deliver(d),
+      deliverRoom: (d, skip) => this.rooms.deliver(d, skip),
       gap: (userId) => {
         this.log.warn({ user: userId }, 'bus reported a gap: the sessions concerned resync from the store');
         const sessions = userId === undefined ? this.router.all() : this.router.sessionsOf(userId);

@@ -1,4 +1,5 @@
 import type { ClientFrame } from '@parley/protocol';
+import { joinRoom, leaveRoom } from '../rooms/membership.js';
 import type { Session } from '../session.js';
 import { connect } from './connect.js';
 import { addFriend, removeFriend, respondFriend } from './friends.js';
@@ -26,4 +27,6 @@ export const handlers: HandlerMap = {
   '10': removeFriend,
   '11': contacts,
   '12': history,
+  '18': joinRoom,
+  '19': leaveRoom,
 };
