@@ -6,6 +6,7 @@ import { addFriend, removeFriend, respondFriend } from './friends.js';
 import { history } from './history.js';
 import { getIds } from './ids.js';
 import { sendMessage } from './message.js';
+import { notHereYet } from './not-here-yet.js';
 import { recall } from './recall.js';
 import { contacts, heartbeat, presence } from './simple.js';
 import { updateStatus } from './status.js';
@@ -27,6 +28,10 @@ export const handlers: HandlerMap = {
   '10': removeFriend,
   '11': contacts,
   '12': history,
+  '13': notHereYet,
+  '14': notHereYet,
+  '15': notHereYet,
+  '17': notHereYet,
   '18': joinRoom,
   '19': leaveRoom,
 };
