@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store, WriteOp } from '../../src/store/store.js';
@@ -58,5 +59,25 @@ describe('PostgresStore rooms with several nodes', () => {
       counted[room] = head;
     }
     expect(counted['!one'] + counted['!two']).toBe(total);
+  });
+});
+
+describe('SqliteStore rooms', () => {
+  it('reads and trims a window from the primary key, never by scanning', async () => {
+    const dir = tempDir();
+    await new SqliteStore({ dataDir: dir }).close();
+    const db = new Database(`${dir}/parley.db`);
+    onCleanup(() => db.close());
+    const plan = (text: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all('!r', 1) as { detail: string }[])
+        .map((r) => r.detail)
+        .join(' | ');
+    for (const text of [
+      'SELECT * FROM room_messages WHERE room_id = ? ORDER BY seq DESC LIMIT ?',
+      'DELETE FROM room_messages WHERE room_id = ? AND seq <= ?',
+    ]) {
+      expect(plan(text), text).toMatch(/SEARCH room_messages USING PRIMARY KEY/);
+      expect(plan(text), text).not.toMatch(/TEMP B-TREE/);
+    }
   });
 });
