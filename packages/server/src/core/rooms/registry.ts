@@ -160,10 +160,13 @@ export class RoomRegistry<S extends RoomMember> {
     return next;
   }
 
-  /** Runs a bus call after the previous one of the same room has settled. */
+  /**
+   * Runs a bus call after the previous one of the same room has settled; at once when there is
+   * none, so that the bus knows of the room before a frame pipelined behind the join is published.
+   */
   private inOrder(roomId: string, call: () => Promise<void>): Promise<void> {
-    const prev = this.tails.get(roomId) ?? Promise.resolve();
-    const next = prev.then(call, call);
+    const prev = this.tails.get(roomId);
+    const next = prev ? prev.then(call, call) : call();
     this.tails.set(roomId, next);
     const forget = () => {
       if (this.tails.get(roomId) === next) this.tails.delete(roomId);
