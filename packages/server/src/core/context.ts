@@ -8,6 +8,7 @@ import type { Authenticator } from './authenticator.js';
 import type { CoreConfig } from './chat-core.js';
 import type { Clock } from './clock.js';
 import type { GroupService } from './groups/group-service.js';
+import type { RoomRegistry } from './rooms/registry.js';
 import type { Router } from './router.js';
 import type { Session } from './session.js';
 import type { UserDirectory } from './users.js';
@@ -45,4 +46,6 @@ export interface CoreContext {
   readonly groups: GroupService;
   /** What `/metrics` counts (cheap calls). */
   readonly metrics: Metrics;
+  /** This node's chat rooms. */
+  readonly rooms: RoomRegistry<Session>;
 }

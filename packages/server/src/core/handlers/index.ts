@@ -1,4 +1,5 @@
 import type { ClientFrame } from '@parley/protocol';
+import { joinRoom, leaveRoom } from '../rooms/membership.js';
 import type { Session } from '../session.js';
 import { block, blocked } from './block.js';
 import { connect } from './connect.js';
@@ -35,4 +36,6 @@ export const handlers: HandlerMap = {
   '17': conversations,
   '20': block,
   '21': blocked,
+  '18': joinRoom,
+  '19': leaveRoom,
 };

@@ -1,3 +1,5 @@
+import { ROOM_TABLES } from './room-schema.js';
+
 /** The SQLite schema, versioned with `PRAGMA user_version`. Each entry migrates from the previous version. */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -194,4 +196,5 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, blocked_id)
   ) WITHOUT ROWID;
   `,
+  ROOM_TABLES,
 ];
