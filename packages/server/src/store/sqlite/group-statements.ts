@@ -163,11 +163,12 @@ export function prepareGroupStatements(db: Database.Database) {
       `INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread, read_seq) VALUES (?, ?, ?, NULL, 0, ?)
        ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms, unread = 0, read_seq = excluded.read_seq`,
     ),
+    /** The member read up to `seq` of the group: unread are the messages of others after it. */
     readGroupConversation: prep<[number, string, number, string, string, string]>(
       db,
-      `UPDATE conversations SET read_seq = ?1, unread = (SELECT COUNT(*) FROM group_timeline
-         WHERE group_id = ?2 AND seq > ?3 AND kind = 0 AND actor_id != ?4)
-       WHERE user_id = ?5 AND conv_id = ?6`,
+      `UPDATE conversations SET read_seq = ?, unread = (SELECT COUNT(*) FROM group_timeline
+         WHERE group_id = ? AND seq > ? AND kind = 0 AND actor_id != ?)
+       WHERE user_id = ? AND conv_id = ?`,
     ),
     /** A 1:1 message: the sender's row (`unread` as it was) and the recipient's (one more unread). */
     touchSentConversation: prep<[string, string, number, number]>(
@@ -181,12 +182,16 @@ export function prepareGroupStatements(db: Database.Database) {
        ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms,
          last_msg_id = excluded.last_msg_id, unread = unread + 1`,
     ),
-    /** The reader read up to `seq` of its timeline in the conversation with the peer. */
-    readUserConversation: prep<[number, string, string]>(
+    /**
+     * The reader read up to `seq` of its timeline in the conversation with the peer. Parameters:
+     * seq, reader, peer, seq, reader, peer, seq (better-sqlite3 binds `?NNN` by name, not by
+     * position, so every parameter is a plain `?`).
+     */
+    readUserConversation: prep<[number, string, string, number, string, string, number]>(
       db,
-      `UPDATE conversations SET read_seq = ?1, unread = (SELECT COUNT(*) FROM user_timeline t
-         WHERE t.user_id = ?2 AND t.peer_id = ?3 AND t.incoming = 1 AND t.seq > ?1)
-       WHERE user_id = ?2 AND conv_id = ?3 AND read_seq < ?1`,
+      `UPDATE conversations SET read_seq = ?, unread = (SELECT COUNT(*) FROM user_timeline t
+         WHERE t.user_id = ? AND t.peer_id = ? AND t.incoming = 1 AND t.seq > ?)
+       WHERE user_id = ? AND conv_id = ? AND read_seq < ?`,
     ),
     conversations: prep<[string, number, string, number], ConversationRow>(
       db,

@@ -99,7 +99,7 @@ export function read(sql: Statements, op: Op<'read'>): Result<'read'> {
   const seq = receivedSeq(sql, op.readerId, op.msgId);
   if (seq !== undefined) {
     sql.deletePending.run(op.readerId, seq);
-    sql.readUserConversation.run(seq, op.readerId, op.senderId);
+    sql.readUserConversation.run(seq, op.readerId, op.senderId, seq, op.readerId, op.senderId, seq);
   }
   if (sql.markRead.run(op.msgId).changes === 0) return { outcome: 'already' };
   return { outcome: 'read', noticeId: Number(sql.insertNotice.run(op.senderId, op.notice).lastInsertRowid) };
