@@ -1,6 +1,13 @@
 import type { Contact } from '@parley/protocol';
 import pg from 'pg';
 import type {
+  ConversationCursor,
+  ConversationRecord,
+  GroupEntry,
+  GroupRecord,
+  MemberRecord,
+} from '../groups.js';
+import type {
   HistoryQuery,
   Notice,
   Store,
@@ -12,7 +19,9 @@ import type {
 } from '../store.js';
 import { appendRun, confirmRun, reserveAtOnce } from './batch-writes.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
-import { usersTouched } from './locks.js';
+import * as groupReads from './group-reads.js';
+import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
+import { groupsTouched, usersTouched } from './locks.js';
 import { append, confirm, confirmThrough, noticeDone, read, recall } from './message-writes.js';
 import { chargeUpload, purgeReservations, refundUpload, reserve } from './quota-writes.js';
 import { toEntry, toMessage } from './rows.js';
@@ -63,9 +72,9 @@ const types = {
 
 /**
  * The cluster Store: PostgreSQL, shared by several Parley nodes. Each batch is one transaction on
- * one pooled connection that first locks the rows of every user it touches, in id order, so
- * per-user counters and check-then-write rules are atomic across nodes and batches cannot deadlock
- * on each other through user rows. Ids come from a sequence. Everything lives in one schema
+ * one pooled connection that first locks the rows of every user it touches, in id order, then
+ * those of every group it touches, in id order (`locks.ts`), so per-user and per-group counters
+ * and check-then-write rules are atomic across nodes and batches cannot deadlock on each other. Ids come from a sequence. Everything lives in one schema
  * (`search_path`), migrated at start under an advisory lock.
  */
 export class PostgresStore implements Store {
@@ -160,6 +169,8 @@ export class PostgresStore implements Store {
       const db = dbOn(client);
       const users = usersTouched(ops);
       if (users.length > 0) await db.all(SQL.lockUsers, users);
+      const groups = groupsTouched(ops);
+      if (groups.ids.length > 0) await db.run(SQL.lockGroups, groups.ids, groups.exclusive);
       const results = this.batchRuns ? await applyRuns(db, ops) : await applyEach(db, ops);
       await client.query('COMMIT');
       return results;
@@ -252,6 +263,65 @@ export class PostgresStore implements Store {
     return notices.map((n) => ({ id: n.id, frame: fromDb(n.frame) }));
   }
 
+  async getGroup(groupId: string): Promise<GroupRecord | undefined> {
+    await this.start();
+    return groupReads.getGroup(this.reads, groupId);
+  }
+
+  async groupMembers(groupId: string): Promise<MemberRecord[]> {
+    await this.start();
+    return groupReads.groupMembers(this.reads, groupId);
+  }
+
+  async groupMember(groupId: string, userId: string): Promise<MemberRecord | undefined> {
+    await this.start();
+    return groupReads.groupMember(this.reads, groupId, userId);
+  }
+
+  async groupsOf(userId: string): Promise<GroupRecord[]> {
+    await this.start();
+    return groupReads.groupsOf(this.reads, userId);
+  }
+
+  async groupsToSync(userId: string): Promise<{ groupId: string; deliveredSeq: number; endSeq: number }[]> {
+    await this.start();
+    return groupReads.groupsToSync(this.reads, userId);
+  }
+
+  async groupEntries(
+    groupId: string,
+    afterSeq: number,
+    throughSeq: number,
+    limit: number,
+  ): Promise<GroupEntry[]> {
+    await this.start();
+    return groupReads.groupEntries(this.reads, groupId, afterSeq, throughSeq, limit);
+  }
+
+  async groupHistory(
+    groupId: string,
+    afterSeq: number,
+    beforeSeq: number,
+    limit: number,
+  ): Promise<GroupEntry[]> {
+    await this.start();
+    return groupReads.groupHistory(this.reads, groupId, afterSeq, beforeSeq, limit);
+  }
+
+  async groupMessageSeq(groupId: string, msgId: number): Promise<number | undefined> {
+    await this.start();
+    return groupReads.groupMessageSeq(this.reads, groupId, msgId);
+  }
+
+  async conversations(
+    userId: string,
+    before: ConversationCursor | undefined,
+    limit: number,
+  ): Promise<ConversationRecord[]> {
+    await this.start();
+    return groupReads.conversations(this.reads, userId, before, limit);
+  }
+
   close(): Promise<void> {
     this.closed ??= this.pool.end();
     return this.closed;
@@ -335,6 +405,16 @@ function apply(db: Db, op: WriteOp): Promise<WriteResult> {
       return friendResponse(db, op);
     case 'unfriend':
       return unfriend(db, op);
+    case 'createGroup':
+      return createGroup(db, op);
+    case 'changeGroup':
+      return changeGroup(db, op);
+    case 'groupConfirm':
+      return groupConfirm(db, op);
+    case 'groupRead':
+      return groupRead(db, op);
+    case 'groupRecall':
+      return groupRecall(db, op);
   }
 }
 

@@ -1,18 +1,10 @@
 import type { Contact } from '@parley/protocol';
 import type { Notice, User } from '../store.js';
+import { groupStatements } from './group-statements.js';
 import type { EntryRow, FriendRequestRow, MessageRow } from './rows.js';
+import { type Db, type Stmt, stmt } from './stmt.js';
 
-/** A statement with its parameter and row types; `name` makes pg prepare it once per connection. */
-export interface Stmt<P extends unknown[], R> {
-  readonly name: string;
-  readonly text: string;
-  /** Type carrier only. */
-  readonly _types?: (p: P) => R;
-}
-
-function stmt<P extends unknown[] = [], R = never>(text: string): Stmt<P, R> {
-  return { name: '', text };
-}
+export type { Db, Stmt };
 
 const MESSAGE_COLUMNS = 'msg_id, from_id, to_id, type, body, digest, status, time_ms, recalled';
 const M_COLUMNS = MESSAGE_COLUMNS.replaceAll(/(\w+)/g, 'm.$1');
@@ -87,8 +79,9 @@ const statements = {
   ),
   /**
    * Stores a message: positions in both timelines (the users' rows are locked, so each is the next
-   * one in commit order), the message, its timeline entries, and its pending row. A note to oneself
-   * is one entry. Returns the recipient's position.
+   * one in commit order), the message, its timeline entries, its pending row, and the conversation
+   * rows of both (the last message; one more unread for the recipient). A note to oneself is one
+   * entry and one row, with nothing unread. Returns the recipient's position.
    */
   storeMessage: stmt<[number, string, string, number, string, string, number], { seq: number }>(
     `WITH r AS (UPDATE users SET seq_head = seq_head + 1 WHERE id = $3 RETURNING seq_head AS seq),
@@ -98,7 +91,12 @@ const statements = {
           e AS (INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming)
                 SELECT $3, r.seq, $1, $2, TRUE FROM r
                 UNION ALL SELECT $2, s.seq, $1, $3, FALSE FROM s),
-          p AS (INSERT INTO pending (user_id, seq, msg_id) SELECT $3, r.seq, $1 FROM r)
+          p AS (INSERT INTO pending (user_id, seq, msg_id) SELECT $3, r.seq, $1 FROM r),
+          c AS (INSERT INTO conversations AS c (user_id, conv_id, last_ms, last_msg_id, unread)
+                SELECT $3, $2, $7, $1, CASE WHEN $2 = $3 THEN 0 ELSE 1 END FROM r
+                UNION ALL SELECT $2, $3, $7, $1, 0 FROM s
+                ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms,
+                  last_msg_id = excluded.last_msg_id, unread = c.unread + excluded.unread)
      SELECT seq FROM r`,
   ),
   /**
@@ -123,8 +121,10 @@ const statements = {
    * each user's head is raised once by the number of its entries in the run, and its entries are
    * numbered from the old head in op order (`i`), so every timeline stays gap-free and in op order.
    * A note to oneself is one entry; a sender that is not a user gets none. Raises pending_counts by
-   * the messages per recipient (the caller checked the caps). Returns each message's recipient
-   * position, in op order.
+   * the messages per recipient (the caller checked the caps). Each timeline entry also touches its
+   * user's conversation row once per peer: the run's last message with that peer, and as many more
+   * unread as the entries received from it (as `storeMessage` one after the other). Returns each
+   * message's recipient position, in op order.
    */
   storeMessages: stmt<
     [number[], string[], string[], number[], string[], string[], number[]],
@@ -146,7 +146,14 @@ const statements = {
                  SELECT s.user_id, s.seq, s.msg_id, s.peer_id, s.incoming FROM s),
           ip AS (INSERT INTO pending (user_id, seq, msg_id) SELECT s.user_id, s.seq, s.msg_id FROM s WHERE s.incoming),
           pc AS (INSERT INTO pending_counts AS c (user_id, n) SELECT m.to_id, COUNT(*) FROM m GROUP BY m.to_id
-                 ON CONFLICT (user_id) DO UPDATE SET n = c.n + excluded.n)
+                 ON CONFLICT (user_id) DO UPDATE SET n = c.n + excluded.n),
+          cv AS (INSERT INTO conversations AS c (user_id, conv_id, last_ms, last_msg_id, unread)
+                 SELECT DISTINCT ON (s.user_id, s.peer_id) s.user_id, s.peer_id, m.time_ms, m.msg_id,
+                        COUNT(*) FILTER (WHERE s.incoming AND s.user_id <> s.peer_id)
+                          OVER (PARTITION BY s.user_id, s.peer_id)
+                 FROM s JOIN m ON m.i = s.i ORDER BY s.user_id, s.peer_id, s.i DESC
+                 ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms,
+                   last_msg_id = excluded.last_msg_id, unread = c.unread + excluded.unread)
      SELECT s.i, s.seq FROM s WHERE s.incoming ORDER BY s.i`,
   ),
   /**
@@ -166,6 +173,12 @@ const statements = {
   ),
   deletePendingThrough: stmt<[string, number]>('DELETE FROM pending WHERE user_id = $1 AND seq <= $2'),
   deletePending: stmt<[string, number]>('DELETE FROM pending WHERE user_id = $1 AND seq = $2'),
+  /** The reader read up to `$1` of its timeline in the conversation with the peer `$3`. */
+  readUserConversation: stmt<[number, string, string]>(
+    `UPDATE conversations SET read_seq = $1, unread = (SELECT COUNT(*) FROM user_timeline t
+       WHERE t.user_id = $2 AND t.peer_id = $3 AND t.incoming AND t.seq > $1)
+     WHERE user_id = $2 AND conv_id = $3 AND read_seq < $1`,
+  ),
   markRead: stmt<[number]>('UPDATE messages SET status = 2 WHERE msg_id = $1 AND status < 2'),
   setMessageRecalled: stmt<[number]>(
     "UPDATE messages SET body = '', recalled = TRUE WHERE msg_id = $1 AND NOT recalled",
@@ -259,17 +272,11 @@ const statements = {
   pendingNotices: stmt<[string, number, number], Notice>(
     'SELECT id, frame FROM notices WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3',
   ),
+
+  ...groupStatements,
 };
 
 for (const [key, s] of Object.entries(statements)) (s as { name: string }).name = `parley_${key}`;
 
 export const SQL: Readonly<typeof statements> = statements;
 export type Statements = typeof statements;
-
-/** Runs statements: on a transaction's client, or on the pool for reads. */
-export interface Db {
-  all<P extends unknown[], R>(s: Stmt<P, R>, ...params: P): Promise<R[]>;
-  get<P extends unknown[], R>(s: Stmt<P, R>, ...params: P): Promise<R | undefined>;
-  /** The number of rows written. */
-  run<P extends unknown[], R>(s: Stmt<P, R>, ...params: P): Promise<number>;
-}
