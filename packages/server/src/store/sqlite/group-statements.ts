@@ -115,6 +115,17 @@ export function prepareGroupStatements(db: Database.Database) {
       `UPDATE group_members SET read_seq = ?, delivered_seq = MAX(delivered_seq, ?)
        WHERE group_id = ? AND user_id = ? AND left_seq IS NULL AND read_seq < ?`,
     ),
+    /**
+     * The sender of a message at `seq` has read it; its delivered position moves only when it had
+     * every entry before (an entry on its way to it must still be synced). Parameters: seq, seq,
+     * seq, group, user.
+     */
+    senderRead: prep<[number, number, number, string, string]>(
+      db,
+      `UPDATE group_members SET read_seq = ?,
+         delivered_seq = CASE WHEN delivered_seq >= ? - 1 THEN ? ELSE delivered_seq END
+       WHERE group_id = ? AND user_id = ?`,
+    ),
     readCount: prep<[string, number, string], { n: number }>(
       db,
       `SELECT COUNT(*) AS n FROM group_members
@@ -183,14 +194,14 @@ export function prepareGroupStatements(db: Database.Database) {
          last_msg_id = excluded.last_msg_id, unread = unread + 1`,
     ),
     /**
-     * The reader read up to `seq` of its timeline in the conversation with the peer. Parameters:
-     * seq, reader, peer, seq, reader, peer, seq (better-sqlite3 binds `?NNN` by name, not by
-     * position, so every parameter is a plain `?`).
+     * The reader read up to `seq` of its timeline in the conversation with the peer (notes to
+     * oneself are never unread). Parameters: seq, reader, peer, seq, reader, peer, seq
+     * (better-sqlite3 binds `?NNN` by name, not by position, so every parameter is a plain `?`).
      */
     readUserConversation: prep<[number, string, string, number, string, string, number]>(
       db,
       `UPDATE conversations SET read_seq = ?, unread = (SELECT COUNT(*) FROM user_timeline t
-         WHERE t.user_id = ? AND t.peer_id = ? AND t.incoming = 1 AND t.seq > ?)
+         WHERE t.user_id = ? AND t.peer_id = ? AND t.incoming = 1 AND t.seq > ? AND t.peer_id != t.user_id)
        WHERE user_id = ? AND conv_id = ? AND read_seq < ?`,
     ),
     conversations: prep<[string, number, string, number], ConversationRow>(

@@ -119,7 +119,7 @@ export function appendToGroup(sql: Statements, m: NewMessage): AppendResult {
   sql.insertGroupEntry.run(m.toId, seq, EntryKind.Message, m.msgId, m.fromId, null, m.timeMs);
   sql.touchGroupConversations.run(m.timeMs, m.msgId, m.fromId, m.toId, m.toId);
   // the sender has read its own message
-  sql.readMember.run(seq, seq, m.toId, m.fromId, seq);
+  sql.senderRead.run(seq, seq, seq, m.toId, m.fromId);
   sql.readGroupConversation.run(seq, m.toId, seq, m.fromId, m.fromId, m.toId);
   const { msgId, fromId, toId, type, body, timeMs } = m;
   return {

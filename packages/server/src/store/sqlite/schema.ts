@@ -183,6 +183,7 @@ export const MIGRATIONS: readonly string[] = [
     JOIN user_timeline l ON l.user_id = c.user_id AND l.seq = c.last_seq
     JOIN messages m ON m.msg_id = l.msg_id;
   UPDATE conversations SET unread = (SELECT COUNT(*) FROM user_timeline t WHERE t.user_id = conversations.user_id
-    AND t.peer_id = conversations.conv_id AND t.incoming = 1 AND t.seq > conversations.read_seq);
+    AND t.peer_id = conversations.conv_id AND t.incoming = 1 AND t.seq > conversations.read_seq
+    AND t.peer_id != t.user_id); -- notes to oneself are never unread
   `,
 ];
