@@ -173,10 +173,13 @@ const statements = {
   ),
   deletePendingThrough: stmt<[string, number]>('DELETE FROM pending WHERE user_id = $1 AND seq <= $2'),
   deletePending: stmt<[string, number]>('DELETE FROM pending WHERE user_id = $1 AND seq = $2'),
-  /** The reader read up to `$1` of its timeline in the conversation with the peer `$3`. */
+  /**
+   * The reader read up to `$1` of its timeline in the conversation with the peer `$3` (notes to
+   * oneself are never unread).
+   */
   readUserConversation: stmt<[number, string, string]>(
     `UPDATE conversations SET read_seq = $1, unread = (SELECT COUNT(*) FROM user_timeline t
-       WHERE t.user_id = $2 AND t.peer_id = $3 AND t.incoming AND t.seq > $1)
+       WHERE t.user_id = $2 AND t.peer_id = $3 AND t.incoming AND t.seq > $1 AND t.peer_id <> t.user_id)
      WHERE user_id = $2 AND conv_id = $3 AND read_seq < $1`,
   ),
   markRead: stmt<[number]>('UPDATE messages SET status = 2 WHERE msg_id = $1 AND status < 2'),
