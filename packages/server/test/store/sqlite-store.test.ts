@@ -5,13 +5,19 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { prepareStatements } from '../../src/store/sqlite/statements.js';
 import type { TimelineEntry } from '../../src/store/store.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
+import { describeConversationContract } from './conversation-contract.js';
+import { describeGroupContract } from './group-contract.js';
 import { describeStoreContract } from './store-contract.js';
 
-describeStoreContract('sqlite', async () => {
+async function sqliteStore(): Promise<SqliteStore> {
   const store = new SqliteStore({ dataDir: tempDir() });
   onCleanup(() => store.close());
   return store;
-});
+}
+
+describeStoreContract('sqlite', sqliteStore);
+describeGroupContract('sqlite', sqliteStore);
+describeConversationContract('sqlite', sqliteStore);
 
 describe('SqliteStore specifics', () => {
   it('survives a reopen with its sequence and data', async () => {
