@@ -1,3 +1,4 @@
+import { MAX_UNREAD } from '../groups.js';
 import type { ConversationRow, GroupEntryRow, GroupRow, MemberRow } from './group-rows.js';
 import { stmt } from './stmt.js';
 
@@ -117,7 +118,7 @@ export const groupStatements = {
                    delivered_seq = CASE WHEN gm.delivered_seq >= h.seq - 1 THEN h.seq ELSE gm.delivered_seq END
                  FROM h WHERE gm.group_id = $1 AND gm.user_id = $3),
           c AS (UPDATE conversations c SET last_ms = $7, last_msg_id = $2,
-                  unread = CASE WHEN c.user_id = $3 THEN 0 ELSE c.unread + 1 END,
+                  unread = CASE WHEN c.user_id = $3 THEN 0 ELSE LEAST(c.unread + 1, ${MAX_UNREAD}) END,
                   read_seq = CASE WHEN c.user_id = $3 THEN h.seq ELSE c.read_seq END
                 FROM h WHERE c.conv_id = $1 AND c.user_id IN (${CURRENT_MEMBERS}))
      SELECT h.seq, ARRAY(${CURRENT_MEMBERS} ORDER BY user_id) AS recipients FROM h`,
@@ -136,12 +137,14 @@ export const groupStatements = {
      WHERE group_id = $1 AND user_id = $2 AND left_seq IS NULL AND read_seq < $3 RETURNING user_id`,
   ),
   /**
-   * After `readMember`: the reader's conversation row (unread: the messages of others after `$3`),
+   * After `readMember`: the reader's conversation row (unread: the messages of others after `$3`, up
+   * to MAX_UNREAD),
    * and how many current members other than the sender of `$4` have read up to `$3`.
    */
   readGroupConversation: stmt<[string, string, number, number], { sender_id: string; read_count: number }>(
-    `WITH c AS (UPDATE conversations SET read_seq = $3, unread = (SELECT COUNT(*) FROM group_timeline e
-                  WHERE e.group_id = $1 AND e.seq > $3 AND e.kind = 0 AND e.actor_id <> $2)
+    `WITH c AS (UPDATE conversations SET read_seq = $3, unread = (SELECT COUNT(*) FROM (SELECT FROM group_timeline e
+                  WHERE e.group_id = $1 AND e.seq > $3 AND e.kind = 0 AND e.actor_id <> $2
+                  ORDER BY e.seq LIMIT ${MAX_UNREAD}) x)
                 WHERE user_id = $2 AND conv_id = $1)
      SELECT m.from_id AS sender_id,
             (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = $1 AND gm.left_seq IS NULL

@@ -1,4 +1,5 @@
 import type { Contact } from '@parley/protocol';
+import { MAX_UNREAD } from '../groups.js';
 import type { Notice, User } from '../store.js';
 import { groupStatements } from './group-statements.js';
 import type { EntryRow, FriendRequestRow, MessageRow } from './rows.js';
@@ -96,7 +97,7 @@ const statements = {
                 SELECT $3, $2, $7, $1, CASE WHEN $2 = $3 THEN 0 ELSE 1 END FROM r
                 UNION ALL SELECT $2, $3, $7, $1, 0 FROM s
                 ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms,
-                  last_msg_id = excluded.last_msg_id, unread = c.unread + excluded.unread)
+                  last_msg_id = excluded.last_msg_id, unread = LEAST(c.unread + excluded.unread, ${MAX_UNREAD}))
      SELECT seq FROM r`,
   ),
   /**
@@ -149,11 +150,11 @@ const statements = {
                  ON CONFLICT (user_id) DO UPDATE SET n = c.n + excluded.n),
           cv AS (INSERT INTO conversations AS c (user_id, conv_id, last_ms, last_msg_id, unread)
                  SELECT DISTINCT ON (s.user_id, s.peer_id) s.user_id, s.peer_id, m.time_ms, m.msg_id,
-                        COUNT(*) FILTER (WHERE s.incoming AND s.user_id <> s.peer_id)
-                          OVER (PARTITION BY s.user_id, s.peer_id)
+                        LEAST(COUNT(*) FILTER (WHERE s.incoming AND s.user_id <> s.peer_id)
+                          OVER (PARTITION BY s.user_id, s.peer_id), ${MAX_UNREAD})
                  FROM s JOIN m ON m.i = s.i ORDER BY s.user_id, s.peer_id, s.i DESC
                  ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms,
-                   last_msg_id = excluded.last_msg_id, unread = c.unread + excluded.unread)
+                   last_msg_id = excluded.last_msg_id, unread = LEAST(c.unread + excluded.unread, ${MAX_UNREAD}))
      SELECT s.i, s.seq FROM s WHERE s.incoming ORDER BY s.i`,
   ),
   /**
@@ -175,11 +176,12 @@ const statements = {
   deletePending: stmt<[string, number]>('DELETE FROM pending WHERE user_id = $1 AND seq = $2'),
   /**
    * The reader read up to `$1` of its timeline in the conversation with the peer `$3` (notes to
-   * oneself are never unread).
+   * oneself are never unread; counted up to MAX_UNREAD).
    */
   readUserConversation: stmt<[number, string, string]>(
-    `UPDATE conversations SET read_seq = $1, unread = (SELECT COUNT(*) FROM user_timeline t
-       WHERE t.user_id = $2 AND t.peer_id = $3 AND t.incoming AND t.seq > $1 AND t.peer_id <> t.user_id)
+    `UPDATE conversations SET read_seq = $1, unread = (SELECT COUNT(*) FROM (SELECT FROM user_timeline t
+       WHERE t.user_id = $2 AND t.peer_id = $3 AND t.incoming AND t.seq > $1 AND t.peer_id <> t.user_id
+       ORDER BY t.seq LIMIT ${MAX_UNREAD}) x)
      WHERE user_id = $2 AND conv_id = $3 AND read_seq < $1`,
   ),
   markRead: stmt<[number]>('UPDATE messages SET status = 2 WHERE msg_id = $1 AND status < 2'),

@@ -165,11 +165,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX conversations_by_activity ON conversations (user_id, last_ms, conv_id);
   -- existing 1:1 conversations: read up to the last message read, unread what came after (notes
-  -- to oneself never are)
+  -- to oneself never are; counts stop at 999, MAX_UNREAD)
   INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread, read_seq)
     SELECT c.user_id, c.peer_id, m.time_ms, m.msg_id,
-           (SELECT COUNT(*) FROM user_timeline t WHERE t.user_id = c.user_id AND t.peer_id = c.peer_id
-              AND t.incoming AND t.seq > c.read_seq AND t.peer_id <> t.user_id),
+           LEAST(999, (SELECT COUNT(*) FROM user_timeline t WHERE t.user_id = c.user_id AND t.peer_id = c.peer_id
+              AND t.incoming AND t.seq > c.read_seq AND t.peer_id <> t.user_id)),
            c.read_seq
     FROM (SELECT t.user_id, t.peer_id, MAX(t.seq) AS last_seq,
                  COALESCE(MAX(t.seq) FILTER (WHERE t.incoming AND r.status = 2), 0) AS read_seq
