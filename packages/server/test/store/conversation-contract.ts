@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationRecord } from '../../src/store/groups.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store, WriteOp } from '../../src/store/store.js';
 import { GroupDriver, storedAs } from './group-fixture.js';
 
 /** The conversation list (action 17) every Store must keep, for 1:1 conversations and groups. */
@@ -111,6 +111,35 @@ export function describeConversationContract(name: string, makeStore: () => Prom
       await g.changed('~g', 'a', { op: 'remove', members: ['c'] });
       await g.send('b', '~g');
       expect(await list('c')).toEqual([after]);
+    });
+
+    it('counts unread messages up to 999, and recounts after a read', async () => {
+      await g.group('~g', 'a', ['b']);
+      const n = 1001;
+      const ids = await g.reserve('a', 2 * n);
+      const batch = (toId: string, from: number): WriteOp[] =>
+        ids
+          .slice(from, from + n)
+          .map((id) => ({ kind: 'append', ...g.msg(id, 'a', toId), validFromMs: 0, maxPending: 1e6 }));
+      await store.write(batch('b', 0));
+      await store.write(batch('~g', n));
+      const unread = async () => (await list('b')).map((c) => [c.id, c.unread]);
+      expect(await unread()).toEqual([
+        ['~g', 999],
+        ['a', 999],
+      ]);
+      await g.write(readOp('b', 'a', ids[0]!));
+      await g.read('~g', 'b', ids[n]!);
+      expect(await unread()).toEqual([
+        ['~g', 999],
+        ['a', 999],
+      ]);
+      await g.write(readOp('b', 'a', ids[n - 4]!));
+      await g.read('~g', 'b', ids[2 * n - 3]!);
+      expect(await unread()).toEqual([
+        ['~g', 2],
+        ['a', 3],
+      ]);
     });
 
     it('pages by (lastMs, id): every conversation exactly once, newest first, ties by id', async () => {
