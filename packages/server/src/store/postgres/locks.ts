@@ -45,8 +45,8 @@ export function usersTouched(ops: readonly WriteOp[]): string[] {
       case 'chargeUpload':
       case 'refundUpload':
       case 'purgeReservations':
-      // group rows and users' rows for a group are the group's (groupsTouched); users are never
-      // deleted, so that a member exists stays true
+      // a group's rows, and its members' conversation rows for it, are guarded by the group's
+      // lock (groupsTouched); users are never deleted, so that a member exists stays true
       case 'createGroup':
       case 'changeGroup':
       case 'groupRead':
