@@ -1,4 +1,6 @@
 import { StatusTicks } from '../chat/StatusTicks.js';
+import { nameFromUrl, ownFilePath } from '../files/file-url.js';
+import { useFileInfo } from '../files/use-file-info.js';
 import type { ChatSession } from '../session/chat-session.js';
 import { shortTime } from '../time/format-time.js';
 import { Avatar, presenceText } from '../ui/Avatar.js';
@@ -46,7 +48,11 @@ export function ConversationListView({
                 </span>
                 <span class="conversation-bottom">
                   <span class="preview" data-testid="preview">
-                    {typing ? <em>typing…</em> : <PreviewText preview={c.preview} />}
+                    {typing ? (
+                      <em>typing…</em>
+                    ) : (
+                      <PreviewText preview={c.preview} fileBase={session.config.fileBase} />
+                    )}
                   </span>
                   {c.unread.size > 0 && (
                     <span class="badge" data-testid="unread">
@@ -64,19 +70,29 @@ export function ConversationListView({
   );
 }
 
-function PreviewText({ preview }: { preview: ConversationPreview | undefined }) {
+function PreviewText({ preview, fileBase }: { preview: ConversationPreview | undefined; fileBase: string }) {
   if (!preview) return <span class="muted">No messages yet</span>;
-  const body = preview.recalled
-    ? 'Message recalled'
-    : preview.type === 1
-      ? `📎 ${preview.text}`
-      : preview.type === 2
-        ? 'App message'
-        : preview.text;
   return (
     <>
       {preview.fromMe && !preview.recalled && <StatusTicks status={preview.status} />}
-      <span class={preview.recalled ? 'muted' : undefined}>{body}</span>
+      {preview.recalled ? (
+        <span class="muted">Message recalled</span>
+      ) : preview.type === 1 ? (
+        <FileName name={preview.text} url={preview.fileUrl} fileBase={fileBase} />
+      ) : preview.type === 2 ? (
+        <span>App message</span>
+      ) : (
+        <span>{preview.text}</span>
+      )}
     </>
   );
+}
+
+/** A file's name: known when this page sent it, else asked from the server (cached). */
+function FileName({ name, url, fileBase }: { name: string; url: string | undefined; fileBase: string }) {
+  const path = name === '' && url !== undefined ? ownFilePath(url, fileBase) : undefined;
+  const info = useFileInfo(path);
+  const shown =
+    name || (typeof info === 'object' ? info.name : url !== undefined && !path ? nameFromUrl(url) : 'File');
+  return <span>📎 {shown}</span>;
 }

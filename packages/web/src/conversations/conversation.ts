@@ -29,7 +29,10 @@ export interface ConversationPreview {
   id: string | undefined;
   fromMe: boolean;
   type: MsgTypeCode;
+  /** The text; for a file, its name when this page sent it (else '' and `fileUrl`). */
   text: string;
+  /** A file message's URL. */
+  fileUrl?: string;
   status: DeliveryStatus;
   recalled: boolean;
   ts: number | undefined;

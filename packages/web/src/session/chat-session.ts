@@ -34,7 +34,6 @@ import {
   peerOf,
 } from '../conversations/conversation.js';
 import { ConversationList } from '../conversations/conversation-list.js';
-import { nameFromUrl } from '../files/file-url.js';
 import { PresenceTracker } from '../presence/presence-tracker.js';
 import { describeError } from './describe-error.js';
 import { firstPage } from './history-pages.js';
@@ -574,7 +573,8 @@ export class ChatSession extends Observable {
       id: e.id,
       fromMe: e.fromId === this.me,
       type: e.type,
-      text: e.type === 1 ? (e.local?.name ?? (e.message ? nameFromUrl(e.message) : 'file')) : e.message,
+      text: e.type === 1 ? (e.local?.name ?? '') : e.message,
+      ...(e.type === 1 && e.message !== '' && { fileUrl: e.message }),
       status: e.status,
       recalled: e.recalled,
       ts: e.ts,
