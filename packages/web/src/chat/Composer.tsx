@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { PaperclipIcon, SendIcon, SmileIcon } from '../ui/icons.js';
 import { EmojiPicker } from './EmojiPicker.js';
 
@@ -18,6 +18,10 @@ export function Composer({ onSend, onTyping, onFile }: ComposerProps) {
   const [emoji, setEmoji] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  // on a desktop the chat opens ready to type; on a phone that would pop the keyboard up
+  useEffect(() => {
+    if (matchMedia('(min-width: 720px)').matches) field.current?.focus();
+  }, []);
 
   const send = () => {
     if (onSend(text)) setText('');

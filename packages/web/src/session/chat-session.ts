@@ -57,8 +57,8 @@ export class ChatSession extends Observable {
   readonly friends: FriendRequests;
   contacts: Contact[] = [];
   connection: ConnectionState = 'idle';
-  /** Set once connected; afterwards a lost connection shows the reconnect banner. */
-  everConnected = false;
+  /** Set once connected: a later connect is a reconnect (contacts may have changed meanwhile). */
+  private everConnected = false;
   /** The conversation list has been loaded. */
   listLoaded = false;
   /** A passing message for the person (an error, a friend request). */
@@ -171,8 +171,9 @@ export class ChatSession extends Observable {
     return this.conversations.get(conversationKey(ref))?.title ?? ref.peerId;
   }
 
+  /** The link is down and the client is trying again (the first attempt failed, or it was lost). */
   get reconnecting(): boolean {
-    return this.everConnected && this.connection !== 'connected' && this.connection !== 'closed';
+    return this.connection === 'reconnecting';
   }
 
   // ---- what the screens do -----------------------------------------------------------------
