@@ -137,6 +137,8 @@ async function assemble(
       replayStallMs: config.replayStallMs,
       // live deliveries held during a replay are bounded like unsent bytes
       maxHeldBytes: config.maxBufferedBytes,
+      roomRecentMessages: config.roomRecentMessages,
+      maxRoomsPerConnection: config.maxRoomsPerConnection,
     },
   });
   try {

@@ -10,11 +10,13 @@ import type { CoreContext } from './context.js';
 import { GroupService } from './groups/group-service.js';
 import type { Peer } from './peer.js';
 import { reservationsValidFrom, UploadQuota } from './quotas.js';
+import { RoomRegistry } from './rooms/registry.js';
+import { defaultRoomConfig, type RoomConfig } from './rooms/room-config.js';
 import { Router } from './router.js';
 import { Session } from './session.js';
 import { UserDirectory } from './users.js';
 
-export interface CoreConfig {
+export interface CoreConfig extends RoomConfig {
   /** IANA zone for the `time` strings of frames. */
   timeZone: string;
   /** Largest `chatMsg.message`, in UTF-8 bytes. */
@@ -77,6 +79,7 @@ export const defaultCoreConfig: CoreConfig = {
   replayStallMs: 30_000,
   maxHeldBytes: 4 * 1024 * 1024,
   maxGroupMembers: 500,
+  ...defaultRoomConfig,
 };
 
 export interface CoreDeps {
@@ -101,6 +104,8 @@ export class ChatCore {
   readonly config: CoreConfig;
   readonly commits: CommitQueue;
   readonly router: Router<Session>;
+  /** This node's chat rooms and the connections in them. */
+  readonly rooms: RoomRegistry<Session>;
   readonly users: UserDirectory;
   readonly time: TimeFormatter;
   readonly auth: Authenticator;
@@ -120,6 +125,9 @@ export class ChatCore {
     this.bus = deps.bus;
     this.router = new Router<Session>(this.bus);
     this.log = deps.log;
+    this.rooms = new RoomRegistry<Session>(this.bus, (err, room) =>
+      this.log.error({ err, room }, 'bus room call failed'),
+    );
     this.clock = deps.clock ?? systemClock;
     this.config = { ...defaultCoreConfig, ...deps.config };
     this.time = createTimeFormatter(this.config.timeZone);
@@ -155,12 +163,14 @@ export class ChatCore {
       idBatches: this.idBatches,
       presence: this.router,
       groups: this.groups,
+      rooms: this.rooms,
     };
   }
 
   async start(): Promise<void> {
     await this.bus.start({
       deliver: (d) => this.router.deliver(d),
+      deliverRoom: (d, skip) => this.rooms.deliver(d, skip),
       gap: (userId) => {
         this.log.warn({ user: userId }, 'bus reported a gap: the sessions concerned resync from the store');
         const sessions = userId === undefined ? this.router.all() : this.router.sessionsOf(userId);

@@ -7,6 +7,7 @@ import type { Authenticator } from './authenticator.js';
 import type { CoreConfig } from './chat-core.js';
 import type { Clock } from './clock.js';
 import type { GroupService } from './groups/group-service.js';
+import type { RoomRegistry } from './rooms/registry.js';
 import type { Router } from './router.js';
 import type { Session } from './session.js';
 import type { UserDirectory } from './users.js';
@@ -42,4 +43,6 @@ export interface CoreContext {
   readonly presence: LocalPresence;
   /** Creating and changing groups, and routing their timeline entries. */
   readonly groups: GroupService;
+  /** This node's chat rooms. */
+  readonly rooms: RoomRegistry<Session>;
 }

@@ -410,6 +410,7 @@ export class Session {
   /** Called by the core when the connection is gone. */
   detach(): void {
     if (this.phase === 'closed') return;
+    this.ctx.rooms.leaveAll(this);
     const wasBound = this.userId !== undefined && this.phase !== 'new';
     this.phase = 'closed';
     this.held = [];

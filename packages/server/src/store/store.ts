@@ -7,6 +7,7 @@ import type {
   GroupRecord,
   MemberRecord,
 } from './groups.js';
+import type { RoomReads, RoomWriteOps } from './rooms.js';
 
 /**
  * Persistence behind the chat core. Every implementation (SQLite, PostgreSQL) passes the same
@@ -23,7 +24,7 @@ import type {
  * per-user position assigned inside the transaction that stores the message, so it is gap-free and
  * in commit order for that user even with several writers. Deliveries, `since` and history use it.
  */
-export interface Store {
+export interface Store extends RoomReads {
   write(ops: readonly WriteOp[]): Promise<WriteResult[]>;
 
   getUser(id: string): Promise<User | undefined>;
@@ -152,7 +153,7 @@ export type AppendResult =
   | { outcome: 'recipient_full' };
 
 /** The write operations and what each returns. */
-export interface WriteOps {
+export interface WriteOps extends RoomWriteOps {
   /** Returns the user, creating it with its id as its name when it does not exist. */
   ensureUser: { op: { userId: string; timeMs: number }; result: User };
   /** Creates the user or renames it. */

@@ -1,4 +1,5 @@
 import type { ClientFrame } from '@parley/protocol';
+import { joinRoom, leaveRoom } from '../rooms/membership.js';
 import type { Session } from '../session.js';
 import { connect } from './connect.js';
 import { conversations } from './conversations.js';
@@ -32,4 +33,6 @@ export const handlers: HandlerMap = {
   '14': changeGroup,
   '15': groups,
   '17': conversations,
+  '18': joinRoom,
+  '19': leaveRoom,
 };

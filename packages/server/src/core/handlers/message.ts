@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ErrorCode, parseMsgId, type SendMessageFrame } from '@parley/protocol';
+import { conversationKind, ErrorCode, parseMsgId, type SendMessageFrame } from '@parley/protocol';
 import { CoreError } from '../core-error.js';
 import { dismissed, notMember, unknownGroup } from '../groups/group-service.js';
 import { reservationsValidFrom } from '../quotas.js';
+import { postToRoom } from '../rooms/post.js';
 import type { Session } from '../session.js';
 import { ackFrame, deliveryFrame } from '../wire.js';
 import { sendTransient } from './transient.js';
@@ -12,6 +13,7 @@ import { sendTransient } from './transient.js';
  * the enqueue runs synchronously, so messages of one connection are committed in arrival order.
  */
 export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void> {
+  if (conversationKind(f.toId) === 'room') return postToRoom(s, f);
   const { ctx } = s;
   const body = f.chatMsg.message;
   if (Buffer.byteLength(body, 'utf8') > ctx.config.maxMessageBytes) {

@@ -9,6 +9,7 @@ import type {
   GroupRecord,
   MemberRecord,
 } from '../groups.js';
+import type { RoomMessage } from '../rooms.js';
 import type {
   HistoryQuery,
   Notice,
@@ -32,6 +33,7 @@ import {
   recall,
   reserve,
 } from './message-writes.js';
+import { roomAppend, roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -132,6 +134,8 @@ export class SqliteStore implements Store {
         return groupRead(sql, op);
       case 'groupRecall':
         return groupRecall(sql, op);
+      case 'roomAppend':
+        return roomAppend(this.db, sql, op);
     }
   }
 
@@ -255,6 +259,10 @@ export class SqliteStore implements Store {
       limit,
     );
     return rows.map(toConversation);
+  }
+
+  async roomRecent(roomId: string, limit: number): Promise<RoomMessage[]> {
+    return roomRecent(this.db, roomId, limit);
   }
 
   async close(): Promise<void> {
