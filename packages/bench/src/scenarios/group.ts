@@ -13,7 +13,7 @@ export const group: Scenario = {
     runFanoutScenario(
       'group',
       ctx.mode === 'quick'
-        ? { connections: 50, senders: 5, rates: [20, 100], durationS: 1.5, warmupS: 0.5, rounds: 1 }
+        ? { connections: 50, senders: 5, rates: [50], durationS: 1, warmupS: 0.3, rounds: 1 }
         : { connections: 500, senders: 5, rates: [10, 50], durationS: 16, warmupS: 1, rounds: 2 },
       ctx,
     ),

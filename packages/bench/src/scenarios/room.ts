@@ -25,7 +25,7 @@ export const room: Scenario = {
   async run(ctx) {
     const scale =
       ctx.mode === 'quick'
-        ? { connections: 200, senders: 4, rates: [5, 20], durationS: 1.5, warmupS: 0.5, rounds: 1 }
+        ? { connections: 200, senders: 4, rates: [10], durationS: 1, warmupS: 0.3, rounds: 1 }
         : { connections: 10_000, senders: 4, rates: [1, 2], durationS: 16, warmupS: 1, rounds: 2 };
     const missing = ctx.targets.includes('parley') ? roomsMissing() : undefined;
     if (missing !== undefined) {
