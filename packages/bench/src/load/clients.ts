@@ -17,6 +17,12 @@ export abstract class Client {
   conn: Conn | undefined;
   private onConnected: (() => void) | undefined;
   private expectingClose = false;
+  /**
+   * Whether action 1 declares `confirms`: the client confirms what it receives with action 4. A
+   * client that does not is confirmed by the server once its WebSocket answers a ping (a pong proves
+   * delivery), as a client written from the seed protocol is.
+   */
+  protected readonly declaresConfirms: boolean = true;
 
   constructor(
     readonly ctx: LoadContext,
@@ -40,7 +46,11 @@ export abstract class Client {
         clearTimeout(timer);
         resolve();
       };
-      conn.send({ action: '1', fromId: this.userId, confirms: true }); // it confirms what it receives
+      conn.send(
+        this.declaresConfirms
+          ? { action: '1', fromId: this.userId, confirms: true } // it confirms what it receives
+          : { action: '1', fromId: this.userId },
+      );
     });
   }
 
@@ -111,7 +121,7 @@ export function idNumberAt(s: string, i: number): number {
 }
 
 /** The non-negative integer at `s[i]`, ending at a space; -1 if there is none. */
-function intAt(s: string, i: number): number {
+export function intAt(s: string, i: number): number {
   let c = s.charCodeAt(i);
   let n = 0;
   let digits = 0;
@@ -155,17 +165,23 @@ export class Sender extends Client {
   private ids: string[] = [];
   private idRequests = 0;
   private owed: number[] = [];
-  private readonly head: string;
+  private head: string;
   private readonly idsFrame: string;
 
   constructor(
     ctx: LoadContext,
     userId: string,
-    readonly peerId: string,
+    public peerId: string,
   ) {
     super(ctx, userId);
     this.head = `{"action":"3","fromId":"${userId}","toId":"${peerId}","chatMsg":{"id":"`;
     this.idsFrame = JSON.stringify({ action: '2', fromId: userId });
+  }
+
+  /** Sends to `peerId` from now on (a group, whose id the server chose after the sender connected). */
+  retarget(peerId: string): void {
+    this.peerId = peerId;
+    this.head = `{"action":"3","fromId":"${this.userId}","toId":"${peerId}","chatMsg":{"id":"`;
   }
 
   get idsReady(): number {

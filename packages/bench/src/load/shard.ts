@@ -149,7 +149,7 @@ export class Shard {
 }
 
 /** Open-loop schedule: message k falls due at start + k/rate, round robin over the senders. */
-function schedule(senders: readonly Sender[], rate: number): () => void {
+export function schedule(senders: readonly Sender[], rate: number): () => void {
   const start = nowUs();
   const intervalUs = 1e6 / rate;
   let k = 0;

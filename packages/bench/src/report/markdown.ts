@@ -10,6 +10,7 @@ import type {
   StormResult,
 } from '../scenarios/types.js';
 import { TARGET_LABELS } from '../targets.js';
+import { fanoutSection } from './fanout-markdown.js';
 import { goalsMarkdown } from './goals.js';
 import { profileMarkdown } from './profile.js';
 import type { BenchResults } from './results.js';
@@ -391,6 +392,8 @@ export function renderMarkdown(r: BenchResults): string {
   if (s['reconnect-storm']?.kind === 'storm')
     out.push('### Reconnect storm', stormTable(s['reconnect-storm']));
   if (s.history?.kind === 'history') out.push('### History page latency (Parley)', historyTable(s.history));
+  for (const f of [s.group, s.room])
+    if (f?.kind === 'group' || f?.kind === 'room') out.push(fanoutSection(f));
   if (s.cluster?.kind === 'cluster') out.push(clusterSection(s.cluster));
   if (s.backends?.kind === 'backends') out.push(backendsSection(s.backends));
   for (const [name, err] of Object.entries(r.failures)) out.push(`**${name} failed:** ${err}`);
@@ -405,6 +408,10 @@ export function renderMarkdown(r: BenchResults): string {
   );
   if (s.history?.kind === 'history') {
     for (const p of s.history.profiles ?? []) profiles.push({ label: 'history (server lifetime)', p });
+  }
+  for (const f of [s.group, s.room]) {
+    if (f?.kind === 'group' || f?.kind === 'room')
+      for (const p of f.profiles ?? []) profiles.push({ label: `${f.kind} (server lifetime)`, p });
   }
   for (const { label, p } of profiles) {
     out.push(`### Parley CPU profile: ${label}`, profileMarkdown(p).trim());

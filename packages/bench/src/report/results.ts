@@ -21,7 +21,7 @@ export interface BenchResults {
   fdLimit: FdLimit;
   /** How Parley was started (main.js, or the bench launcher when main.js lacks a needed setting). */
   parleyEntry: string;
-  /** By scenario name (`saturation`, `calibrate`, `latency`, `durability`, `idle-memory`, `reconnect-storm`, `history`, `cluster`, `backends`). */
+  /** By scenario name (`saturation`, `calibrate`, `latency`, `durability`, `idle-memory`, `reconnect-storm`, `history`, `group`, `room`, `cluster`, `backends`). */
   scenarios: Record<string, ScenarioResult>;
   /** Scenarios that threw, with the error. */
   failures: Record<string, string>;
@@ -52,6 +52,13 @@ export function integrityOf(scenarios: Record<string, ScenarioResult>): { lost: 
       lost += r.integrity.lost;
       doubled += r.integrity.doubled;
     }
+    if (s.kind === 'group' || s.kind === 'room') {
+      // a copy sent back to the sending connection is a message the user sees twice
+      for (const r of s.levels.flatMap((l) => l.runs)) {
+        lost += r.integrity.lost;
+        doubled += r.integrity.doubled + r.integrity.echoed;
+      }
+    }
     if (s.kind === 'storm') {
       for (const r of s.rows) {
         lost += r.lost;
@@ -66,7 +73,11 @@ export function integrityOf(scenarios: Record<string, ScenarioResult>): { lost: 
 export function skippedOf(scenarios: Record<string, ScenarioResult>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, s] of Object.entries(scenarios)) {
-    if ((s.kind === 'cluster' || s.kind === 'backends') && s.skipped !== undefined) out[name] = s.skipped;
+    if (
+      (s.kind === 'cluster' || s.kind === 'backends' || s.kind === 'room' || s.kind === 'group') &&
+      s.skipped
+    )
+      out[name] = s.skipped;
   }
   return out;
 }

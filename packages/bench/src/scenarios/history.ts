@@ -67,8 +67,9 @@ async function browse(
     const us = nowUs() - t0;
     const ok = reply.action === '12' && isPage(reply, pageSize, base);
     record(base === undefined ? 'newest' : 'older', us, ok);
-    if (reply.action !== '12' || reply.historyMsgs.length === 0) break;
-    base = reply.historyMsgs[0]!.chatMsg.id;
+    const first = reply.action === '12' ? reply.historyMsgs[0] : undefined;
+    if (!first || !('chatMsg' in first)) break; // 1:1 history holds messages only
+    base = first.chatMsg.id;
   }
   const t0 = nowUs();
   const reply = await client.request({ action: '12', fromId: client.userId, pageSize });
@@ -77,7 +78,7 @@ async function browse(
 
 /** A full page, oldest first, every entry older than the base. */
 function isPage(reply: HistoryReply, pageSize: number, base: string | undefined): boolean {
-  const ids = reply.historyMsgs.map((e) => parseMsgId(e.chatMsg.id) ?? 0);
+  const ids = reply.historyMsgs.map((e) => ('chatMsg' in e ? (parseMsgId(e.chatMsg.id) ?? 0) : 0));
   const limit = base === undefined ? Number.POSITIVE_INFINITY : (parseMsgId(base) ?? 0);
   return ids.length === pageSize && ids.every((id, i) => id < limit && (i === 0 || id > ids[i - 1]!));
 }

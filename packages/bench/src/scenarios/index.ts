@@ -1,9 +1,11 @@
 import { calibrate } from './calibrate.js';
 import { backends, cluster } from './cluster.js';
 import { durability } from './durability.js';
+import { group } from './group.js';
 import { history } from './history.js';
 import { idle } from './idle.js';
 import { latency } from './latency.js';
+import { room } from './room.js';
 import { saturation } from './saturation.js';
 import { storm } from './storm.js';
 import type { Scenario } from './types.js';
@@ -17,6 +19,8 @@ export const SCENARIOS: readonly Scenario[] = [
   idle,
   storm,
   history,
+  group,
+  room,
   cluster,
   backends,
 ];

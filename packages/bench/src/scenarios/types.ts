@@ -1,3 +1,4 @@
+import type { FanoutRun } from '../load/fanout-result.js';
 import type { LoadRun } from '../load/generator.js';
 import type { ProfileSummary } from '../report/profile.js';
 import type { Progress } from '../report/progress.js';
@@ -177,7 +178,28 @@ export interface BackendsResult {
   ratio?: number;
 }
 
+/** One offered rate of a fan-out scenario, every target measured in the same run. */
+export interface FanoutLevel {
+  label: string;
+  offeredPerSec: number;
+  runs: FanoutRun[];
+}
+
+/** A message fanned out to every member connection of a group (`group`) or a chat room (`room`). */
+export interface FanoutResult {
+  kind: 'group' | 'room';
+  /** Member connections in the group or room, one per user, the senders included. */
+  connections: number;
+  senders: number;
+  levels: FanoutLevel[];
+  /** Why the scenario did not run (a server build without chat rooms). */
+  skipped?: string;
+  /** Parley's CPU profile over the whole scenario (`--cpu-prof`). */
+  profiles?: ProfileSummary[];
+}
+
 export type ScenarioResult =
+  | FanoutResult
   | CalibrateResult
   | ClusterResult
   | BackendsResult
