@@ -12,9 +12,10 @@ export interface SeedSpec {
 
 /** The columns the seeder writes, as packages/server/src/store/sqlite/schema.ts defines them. */
 const NEEDED: Record<string, string[]> = {
-  users: ['id', 'name', 'created_ms'],
+  users: ['id', 'name', 'created_ms', 'seq_head'],
   messages: ['seq', 'msg_id', 'from_id', 'to_id', 'conv', 'type', 'body', 'digest', 'status', 'time_ms'],
-  timeline: ['user_id', 'seq'],
+  user_timeline: ['user_id', 'seq', 'msg_id', 'peer_id', 'incoming'],
+  conversations: ['user_id', 'conv_id', 'last_ms', 'last_msg_id', 'unread', 'read_seq'],
   meta: ['key', 'value'],
 };
 
@@ -31,7 +32,9 @@ function openDatabase(file: string): BetterSqlite3.Database {
  * Writes `messages` stored, read messages straight into a Parley database that the server has
  * already created (and migrated), in one transaction of set-based SQL: a million rows take seconds
  * where the protocol would take minutes. Rows look exactly like the ones the server writes:
- * conversation key, a timeline row per participant, nothing pending.
+ * conversation key, a timeline entry per participant at its own position (each user is in one
+ * conversation, so message v is at position v / conversations + 1 of both), the users' timeline
+ * heads, one conversation row per user (all read), nothing pending.
  */
 export function seedHistory(dataDir: string, spec: SeedSpec): { seconds: number; dbMiB: number } {
   const t0 = performance.now();
@@ -74,8 +77,16 @@ export function seedHistory(dataDir: string, spec: SeedSpec): { seconds: number;
           0, printf('%-64s', 'seeded message ' || (v + 1)), printf('seed%d', v + 1), 2,
           ${now - n} + v
         FROM k`);
-      db.exec(`INSERT INTO timeline (user_id, seq)
-        SELECT from_id, seq FROM messages UNION ALL SELECT to_id, seq FROM messages ORDER BY 1, 2`);
+      db.exec(`INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming)
+        SELECT from_id, (msg_id - 1) / ${c} + 1, msg_id, to_id, 0 FROM messages
+        UNION ALL SELECT to_id, (msg_id - 1) / ${c} + 1, msg_id, from_id, 1 FROM messages ORDER BY 1, 2`);
+      db.exec(
+        `UPDATE users SET seq_head = COALESCE((SELECT MAX(seq) FROM user_timeline WHERE user_id = users.id), 0)`,
+      );
+      db.exec(`INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread, read_seq)
+        SELECT t.user_id, t.peer_id, m.time_ms, m.msg_id, 0, t.seq
+        FROM users u JOIN user_timeline t ON t.user_id = u.id AND t.seq = u.seq_head
+        JOIN messages m ON m.msg_id = t.msg_id`);
       db.prepare(`UPDATE meta SET value = ? WHERE key = 'next_msg_id'`).run(n + 1);
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');
