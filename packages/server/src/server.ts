@@ -127,6 +127,7 @@ async function assemble(
       reservationTtlMs: config.reservationTtlMs,
       maxReservedIds: config.maxReservedIds,
       maxPendingMessages: config.maxPendingMessages,
+      maxGroupMembers: config.maxGroupMembers,
       friendRequestCooldownMs: config.friendRequestCooldownMs,
       maxHistoryPageBytes: config.maxHistoryPageBytes,
       presenceScope: config.presenceScope,

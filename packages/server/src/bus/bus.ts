@@ -34,12 +34,19 @@ export interface BusHandlers {
   gap(userId?: string): void;
 }
 
-/** A stored message, by the recipient's inbox position. */
+/**
+ * A stored message, by the recipient's inbox position; or, with `stream`, an entry of that group's
+ * timeline (a message, a recall or a membership event) by its position there.
+ */
 export interface MessageDelivery {
   kind: 'message';
   userId: string;
   seq: number;
   frame: string;
+  /** The group whose timeline `seq` is in; none for the user's own timeline. */
+  stream?: string;
+  /** The connection that sent it, which has it already (it got the ack). */
+  origin?: string;
 }
 
 /** A stored notice (read receipt, recall, friend request, ...), dropped once delivered. */

@@ -30,6 +30,7 @@ export interface ServerConfig {
   reservationTtlMs: number;
   maxReservedIds: number;
   maxPendingMessages: number;
+  maxGroupMembers: number;
   maxUploadBytesPerDay: number;
   friendRequestCooldownMs: number;
   maxHistoryPageBytes: number;
@@ -254,6 +255,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'messages waiting for one recipient to confirm them (RECIPIENT_FULL to senders above)',
   },
   {
+    key: 'maxGroupMembers',
+    env: 'MAX_GROUP_MEMBERS',
+    flag: '--max-group-members',
+    kind: 'int',
+    min: 2,
+    help: 'members a group may have (GROUP_FULL above)',
+  },
+  {
     key: 'maxUploadBytesPerDay',
     env: 'MAX_UPLOAD_BYTES_PER_DAY',
     flag: '--max-upload-bytes-per-day',
@@ -386,6 +395,7 @@ export const defaultConfig: ServerConfig = {
   reservationTtlMs: 24 * 60 * 60_000,
   maxReservedIds: 10_000,
   maxPendingMessages: 10_000,
+  maxGroupMembers: 500,
   maxUploadBytesPerDay: 500 * 1024 * 1024,
   friendRequestCooldownMs: 24 * 60 * 60_000,
   maxHistoryPageBytes: 256 * 1024,

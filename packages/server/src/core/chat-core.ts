@@ -1,12 +1,13 @@
 import { createTimeFormatter, type TimeFormatter } from '@parley/protocol';
 import type { Logger } from 'pino';
-import type { Bus } from '../bus/bus.js';
+import type { Bus, Delivery } from '../bus/bus.js';
 import { KeyedBuckets } from '../limits/token-bucket.js';
 import type { Store } from '../store/store.js';
 import { type Authenticator, openAuthenticator } from './authenticator.js';
 import { type Clock, systemClock } from './clock.js';
 import { CommitQueue } from './commit-queue.js';
 import type { CoreContext } from './context.js';
+import { GroupService } from './groups/group-service.js';
 import type { Peer } from './peer.js';
 import { reservationsValidFrom, UploadQuota } from './quotas.js';
 import { Router } from './router.js';
@@ -51,6 +52,8 @@ export interface CoreConfig {
   replayStallMs: number;
   /** Bytes of live deliveries held while the backlog replays; past it, the connection is closed. */
   maxHeldBytes: number;
+  /** Members a group may have. */
+  maxGroupMembers: number;
 }
 
 export const defaultCoreConfig: CoreConfig = {
@@ -73,6 +76,7 @@ export const defaultCoreConfig: CoreConfig = {
   maxQueuedFrames: 64,
   replayStallMs: 30_000,
   maxHeldBytes: 4 * 1024 * 1024,
+  maxGroupMembers: 500,
 };
 
 export interface CoreDeps {
@@ -104,6 +108,8 @@ export class ChatCore {
   readonly idBatches: KeyedBuckets;
   /** The daily upload quota; undefined when unlimited. */
   readonly uploads: UploadQuota | undefined;
+  /** Groups, for the admin API as for action 13 and 14. */
+  readonly groups: GroupService;
   /** What sessions and handlers get to see of the core. */
   readonly context: CoreContext;
   private readonly sessions = new Set<Session>();
@@ -126,6 +132,15 @@ export class ChatCore {
     this.users = new UserDirectory(this.commits, this.clock);
     const perDay = this.config.maxUploadBytesPerDay;
     this.uploads = perDay > 0 ? new UploadQuota(this.commits, this.clock, perDay) : undefined;
+    const write: CoreContext['write'] = (op) => this.commits.enqueue(op);
+    const publish = (d: Delivery) => this.bus.publish(d);
+    this.groups = new GroupService({
+      write,
+      publish,
+      config: this.config,
+      clock: this.clock,
+      time: this.time,
+    });
     this.context = {
       config: this.config,
       log: this.log,
@@ -133,12 +148,13 @@ export class ChatCore {
       time: this.time,
       auth: this.auth,
       store: this.store,
-      write: (op) => this.commits.enqueue(op),
-      publish: (d) => this.bus.publish(d),
+      write,
+      publish,
       isOnline: (userId) => this.bus.isOnline(userId),
       users: this.users,
       idBatches: this.idBatches,
       presence: this.router,
+      groups: this.groups,
     };
   }
 

@@ -6,6 +6,7 @@ import type { Store, WriteKind, WriteOps, WriteResultOf } from '../store/store.j
 import type { Authenticator } from './authenticator.js';
 import type { CoreConfig } from './chat-core.js';
 import type { Clock } from './clock.js';
+import type { GroupService } from './groups/group-service.js';
 import type { Router } from './router.js';
 import type { Session } from './session.js';
 import type { UserDirectory } from './users.js';
@@ -39,4 +40,6 @@ export interface CoreContext {
   /** Action 2 requests per user, refilled per minute. */
   readonly idBatches: KeyedBuckets;
   readonly presence: LocalPresence;
+  /** Creating and changing groups, and routing their timeline entries. */
+  readonly groups: GroupService;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type ClientFrame,
   CloseCode,
@@ -11,11 +12,16 @@ import {
 import type { Delivery, MessageDelivery, RecallDelivery } from '../bus/bus.js';
 import type { CoreContext } from './context.js';
 import { CoreError } from './core-error.js';
+import { groupEntryDelivery } from './groups/group-wire.js';
 import { handlers } from './handlers/index.js';
 import type { Peer } from './peer.js';
 import { entryDelivery } from './wire.js';
 
 type Phase = 'new' | 'replaying' | 'live' | 'closed';
+
+/** Connection ids: unique across nodes (a random prefix per process), to tell a frame's origin. */
+const NODE_PREFIX = randomBytes(6).toString('base64url');
+let sessionCounter = 0;
 
 /**
  * One client connection after the gateway: the connected user, the frames it sends, and the
@@ -23,6 +29,8 @@ type Phase = 'new' | 'replaying' | 'live' | 'closed';
  */
 export class Session {
   userId: string | undefined;
+  /** This connection, as the origin of what it sends (a group message is not echoed to it). */
+  readonly id = `${NODE_PREFIX}.${++sessionCounter}`;
   private phase: Phase = 'new';
   /** Frames that arrived while action 1 was being handled run after it, in order. */
   private gate: Promise<void> | undefined;
@@ -38,6 +46,8 @@ export class Session {
   private replayedNotices = new Set<number>();
   /** This connection has every message of its user's timeline up to here that it should get. */
   private lastSeq = 0;
+  /** The same per group: the position of each group's timeline this connection is at. */
+  private readonly groupSeqs = new Map<string, number>();
   /**
    * Whether the client said in action 1 that it confirms what it receives (`confirms`). If not (a
    * client written from the seed, which never confirms), a message counts as delivered once the
@@ -46,12 +56,13 @@ export class Session {
   confirms = false;
   /**
    * Message frames written and not proven received yet, and those the proof in flight covers; the
-   * highest position written. Messages leave in timeline order (see `deliverInOrder`), so everything
-   * pending up to `writtenSeq` has been written to this connection.
+   * highest position written per timeline. Messages leave in timeline order (see `deliverInOrder`),
+   * so everything pending up to that position has been written to this connection.
    */
   private unproven = 0;
   private proving = 0;
-  private writtenSeq = 0;
+  /** The highest position written per timeline ('' the user's own, else a group's). */
+  private written = new Map<string, number>();
   private proofScheduled = false;
 
   constructor(
@@ -169,13 +180,23 @@ export class Session {
       return;
     }
     if (d.kind === 'notice') this.replayedNotices.add(d.noticeId);
-    if ((d.kind === 'message' || d.kind === 'recall') && d.seq > this.lastSeq) this.lastSeq = d.seq;
+    if (d.kind === 'message' || d.kind === 'recall')
+      this.advance(d.kind === 'message' ? d.stream : undefined, d.seq);
     this.send(d, done);
   }
 
-  /** Where this connection starts in its user's timeline: what is up to `seq` is the backlog's to send. */
-  startAt(seq: number): void {
-    if (seq > this.lastSeq) this.lastSeq = seq;
+  /**
+   * Where this connection starts in its user's timeline (or, with `groupId`, in that group's): what
+   * is up to `seq` is the backlog's to send.
+   */
+  startAt(seq: number, groupId?: string): void {
+    this.advance(groupId, seq);
+  }
+
+  private advance(stream: string | undefined, seq: number): void {
+    if (stream === undefined) {
+      if (seq > this.lastSeq) this.lastSeq = seq;
+    } else if (seq > (this.groupSeqs.get(stream) ?? -1)) this.groupSeqs.set(stream, seq);
   }
 
   /** The backlog is out: release what arrived meanwhile, minus what the backlog already carried. */
@@ -198,16 +219,21 @@ export class Session {
   }
 
   /**
-   * Messages reach a connection in the order of its user's timeline. On a cluster, live frames from
-   * different nodes can arrive out of that order (or one can be lost on the way): a message ahead
-   * of the connection's position first gets what is stored between (it committed before, since
-   * positions follow commit order), so a device's `since` never skips one.
+   * Messages reach a connection in the order of its user's timeline, and group entries in the order
+   * of their group's. On a cluster, live frames from different nodes can arrive out of that order
+   * (or one can be lost on the way): one ahead of the connection's position first gets what is
+   * stored between (it committed before, since positions follow commit order), so a device's
+   * `since` never skips one. The first entry of a group this connection has no position in yet
+   * starts it where the member's received position is.
    */
   private deliverInOrder(d: MessageDelivery | RecallDelivery): void {
-    if (d.seq <= this.lastSeq) return; // the backlog or a fill already carried it
-    if (d.seq === this.lastSeq + 1) {
-      this.lastSeq = d.seq;
-      this.send(d);
+    const stream = d.kind === 'message' ? d.stream : undefined;
+    const at = stream === undefined ? this.lastSeq : this.groupSeqs.get(stream);
+    if (at !== undefined && d.seq <= at) return; // the backlog or a fill already carried it
+    if (at !== undefined && d.seq === at + 1) {
+      this.advance(stream, d.seq);
+      if (d.kind === 'message' && d.origin === this.id) this.awaitProof(stream, d.seq, false);
+      else this.send(d);
       return;
     }
     const userId = this.userId;
@@ -215,15 +241,14 @@ export class Session {
     this.phase = 'replaying'; // what arrives meanwhile waits, as during the backlog replay
     this.held = [d];
     this.heldBytes = d.frame.length;
-    const from = this.lastSeq;
-    this.fillBetween(userId, from, d.seq).then(
+    this.fillBefore(userId, stream, at, d.seq).then(
       () => {
-        if (d.seq - 1 > this.lastSeq) this.lastSeq = d.seq - 1; // everything before it is sent now
+        this.advance(stream, d.seq - 1); // everything before it is sent now
         this.goLive();
       },
       (err: unknown) => {
         this.ctx.log.error(
-          { err, user: userId, from, to: d.seq },
+          { err, user: userId, group: stream, from: at, to: d.seq },
           'could not fill a gap: connection closed (1011)',
         );
         this.closeWith(CloseCode.InternalError, 'could not send missed messages; reconnect');
@@ -231,14 +256,36 @@ export class Session {
     );
   }
 
-  /** Sends the messages the user received strictly between two positions, oldest first. */
-  private async fillBetween(userId: string, after: number, before: number): Promise<void> {
-    const limit = this.ctx.config.replayPageSize;
-    for (let from = after; !this.isClosed; ) {
-      const page = await this.ctx.store.receivedBetween(userId, from, before, limit);
-      for (const m of page) this.replay(entryDelivery(m, userId, this.ctx.time));
-      if (page.length < limit) return;
-      from = page[page.length - 1]!.seq;
+  /**
+   * Sends what the user received strictly between `after` and `before`, oldest first: in its own
+   * timeline, or in a group's (from the member's received position when `after` is not known).
+   */
+  private async fillBefore(
+    userId: string,
+    stream: string | undefined,
+    known: number | undefined,
+    before: number,
+  ): Promise<void> {
+    const { store, time, config } = this.ctx;
+    const limit = config.replayPageSize;
+    let from = known;
+    if (from === undefined) {
+      const member = await store.groupMember(stream!, userId);
+      from = Math.min(member?.deliveredSeq ?? before - 1, before - 1);
+      this.advance(stream, from);
+    }
+    while (!this.isClosed) {
+      if (stream === undefined) {
+        const page = await store.receivedBetween(userId, from, before, limit);
+        for (const m of page) this.replay(entryDelivery(m, userId, time));
+        if (page.length < limit) return;
+        from = page[page.length - 1]!.seq;
+      } else {
+        const page = await store.groupEntries(stream, from, before - 1, limit);
+        for (const e of page) this.replay(groupEntryDelivery(e, userId, time));
+        if (page.length < limit) return;
+        from = page[page.length - 1]!.seq;
+      }
     }
   }
 
@@ -273,7 +320,9 @@ export class Session {
   private send(d: Delivery, done?: (err?: Error) => void): void {
     if (d.kind !== 'notice') {
       this.peer.send(d.frame, done); // messages stay pending until confirmed: no callback needed
-      if (d.kind === 'message' && !this.confirms) this.awaitProof(d.seq);
+      // group entries are proven for every client: events and recalls have nothing to confirm
+      if (d.kind === 'message' && (!this.confirms || d.stream !== undefined))
+        this.awaitProof(d.stream, d.seq);
       return;
     }
     this.peer.send(d.frame, (err) => {
@@ -288,9 +337,11 @@ export class Session {
    * flight at a time (the next covers everything written meanwhile). If the connection ends first,
    * they stay pending and come again at the next connect.
    */
-  private awaitProof(seq: number): void {
+  private awaitProof(stream: string | undefined, seq: number, ping = true): void {
+    const key = stream ?? '';
+    if (seq > (this.written.get(key) ?? 0)) this.written.set(key, seq);
+    if (!ping) return; // the next proof carries it
     this.unproven++;
-    if (seq > this.writtenSeq) this.writtenSeq = seq;
     this.scheduleProof();
   }
 
@@ -306,17 +357,27 @@ export class Session {
   private requestProof(): void {
     if (this.phase === 'closed' || this.unproven === 0 || this.userId === undefined) return;
     const userId = this.userId;
-    const through = this.writtenSeq;
+    const written = this.written;
+    this.written = new Map();
     this.proving = this.unproven;
     this.unproven = 0;
     this.peer.proveReceived(() => {
       this.proving = 0;
-      // every message pending up to `through` was written here before the ping (but those a `since`
-      // catch-up left to history past its 1,000, which this device is not sent anyway): one write
-      this.ctx.write({ kind: 'confirmThrough', userId, seq: through }).catch((err: unknown) => {
-        // still pending: they come again at the next connect
-        this.ctx.log.error({ err, user: userId }, 'could not confirm messages proven delivered');
-      });
+      // every message pending up to its position was written here before the ping (but those a
+      // `since` catch-up left to history past its 1,000, which this device is not sent anyway)
+      for (const [key, seq] of written) {
+        const op =
+          key === ''
+            ? ({ kind: 'confirmThrough', userId, seq } as const)
+            : ({ kind: 'groupConfirm', groupId: key, userId, seq } as const);
+        this.ctx.write(op).catch((err: unknown) => {
+          // still pending: they come again at the next connect
+          this.ctx.log.error(
+            { err, user: userId, group: key || undefined },
+            'could not confirm what was proven delivered',
+          );
+        });
+      }
       this.scheduleProof();
     });
   }

@@ -1,4 +1,12 @@
 import type { Contact, MsgTypeCode } from '@parley/protocol';
+import type {
+  ConversationCursor,
+  ConversationRecord,
+  GroupChange,
+  GroupEntry,
+  GroupRecord,
+  MemberRecord,
+} from './groups.js';
 
 /**
  * Persistence behind the chat core. Every implementation (SQLite, PostgreSQL) passes the same
@@ -49,6 +57,31 @@ export interface Store {
   seqHead(userId: string): Promise<number>;
   /** Other frames waiting for a user (read receipts, ...), oldest first, after `afterId`. */
   pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]>;
+
+  getGroup(groupId: string): Promise<GroupRecord | undefined>;
+  /** The current members of a group, by when they joined. */
+  groupMembers(groupId: string): Promise<MemberRecord[]>;
+  /** A user's membership of a group, also once it left (`leftSeq`). */
+  groupMember(groupId: string, userId: string): Promise<MemberRecord | undefined>;
+  /** The groups a user is a member of now (dismissed ones too), newest first. */
+  groupsOf(userId: string): Promise<GroupRecord[]>;
+  /**
+   * The user's memberships with entries it has not received: `deliveredSeq` below `endSeq` (the
+   * group's last position, or where the user left).
+   */
+  groupsToSync(userId: string): Promise<{ groupId: string; deliveredSeq: number; endSeq: number }[]>;
+  /** Entries of a group's timeline with `afterSeq` < seq <= `throughSeq`, oldest first. */
+  groupEntries(groupId: string, afterSeq: number, throughSeq: number, limit: number): Promise<GroupEntry[]>;
+  /** The newest `limit` entries with `afterSeq` < seq < `beforeSeq`, newest first (history). */
+  groupHistory(groupId: string, afterSeq: number, beforeSeq: number, limit: number): Promise<GroupEntry[]>;
+  /** The position of a message in its group's timeline. */
+  groupMessageSeq(groupId: string, msgId: number): Promise<number | undefined>;
+  /** A page of the user's conversations, newest activity first, before `before`. */
+  conversations(
+    userId: string,
+    before: ConversationCursor | undefined,
+    limit: number,
+  ): Promise<ConversationRecord[]>;
 
   close(): Promise<void>;
 }
@@ -101,10 +134,17 @@ export interface NewMessage {
   timeMs: number;
 }
 
-/** `message.seq` is the recipient's timeline position. */
+/**
+ * `message.seq` is the recipient's timeline position, or for a group message the group's;
+ * `recipients` (groups only) are the members it goes to.
+ */
 export type AppendResult =
-  | { outcome: 'stored'; message: TimelineEntry }
-  | { outcome: 'retry'; message: TimelineEntry }
+  | { outcome: 'stored'; message: TimelineEntry; recipients?: readonly string[] }
+  | { outcome: 'retry'; message: TimelineEntry; recipients?: readonly string[] }
+  | { outcome: 'unknown_group' }
+  | { outcome: 'dismissed' }
+  | { outcome: 'not_member' }
+  | { outcome: 'muted' }
   | { outcome: 'duplicate' }
   | { outcome: 'bad_id' }
   | { outcome: 'expired_id' }
@@ -211,6 +251,54 @@ export interface WriteOps {
       | { outcome: 'answered'; noticeId: number }
       | { outcome: 'repeat'; accepted: boolean }
       | { outcome: 'not_found' };
+  };
+  /**
+   * Creates a group owned by `ownerId` with the owner and `memberIds` as members, and its first
+   * entry, the `created` event. `exists` when the id is taken.
+   */
+  createGroup: {
+    op: {
+      groupId: string;
+      name: string;
+      ownerId: string;
+      memberIds: readonly string[];
+      maxMembers: number;
+      timeMs: number;
+    };
+    result:
+      | { outcome: 'created'; group: GroupRecord; entries: GroupEntry[]; recipients: string[] }
+      | { outcome: 'exists' | 'group_full' }
+      | { outcome: 'unknown_user'; userId: string };
+  };
+  /**
+   * A change by `actorId` (see group-rules.ts), its events appended to the group's timeline.
+   * `recipients`: the members before and after the change (the removed get their removal).
+   */
+  changeGroup: {
+    op: { groupId: string; actorId: string; change: GroupChange; maxMembers: number; timeMs: number };
+    result:
+      | { outcome: 'changed'; group: GroupRecord; entries: GroupEntry[]; recipients: string[] }
+      | { outcome: 'unknown_group' | 'dismissed' | 'not_member' | 'forbidden' | 'group_full' }
+      | { outcome: 'unknown_user'; userId: string };
+  };
+  /** The member has received the group's entries up to `seq` (a confirmation or a ping's proof). */
+  groupConfirm: { op: { groupId: string; userId: string; seq: number }; result: null };
+  /**
+   * The member read a group message: its read (and received) position moves up to the message's.
+   * `readCount`: how many members other than the sender have read it now.
+   */
+  groupRead: {
+    op: { groupId: string; readerId: string; msgId: number };
+    result:
+      | { outcome: 'read'; seq: number; senderId: string; readCount: number }
+      | { outcome: 'already' | 'not_found' };
+  };
+  /** The sender recalls its group message within the window: erased, and a recall entry appended. */
+  groupRecall: {
+    op: { groupId: string; userId: string; msgId: number; notBeforeMs: number; timeMs: number };
+    result:
+      | { outcome: 'recalled'; entry: GroupEntry; recipients: string[] }
+      | { outcome: 'already' | 'not_found' | 'forbidden' | 'expired' };
   };
   /** Takes each user out of the other's contacts and queues `notice` for `peerId`. */
   unfriend: {

@@ -4,6 +4,7 @@ import type { Delivery } from '../bus.js';
  * The wire form of a Delivery on a user's channel: one short header line, then the frame as is.
  *
  *     m42 k3x9f0a1\n{"action":"3",...}     message, seq 42, published by node k3x9f0a1
+ *     m9 k3x9f0a1 ~trip c7\n{...}          entry 9 of group ~trip, sent by connection c7
  *     n7 k3x9f0a1\n...                     notice 7
  *     r42 k3x9f0a1\n...                    recall of seq 42
  *     t k3x9f0a1\n...                      transient
@@ -33,7 +34,8 @@ export function encodeGap(origin: string): string {
 export function encode(d: Delivery, origin: string): string {
   switch (d.kind) {
     case 'message':
-      return `m${d.seq} ${origin}\n${d.frame}`;
+      if (d.stream === undefined && d.origin === undefined) return `m${d.seq} ${origin}\n${d.frame}`;
+      return `m${d.seq} ${origin} ${d.stream ?? '-'}${d.origin === undefined ? '' : ` ${d.origin}`}\n${d.frame}`;
     case 'notice':
       return `n${d.noticeId} ${origin}\n${d.frame}`;
     case 'recall':
@@ -51,7 +53,9 @@ export function decode(userId: string, payload: string): Envelope | undefined {
   const space = header.indexOf(' ');
   if (space < 1 || space === header.length - 1) return undefined;
   const tag = header.slice(0, space);
-  const origin = header.slice(space + 1);
+  const [origin = '', stream, sender, ...extra] = header.slice(space + 1).split(' ');
+  if (origin === '' || extra.length > 0 || ((stream !== undefined || sender !== undefined) && tag[0] !== 'm'))
+    return undefined;
   const frame = payload.slice(eol + 1);
   const kind = tag[0];
   if (kind === 'g') return tag.length === 1 ? { origin, gap: true } : undefined;
@@ -62,8 +66,12 @@ export function decode(userId: string, payload: string): Envelope | undefined {
   const n = Number(digits);
   if (!Number.isSafeInteger(n)) return undefined;
   switch (kind) {
-    case 'm':
-      return { origin, delivery: { kind: 'message', userId, seq: n, frame } };
+    case 'm': {
+      const delivery: Delivery = { kind: 'message', userId, seq: n, frame };
+      if (stream !== undefined && stream !== '-') delivery.stream = stream;
+      if (sender !== undefined) delivery.origin = sender;
+      return { origin, delivery };
+    }
     case 'n':
       return { origin, delivery: { kind: 'notice', userId, noticeId: n, frame } };
     case 'r':

@@ -2,6 +2,7 @@ import { CloseCode, type ConnectFrame, ErrorCode } from '@parley/protocol';
 import type { Delivery } from '../../bus/bus.js';
 import type { TimelineEntry } from '../../store/store.js';
 import { CoreError } from '../core-error.js';
+import { groupEntryDelivery } from '../groups/group-wire.js';
 import type { Session } from '../session.js';
 import { entryDelivery } from '../wire.js';
 
@@ -78,8 +79,9 @@ class ReplayStalled extends Error {
 export const SYNC_MAX = 1000;
 
 /**
- * Messages first, oldest first, then notices (read receipts, ...). Messages are those pending for
- * the user, or, for a device that says what it has (`since`), every message to the user after it.
+ * Messages first, oldest first, then each group's entries the member has not received, then
+ * notices (read receipts, ...). Messages are those pending for the user, or, for a device that
+ * says what it has (`since`), every message to the user after it.
  */
 async function replayBacklog(s: Session, userId: string, since: number | undefined): Promise<void> {
   const { store, time } = s.ctx;
@@ -95,6 +97,16 @@ async function replayBacklog(s: Session, userId: string, since: number | undefin
     // the device has everything up to `since`: that confirms it, also where a confirmation was lost
     await s.ctx.write({ kind: 'confirmThrough', userId, seq: since });
     await sendAll(s, (await store.inboxSince(userId, since, SYNC_MAX)).map(toDelivery));
+  }
+  for (const g of await store.groupsToSync(userId)) {
+    // what commits after this read comes live, after the backlog, in order
+    s.startAt(g.endSeq, g.groupId);
+    await replayPages(
+      s,
+      (after, limit) => store.groupEntries(g.groupId, Math.max(after, g.deliveredSeq), g.endSeq, limit),
+      (e) => groupEntryDelivery(e, userId, time),
+      (e) => e.seq,
+    );
   }
   await replayPages(
     s,

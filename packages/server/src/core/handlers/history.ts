@@ -4,9 +4,12 @@ import {
   HISTORY_PAGE_MAX,
   type HistoryFrame,
   type HistoryReply,
+  isGroupId,
   parseMsgId,
 } from '@parley/protocol';
 import { CoreError } from '../core-error.js';
+import { notMember } from '../groups/group-service.js';
+import { groupHistoryEntry } from '../groups/group-wire.js';
 import type { Session } from '../session.js';
 import { historyEntry } from '../wire.js';
 
@@ -29,6 +32,7 @@ function newestWithin<T>(entries: T[], maxBytes: number): T[] {
  * all the user's conversations, oldest first.
  */
 export async function history(s: Session, f: HistoryFrame): Promise<void> {
+  if (f.toId !== undefined && isGroupId(f.toId)) return groupHistory(s, f, f.toId);
   const { store, time } = s.ctx;
   const userId = f.fromId;
   let beforeMsgId: number | undefined;
@@ -53,6 +57,32 @@ export async function history(s: Session, f: HistoryFrame): Promise<void> {
       ? { action: '12', fromId: userId, historyMsgs }
       : { action: '12', fromId: userId, toId: f.toId, historyMsgs };
   s.reply(reply);
+}
+
+/**
+ * Action 12 for a group: its messages and events that the member may see (from its join, up to its
+ * leaving), before `baseSeq` or `baseMsgId`, newest `pageSize`, oldest first.
+ */
+async function groupHistory(s: Session, f: HistoryFrame, groupId: string): Promise<void> {
+  const { store, time } = s.ctx;
+  const member = await store.groupMember(groupId, f.fromId);
+  if (!member) throw notMember(groupId);
+  let before = member.leftSeq === undefined ? Number.MAX_SAFE_INTEGER : member.leftSeq + 1;
+  if (f.baseSeq !== undefined) before = Math.min(before, f.baseSeq);
+  if (f.baseMsgId !== undefined) {
+    const msgId = parseMsgId(f.baseMsgId);
+    const seq = msgId === undefined ? undefined : await store.groupMessageSeq(groupId, msgId);
+    if (seq === undefined || seq <= member.joinedSeq)
+      throw new CoreError(ErrorCode.NotFound, `no message ${f.baseMsgId} in ${groupId}`);
+    before = Math.min(before, seq);
+  }
+  const limit = Math.min(f.pageSize ?? HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX);
+  const entries = await store.groupHistory(groupId, member.joinedSeq, before, limit);
+  const historyMsgs = newestWithin(
+    entries.map((e) => groupHistoryEntry(e, time)),
+    s.ctx.config.maxHistoryPageBytes,
+  ).reverse();
+  s.reply({ action: '12', fromId: f.fromId, toId: groupId, historyMsgs });
 }
 
 const notInYourConversations = (id: string) =>

@@ -1,7 +1,9 @@
 import type { ClientFrame } from '@parley/protocol';
 import type { Session } from '../session.js';
 import { connect } from './connect.js';
+import { conversations } from './conversations.js';
 import { addFriend, removeFriend, respondFriend } from './friends.js';
+import { changeGroup, createGroup, groups } from './groups.js';
 import { history } from './history.js';
 import { getIds } from './ids.js';
 import { sendMessage } from './message.js';
@@ -26,4 +28,8 @@ export const handlers: HandlerMap = {
   '10': removeFriend,
   '11': contacts,
   '12': history,
+  '13': createGroup,
+  '14': changeGroup,
+  '15': groups,
+  '17': conversations,
 };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, parseMsgId, type SendMessageFrame } from '@parley/protocol';
 import { CoreError } from '../core-error.js';
+import { dismissed, notMember, unknownGroup } from '../groups/group-service.js';
 import { reservationsValidFrom } from '../quotas.js';
 import type { Session } from '../session.js';
 import { ackFrame, deliveryFrame } from '../wire.js';
@@ -37,6 +38,17 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
     case 'stored':
     case 'retry':
       s.reply(ackFrame(result.message, ctx.time));
+      if (result.recipients) {
+        // a group message: one entry of the group's timeline, to every member but this connection
+        const entry = {
+          kind: 'message' as const,
+          groupId: f.toId,
+          seq: result.message.seq,
+          message: result.message,
+        };
+        ctx.groups.publish([entry], result.recipients, s.id);
+        return;
+      }
       // a retry is routed again too: its first publish may have died with the node that stored it,
       // and a connection that already has it drops the copy (it is not past its position)
       ctx.publish({
@@ -57,6 +69,14 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
       );
     case 'unknown_user':
       throw new CoreError(ErrorCode.UnknownUser, `no user ${f.toId}`);
+    case 'unknown_group':
+      throw unknownGroup(f.toId);
+    case 'dismissed':
+      throw dismissed(f.toId);
+    case 'not_member':
+      throw notMember(f.toId);
+    case 'muted':
+      throw new CoreError(ErrorCode.Muted, `you may not post in ${f.toId} now (muted)`);
     case 'recipient_full':
       throw new CoreError(
         ErrorCode.RecipientFull,

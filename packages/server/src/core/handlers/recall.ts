@@ -1,4 +1,4 @@
-import { ErrorCode, parseMsgId, type RecallFrame, type RecallNotice } from '@parley/protocol';
+import { ErrorCode, isGroupId, parseMsgId, type RecallFrame, type RecallNotice } from '@parley/protocol';
 import { CoreError } from '../core-error.js';
 import type { Session } from '../session.js';
 import { echoAndNotify } from './notify.js';
@@ -10,6 +10,7 @@ export async function recall(s: Session, f: RecallFrame): Promise<void> {
     new CoreError(ErrorCode.NotFound, `no message ${f.chatMsg.id} from you to ${f.toId}`);
   const msgId = parseMsgId(f.chatMsg.id);
   if (msgId === undefined) throw notFound();
+  if (isGroupId(f.toId)) return groupRecall(s, f, msgId);
   const frame: RecallNotice = { action: '6', fromId: f.fromId, toId: f.toId, chatMsg: { id: f.chatMsg.id } };
   const notice = JSON.stringify(frame);
   const notBeforeMs = ctx.clock.now() - ctx.config.recallWindowMs;
@@ -31,9 +32,35 @@ export async function recall(s: Session, f: RecallFrame): Promise<void> {
     case 'forbidden':
       throw new CoreError(ErrorCode.Forbidden, 'only the sender can recall a message');
     case 'expired':
-      throw new CoreError(
-        ErrorCode.RecallExpired,
-        `messages can be recalled for ${ctx.config.recallWindowMs / 1000} s`,
-      );
+      throw recallExpired(ctx.config.recallWindowMs);
+  }
+}
+
+const recallExpired = (windowMs: number) =>
+  new CoreError(ErrorCode.RecallExpired, `messages can be recalled for ${windowMs / 1000} s`);
+
+/** Recall in a group: an entry of its timeline, which every member gets (the sender's connections too). */
+async function groupRecall(s: Session, f: RecallFrame, msgId: number): Promise<void> {
+  const { ctx } = s;
+  const now = ctx.clock.now();
+  const r = await ctx.write({
+    kind: 'groupRecall',
+    groupId: f.toId,
+    userId: f.fromId,
+    msgId,
+    notBeforeMs: now - ctx.config.recallWindowMs,
+    timeMs: now,
+  });
+  switch (r.outcome) {
+    case 'recalled':
+      return ctx.groups.publish([r.entry], r.recipients);
+    case 'already':
+      return s.reply({ action: '6', fromId: f.fromId, toId: f.toId, chatMsg: { id: f.chatMsg.id } });
+    case 'not_found':
+      throw new CoreError(ErrorCode.NotFound, `no message ${f.chatMsg.id} in ${f.toId}`);
+    case 'forbidden':
+      throw new CoreError(ErrorCode.Forbidden, 'only the sender can recall a message');
+    case 'expired':
+      throw recallExpired(ctx.config.recallWindowMs);
   }
 }

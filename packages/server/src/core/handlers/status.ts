@@ -1,4 +1,4 @@
-import { ErrorCode, parseMsgId, type StatusFrame, type StatusNotice } from '@parley/protocol';
+import { ErrorCode, isGroupId, parseMsgId, type StatusFrame, type StatusNotice } from '@parley/protocol';
 import { CoreError } from '../core-error.js';
 import type { Session } from '../session.js';
 
@@ -13,6 +13,7 @@ export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
   const notFound = () =>
     new CoreError(ErrorCode.NotFound, `no message ${f.chatMsg.id} from ${f.toId} to ${f.fromId}`);
   if (msgId === undefined) throw notFound();
+  if (isGroupId(f.toId)) return groupStatus(s, f, msgId);
   if (f.chatMsg.status === 1) {
     const { found } = await ctx.write({ kind: 'confirm', userId: f.fromId, msgId });
     if (!found) throw notFound();
@@ -35,4 +36,32 @@ export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
   if (result.outcome === 'not_found') throw notFound();
   if (result.outcome === 'read')
     ctx.publish({ kind: 'notice', userId: f.toId, noticeId: result.noticeId, frame: notice });
+}
+
+/**
+ * Action 4 on a group message: status 1, the member has the group's entries up to it; status 2,
+ * it read up to it, and the sender's connections online now learn how many members have.
+ */
+async function groupStatus(s: Session, f: StatusFrame, msgId: number): Promise<void> {
+  const { ctx } = s;
+  const notFound = () => new CoreError(ErrorCode.NotFound, `no message ${f.chatMsg.id} in ${f.toId}`);
+  if (f.chatMsg.status === 1) {
+    const [seq, member] = await Promise.all([
+      ctx.store.groupMessageSeq(f.toId, msgId),
+      ctx.store.groupMember(f.toId, f.fromId),
+    ]);
+    if (seq === undefined || !member || seq <= member.joinedSeq) throw notFound();
+    await ctx.write({ kind: 'groupConfirm', groupId: f.toId, userId: f.fromId, seq });
+    return;
+  }
+  const r = await ctx.write({ kind: 'groupRead', groupId: f.toId, readerId: f.fromId, msgId });
+  if (r.outcome === 'not_found') throw notFound();
+  if (r.outcome !== 'read' || r.senderId === f.fromId) return;
+  const receipt: StatusNotice = {
+    action: '4',
+    fromId: f.fromId,
+    toId: f.toId,
+    chatMsg: { id: f.chatMsg.id, status: 2, readCount: r.readCount },
+  };
+  ctx.publish({ kind: 'transient', userId: r.senderId, frame: JSON.stringify(receipt) });
 }

@@ -1,5 +1,7 @@
-import { ErrorCode, type MessageDelivery, type SendMessageFrame } from '@parley/protocol';
+import { ErrorCode, isGroupId, type MessageDelivery, type SendMessageFrame } from '@parley/protocol';
+import { mayPost } from '../../store/group-rules.js';
 import { CoreError } from '../core-error.js';
+import { dismissed, notMember, unknownGroup } from '../groups/group-service.js';
 import type { Session } from '../session.js';
 
 /**
@@ -8,7 +10,9 @@ import type { Session } from '../session.js';
  */
 export async function sendTransient(s: Session, f: SendMessageFrame): Promise<void> {
   const { ctx } = s;
-  if (!(await ctx.isOnline(f.toId))) {
+  const toGroup = isGroupId(f.toId);
+  const recipients = toGroup ? await groupRecipients(s, f) : [f.toId];
+  if (!toGroup && !(await ctx.isOnline(f.toId))) {
     throw new CoreError(ErrorCode.Offline, `${f.toId} is not online; transient messages are not stored`);
   }
   const now = ctx.clock.now();
@@ -28,11 +32,25 @@ export async function sendTransient(s: Session, f: SendMessageFrame): Promise<vo
     chatMsg,
     store: false,
   };
-  ctx.publish({ kind: 'transient', userId: f.toId, frame: JSON.stringify(frame) });
+  const text = JSON.stringify(frame);
+  for (const userId of recipients) ctx.publish({ kind: 'transient', userId, frame: text });
   s.reply({
     action: '4',
     fromId: f.toId,
     toId: f.fromId,
     chatMsg: { id: f.chatMsg.id, status: 1, time, ts: now },
   });
+}
+
+/** The members a transient group message goes to (all but the sender), once it may post there. */
+async function groupRecipients(s: Session, f: SendMessageFrame): Promise<string[]> {
+  const { store, clock } = s.ctx;
+  const [group, members] = await Promise.all([store.getGroup(f.toId), store.groupMembers(f.toId)]);
+  if (!group) throw unknownGroup(f.toId);
+  if (group.dismissed) throw dismissed(f.toId);
+  const sender = members.find((m) => m.userId === f.fromId);
+  if (!sender) throw notMember(f.toId);
+  if (!mayPost(group, sender, clock.now()))
+    throw new CoreError(ErrorCode.Muted, `you may not post in ${f.toId} now (muted)`);
+  return members.filter((m) => m.userId !== f.fromId).map((m) => m.userId);
 }

@@ -1,6 +1,8 @@
+import { isGroupId } from '@parley/protocol';
 import { conversationKey } from '../conversation.js';
 import { readable, recallOutcome, reuseOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
+import { appendToGroup, groupRetry } from './group-writes.js';
 import { factsOf, toMessage } from './rows.js';
 import type { Statements } from './statements.js';
 
@@ -31,15 +33,15 @@ export function append(sql: Statements, m: Op<'append'>): AppendResult {
   const reservation = sql.takeReservation.get(m.msgId, m.fromId);
   if (!reservation) return reused(sql, m);
   if (reservation.reserved_ms < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
-  const giveBack = () => sql.reserve.run(m.msgId, m.fromId, reservation.reserved_ms); // still the sender's
-  if (!sql.userExists.get(m.toId)) {
-    giveBack();
-    return { outcome: 'unknown_user' };
-  }
-  if (sql.countPending.run(m.toId, m.maxPending).changes === 0) {
-    giveBack();
-    return { outcome: 'recipient_full' };
-  }
+  const result = isGroupId(m.toId) ? appendToGroup(sql, m) : appendToUser(sql, m);
+  // refused: the id stays the sender's
+  if (result.outcome !== 'stored') sql.reserve.run(m.msgId, m.fromId, reservation.reserved_ms);
+  return result;
+}
+
+function appendToUser(sql: Statements, m: Op<'append'>): AppendResult {
+  if (!sql.userExists.get(m.toId)) return { outcome: 'unknown_user' };
+  if (sql.countPending.run(m.toId, m.maxPending).changes === 0) return { outcome: 'recipient_full' };
   // positions are drawn only once the message is sure to be stored: a timeline has no gaps
   const recipientSeq = sql.nextSeq.get(m.toId)!.seq;
   const conv = conversationKey(m.fromId, m.toId);
@@ -48,6 +50,8 @@ export function append(sql: Statements, m: Op<'append'>): AppendResult {
   // a note to oneself is one entry; otherwise the sender's timeline has it too
   if (m.toId !== m.fromId) sql.insertEntry.run(m.fromId, sql.nextSeq.get(m.fromId)!.seq, m.msgId, m.toId, 0);
   sql.insertPending.run(m.toId, recipientSeq, m.msgId);
+  sql.touchSentConversation.run(m.fromId, m.toId, m.timeMs, m.msgId);
+  if (m.toId !== m.fromId) sql.touchReceivedConversation.run(m.toId, m.fromId, m.timeMs, m.msgId);
   const { msgId, fromId, toId, type, body, timeMs } = m;
   return {
     outcome: 'stored',
@@ -64,6 +68,7 @@ function reused(sql: Statements, m: NewMessage): AppendResult {
       !existing && m.msgId > 0 && m.msgId < sql.nextIdValue.get()!.value && !sql.isReserved.get(m.msgId),
   });
   if (outcome !== 'retry' || !existing) return { outcome: outcome === 'retry' ? 'bad_id' : outcome };
+  if (isGroupId(existing.to_id)) return groupRetry(sql, existing.to_id, existing.msg_id);
   const seq = sql.entrySeq.get(existing.to_id, existing.msg_id)!.seq;
   return { outcome: 'retry', message: { seq, ...toMessage(existing) } };
 }
@@ -92,7 +97,10 @@ export function confirmThrough(
 export function read(sql: Statements, op: Op<'read'>): Result<'read'> {
   if (!readable(factsOf(sql.messageById.get(op.msgId)), op)) return { outcome: 'not_found' };
   const seq = receivedSeq(sql, op.readerId, op.msgId);
-  if (seq !== undefined) sql.deletePending.run(op.readerId, seq);
+  if (seq !== undefined) {
+    sql.deletePending.run(op.readerId, seq);
+    sql.readUserConversation.run({ seq, userId: op.readerId, peerId: op.senderId });
+  }
   if (sql.markRead.run(op.msgId).changes === 0) return { outcome: 'already' };
   return { outcome: 'read', noticeId: Number(sql.insertNotice.run(op.senderId, op.notice).lastInsertRowid) };
 }

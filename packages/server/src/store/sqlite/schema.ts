@@ -125,4 +125,64 @@ export const MIGRATIONS: readonly string[] = [
   -- contact order from a counter, not MAX(position) + 1
   INSERT INTO meta (key, value) VALUES ('next_contact_pos', (SELECT COALESCE(MAX(position), 0) + 1 FROM contacts));
   `,
+  `
+  -- groups: a timeline of their own (seq_head), members with their positions, entries stored once
+  CREATE TABLE groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    owner_id TEXT NOT NULL,
+    muted_all INTEGER NOT NULL DEFAULT 0,
+    member_count INTEGER NOT NULL,
+    seq_head INTEGER NOT NULL DEFAULT 0,
+    created_ms INTEGER NOT NULL,
+    dismissed INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  -- role 0 owner, 1 admin, 2 member; left_seq set once the member left or was removed
+  CREATE TABLE group_members (
+    group_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    role INTEGER NOT NULL,
+    joined_seq INTEGER NOT NULL,
+    read_seq INTEGER NOT NULL,
+    delivered_seq INTEGER NOT NULL,
+    muted_until_ms INTEGER,
+    left_seq INTEGER,
+    PRIMARY KEY (group_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX group_members_by_user ON group_members (user_id, group_id);
+  -- kind 0 message, 1 recall of a message, 2 membership event (data: its JSON)
+  CREATE TABLE group_timeline (
+    group_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    msg_id INTEGER,
+    actor_id TEXT NOT NULL,
+    data TEXT,
+    time_ms INTEGER NOT NULL,
+    PRIMARY KEY (group_id, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX group_timeline_by_msg ON group_timeline (group_id, msg_id) WHERE msg_id IS NOT NULL;
+
+  -- the conversation list: one row per user and peer or group, kept up to date by the writes
+  CREATE TABLE conversations (
+    user_id TEXT NOT NULL,
+    conv_id TEXT NOT NULL,
+    last_ms INTEGER NOT NULL,
+    last_msg_id INTEGER,
+    unread INTEGER NOT NULL DEFAULT 0,
+    read_seq INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, conv_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX conversations_by_activity ON conversations (user_id, last_ms, conv_id);
+  -- existing 1:1 conversations: read up to the last message read, unread what came after
+  INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread, read_seq)
+    SELECT c.user_id, c.peer_id, m.time_ms, m.msg_id, 0, c.read_seq
+    FROM (SELECT t.user_id, t.peer_id, MAX(t.seq) AS last_seq,
+                 COALESCE(MAX(CASE WHEN t.incoming = 1 AND r.status = 2 THEN t.seq END), 0) AS read_seq
+          FROM user_timeline t JOIN messages r ON r.msg_id = t.msg_id GROUP BY t.user_id, t.peer_id) c
+    JOIN user_timeline l ON l.user_id = c.user_id AND l.seq = c.last_seq
+    JOIN messages m ON m.msg_id = l.msg_id;
+  UPDATE conversations SET unread = (SELECT COUNT(*) FROM user_timeline t WHERE t.user_id = conversations.user_id
+    AND t.peer_id = conversations.conv_id AND t.incoming = 1 AND t.seq > conversations.read_seq);
+  `,
 ];

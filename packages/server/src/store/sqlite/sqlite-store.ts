@@ -3,6 +3,13 @@ import type { Contact } from '@parley/protocol';
 import Database from 'better-sqlite3';
 import { DataDirError, ensureDir } from '../../datadir/ensure-dir.js';
 import type {
+  ConversationCursor,
+  ConversationRecord,
+  GroupEntry,
+  GroupRecord,
+  MemberRecord,
+} from '../groups.js';
+import type {
   HistoryQuery,
   Notice,
   Store,
@@ -13,6 +20,8 @@ import type {
   WriteResult,
 } from '../store.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
+import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
+import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
 import {
   append,
   confirm,
@@ -113,6 +122,16 @@ export class SqliteStore implements Store {
         return friendResponse(sql, op);
       case 'unfriend':
         return unfriend(sql, op);
+      case 'createGroup':
+        return createGroup(sql, op);
+      case 'changeGroup':
+        return changeGroup(sql, op);
+      case 'groupConfirm':
+        return groupConfirm(sql, op);
+      case 'groupRead':
+        return groupRead(sql, op);
+      case 'groupRecall':
+        return groupRecall(sql, op);
     }
   }
 
@@ -174,6 +193,68 @@ export class SqliteStore implements Store {
 
   async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {
     return this.sql.pendingNotices.all(userId, afterId, limit);
+  }
+
+  async getGroup(groupId: string): Promise<GroupRecord | undefined> {
+    const row = this.sql.group.get(groupId);
+    return row && toGroup(row);
+  }
+
+  async groupMembers(groupId: string): Promise<MemberRecord[]> {
+    return this.sql.members.all(groupId).map(toMember);
+  }
+
+  async groupMember(groupId: string, userId: string): Promise<MemberRecord | undefined> {
+    const row = this.sql.member.get(groupId, userId);
+    return row && toMember(row);
+  }
+
+  async groupsOf(userId: string): Promise<GroupRecord[]> {
+    return this.sql.groupsOf.all(userId).map(toGroup);
+  }
+
+  async groupsToSync(userId: string): Promise<{ groupId: string; deliveredSeq: number; endSeq: number }[]> {
+    return this.sql.groupsToSync.all(userId).map((r) => ({
+      groupId: r.group_id,
+      deliveredSeq: r.delivered_seq,
+      endSeq: r.end_seq,
+    }));
+  }
+
+  async groupEntries(
+    groupId: string,
+    afterSeq: number,
+    throughSeq: number,
+    limit: number,
+  ): Promise<GroupEntry[]> {
+    return this.sql.entries.all(groupId, afterSeq, throughSeq, limit).map((r) => toGroupEntry(groupId, r));
+  }
+
+  async groupHistory(
+    groupId: string,
+    afterSeq: number,
+    beforeSeq: number,
+    limit: number,
+  ): Promise<GroupEntry[]> {
+    return this.sql.history.all(groupId, afterSeq, beforeSeq, limit).map((r) => toGroupEntry(groupId, r));
+  }
+
+  async groupMessageSeq(groupId: string, msgId: number): Promise<number | undefined> {
+    return this.sql.messageSeq.get(groupId, msgId)?.seq;
+  }
+
+  async conversations(
+    userId: string,
+    before: ConversationCursor | undefined,
+    limit: number,
+  ): Promise<ConversationRecord[]> {
+    const rows = this.sql.conversations.all(
+      userId,
+      before?.lastMs ?? Number.MAX_SAFE_INTEGER,
+      before?.id ?? '',
+      limit,
+    );
+    return rows.map(toConversation);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,8 @@
 import type { Contact } from '@parley/protocol';
 import type Database from 'better-sqlite3';
 import type { Notice, User } from '../store.js';
+import { prepareGroupStatements } from './group-statements.js';
+import { prep } from './prep.js';
 
 export interface MessageRow {
   msg_id: number;
@@ -31,17 +33,6 @@ export interface EntryRow extends MessageRow {
 const MESSAGE_COLUMNS = 'msg_id, from_id, to_id, type, body, digest, status, time_ms, recalled';
 const M_COLUMNS = MESSAGE_COLUMNS.replaceAll(/(\w+)/g, 'm.$1');
 const ENTRY_COLUMNS = `t.seq, ${M_COLUMNS}`;
-
-/** What the store uses of a prepared statement. */
-export interface Stmt<P extends unknown[], R> {
-  run(...params: P): { changes: number; lastInsertRowid: number | bigint };
-  get(...params: P): R | undefined;
-  all(...params: P): R[];
-}
-
-function prep<P extends unknown[] = [], R = unknown>(db: Database.Database, sql: string): Stmt<P, R> {
-  return db.prepare<P, R>(sql);
-}
 
 /** Every statement the SQLite store runs, prepared once. */
 export function prepareStatements(db: Database.Database) {
@@ -202,6 +193,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     dropUploadDaysBefore: prep<[string, number]>(db, 'DELETE FROM upload_usage WHERE owner = ? AND day < ?'),
     removeContact: prep<[string, string]>(db, 'DELETE FROM contacts WHERE user_id = ? AND contact_id = ?'),
+    ...prepareGroupStatements(db),
   };
 }
 
