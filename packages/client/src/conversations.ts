@@ -62,7 +62,10 @@ export class UnreadCounts {
     for (const c of conversations) {
       if (typeof c.id !== 'string' || typeof c.unread !== 'number') continue;
       const before = this.get(c.id);
-      this.counts.set(c.id, { base: c.unread, ids: [] });
+      // the unread ones are the newest messages from others: keep the ids of those received here
+      const known = this.counts.get(c.id)?.ids ?? [];
+      const ids = c.unread > 0 ? known.slice(-c.unread) : [];
+      this.counts.set(c.id, { base: c.unread - ids.length, ids });
       if (before !== c.unread) changed.push({ conversationId: c.id, unread: c.unread });
     }
     return changed;

@@ -248,6 +248,12 @@ describe('conversation list and unread counts', () => {
     expect(u.read('~g1', 'MSG000010')).toBe(1);
     expect(u.read('~g1', 'MSG000011')).toBe(0);
     expect(u.get('alice')).toBe(0);
+    // ids received before a seed stay readable: here the server counts 2 of the 3 as unread
+    for (const id of ['MSG000020', 'MSG000021', 'MSG000022']) u.received('~g2', id);
+    expect(u.seed([{ id: '~g2', kind: 'group', name: 'T', unread: 2, ts: 1 }])).toEqual([
+      { conversationId: '~g2', unread: 2 },
+    ]);
+    expect(u.read('~g2', 'MSG000021')).toBe(1);
     for (let i = 0; i < 1005; i++) u.received('alice', `MSG${i}`);
     expect(u.get('alice')).toBe(999);
   });
