@@ -17,6 +17,7 @@ import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
 import { connectionCeiling, readFdLimit } from './gateway/fd-limit.js';
 import { WsGateway } from './gateway/ws-gateway.js';
+import { addAdminGroupRoutes } from './http/admin-group-routes.js';
 import { addAdminRoutes } from './http/admin-routes.js';
 import { bearer } from './http/bearer.js';
 import { CorsPolicy } from './http/cors.js';
@@ -179,11 +180,13 @@ async function assemble(
   router.on('GET', '/healthz', async (_req, res) => {
     sendJson(res, 200, { ok: true, connections: gateway.connectionCount });
   });
-  addAdminRoutes(router, store, core.users, {
+  const admin = {
     adminKey: config.adminKey,
     requireKey: tokens !== undefined,
     bodyLimit: config.maxBodyBytes,
-  });
+  };
+  addAdminRoutes(router, store, core.users, admin);
+  addAdminGroupRoutes(router, core, admin);
   addTokenRoutes(router, tokens, { appSecret: config.appSecret, bodyLimit: config.maxBodyBytes });
   const files = parts.files ?? new LocalFileStore(path.join(config.dataDir, 'files'));
   const baseUrl = { value: config.publicUrl ?? '' };

@@ -15,6 +15,13 @@ describe('durability of a real server process', () => {
     await killedMidStream(() => ({ ...env, DATA_DIR: tempDir() }));
   });
 
+  it('loses no acknowledged group message either, on SQLite and on PostgreSQL', async () => {
+    const dataDir = tempDir();
+    await killedMidStream(() => ({ DATA_DIR: dataDir }), { toGroup: true });
+    const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: freshSchema() };
+    await killedMidStream(() => ({ ...env, DATA_DIR: tempDir() }), { toGroup: true });
+  });
+
   it('keeps a recall and a friend acceptance across SIGKILL until the other side reconnects', async () => {
     const dataDir = tempDir();
     const first = await spawnServer({ DATA_DIR: dataDir });
@@ -73,22 +80,29 @@ describe('durability of a real server process', () => {
 });
 
 /**
- * A sender pipelines 300 messages; the server is SIGKILLed once half are acknowledged; a new server
- * on the same store must deliver every acknowledged one exactly once, in order, with its text, and
- * never hand out an id from before the kill again. `env` gives each server process its settings.
+ * A sender pipelines 300 messages (to bob, or to a group of theirs); the server is SIGKILLed once
+ * half are acknowledged; a new server on the same store must deliver every acknowledged one exactly
+ * once, in order, with its text, and never hand out an id from before the kill again. `env` gives
+ * each server process its settings.
  */
-async function killedMidStream(env: () => Record<string, string>): Promise<void> {
+async function killedMidStream(
+  env: () => Record<string, string>,
+  opts: { toGroup?: boolean } = {},
+): Promise<void> {
   const unlimited = { MAX_FRAMES_PER_SECOND: '0', MAX_USER_FRAMES_PER_SECOND: '0' };
   const first = await spawnServer({ ...env(), ...unlimited });
   await (await open(first.wsUrl, 'bob')).close();
   const a = await open(first.wsUrl, 'alice');
+  const to = opts.toGroup
+    ? (await a.request({ action: '13', fromId: 'alice', name: 'durable', members: ['bob'] })).group.id
+    : 'bob';
   const ids: string[] = [];
   while (ids.length < 300) ids.push(...(await a.ids()));
   let onHalf!: () => void;
   const half = new Promise<void>((resolve) => {
     onHalf = resolve;
   });
-  const acked = sendPipelined(a, 'bob', ids, () => {
+  const acked = sendPipelined(a, to, ids, () => {
     first.child.kill('SIGKILL');
     onHalf();
   });

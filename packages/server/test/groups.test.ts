@@ -43,10 +43,19 @@ describe('groups (actions 13 to 16)', () => {
     }
     const aliceOther = await t.connect('alice'); // a second device of the sender
     const sent = await alice!.say(g, '出发！');
-    expect(sent.ack).toMatchObject({ action: '4', fromId: g, toId: 'alice', chatMsg: { id: sent.id, status: 1 } });
+    expect(sent.ack).toMatchObject({
+      action: '4',
+      fromId: g,
+      toId: 'alice',
+      chatMsg: { id: sent.id, status: 1 },
+    });
     for (const c of [bob!, carol!, aliceOther]) {
       const m = await c.nextAction('3');
-      expect(m).toMatchObject({ fromId: 'alice', toId: g, chatMsg: { id: sent.id, message: '出发！', seq: 2 } });
+      expect(m).toMatchObject({
+        fromId: 'alice',
+        toId: g,
+        chatMsg: { id: sent.id, message: '出发！', seq: 2 },
+      });
     }
     const second = await bob!.say(g, 'ok');
     expect((await carol!.nextAction('3')).chatMsg).toMatchObject({ id: second.id, seq: 3 });
@@ -70,7 +79,13 @@ describe('groups (actions 13 to 16)', () => {
     await bob.connect('bob');
     const seen = (await bob.drain()).filter((f) => f.action === '3' || f.action === '16');
     expect(seen.map((f) => f.chatMsg?.seq ?? f.event.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(seen.map((f) => f.chatMsg?.id ?? f.event.type)).toEqual(['created', m1.id, 'joined', m2.id, 'renamed']);
+    expect(seen.map((f) => f.chatMsg?.id ?? f.event.type)).toEqual([
+      'created',
+      m1.id,
+      'joined',
+      m2.id,
+      'renamed',
+    ]);
     await bob.close();
     // proven delivered by the pong: not again
     const bobAgain = await t.connect('bob');
@@ -86,7 +101,9 @@ describe('groups (actions 13 to 16)', () => {
     const [alice, bob, carol, dave] = await users(t, 'alice', 'bob', 'carol', 'dave');
     const g = await createGroup(alice!, ['bob', 'carol']);
     expect(await changeOrError(bob!, g, 'add', { members: ['dave'] })).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await changeOrError(bob!, g, 'remove', { members: ['carol'] })).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await changeOrError(bob!, g, 'remove', { members: ['carol'] })).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect(await changeOrError(bob!, g, 'rename', { name: 'x' })).toMatchObject({ code: 'FORBIDDEN' });
     expect(await changeOrError(dave!, g, 'rename', { name: 'x' })).toMatchObject({ code: 'NOT_MEMBER' });
     expect(await changeOrError(alice!, '~nosuchgroup', 'rename', { name: 'x' })).toMatchObject({
@@ -100,7 +117,9 @@ describe('groups (actions 13 to 16)', () => {
       action: '14',
       group: { memberCount: 4 },
     });
-    expect(await changeOrError(bob!, g, 'remove', { members: ['alice'] })).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await changeOrError(bob!, g, 'remove', { members: ['alice'] })).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect(await changeOrError(bob!, g, 'remove', { members: ['carol'] })).toMatchObject({
       group: { memberCount: 3 },
     });
@@ -155,9 +174,9 @@ describe('groups (actions 13 to 16)', () => {
     const readers = info.members.filter((x: Frame) => x.userId !== 'alice' && x.readSeq >= 2);
     expect(readers.map((x: Frame) => x.userId).sort()).toEqual(['bob', 'carol']);
     const outsider = await t.connect('eve');
-    expect(
-      await outsider.request({ action: '15', fromId: 'eve', toId: g }, '0'),
-    ).toMatchObject({ code: 'NOT_MEMBER' });
+    expect(await outsider.request({ action: '15', fromId: 'eve', toId: g }, '0')).toMatchObject({
+      code: 'NOT_MEMBER',
+    });
   });
 
   it('recalls in a group, also for members that were away', async () => {
@@ -170,7 +189,9 @@ describe('groups (actions 13 to 16)', () => {
     alice!.send({ action: '6', fromId: 'alice', toId: g, chatMsg: { id: m.id } });
     expect(await alice!.nextAction('6')).toMatchObject({ toId: g, chatMsg: { id: m.id } });
     expect(await bob!.nextAction('6')).toMatchObject({ toId: g, chatMsg: { id: m.id, seq: 3 } });
-    expect(await bob!.request({ action: '6', fromId: 'bob', toId: g, chatMsg: { id: m.id } }, '0')).toMatchObject({
+    expect(
+      await bob!.request({ action: '6', fromId: 'bob', toId: g, chatMsg: { id: m.id } }, '0'),
+    ).toMatchObject({
       code: 'FORBIDDEN',
     });
     const carol = await t.connect('carol');
@@ -179,7 +200,7 @@ describe('groups (actions 13 to 16)', () => {
     expect(seen[1]).toMatchObject({ action: '6', chatMsg: { id: m.id, seq: 3 } });
   });
 
-  it('pages group history with baseSeq, from the member\'s join, events included', async () => {
+  it("pages group history with baseSeq, from the member's join, events included", async () => {
     const t = await startTestServer();
     const [alice] = await users(t, 'alice');
     await (await t.connect('bob')).close();
@@ -224,5 +245,33 @@ describe('groups (actions 13 to 16)', () => {
     expect(await bob!.request({ action: '17', fromId: 'bob', before: 'garbage' }, '0')).toMatchObject({
       code: 'BAD_REQUEST',
     });
+  });
+
+  it('sends transient frames (typing) to the members online now, with the same checks', async () => {
+    const t = await startTestServer();
+    const [alice, bob, eve] = await users(t, 'alice', 'bob', 'eve');
+    const g = await createGroup(alice!, ['bob']);
+    const typing = {
+      action: '3',
+      fromId: 'alice',
+      toId: g,
+      store: false,
+      chatMsg: { id: 'typing-1', type: 2, message: '{"typing":true}' },
+    };
+    alice!.send(typing);
+    expect(await alice!.next((f) => f.action === '4' && f.chatMsg.id === 'typing-1')).toMatchObject({
+      chatMsg: { status: 1 },
+    });
+    expect(await bob!.next((f) => f.store === false)).toMatchObject({
+      fromId: 'alice',
+      toId: g,
+      chatMsg: { message: '{"typing":true}' },
+    });
+    expect((await alice!.drain()).filter((f) => f.action === '3')).toEqual([]); // not back to the sender
+    eve!.send({ ...typing, fromId: 'eve' });
+    expect(await eve!.nextAction('0')).toMatchObject({ code: 'NOT_MEMBER' });
+    // never stored: not in history, not replayed
+    const h = await bob!.request({ action: '12', fromId: 'bob', toId: g });
+    expect(h.historyMsgs.map((e: Frame) => e.event?.type ?? e.chatMsg.id)).toEqual(['created']);
   });
 });

@@ -83,7 +83,7 @@ export function addAdminRoutes(
   });
 }
 
-function validUserId(id: string): string {
+export function validUserId(id: string): string {
   if (!isUserId(id))
     throw new HttpError(400, 'BAD_REQUEST', 'user ids are 1 to 64 of letters, digits and _ . @ : + -');
   return id;
@@ -95,7 +95,7 @@ async function existingUser(store: Store, id: string) {
   return user;
 }
 
-function checkAdminKey(req: IncomingMessage, config: AdminConfig): void {
+export function checkAdminKey(req: IncomingMessage, config: AdminConfig): void {
   if (config.adminKey === undefined) {
     if (config.requireKey)
       throw new HttpError(403, 'FORBIDDEN', 'the admin API is off: set ADMIN_KEY to use it');

@@ -16,7 +16,8 @@ export async function changeGroup(s: Session, f: ChangeGroupFrame): Promise<void
   s.reply({ action: '14', toId: f.fromId, op: f.op, group: groupInfo(group) });
 }
 
-function changeOf(f: ChangeGroupFrame, nowMs: number): GroupChange {
+/** The store's change for an action 14 frame (a mute's duration becomes an instant). */
+export function changeOf(f: ChangeGroupFrame, nowMs: number): GroupChange {
   switch (f.op) {
     case 'mute':
       return {
