@@ -108,8 +108,9 @@ describe('groups', () => {
   it('tells every member about membership changes, in order', async () => {
     const t = await startTestServer();
     const [alice, bob] = await users(t.wsUrl, ['alice', 'bob'], ['carol', 'dave']);
+    const created = nextEvent(bob!, 'groupEvent', (e) => e.event.type === 'created');
     const group = await alice!.createGroup('events', ['bob', 'carol']);
-    await nextEvent(bob!, 'groupEvent', (e) => e.event.type === 'created');
+    await created;
     const events = record(bob!, 'groupEvent');
     const removed = nextEvent(bob!, 'groupEvent', (e) => e.event.type === 'removed');
     await alice!.addMembers(group.id, 'dave');

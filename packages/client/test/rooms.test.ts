@@ -61,8 +61,8 @@ describe('chat rooms', () => {
     const bob = await connectClient(proxy.wsUrl, 'bob');
     await alice.joinRoom('!lobby');
     await bob.joinRoom('!lobby');
-    await bob.send('!lobby', 'fill the id pool');
     const aliceInbox = inbox(alice);
+    await bob.send('!lobby', 'fill the id pool');
     await aliceInbox.until(1);
     const bobInbox = inbox(bob);
 
