@@ -131,6 +131,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
         if (this.cursor === undefined || seq > this.cursor) this.cursor = seq;
       },
       advanceGroup: (groupId, seq) => this.groupCursors.advance(groupId, seq),
+      readElsewhere: (conversationId, id) => this.readUpTo(conversationId, id),
     };
     this.groupsApi = new Groups(this.userId, this.ask);
     this.roomsApi = new Rooms({
@@ -242,9 +243,10 @@ export class ParleyClient extends Emitter<ClientEvents> {
       toId: group ? msg.toId! : msg.fromId,
       chatMsg: { id: msg.chatMsg.id, status: 2 },
     };
-    const { conversationId } = conversationOf(this.userId, msg.fromId, msg.toId ?? this.userId);
-    const unread = this.unreadCounts.read(conversationId, msg.chatMsg.id);
-    if (unread !== undefined) this.emit('unread', { conversationId, unread });
+    this.readUpTo(
+      conversationOf(this.userId, msg.fromId, msg.toId ?? this.userId).conversationId,
+      msg.chatMsg.id,
+    );
     if (this.conn.write(frame)) return;
     if (this.queuedReceipts.length < MAX_QUEUED_RECEIPTS) this.queuedReceipts.push(frame);
   }
@@ -470,6 +472,12 @@ export class ParleyClient extends Emitter<ClientEvents> {
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /** The read position of a conversation moved to message `id` (here or on another device). */
+  private readUpTo(conversationId: string, id: string): void {
+    const unread = this.unreadCounts.read(conversationId, id);
+    if (unread !== undefined) this.emit('unread', { conversationId, unread });
   }
 
   /** A message from someone else in a user or group conversation counts as unread here. */

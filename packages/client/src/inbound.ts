@@ -35,6 +35,8 @@ export interface InboundContext {
   advance(seq: number): void;
   /** An entry of a group's timeline arrived (message, event, recall): that group's position. */
   advanceGroup(groupId: string, seq: number): void;
+  /** Another device of this user read message `id` of the conversation with `conversationId`. */
+  readElsewhere(conversationId: string, id: string): void;
 }
 
 const RATE_LIMIT_RETRY_MS = 1000;
@@ -151,7 +153,9 @@ function onMessage(ctx: InboundContext, f: InboundMessageFrame): void {
   }
   ctx.emit(duplicate ? 'duplicate' : 'message', msg);
   // Confirm receipt (duplicates too: the server replays until it has a confirmation). A group
-  // message is confirmed to the group: the member has everything of it up to there.
+  // message is confirmed to the group: the member has everything of it up to there. A copy of a
+  // 1:1 message this user sent on another device was never pending here: nothing to confirm.
+  if (msg.kind === 'user' && f.fromId === ctx.userId && f.toId !== ctx.userId) return;
   const toId = msg.kind === 'group' ? f.toId : f.fromId;
   ctx.write({ action: '4', fromId: ctx.userId, toId, chatMsg: { id: chatMsg.id, status: 1 } });
 }
@@ -222,6 +226,8 @@ function onStatus(ctx: InboundContext, f: StatusNotice): void {
     });
     return;
   }
+  // this user read it on another device: the read position of that conversation moved
+  if (c.status === 2 && f.fromId === ctx.userId) ctx.readElsewhere(f.toId, c.id);
   if (ctx.seen.check(`s${c.status}:${c.id}`)) return;
   ctx.emit('status', { id: c.id, status: c.status, fromId: f.fromId, toId: f.toId, time: c.time, ts: c.ts });
 }

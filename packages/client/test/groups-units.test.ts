@@ -282,6 +282,36 @@ describe('group and room frames arriving', () => {
     expect(h.written.map((f) => (f as { toId: string }).toId)).toEqual(['alice', '~g1', '~g1']);
   });
 
+  it('does not confirm a copy of its own 1:1 message from another device; notes to self it does', () => {
+    const h = harness();
+    h.deliver(
+      message('MSG000001', {
+        fromId: 'bob',
+        toId: 'alice',
+        chatMsg: { ...message('x').chatMsg, id: 'MSG000001', seq: 4 },
+      }),
+    );
+    h.deliver(
+      message('MSG000002', {
+        fromId: 'bob',
+        toId: 'bob',
+        chatMsg: { ...message('x').chatMsg, id: 'MSG000002', seq: 5 },
+      }),
+    );
+    expect(h.advanced).toEqual([4, 5]);
+    expect(h.events[0]!.payload).toMatchObject({ conversationId: 'alice', kind: 'user' });
+    expect(h.written).toEqual([
+      { action: '4', fromId: 'bob', toId: 'bob', chatMsg: { id: 'MSG000002', status: 1 } },
+    ]);
+  });
+
+  it('passes on a read made on another device of this user', () => {
+    const h = harness();
+    h.deliver({ action: '4', fromId: 'bob', toId: 'alice', chatMsg: { id: 'MSG000007', status: 2 } });
+    expect(h.readElsewhere).toEqual([['alice', 'MSG000007']]);
+    expect(h.events.map((e) => e.event)).toEqual(['status']);
+  });
+
   it('shows room messages without confirming them and drops repeats', () => {
     const h = harness();
     h.deliver(message('MSG000005', { toId: '!lobby' }));

@@ -10,6 +10,7 @@ export function harness() {
   const settled: string[] = [];
   const advanced: number[] = [];
   const groupAdvanced: [string, number][] = [];
+  const readElsewhere: [string, string][] = [];
   const ctx: InboundContext = {
     userId: 'bob',
     requests: new RequestTable(() => true, 5_000),
@@ -20,9 +21,10 @@ export function harness() {
     settled: (id) => settled.push(id),
     advance: (seq) => advanced.push(seq),
     advanceGroup: (groupId, seq) => groupAdvanced.push([groupId, seq]),
+    readElsewhere: (conversationId, id) => readElsewhere.push([conversationId, id]),
   };
   const deliver = (frame: object) => dispatchFrame(ctx, frame as InboundFrame);
-  return { ctx, written, events, settled, advanced, groupAdvanced, deliver };
+  return { ctx, written, events, settled, advanced, groupAdvanced, readElsewhere, deliver };
 }
 
 export const message = (id: string, extra: object = {}) => ({
