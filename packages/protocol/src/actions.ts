@@ -20,6 +20,8 @@ export const Action = {
   Conversations: '17',
   JoinRoom: '18',
   LeaveRoom: '19',
+  Block: '20',
+  Blocked: '21',
 } as const;
 
 export type ActionCode = (typeof Action)[keyof typeof Action];

@@ -32,6 +32,8 @@ export const ErrorCode = {
   Muted: 'MUTED',
   /** The group has MAX_GROUP_MEMBERS members. */
   GroupFull: 'GROUP_FULL',
+  /** The recipient blocked the sender: messages, friend requests and transient frames are refused. */
+  Blocked: 'BLOCKED',
   Internal: 'INTERNAL',
 } as const;
 

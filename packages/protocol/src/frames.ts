@@ -136,6 +136,17 @@ export interface ConversationsFrame {
   /** The `next` of the previous page. */
   before?: string;
 }
+/** Block (`blocked: true`) or unblock a user; echoed as confirmation. */
+export interface BlockFrame {
+  action: '20';
+  fromId: string;
+  toId: string;
+  blocked: boolean;
+}
+export interface BlockedFrame {
+  action: '21';
+  fromId: string;
+}
 export interface JoinRoomFrame {
   action: '18';
   fromId: string;
@@ -165,7 +176,9 @@ export type ClientFrame =
   | GroupsFrame
   | ConversationsFrame
   | JoinRoomFrame
-  | LeaveRoomFrame;
+  | LeaveRoomFrame
+  | BlockFrame
+  | BlockedFrame;
 
 // ---- server to client -------------------------------------------------------------------------
 
@@ -348,6 +361,11 @@ export interface ConversationsReply {
   conversations: Conversation[];
   next?: string;
 }
+export interface BlockedReply {
+  action: '21';
+  toId: string;
+  blocked: string[];
+}
 export interface JoinRoomReply {
   action: '18';
   toId: string;
@@ -391,4 +409,6 @@ export type ServerFrame =
   | ConversationsReply
   | JoinRoomReply
   | LeaveRoomReply
+  | BlockFrame
+  | BlockedReply
   | ErrorFrame;

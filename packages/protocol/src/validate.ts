@@ -170,6 +170,13 @@ const schemas = {
   }),
   [Action.JoinRoom]: object({ action: required(text), fromId: required(userId), toId: required(roomId) }),
   [Action.LeaveRoom]: object({ action: required(text), fromId: required(userId), toId: required(roomId) }),
+  [Action.Block]: object({
+    action: required(text),
+    fromId: required(userId),
+    toId: required(userId),
+    blocked: required(boolean),
+  }),
+  [Action.Blocked]: object({ action: required(text), fromId: required(userId) }),
 } as const;
 
 export type ParseResult =

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { backupCommand } from './backup/backup-command.js';
 import { ConfigError, helpText, parseCli } from './config/cli.js';
 import { DataDirError } from './datadir/ensure-dir.js';
 import { startServer } from './server.js';
@@ -17,6 +18,10 @@ function version(): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'backup') {
+    process.exitCode = await backupCommand(process.argv.slice(3), process.env);
+    return;
+  }
   let parsed: ReturnType<typeof parseCli>;
   try {
     parsed = parseCli(process.argv.slice(2), process.env);

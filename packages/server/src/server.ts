@@ -27,6 +27,8 @@ import { createHttpServer } from './http/http-server.js';
 import { HttpRouter } from './http/router.js';
 import { addTokenRoutes } from './http/token-routes.js';
 import { createLogger, flushLogger } from './log/logger.js';
+import { addMetricsRoute } from './metrics/metrics-route.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { DatabaseStartError, PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -106,6 +108,7 @@ async function assemble(
 ): Promise<ParleyServer> {
   const store = parts.store ?? new SqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSync });
   const bus = parts.bus ?? selectBus(config, log);
+  const metrics = new PrometheusMetrics();
   if (!tokens) {
     log.warn(
       { host: config.host },
@@ -116,6 +119,7 @@ async function assemble(
     store,
     bus,
     log,
+    metrics,
     ...(parts.clock && { clock: parts.clock }),
     ...(tokens && { auth: new TokenAuthenticator(tokens) }),
     config: {
@@ -137,6 +141,8 @@ async function assemble(
       replayStallMs: config.replayStallMs,
       // live deliveries held during a replay are bounded like unsent bytes
       maxHeldBytes: config.maxBufferedBytes,
+      roomRecentMessages: config.roomRecentMessages,
+      maxRoomsPerConnection: config.maxRoomsPerConnection,
     },
   });
   try {
@@ -175,7 +181,9 @@ async function assemble(
       maxPendingConnectionsPerIp: config.maxPendingConnectionsPerIp,
     },
     log,
+    metrics,
   );
+  metrics.countConnections(() => gateway.connectionCount);
   const router = new HttpRouter();
   router.on('GET', '/healthz', async (_req, res) => {
     sendJson(res, 200, { ok: true, connections: gateway.connectionCount });
@@ -187,6 +195,7 @@ async function assemble(
   };
   addAdminRoutes(router, store, core.users, admin);
   addAdminGroupRoutes(router, core, admin);
+  addMetricsRoute(router, metrics, { adminKey: config.adminKey, requireKey: tokens !== undefined });
   addTokenRoutes(router, tokens, { appSecret: config.appSecret, bodyLimit: config.maxBodyBytes });
   const files = parts.files ?? new LocalFileStore(path.join(config.dataDir, 'files'));
   const baseUrl = { value: config.publicUrl ?? '' };

@@ -46,6 +46,45 @@ describe('multi-device catch-up (action 1 with since)', () => {
     expect((await all.drain()).map((f) => f.chatMsg.id)).toEqual([m1.id, m2.id, m3.id]);
   });
 
+  it("shows what one device sends on the user's other devices, live and through since, in timeline order", async () => {
+    const t = await startTestServer();
+    const alice = await t.connect('alice');
+    const web = await t.connect('bob');
+    const phone = await t.connect('bob');
+    const fromWeb = await web.say('alice', 'sent on the web');
+    const own = await phone.nextAction('3');
+    expect(own).toMatchObject({ fromId: 'bob', toId: 'alice', chatMsg: { id: fromWeb.id, seq: 1 } });
+    expect((await alice.nextAction('3')).chatMsg.id).toBe(fromWeb.id);
+    const reply = await alice.say('bob', 'reply');
+    // both devices get the reply at position 2, with no gap before it; the web did not get its own copy
+    for (const d of [web, phone])
+      expect((await d.nextAction('3')).chatMsg).toMatchObject({ id: reply.id, seq: 2 });
+    expect((await web.drain()).filter((f) => f.action === '3')).toEqual([]);
+    // a device that was away gets the other device's messages with since
+    await phone.close();
+    const later = await web.say('alice', 'while the phone was off');
+    const back = await t.client();
+    back.userId = 'bob';
+    back.send({ action: '1', fromId: 'bob', since: 2 });
+    await back.nextAction('1');
+    expect((await back.nextAction('3')).chatMsg).toMatchObject({ id: later.id, seq: 3 });
+  });
+
+  it("tells the reader's other devices online that a message was read", async () => {
+    const t = await startTestServer();
+    const alice = await t.connect('alice');
+    const web = await t.connect('bob');
+    const phone = await t.connect('bob');
+    const m = await alice.say('bob', 'read me once');
+    await web.nextAction('3');
+    await phone.nextAction('3');
+    web.send({ action: '4', fromId: 'bob', toId: 'alice', chatMsg: { id: m.id, status: 2 } });
+    const receipt = { action: '4', fromId: 'bob', toId: 'alice', chatMsg: { id: m.id, status: 2 } };
+    expect(await alice.nextAction('4')).toEqual(receipt);
+    expect(await phone.nextAction('4')).toEqual(receipt);
+    expect((await web.drain()).filter((f) => f.action === '4')).toEqual([]);
+  });
+
   it('refuses a since that is not a non-negative integer', async () => {
     const t = await startTestServer();
     for (const since of [-1, 1.5, '5']) {

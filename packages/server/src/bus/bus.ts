@@ -1,3 +1,5 @@
+import type { RoomBus, RoomBusHandlers } from './room-bus.js';
+
 /**
  * Fan-out and presence behind the chat core: routes a frame to the nodes where its user has a
  * connection. In-process by default (LocalBus); RedisBus spans several nodes. Delivery through the
@@ -7,7 +9,7 @@
  * Who is connected to THIS node is the Router's to know; the bus only learns the transitions: the
  * first connection of a user on this node (`join`) and the last one going (`leave`).
  */
-export interface Bus {
+export interface Bus extends RoomBus {
   /** Starts routing: `deliver` gets each frame published to a user joined on this node. */
   start(handlers: BusHandlers): Promise<void>;
   /** Routes a frame to every node where the user is joined. Never throws; may drop (see `gap`). */
@@ -24,7 +26,7 @@ export interface Bus {
   close(): Promise<void>;
 }
 
-export interface BusHandlers {
+export interface BusHandlers extends RoomBusHandlers {
   deliver(d: Delivery): void;
   /**
    * Frames published to this node may have been lost: for every user (the transport reconnected,
@@ -70,6 +72,8 @@ export interface TransientDelivery {
   kind: 'transient';
   userId: string;
   frame: string;
+  /** The connection that caused it, which does not get it. */
+  origin?: string;
 }
 
 /** What the bus carries; `frame` is serialized once and shared by every connection it goes to. */

@@ -75,6 +75,7 @@ export function helpText(): string {
   });
   return [
     'Usage: parley [options]',
+    '       parley backup FILE [--force] [options]   copy the SQLite database to FILE (also while the server runs)',
     '',
     'Parley instant-messaging server. Every option can also be set by its environment variable;',
     'a flag wins over the environment.',

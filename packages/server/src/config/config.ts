@@ -1,7 +1,8 @@
 import { HEARTBEAT_INTERVAL_MS, isTimeZone } from '@parley/protocol';
 import { SCHEMA_NAME } from '../store/postgres/schema/migrate.js';
+import { ROOM_OPTIONS, type RoomSettings, roomDefaults } from './room-settings.js';
 
-export interface ServerConfig {
+export interface ServerConfig extends RoomSettings {
   host: string;
   port: number;
   dataDir: string;
@@ -365,6 +366,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     check: (v) => v.length > 0 && !/\s/.test(v),
     help: 'prefix of every Redis key and channel, so deployments can share a Redis',
   },
+  ...ROOM_OPTIONS,
 ];
 
 export const defaultConfig: ServerConfig = {
@@ -408,4 +410,5 @@ export const defaultConfig: ServerConfig = {
   logLevel: 'info',
   redisUrl: undefined,
   redisPrefix: 'parley:',
+  ...roomDefaults,
 };

@@ -2,6 +2,7 @@ import { createTimeFormatter, type TimeFormatter } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { Bus, Delivery } from '../bus/bus.js';
 import { KeyedBuckets } from '../limits/token-bucket.js';
+import { type Metrics, noMetrics } from '../metrics/metrics.js';
 import type { Store } from '../store/store.js';
 import { type Authenticator, openAuthenticator } from './authenticator.js';
 import { type Clock, systemClock } from './clock.js';
@@ -10,11 +11,13 @@ import type { CoreContext } from './context.js';
 import { GroupService } from './groups/group-service.js';
 import type { Peer } from './peer.js';
 import { reservationsValidFrom, UploadQuota } from './quotas.js';
+import { RoomRegistry } from './rooms/registry.js';
+import { defaultRoomConfig, type RoomConfig } from './rooms/room-config.js';
 import { Router } from './router.js';
 import { Session } from './session.js';
 import { UserDirectory } from './users.js';
 
-export interface CoreConfig {
+export interface CoreConfig extends RoomConfig {
   /** IANA zone for the `time` strings of frames. */
   timeZone: string;
   /** Largest `chatMsg.message`, in UTF-8 bytes. */
@@ -77,6 +80,7 @@ export const defaultCoreConfig: CoreConfig = {
   replayStallMs: 30_000,
   maxHeldBytes: 4 * 1024 * 1024,
   maxGroupMembers: 500,
+  ...defaultRoomConfig,
 };
 
 export interface CoreDeps {
@@ -87,6 +91,8 @@ export interface CoreDeps {
   /** Who may connect as whom; open (anyone as anyone) when not given. */
   auth?: Authenticator;
   config?: Partial<CoreConfig>;
+  /** Counts for `/metrics`; nothing is counted when not given. */
+  metrics?: Metrics;
 }
 
 /**
@@ -101,6 +107,8 @@ export class ChatCore {
   readonly config: CoreConfig;
   readonly commits: CommitQueue;
   readonly router: Router<Session>;
+  /** This node's chat rooms and the connections in them. */
+  readonly rooms: RoomRegistry<Session>;
   readonly users: UserDirectory;
   readonly time: TimeFormatter;
   readonly auth: Authenticator;
@@ -120,14 +128,21 @@ export class ChatCore {
     this.bus = deps.bus;
     this.router = new Router<Session>(this.bus);
     this.log = deps.log;
+    this.rooms = new RoomRegistry<Session>(this.bus, (err, room) =>
+      this.log.error({ err, room }, 'bus room call failed'),
+    );
     this.clock = deps.clock ?? systemClock;
     this.config = { ...defaultCoreConfig, ...deps.config };
     this.time = createTimeFormatter(this.config.timeZone);
     this.auth = deps.auth ?? openAuthenticator;
     const perMinute = this.config.idBatchesPerMinute;
     this.idBatches = new KeyedBuckets(perMinute / 60, perMinute);
-    this.commits = new CommitQueue(this.store, 1000, (err, ops) =>
-      this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
+    const metrics = deps.metrics ?? noMetrics;
+    this.commits = new CommitQueue(
+      this.store,
+      1000,
+      (err, ops) => this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
+      (ops) => metrics.commitBatch(ops),
     );
     this.users = new UserDirectory(this.commits, this.clock);
     const perDay = this.config.maxUploadBytesPerDay;
@@ -155,12 +170,15 @@ export class ChatCore {
       idBatches: this.idBatches,
       presence: this.router,
       groups: this.groups,
+      metrics,
+      rooms: this.rooms,
     };
   }
 
   async start(): Promise<void> {
     await this.bus.start({
       deliver: (d) => this.router.deliver(d),
+      deliverRoom: (d, skip) => this.rooms.deliver(d, skip),
       gap: (userId) => {
         this.log.warn({ user: userId }, 'bus reported a gap: the sessions concerned resync from the store');
         const sessions = userId === undefined ? this.router.all() : this.router.sessionsOf(userId);

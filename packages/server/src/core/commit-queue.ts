@@ -20,6 +20,8 @@ export class CommitQueue {
     private readonly store: Store,
     private readonly maxBatch = 1000,
     private readonly onError: (err: unknown, ops: number) => void = () => {},
+    /** Called with the size of each group commit before it is written. */
+    private readonly onBatch: (ops: number) => void = () => {},
   ) {}
 
   enqueue<K extends WriteKind>(op: { kind: K } & WriteOps[K]['op']): Promise<WriteResultOf<K>> {
@@ -52,6 +54,7 @@ export class CommitQueue {
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
+      this.onBatch(batch.length);
       try {
         settle(batch, await this.store.write(batch.map((e) => e.op)));
       } catch (err) {

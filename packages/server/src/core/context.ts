@@ -2,11 +2,13 @@ import type { TimeFormatter } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { Delivery } from '../bus/bus.js';
 import type { KeyedBuckets } from '../limits/token-bucket.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Store, WriteKind, WriteOps, WriteResultOf } from '../store/store.js';
 import type { Authenticator } from './authenticator.js';
 import type { CoreConfig } from './chat-core.js';
 import type { Clock } from './clock.js';
 import type { GroupService } from './groups/group-service.js';
+import type { RoomRegistry } from './rooms/registry.js';
 import type { Router } from './router.js';
 import type { Session } from './session.js';
 import type { UserDirectory } from './users.js';
@@ -42,4 +44,8 @@ export interface CoreContext {
   readonly presence: LocalPresence;
   /** Creating and changing groups, and routing their timeline entries. */
   readonly groups: GroupService;
+  /** What `/metrics` counts (cheap calls). */
+  readonly metrics: Metrics;
+  /** This node's chat rooms. */
+  readonly rooms: RoomRegistry<Session>;
 }

@@ -1,4 +1,4 @@
-import type { ErrorCodeValue } from '@parley/protocol';
+import { ErrorCode, type ErrorCodeValue } from '@parley/protocol';
 
 /** A request the core refuses; becomes a `{action:"0", code, error}` frame. */
 export class CoreError extends Error {
@@ -11,4 +11,9 @@ export class CoreError extends Error {
     super(message);
     this.name = 'CoreError';
   }
+}
+
+/** The recipient blocked the sender, who is told so (docs/security.md says why). */
+export function blockedBy(userId: string): CoreError {
+  return new CoreError(ErrorCode.Blocked, `${userId} does not accept messages from you`);
 }

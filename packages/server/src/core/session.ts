@@ -71,16 +71,17 @@ export class Session {
   ) {}
 
   receive(frame: ClientFrame): void {
+    const receivedAt = performance.now();
     if (this.gate) {
       this.queued(+1);
       const next = this.gate.then(() => {
         this.queued(-1);
-        return this.dispatch(frame);
+        return this.dispatch(frame, receivedAt);
       });
       this.track(next);
       return;
     }
-    const run = this.dispatch(frame);
+    const run = this.dispatch(frame, receivedAt);
     if (frame.action === '1') this.track(run);
   }
 
@@ -118,7 +119,7 @@ export class Session {
     });
   }
 
-  private async dispatch(frame: ClientFrame): Promise<void> {
+  private async dispatch(frame: ClientFrame, receivedAt: number): Promise<void> {
     if (this.phase === 'closed') return;
     try {
       if (frame.action !== '1') {
@@ -130,6 +131,7 @@ export class Session {
       }
       const handler = handlers[frame.action] as (s: Session, f: ClientFrame) => void | Promise<void>;
       await handler(this, frame);
+      this.ctx.metrics.handled(frame.action, receivedAt);
     } catch (err) {
       this.fail(err, refOf(frame));
     }
@@ -147,6 +149,7 @@ export class Session {
   }
 
   sendError(code: ErrorCodeValue, error: string, ref?: ErrorRef): void {
+    this.ctx.metrics.errorSent(code);
     const frame: ErrorFrame = { action: '0', code, error };
     if (this.userId !== undefined) frame.toId = this.userId;
     if (ref) frame.ref = ref;
@@ -212,6 +215,7 @@ export class Session {
   }
 
   deliver(d: Delivery): void {
+    if (d.kind === 'transient' && d.origin === this.id) return; // it caused it
     if (this.phase === 'replaying') this.hold(d);
     else if (this.phase !== 'live') return;
     else if (d.kind === 'message' || d.kind === 'recall') this.deliverInOrder(d);
@@ -410,6 +414,7 @@ export class Session {
   /** Called by the core when the connection is gone. */
   detach(): void {
     if (this.phase === 'closed') return;
+    this.ctx.rooms.leaveAll(this);
     const wasBound = this.userId !== undefined && this.phase !== 'new';
     this.phase = 'closed';
     this.held = [];

@@ -13,6 +13,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Session } from '../core/session.js';
 import { KeyedBuckets, TokenBucket } from '../limits/token-bucket.js';
+import { type Metrics, noMetrics } from '../metrics/metrics.js';
 import { Admission, type Ticket } from './admission.js';
 import { refuseUpgrade } from './refuse.js';
 import { WsPeer } from './ws-peer.js';
@@ -93,6 +94,7 @@ export class WsGateway {
     private readonly core: ChatCore,
     private readonly config: GatewayConfig,
     private readonly log: Logger,
+    private readonly metrics: Metrics = noMetrics,
   ) {
     // Frames up to twice the limit are read and refused with TOO_LARGE; larger ones are cut by ws (1009).
     this.wss = new WebSocketServer({
@@ -162,6 +164,7 @@ export class WsGateway {
     const peer = new WsPeer(ws, {
       remote,
       maxBuffered: this.config.maxBufferedBytes,
+      metrics: this.metrics,
       onSlow: () => this.log.warn({ user: conn.session.userId, remote }, 'slow consumer disconnected'),
       onAuthenticated: () => {
         this.admission.connected(ticket);
@@ -218,17 +221,20 @@ export class WsGateway {
     // only the connected user's frames show liveness; before action 1 the auth deadline applies
     if (session.userId !== undefined) conn.lastFrameAt = now;
     if (isBinary) {
+      this.metrics.frameIn(undefined);
       session.sendError(ErrorCode.BadRequest, 'binary frames are not supported; send JSON text frames');
       conn.ws.close(CloseCode.UnsupportedData, 'binary frames are not supported');
       return;
     }
     const buf = data as Buffer;
     if (buf.length > this.config.maxFrameBytes) {
+      this.metrics.frameIn(undefined);
       session.sendError(ErrorCode.TooLarge, `frames are limited to ${this.config.maxFrameBytes} bytes`);
       conn.ws.close(CloseCode.TooLarge, 'frame too large');
       return;
     }
     const parsed = parseClientFrame(buf.toString('utf8'));
+    this.metrics.frameIn(parsed.ok ? parsed.frame.action : undefined);
     // frames run in arrival order: once one waits for tokens, those after it wait behind it
     if (conn.shaped.length === 0 && this.waitMs(conn, parsed, now) === 0) {
       this.take(conn, parsed, now);

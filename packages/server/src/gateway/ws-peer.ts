@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import type { Peer } from '../core/peer.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { Pings } from './pings.js';
 
 export type PauseReason = 'queue' | 'rate';
@@ -9,6 +10,8 @@ export interface WsPeerOptions {
   remote: string;
   /** Unsent bytes past which the client is a slow consumer. */
   maxBuffered: number;
+  /** Counts the frames sent. */
+  metrics: Metrics;
   onSlow: () => void;
   onAuthenticated: (userId: string) => void;
 }
@@ -48,6 +51,7 @@ export class WsPeer implements Peer {
     }
     this.batch();
     this.ws.send(frame, done);
+    this.opts.metrics.frameOut(frame);
   }
 
   /**

@@ -24,7 +24,7 @@ export class CorsPolicy {
     if (allowed) {
       res.setHeader('access-control-allow-origin', this.any ? '*' : origin);
       res.setHeader('vary', 'Origin');
-      res.setHeader('access-control-expose-headers', 'content-length, content-range, etag');
+      res.setHeader('access-control-expose-headers', 'content-length, content-range, etag, x-request-id');
     }
     if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined) return false;
     if (allowed) {

@@ -2,13 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from 'pino';
 import type { CorsPolicy } from './cors.js';
 import { HttpError, sendError } from './http-error.js';
+import { beginRequest } from './request-id.js';
 import type { HttpRouter } from './router.js';
 
 /** The node:http server: routes requests, turns failures into `{code, error}` replies. */
 export function createHttpServer(router: HttpRouter, log: Logger, cors: CorsPolicy): Server {
   const server = createServer((req, res) => {
+    const reqLog = beginRequest(req, res, log);
     if (cors.apply(req, res)) return;
-    void handle(router, log, req, res);
+    void handle(router, reqLog, req, res);
   });
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;

@@ -63,6 +63,8 @@ export interface FriendRequestFacts {
   existing: { status: FriendRequestStatusValue; answeredMs: number } | undefined;
   /** Requests of the requester still waiting for an answer (the store counts them under a lock). */
   pendingOfRequester: number;
+  /** The recipient blocked the requester. */
+  blocked: boolean;
 }
 
 /**
@@ -73,8 +75,9 @@ export interface FriendRequestFacts {
 export function friendRequestOutcome(
   f: FriendRequestFacts,
   limits: { maxPending: number; rejectedBeforeMs: number },
-): 'request' | 'pending' | 'cooldown' | 'already_friends' | 'unknown_user' | 'too_many' {
+): 'request' | 'pending' | 'cooldown' | 'already_friends' | 'unknown_user' | 'too_many' | 'blocked' {
   if (!f.recipientExists) return 'unknown_user';
+  if (f.blocked) return 'blocked';
   if (f.alreadyFriends) return 'already_friends';
   if (f.existing?.status === FriendRequestStatus.Pending) return 'pending';
   if (f.existing?.status === FriendRequestStatus.Rejected && f.existing.answeredMs >= limits.rejectedBeforeMs)

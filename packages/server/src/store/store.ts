@@ -7,6 +7,7 @@ import type {
   GroupRecord,
   MemberRecord,
 } from './groups.js';
+import type { RoomReads, RoomWriteOps } from './rooms.js';
 
 /**
  * Persistence behind the chat core. Every implementation (SQLite, PostgreSQL) passes the same
@@ -23,7 +24,7 @@ import type {
  * per-user position assigned inside the transaction that stores the message, so it is gap-free and
  * in commit order for that user even with several writers. Deliveries, `since` and history use it.
  */
-export interface Store {
+export interface Store extends RoomReads {
   write(ops: readonly WriteOp[]): Promise<WriteResult[]>;
 
   getUser(id: string): Promise<User | undefined>;
@@ -39,12 +40,12 @@ export interface Store {
   /** Messages received by a user and not yet confirmed by it, oldest first, after `afterSeq`. */
   pendingMessages(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]>;
   /**
-   * Messages received by a user after `afterSeq` of its timeline, confirmed or not (a device
-   * catching up): the newest `limit` of them, oldest first.
+   * Messages of a user's timeline after `afterSeq`, received or sent (by another device, say),
+   * confirmed or not (a device catching up): the newest `limit` of them, oldest first.
    */
   inboxSince(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]>;
   /**
-   * Messages received by a user between two positions of its timeline (`afterSeq` < seq <
+   * Messages of a user's timeline (received or sent) between two positions (`afterSeq` < seq <
    * `beforeSeq`), oldest first: what a connection missed when a live frame arrives out of order.
    */
   receivedBetween(
@@ -57,6 +58,11 @@ export interface Store {
   seqHead(userId: string): Promise<number>;
   /** Other frames waiting for a user (read receipts, ...), oldest first, after `afterId`. */
   pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]>;
+
+  /** The users `userId` blocked, in the order it blocked them. */
+  blockedUsers(userId: string): Promise<string[]>;
+  /** Whether `userId` blocked `otherId`. */
+  isBlocked(userId: string, otherId: string): Promise<boolean>;
 
   getGroup(groupId: string): Promise<GroupRecord | undefined>;
   /** The current members of a group, by when they joined. */
@@ -136,11 +142,11 @@ export interface NewMessage {
 
 /**
  * `message.seq` is the recipient's timeline position, or for a group message the group's;
- * `recipients` (groups only) are the members it goes to.
+ * `senderSeq` (1:1) the sender's; `recipients` (groups only) are the members it goes to.
  */
 export type AppendResult =
-  | { outcome: 'stored'; message: TimelineEntry; recipients?: readonly string[] }
-  | { outcome: 'retry'; message: TimelineEntry; recipients?: readonly string[] }
+  | { outcome: 'stored'; message: TimelineEntry; senderSeq?: number; recipients?: readonly string[] }
+  | { outcome: 'retry'; message: TimelineEntry; senderSeq?: number; recipients?: readonly string[] }
   | { outcome: 'unknown_group' }
   | { outcome: 'dismissed' }
   | { outcome: 'not_member' }
@@ -149,10 +155,12 @@ export type AppendResult =
   | { outcome: 'bad_id' }
   | { outcome: 'expired_id' }
   | { outcome: 'unknown_user' }
-  | { outcome: 'recipient_full' };
+  | { outcome: 'recipient_full' }
+  /** The recipient blocked the sender. */
+  | { outcome: 'blocked' };
 
 /** The write operations and what each returns. */
-export interface WriteOps {
+export interface WriteOps extends RoomWriteOps {
   /** Returns the user, creating it with its id as its name when it does not exist. */
   ensureUser: { op: { userId: string; timeMs: number }; result: User };
   /** Creates the user or renames it. */
@@ -239,7 +247,13 @@ export interface WriteOps {
       | { outcome: 'pending'; request: FriendRequest }
       | { outcome: 'already_friends' }
       | { outcome: 'unknown_user' }
-      | { outcome: 'too_many' };
+      | { outcome: 'too_many' }
+      | { outcome: 'blocked' };
+  };
+  /** `userId` blocks (or unblocks) `otherId`; `changed` false when it already was (or was not). */
+  block: {
+    op: { userId: string; otherId: string; blocked: boolean; timeMs: number };
+    result: { outcome: 'changed' | 'unchanged' | 'unknown_user' };
   };
   /**
    * An answer (at `timeMs`) to the pending request of `requesterId`; on accept both become each

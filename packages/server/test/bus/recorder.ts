@@ -1,8 +1,11 @@
 import type { BusHandlers, Delivery } from '../../src/bus/bus.js';
+import type { RoomDelivery } from '../../src/bus/room-bus.js';
 
 /** The handlers of a bus under test: keeps what it is given and lets a test wait for it. */
 export class Recorder implements BusHandlers {
   readonly got: Delivery[] = [];
+  /** Room frames, with the `skip` each came with. */
+  readonly rooms: { d: RoomDelivery; skip: object | undefined }[] = [];
   gaps = 0;
   /** The user of each gap reported (undefined: every user). */
   readonly gapUsers: (string | undefined)[] = [];
@@ -11,6 +14,16 @@ export class Recorder implements BusHandlers {
   deliver(d: Delivery): void {
     this.got.push(d);
     this.wake();
+  }
+
+  deliverRoom(d: RoomDelivery, skip: object | undefined): void {
+    this.rooms.push({ d, skip });
+    this.wake();
+  }
+
+  /** Room frames to one room, in arrival order. */
+  ofRoom(roomId: string): RoomDelivery[] {
+    return this.rooms.filter((r) => r.d.roomId === roomId).map((r) => r.d);
   }
 
   gap(userId?: string): void {

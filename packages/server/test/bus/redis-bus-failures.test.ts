@@ -177,3 +177,29 @@ describe('RedisBus start', () => {
     await expect(a.bus.start(new Recorder())).rejects.toThrow(/once/);
   });
 });
+
+describe('RedisBus rooms', () => {
+  it('subscribes its rooms again after a lost subscription, including rooms joined while it was away', async () => {
+    const a = await node();
+    const b = await node();
+    await a.bus.subscribeRoom('!one');
+    await killConnection(a.bus, 'sub');
+    await a.bus.subscribeRoom('!two'); // while the connection comes back: covered by the recovery
+    await a.rec.until(() => a.rec.gaps === 1, 'the gap');
+    for (const room of ['!one', '!two']) b.bus.publishRoom({ roomId: room, frame: `to ${room}` });
+    await a.rec.until(() => a.rec.rooms.length === 2, 'a frame in each room');
+    expect(a.rec.rooms.map((r) => r.d.frame).sort()).toEqual(['to !one', 'to !two']);
+  });
+
+  it('drops, counts and survives what is not a delivery on a room channel', async () => {
+    const a = await node();
+    const b = await node();
+    await a.bus.subscribeRoom('!lobby');
+    for (const junk of ['', 'no header', 'x1 node\nframe', 'm12a node\nframe', 'm1\nframe', 't \nframe'])
+      await admin.publish(`${prefix}r:!lobby`, junk);
+    b.bus.publishRoom({ roomId: '!lobby', seq: 3, frame: 'ok' });
+    await a.rec.until(() => a.rec.rooms.length === 1, 'the room frame');
+    expect(a.rec.ofRoom('!lobby')).toEqual([{ roomId: '!lobby', seq: 3, frame: 'ok' }]);
+    expect(a.bus.stats).toMatchObject({ malformed: 6, received: 1 });
+  });
+});

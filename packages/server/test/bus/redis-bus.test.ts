@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { RedisBus } from '../../src/bus/redis/redis-bus.js';
 import { adminConnection, deleteKeys, redisUrl, uniquePrefix } from '../helpers/redis.js';
-import { busContract } from './bus-contract.js';
+import { type BusFactory, busContract } from './bus-contract.js';
+import { roomBusContract } from './room-bus-contract.js';
 
 const prefix = uniquePrefix();
 let admin: Redis | undefined;
@@ -14,11 +15,13 @@ afterAll(async () => {
   admin?.disconnect();
 });
 
-busContract('RedisBus', {
+const factory: BusFactory = {
   multiNode: true,
   create: async (n) =>
     Array.from({ length: n }, () => new RedisBus({ url: redisUrl, prefix, log: pino({ level: 'silent' }) })),
   cleanup: async () => {
     if (admin) await deleteKeys(admin, prefix);
   },
-});
+};
+busContract('RedisBus', factory);
+roomBusContract('RedisBus', factory);

@@ -1,5 +1,6 @@
 import type { Bus, BusHandlers, Delivery } from '../../src/bus/bus.js';
 import { LocalBus } from '../../src/bus/local/local-bus.js';
+import type { RoomDelivery } from '../../src/bus/room-bus.js';
 
 /**
  * A LocalBus that mistreats the stored messages to one user, as a cluster's routing can: it holds
@@ -47,6 +48,18 @@ export class UnrulyBus implements Bus {
 
   isOnline(userId: string): Promise<boolean> {
     return this.inner.isOnline(userId);
+  }
+
+  subscribeRoom(roomId: string): Promise<void> {
+    return this.inner.subscribeRoom(roomId);
+  }
+
+  unsubscribeRoom(roomId: string): Promise<void> {
+    return this.inner.unsubscribeRoom(roomId);
+  }
+
+  publishRoom(d: RoomDelivery, skip?: object): void {
+    this.inner.publishRoom(d, skip);
   }
 
   close(): Promise<void> {

@@ -69,6 +69,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await append(newMsg(id!, 'a', 'b'))).toEqual({
         outcome: 'retry',
         message: (stored as { message: unknown }).message,
+        senderSeq: (stored as { senderSeq: number }).senderSeq,
       });
       expect(await append(newMsg(id!, 'a', 'b', 'other'))).toEqual({ outcome: 'duplicate' });
       expect(await append(newMsg(id!, 'a', 'c'))).toEqual({ outcome: 'duplicate' });
@@ -170,17 +171,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await store.pendingMessages('b', 0, 10)).toEqual([]);
     });
 
-    it("lists a user's inbox after a seq: the newest, oldest first, confirmed or not", async () => {
+    it("lists a user's timeline after a seq, received and sent: the newest, oldest first, confirmed or not", async () => {
       const ids = await reserve('a', 4);
       for (const id of ids) await append(newMsg(id, 'a', 'b'));
       const [fromB] = await reserve('b', 1);
-      await append(newMsg(fromB!, 'b', 'a')); // sent by b: not in b's inbox
+      await append(newMsg(fromB!, 'b', 'a')); // sent by b: in b's timeline too (for its other devices)
       await store.write([{ kind: 'confirm', userId: 'b', msgId: ids[0]! }]);
       const first = await received('b', ids[0]!);
-      expect((await store.inboxSince('b', 0, 10)).map((m) => m.msgId)).toEqual(ids);
-      expect((await store.inboxSince('b', first.seq, 10)).map((m) => m.msgId)).toEqual(ids.slice(1));
-      expect((await store.inboxSince('b', 0, 2)).map((m) => m.msgId)).toEqual(ids.slice(2));
-      expect((await store.inboxSince('a', 0, 10)).map((m) => m.msgId)).toEqual([fromB]);
+      expect((await store.inboxSince('b', 0, 10)).map((m) => m.msgId)).toEqual([...ids, fromB]);
+      expect((await store.inboxSince('b', first.seq, 10)).map((m) => m.msgId)).toEqual([
+        ...ids.slice(1),
+        fromB,
+      ]);
+      expect((await store.inboxSince('b', 0, 2)).map((m) => m.msgId)).toEqual([ids[3], fromB]);
+      expect((await store.inboxSince('a', 0, 10)).map((m) => m.msgId)).toEqual([...ids, fromB]);
+      // each with the user's own position
+      expect((await store.inboxSince('a', 0, 10)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
     });
 
     it('records a read once and queues one notice for the sender', async () => {
@@ -264,29 +270,31 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         [2, fromB],
         [1, fromA[0]],
       ]);
-      // since: only what the user received, after the position, confirmed or not
+      // since: the user's timeline after the position, received or sent, confirmed or not
       await store.write([{ kind: 'confirm', userId: 'b', msgId: fromA[0]! }]);
       expect((await store.inboxSince('b', 0, 10)).map((m) => [m.seq, m.msgId])).toEqual([
         [1, fromA[0]],
+        [2, fromB],
         [3, fromA[2]],
       ]);
-      expect((await store.inboxSince('b', 1, 10)).map((m) => m.seq)).toEqual([3]);
+      expect((await store.inboxSince('b', 1, 10)).map((m) => m.seq)).toEqual([2, 3]);
       expect((await store.inboxSince('b', 3, 10)).map((m) => m.seq)).toEqual([]);
       expect((await store.pendingMessages('b', 0, 10)).map((m) => m.seq)).toEqual([3]);
-      // what a connection missed between two positions: received ones only, oldest first
+      // what a connection missed between two positions: received and sent, oldest first
       expect((await store.receivedBetween('b', 0, 3, 10)).map((m) => [m.seq, m.msgId])).toEqual([
         [1, fromA[0]],
+        [2, fromB],
       ]);
-      expect((await store.receivedBetween('b', 0, 99, 10)).map((m) => m.seq)).toEqual([1, 3]);
-      expect((await store.receivedBetween('b', 1, 3, 10)).map((m) => m.seq)).toEqual([]);
-      expect((await store.receivedBetween('a', 0, 99, 1)).map((m) => m.seq)).toEqual([2]);
+      expect((await store.receivedBetween('b', 0, 99, 10)).map((m) => m.seq)).toEqual([1, 2, 3]);
+      expect((await store.receivedBetween('b', 1, 3, 10)).map((m) => m.seq)).toEqual([2]);
+      expect((await store.receivedBetween('a', 0, 99, 1)).map((m) => m.seq)).toEqual([1]);
       expect(await store.seqHead('a')).toBe(4);
       expect(await store.seqHead('b')).toBe(3);
       expect(await store.seqHead('nobody')).toBe(0);
       // a retry answers with the same position and adds nothing
       const again = await append(newMsg(fromA[2]!, 'a', 'b'));
-      expect(again).toMatchObject({ outcome: 'retry', message: { seq: 3 } });
-      expect((await store.inboxSince('b', 0, 10)).map((m) => m.seq)).toEqual([1, 3]);
+      expect(again).toMatchObject({ outcome: 'retry', message: { seq: 3 }, senderSeq: 4 });
+      expect((await store.inboxSince('b', 0, 10)).map((m) => m.seq)).toEqual([1, 2, 3]);
     });
 
     it("recalls only the sender's own message to that peer, inside the window, once", async () => {

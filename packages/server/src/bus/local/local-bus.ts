@@ -1,9 +1,12 @@
 import type { Bus, BusHandlers, Delivery } from '../bus.js';
+import type { RoomDelivery } from '../room-bus.js';
 
 /** The single-node Bus: delivery is a function call, presence the set of users joined here. */
 export class LocalBus implements Bus {
   private handlers: BusHandlers | undefined;
   private readonly joined = new Set<string>();
+  /** Rooms with a connection here. */
+  private readonly rooms = new Set<string>();
 
   async start(handlers: BusHandlers): Promise<void> {
     this.handlers = handlers;
@@ -25,8 +28,21 @@ export class LocalBus implements Bus {
     return this.joined.has(userId);
   }
 
+  async subscribeRoom(roomId: string): Promise<void> {
+    this.rooms.add(roomId);
+  }
+
+  async unsubscribeRoom(roomId: string): Promise<void> {
+    this.rooms.delete(roomId);
+  }
+
+  publishRoom(d: RoomDelivery, skip?: object): void {
+    if (this.rooms.has(d.roomId)) this.handlers?.deliverRoom(d, skip);
+  }
+
   async close(): Promise<void> {
     this.handlers = undefined;
     this.joined.clear();
+    this.rooms.clear();
   }
 }

@@ -1,4 +1,4 @@
-import type { Delivery } from '../bus.js';
+import type { Delivery, MessageDelivery, TransientDelivery } from '../bus.js';
 
 /**
  * The wire form of a Delivery on a user's channel: one short header line, then the frame as is.
@@ -8,6 +8,7 @@ import type { Delivery } from '../bus.js';
  *     n7 k3x9f0a1\n...                     notice 7
  *     r42 k3x9f0a1\n...                    recall of seq 42
  *     t k3x9f0a1\n...                      transient
+ *     t k3x9f0a1 - c7\n...                 transient caused by connection c7 (not sent back to it)
  *     g k3x9f0a1\n                         k3x9f0a1 lost frames to this user: resync
  *
  * The user is the channel's (`{prefix}u:{userId}`), so it is not repeated. The frame is never
@@ -41,7 +42,7 @@ export function encode(d: Delivery, origin: string): string {
     case 'recall':
       return `r${d.seq} ${origin}\n${d.frame}`;
     case 'transient':
-      return `t ${origin}\n${d.frame}`;
+      return d.origin === undefined ? `t ${origin}\n${d.frame}` : `t ${origin} - ${d.origin}\n${d.frame}`;
   }
 }
 
@@ -54,20 +55,25 @@ export function decode(userId: string, payload: string): Envelope | undefined {
   if (space < 1 || space === header.length - 1) return undefined;
   const tag = header.slice(0, space);
   const [origin = '', stream, sender, ...extra] = header.slice(space + 1).split(' ');
-  if (origin === '' || extra.length > 0 || ((stream !== undefined || sender !== undefined) && tag[0] !== 'm'))
-    return undefined;
+  if (origin === '' || extra.length > 0) return undefined;
+  if ((stream !== undefined || sender !== undefined) && tag !== 't' && tag[0] !== 'm') return undefined;
   const frame = payload.slice(eol + 1);
   const kind = tag[0];
   if (kind === 'g') return tag.length === 1 ? { origin, gap: true } : undefined;
-  if (kind === 't')
-    return tag.length === 1 ? { origin, delivery: { kind: 'transient', userId, frame } } : undefined;
+  if (kind === 't') {
+    if (tag.length !== 1 || (stream !== undefined && (stream !== '-' || sender === undefined)))
+      return undefined;
+    const delivery: TransientDelivery = { kind: 'transient', userId, frame };
+    if (sender !== undefined) delivery.origin = sender;
+    return { origin, delivery };
+  }
   const digits = tag.slice(1);
   if (!/^\d{1,16}$/.test(digits)) return undefined;
   const n = Number(digits);
   if (!Number.isSafeInteger(n)) return undefined;
   switch (kind) {
     case 'm': {
-      const delivery: Delivery = { kind: 'message', userId, seq: n, frame };
+      const delivery: MessageDelivery = { kind: 'message', userId, seq: n, frame };
       if (stream !== undefined && stream !== '-') delivery.stream = stream;
       if (sender !== undefined) delivery.origin = sender;
       return { origin, delivery };

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Bus, BusHandlers, Delivery } from '../bus.js';
+import type { RoomDelivery } from '../room-bus.js';
 import { decode, encode, encodeGap } from './codec.js';
 import { connect, createConnection, disconnect, redactUrl, withTimeout } from './connection.js';
 import { Presence, RedisKeys } from './presence.js';
+import { decodeRoom, encodeRoom, roomChannel, roomOfChannel } from './room-codec.js';
 
 export interface RedisBusOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
@@ -82,6 +84,8 @@ export class RedisBus implements Bus {
   private unsentOverflow = false;
   /** Users with a connection on this node. */
   private readonly joined = new Set<string>();
+  /** Rooms with a connection on this node (see `room-codec.ts`). */
+  private readonly rooms = new Set<string>();
   private state: 'new' | 'starting' | 'running' | 'closed' = 'new';
   private handlers: BusHandlers | undefined;
   private sub: Redis | undefined;
@@ -203,6 +207,33 @@ export class RedisBus implements Bus {
     }
   }
 
+  async subscribeRoom(roomId: string): Promise<void> {
+    if (this.state !== 'running' || !this.sub) return;
+    this.rooms.add(roomId);
+    const sub = this.sub; // while it is down, the resubscription after it covers the room
+    await whileUp(sub, () => sub.subscribe(roomChannel(this.keys.prefix, roomId)));
+  }
+
+  async unsubscribeRoom(roomId: string): Promise<void> {
+    if (!this.rooms.delete(roomId) || !this.sub) return;
+    const sub = this.sub;
+    await whileUp(sub, () => sub.unsubscribe(roomChannel(this.keys.prefix, roomId)));
+  }
+
+  /** Delivered here directly (the copy coming back is skipped), and to the other nodes through Redis. */
+  publishRoom(d: RoomDelivery, skip?: object): void {
+    if (this.state !== 'running' || !this.cmd) return;
+    if (this.rooms.has(d.roomId)) this.deliverRoom(d, skip);
+    this.counts.published++;
+    this.cmd
+      .publish(roomChannel(this.keys.prefix, d.roomId), encodeRoom(d, this.nodeId))
+      .catch((err: Error) => {
+        // best effort: members that lost it see it in the recent window when they join again
+        this.counts.publishErrors++;
+        this.log?.warn({ room: d.roomId, reason: err.message }, 'redis room publish failed');
+      });
+  }
+
   /** Unsubscribes, removes this node's lease and presence entries, and closes both connections. */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
@@ -233,6 +264,7 @@ export class RedisBus implements Bus {
     if (!wasRunning || !sub || !cmd || !presence) return;
     const users = [...this.joined];
     this.joined.clear();
+    this.rooms.clear();
     try {
       await withTimeout(
         Promise.all([whileUp(sub, () => sub.unsubscribe()), whileUp(cmd, () => presence.release(users))]),
@@ -251,6 +283,11 @@ export class RedisBus implements Bus {
     if (this.state !== 'running') return;
     if (channel === this.keys.gapChannel) {
       if (!payload.startsWith(`g ${this.nodeId}\n`)) this.handlers?.gap();
+      return;
+    }
+    const roomId = roomOfChannel(this.keys.prefix, channel);
+    if (roomId !== undefined) {
+      this.onRoomMessage(roomId, payload);
       return;
     }
     const userId = this.keys.userOf(channel);
@@ -274,6 +311,30 @@ export class RedisBus implements Bus {
     this.deliver(env.delivery);
   }
 
+  private onRoomMessage(roomId: string, payload: string): void {
+    const env = decodeRoom(roomId, payload);
+    if (!env) {
+      this.counts.malformed++;
+      this.log?.warn(
+        { room: roomId, bytes: payload.length },
+        'dropped a room payload that is not a delivery',
+      );
+      return;
+    }
+    // our own publishes were delivered here directly; a room left here may still have frames in flight
+    if (env.origin === this.nodeId || !this.rooms.has(roomId)) return;
+    this.counts.received++;
+    this.deliverRoom(env.delivery, undefined);
+  }
+
+  private deliverRoom(d: RoomDelivery, skip: object | undefined): void {
+    try {
+      this.handlers?.deliverRoom(d, skip);
+    } catch (err) {
+      this.log?.error({ err, room: d.roomId }, 'room delivery handler failed');
+    }
+  }
+
   private deliver(d: Delivery): void {
     try {
       this.handlers?.deliver(d);
@@ -287,6 +348,7 @@ export class RedisBus implements Bus {
     const sub = this.sub;
     if (!sub || this.state !== 'running') return;
     const channels = [...this.joined].map((u) => this.keys.channel(u));
+    for (const room of this.rooms) channels.push(roomChannel(this.keys.prefix, room));
     try {
       await sub.subscribe(this.keys.gapChannel, ...channels);
     } catch (err) {
@@ -299,7 +361,7 @@ export class RedisBus implements Bus {
     await this.reassert();
     this.counts.gaps++;
     this.log?.warn(
-      { users: channels.length },
+      { users: this.joined.size, rooms: this.rooms.size },
       'redis subscription restored: sessions here resync from the store',
     );
     this.handlers?.gap();

@@ -8,7 +8,7 @@ import {
   type UnfriendNotice,
 } from '@parley/protocol';
 import type { FriendRequest } from '../../store/store.js';
-import { CoreError } from '../core-error.js';
+import { blockedBy, CoreError } from '../core-error.js';
 import { friendCooldownFrom } from '../quotas.js';
 import type { Session } from '../session.js';
 import { echoAndNotify } from './notify.js';
@@ -44,6 +44,8 @@ export async function addFriend(s: Session, f: FriendRequestFrame): Promise<void
     rejectedBeforeMs: friendCooldownFrom(config, request.timeMs),
   });
   switch (r.outcome) {
+    case 'blocked':
+      throw blockedBy(f.toId);
     case 'cooldown':
       throw new CoreError(
         ErrorCode.Cooldown,

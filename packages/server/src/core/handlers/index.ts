@@ -1,5 +1,7 @@
 import type { ClientFrame } from '@parley/protocol';
+import { joinRoom, leaveRoom } from '../rooms/membership.js';
 import type { Session } from '../session.js';
+import { block, blocked } from './block.js';
 import { connect } from './connect.js';
 import { conversations } from './conversations.js';
 import { addFriend, removeFriend, respondFriend } from './friends.js';
@@ -32,4 +34,8 @@ export const handlers: HandlerMap = {
   '14': changeGroup,
   '15': groups,
   '17': conversations,
+  '20': block,
+  '21': blocked,
+  '18': joinRoom,
+  '19': leaveRoom,
 };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ErrorCode, parseMsgId, type SendMessageFrame } from '@parley/protocol';
-import { CoreError } from '../core-error.js';
+import { conversationKind, ErrorCode, parseMsgId, type SendMessageFrame } from '@parley/protocol';
+import { blockedBy, CoreError } from '../core-error.js';
 import { dismissed, notMember, unknownGroup } from '../groups/group-service.js';
 import { reservationsValidFrom } from '../quotas.js';
+import { postToRoom } from '../rooms/post.js';
 import type { Session } from '../session.js';
 import { ackFrame, deliveryFrame } from '../wire.js';
 import { sendTransient } from './transient.js';
@@ -12,6 +13,7 @@ import { sendTransient } from './transient.js';
  * the enqueue runs synchronously, so messages of one connection are committed in arrival order.
  */
 export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void> {
+  if (conversationKind(f.toId) === 'room') return postToRoom(s, f);
   const { ctx } = s;
   const body = f.chatMsg.message;
   if (Buffer.byteLength(body, 'utf8') > ctx.config.maxMessageBytes) {
@@ -37,6 +39,7 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
   switch (result.outcome) {
     case 'stored':
     case 'retry':
+      if (result.outcome === 'stored') ctx.metrics.messageStored();
       s.reply(ackFrame(result.message, ctx.time));
       if (result.recipients) {
         // a group message: one entry of the group's timeline, to every member but this connection
@@ -57,6 +60,17 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
         seq: result.message.seq,
         frame: deliveryFrame(result.message, ctx.time),
       });
+      // the sender's other devices show it too, at its place in the sender's timeline
+      if (result.senderSeq !== undefined && f.toId !== f.fromId) {
+        const own = { ...result.message, seq: result.senderSeq };
+        ctx.publish({
+          kind: 'message',
+          userId: f.fromId,
+          seq: own.seq,
+          frame: deliveryFrame(own, ctx.time),
+          origin: s.id,
+        });
+      }
       return;
     case 'duplicate':
       throw new CoreError(ErrorCode.DuplicateId, `${f.chatMsg.id} was already used for another message`);
@@ -77,6 +91,8 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
       throw notMember(f.toId);
     case 'muted':
       throw new CoreError(ErrorCode.Muted, `you may not post in ${f.toId} now (muted)`);
+    case 'blocked':
+      throw blockedBy(f.toId);
     case 'recipient_full':
       throw new CoreError(
         ErrorCode.RecipientFull,

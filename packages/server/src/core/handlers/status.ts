@@ -34,8 +34,11 @@ export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
     notice,
   });
   if (result.outcome === 'not_found') throw notFound();
-  if (result.outcome === 'read')
+  if (result.outcome === 'read') {
     ctx.publish({ kind: 'notice', userId: f.toId, noticeId: result.noticeId, frame: notice });
+    // the reader's other devices online now learn it was read here (offline ones: action 17's counts)
+    ctx.publish({ kind: 'transient', userId: f.fromId, frame: notice, origin: s.id });
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ErrorCode, isGroupId, type MessageDelivery, type SendMessageFrame } from '@parley/protocol';
 import { mayPost } from '../../store/group-rules.js';
-import { CoreError } from '../core-error.js';
+import { blockedBy, CoreError } from '../core-error.js';
 import { dismissed, notMember, unknownGroup } from '../groups/group-service.js';
 import type { Session } from '../session.js';
 
@@ -12,6 +12,7 @@ export async function sendTransient(s: Session, f: SendMessageFrame): Promise<vo
   const { ctx } = s;
   const toGroup = isGroupId(f.toId);
   const recipients = toGroup ? await groupRecipients(s, f) : [f.toId];
+  if (!toGroup && (await ctx.store.isBlocked(f.toId, f.fromId))) throw blockedBy(f.toId);
   if (!toGroup && !(await ctx.isOnline(f.toId))) {
     throw new CoreError(ErrorCode.Offline, `${f.toId} is not online; transient messages are not stored`);
   }

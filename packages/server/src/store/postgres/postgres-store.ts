@@ -1,5 +1,6 @@
 import type { Contact } from '@parley/protocol';
 import pg from 'pg';
+import type { RoomMessage } from '../rooms.js';
 import type {
   HistoryQuery,
   Notice,
@@ -15,6 +16,7 @@ import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { usersTouched } from './locks.js';
 import { append, confirm, confirmThrough, noticeDone, read, recall } from './message-writes.js';
 import { chargeUpload, purgeReservations, refundUpload, reserve } from './quota-writes.js';
+import { lockRooms, roomAppend, roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
 import { migrate, SCHEMA_NAME } from './schema/migrate.js';
 import { type Db, SQL, type Stmt } from './statements.js';
@@ -160,6 +162,7 @@ export class PostgresStore implements Store {
       const db = dbOn(client);
       const users = usersTouched(ops);
       if (users.length > 0) await db.all(SQL.lockUsers, users);
+      await lockRooms(db, ops);
       const results = this.batchRuns ? await applyRuns(db, ops) : await applyEach(db, ops);
       await client.query('COMMIT');
       return results;
@@ -252,6 +255,11 @@ export class PostgresStore implements Store {
     return notices.map((n) => ({ id: n.id, frame: fromDb(n.frame) }));
   }
 
+  async roomRecent(roomId: string, limit: number): Promise<RoomMessage[]> {
+    await this.start();
+    return roomRecent(this.reads, roomId, limit);
+  }
+
   close(): Promise<void> {
     this.closed ??= this.pool.end();
     return this.closed;
@@ -335,6 +343,8 @@ function apply(db: Db, op: WriteOp): Promise<WriteResult> {
       return friendResponse(db, op);
     case 'unfriend':
       return unfriend(db, op);
+    case 'roomAppend':
+      return roomAppend(db, op);
   }
 }
 

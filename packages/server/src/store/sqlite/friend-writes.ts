@@ -28,6 +28,7 @@ export function friendRequest(sql: Statements, op: Op<'friendRequest'>): Result<
       alreadyFriends: sql.isContact.get(op.fromId, op.toId) !== undefined,
       existing: existing && { status: statusOf(existing)!, answeredMs: existing.answered_ms },
       pendingOfRequester: sql.pendingFriendRequestCount.get(op.fromId)!.n,
+      blocked: sql.isBlocked.get(op.toId, op.fromId) !== undefined,
     },
     op,
   );

@@ -41,6 +41,7 @@ export function append(sql: Statements, m: Op<'append'>): AppendResult {
 
 function appendToUser(sql: Statements, m: Op<'append'>): AppendResult {
   if (!sql.userExists.get(m.toId)) return { outcome: 'unknown_user' };
+  if (sql.isBlocked.get(m.toId, m.fromId)) return { outcome: 'blocked' };
   if (sql.countPending.run(m.toId, m.maxPending).changes === 0) return { outcome: 'recipient_full' };
   // positions are drawn only once the message is sure to be stored: a timeline has no gaps
   const recipientSeq = sql.nextSeq.get(m.toId)!.seq;
@@ -48,7 +49,8 @@ function appendToUser(sql: Statements, m: Op<'append'>): AppendResult {
   sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, m.digest, m.timeMs);
   sql.insertEntry.run(m.toId, recipientSeq, m.msgId, m.fromId, 1);
   // a note to oneself is one entry; otherwise the sender's timeline has it too
-  if (m.toId !== m.fromId) sql.insertEntry.run(m.fromId, sql.nextSeq.get(m.fromId)!.seq, m.msgId, m.toId, 0);
+  const senderSeq = m.toId === m.fromId ? recipientSeq : sql.nextSeq.get(m.fromId)!.seq;
+  if (m.toId !== m.fromId) sql.insertEntry.run(m.fromId, senderSeq, m.msgId, m.toId, 0);
   sql.insertPending.run(m.toId, recipientSeq, m.msgId);
   sql.touchSentConversation.run(m.fromId, m.toId, m.timeMs, m.msgId);
   if (m.toId !== m.fromId) sql.touchReceivedConversation.run(m.toId, m.fromId, m.timeMs, m.msgId);
@@ -56,6 +58,7 @@ function appendToUser(sql: Statements, m: Op<'append'>): AppendResult {
   return {
     outcome: 'stored',
     message: { seq: recipientSeq, msgId, fromId, toId, type, body, status: 1, timeMs, recalled: false },
+    senderSeq,
   };
 }
 
@@ -70,7 +73,8 @@ function reused(sql: Statements, m: NewMessage): AppendResult {
   if (outcome !== 'retry' || !existing) return { outcome: outcome === 'retry' ? 'bad_id' : outcome };
   if (isGroupId(existing.to_id)) return groupRetry(sql, existing.to_id, existing.msg_id);
   const seq = sql.entrySeq.get(existing.to_id, existing.msg_id)!.seq;
-  return { outcome: 'retry', message: { seq, ...toMessage(existing) } };
+  const senderSeq = sql.entrySeq.get(existing.from_id, existing.msg_id)!.seq;
+  return { outcome: 'retry', message: { seq, ...toMessage(existing) }, senderSeq };
 }
 
 /** The position of a message in the timeline of the user who received it, if that user did. */

@@ -1,3 +1,5 @@
+import { ROOM_TABLES } from './room-schema.js';
+
 /** The SQLite schema, versioned with `PRAGMA user_version`. Each entry migrates from the previous version. */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -185,4 +187,14 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE conversations SET unread = (SELECT COUNT(*) FROM user_timeline t WHERE t.user_id = conversations.user_id
     AND t.peer_id = conversations.conv_id AND t.incoming = 1 AND t.seq > conversations.read_seq);
   `,
+  `
+  -- who blocked whom: messages, friend requests and transient frames from blocked_id are refused
+  CREATE TABLE blocks (
+    user_id TEXT NOT NULL,
+    blocked_id TEXT NOT NULL,
+    time_ms INTEGER NOT NULL,
+    PRIMARY KEY (user_id, blocked_id)
+  ) WITHOUT ROWID;
+  `,
+  ROOM_TABLES,
 ];

@@ -9,6 +9,7 @@ import type {
   GroupRecord,
   MemberRecord,
 } from '../groups.js';
+import type { RoomMessage } from '../rooms.js';
 import type {
   HistoryQuery,
   Notice,
@@ -32,10 +33,11 @@ import {
   recall,
   reserve,
 } from './message-writes.js';
+import { roomAppend, roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
-import { ensureUser, setContacts, upsertUser } from './user-writes.js';
+import { block, ensureUser, setContacts, upsertUser } from './user-writes.js';
 
 export interface SqliteStoreOptions {
   /** Folder holding `parley.db`; `:memory:` for a throwaway store. */
@@ -122,6 +124,8 @@ export class SqliteStore implements Store {
         return friendResponse(sql, op);
       case 'unfriend':
         return unfriend(sql, op);
+      case 'block':
+        return block(sql, op);
       case 'createGroup':
         return createGroup(sql, op);
       case 'changeGroup':
@@ -132,6 +136,8 @@ export class SqliteStore implements Store {
         return groupRead(sql, op);
       case 'groupRecall':
         return groupRecall(sql, op);
+      case 'roomAppend':
+        return roomAppend(this.db, sql, op);
     }
   }
 
@@ -195,6 +201,14 @@ export class SqliteStore implements Store {
     return this.sql.pendingNotices.all(userId, afterId, limit);
   }
 
+  async blockedUsers(userId: string): Promise<string[]> {
+    return this.sql.blockedUsers.all(userId).map((r) => r.blocked_id);
+  }
+
+  async isBlocked(userId: string, otherId: string): Promise<boolean> {
+    return this.sql.isBlocked.get(userId, otherId) !== undefined;
+  }
+
   async getGroup(groupId: string): Promise<GroupRecord | undefined> {
     const row = this.sql.group.get(groupId);
     return row && toGroup(row);
@@ -255,6 +269,10 @@ export class SqliteStore implements Store {
       limit,
     );
     return rows.map(toConversation);
+  }
+
+  async roomRecent(roomId: string, limit: number): Promise<RoomMessage[]> {
+    return roomRecent(this.db, roomId, limit);
   }
 
   async close(): Promise<void> {

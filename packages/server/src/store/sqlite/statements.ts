@@ -136,12 +136,12 @@ export function prepareStatements(db: Database.Database) {
     inboxSince: prep<[string, number, number], EntryRow>(
       db,
       `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
-       WHERE t.user_id = ? AND t.seq > ? AND t.incoming = 1 ORDER BY t.seq DESC LIMIT ?`,
+       WHERE t.user_id = ? AND t.seq > ? ORDER BY t.seq DESC LIMIT ?`,
     ),
     receivedBetween: prep<[string, number, number, number], EntryRow>(
       db,
       `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
-       WHERE t.user_id = ? AND t.seq > ? AND t.seq < ? AND t.incoming = 1 ORDER BY t.seq LIMIT ?`,
+       WHERE t.user_id = ? AND t.seq > ? AND t.seq < ? ORDER BY t.seq LIMIT ?`,
     ),
     seqHead: prep<[string], { seq: number }>(db, 'SELECT seq_head AS seq FROM users WHERE id = ?'),
     pendingMessages: prep<[string, number, number], EntryRow>(
@@ -193,6 +193,19 @@ export function prepareStatements(db: Database.Database) {
     ),
     dropUploadDaysBefore: prep<[string, number]>(db, 'DELETE FROM upload_usage WHERE owner = ? AND day < ?'),
     removeContact: prep<[string, string]>(db, 'DELETE FROM contacts WHERE user_id = ? AND contact_id = ?'),
+    block: prep<[string, string, number]>(
+      db,
+      'INSERT INTO blocks (user_id, blocked_id, time_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    unblock: prep<[string, string]>(db, 'DELETE FROM blocks WHERE user_id = ? AND blocked_id = ?'),
+    isBlocked: prep<[string, string], { one: number }>(
+      db,
+      'SELECT 1 AS one FROM blocks WHERE user_id = ? AND blocked_id = ?',
+    ),
+    blockedUsers: prep<[string], { blocked_id: string }>(
+      db,
+      'SELECT blocked_id FROM blocks WHERE user_id = ? ORDER BY time_ms, blocked_id',
+    ),
     ...prepareGroupStatements(db),
   };
 }

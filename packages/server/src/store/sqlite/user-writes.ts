@@ -31,3 +31,11 @@ export function setContacts(
   addContacts(sql, userId, list);
   return { unknown };
 }
+
+export function block(sql: Statements, op: Op<'block'>): Result<'block'> {
+  if (!sql.userExists.get(op.otherId)) return { outcome: 'unknown_user' };
+  const changes = op.blocked
+    ? sql.block.run(op.userId, op.otherId, op.timeMs).changes
+    : sql.unblock.run(op.userId, op.otherId).changes;
+  return { outcome: changes > 0 ? 'changed' : 'unchanged' };
+}

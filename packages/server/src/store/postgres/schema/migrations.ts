@@ -1,3 +1,5 @@
+import { ROOM_TABLES } from './room-tables.js';
+
 /**
  * The PostgreSQL schema, versioned in the table `parley_schema` (one row per applied version).
  * Each entry migrates from the previous version; never edit an entry that has shipped, add one.
@@ -109,4 +111,5 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (owner, day)
   );
   `,
+  ROOM_TABLES,
 ];
