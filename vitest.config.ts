@@ -9,6 +9,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts'],
+    // the web client's browser tests need its build (made here when missing or stale)
+    globalSetup: ['./packages/web/test/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

@@ -25,6 +25,7 @@ import { addFileRoutes } from './http/file-routes.js';
 import { HttpError, sendJson } from './http/http-error.js';
 import { createHttpServer } from './http/http-server.js';
 import { HttpRouter } from './http/router.js';
+import { addStaticRoutes, webClientSettings } from './http/static-routes.js';
 import { addTokenRoutes } from './http/token-routes.js';
 import { createLogger, flushLogger } from './log/logger.js';
 import { addMetricsRoute } from './metrics/metrics-route.js';
@@ -205,6 +206,11 @@ async function assemble(
     identify: (req) => identifyUploader(req, tokens),
     quota: core.uploads,
   });
+  addStaticRoutes(
+    router,
+    webClientSettings(config, () => baseUrl.value),
+    log,
+  );
   const http = createHttpServer(router, log, new CorsPolicy(config.corsOrigins));
   http.on('upgrade', (req, socket, head) => {
     try {

@@ -44,6 +44,10 @@ export interface ServerConfig extends RoomSettings {
   logLevel: string;
   redisUrl: string | undefined;
   redisPrefix: string;
+  /** The built web client served at `/`; unset: `packages/web/dist` of this checkout. */
+  webDir: string | undefined;
+  /** Token mode: where the web client asks the app's backend for a user token. */
+  webTokenUrl: string | undefined;
 }
 
 type Kind = 'string' | 'int' | 'secret' | 'flag';
@@ -367,6 +371,21 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'prefix of every Redis key and channel, so deployments can share a Redis',
   },
   ...ROOM_OPTIONS,
+  {
+    key: 'webDir',
+    env: 'WEB_DIR',
+    flag: '--web-dir',
+    kind: 'string',
+    help: 'folder of the built web client served at / (default: packages/web/dist of this checkout)',
+  },
+  {
+    key: 'webTokenUrl',
+    env: 'WEB_TOKEN_URL',
+    flag: '--web-token-url',
+    kind: 'string',
+    check: (v) => /^(https?:\/\/\S+|\/\S*)$/.test(v),
+    help: 'with APP_SECRET: URL (absolute, or a path on this host) the web client GETs for {userId, token}',
+  },
 ];
 
 export const defaultConfig: ServerConfig = {
@@ -411,4 +430,6 @@ export const defaultConfig: ServerConfig = {
   redisUrl: undefined,
   redisPrefix: 'parley:',
   ...roomDefaults,
+  webDir: undefined,
+  webTokenUrl: undefined,
 };

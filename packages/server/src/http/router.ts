@@ -17,9 +17,19 @@ interface Route {
 /** A minimal method + path router: `/v1/users/:id` style patterns, exact segments otherwise. */
 export class HttpRouter {
   private readonly routes: Route[] = [];
+  private fallbackHandler: RouteHandler | undefined;
 
   on(method: string, pattern: string, handler: RouteHandler): this {
     this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
+    return this;
+  }
+
+  /**
+   * The handler of requests whose path no route has (the web client's files); it throws the 404
+   * itself for what it does not serve.
+   */
+  fallback(handler: RouteHandler): this {
+    this.fallbackHandler = handler;
     return this;
   }
 
@@ -36,7 +46,8 @@ export class HttpRouter {
     }
     if (pathMatched)
       throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${pathname}`);
-    throw new HttpError(404, 'NOT_FOUND', `no route ${pathname}`);
+    if (this.fallbackHandler) return { handler: this.fallbackHandler, params: {} };
+    throw notFound(pathname);
   }
 }
 
@@ -55,4 +66,8 @@ function matchParts(parts: string[], segments: string[]): Record<string, string>
     } else if (part !== seg) return undefined;
   }
   return params;
+}
+
+export function notFound(pathname: string): HttpError {
+  return new HttpError(404, 'NOT_FOUND', `no route ${pathname}`);
 }

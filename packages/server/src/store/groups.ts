@@ -73,6 +73,12 @@ export interface ConversationRecord {
   last: StoredMessage | undefined;
 }
 
+/**
+ * Unread messages are counted up to this many (the list shows "999+" beyond): a count stops there,
+ * so recounting after a read reads at most this many entries.
+ */
+export const MAX_UNREAD = 999;
+
 /** Where a page of the conversation list starts: before this activity time and id. */
 export interface ConversationCursor {
   lastMs: number;

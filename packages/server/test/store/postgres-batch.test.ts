@@ -16,6 +16,8 @@ const prng = rng;
 const USERS = ['a', 'b', 'c', 'd'];
 /** `ghost` reserves ids without being a user; `x` appears only as a recipient or confirmer. */
 const NOT_USERS = ['ghost', 'x'];
+/** A group of a, b and c (d and the others are not members). */
+const GROUP = '~g';
 
 class Generator {
   private readonly rnd: () => number;
@@ -92,7 +94,7 @@ class Generator {
         const msgId = this.unused.length > 0 && this.chance(0.6) ? this.pick(this.unused) : this.msgId();
         const owner = this.owners.get(msgId);
         const fromId = owner !== undefined && this.chance(0.85) ? owner : this.user();
-        const toId = this.chance(0.15) ? fromId : this.user();
+        const toId = this.chance(0.15) ? fromId : this.chance(0.15) ? GROUP : this.user();
         const bodies = ['hi', 'yo', 'x\u0000y', `m${msgId}`];
         const b = this.int(bodies.length);
         const body = bodies[b]!;
@@ -195,6 +197,10 @@ async function snapshot(schema: string): Promise<Record<string, unknown[]>> {
     pendingCounts: await q('SELECT * FROM $s.pending_counts ORDER BY user_id'),
     notices: await q('SELECT * FROM $s.notices ORDER BY id'),
     reservations: await q('SELECT * FROM $s.reservations ORDER BY msg_id'),
+    conversations: await q('SELECT * FROM $s.conversations ORDER BY user_id, conv_id'),
+    groups: await q('SELECT * FROM $s.groups ORDER BY id'),
+    groupMembers: await q('SELECT * FROM $s.group_members ORDER BY group_id, user_id'),
+    groupTimeline: await q('SELECT * FROM $s.group_timeline ORDER BY group_id, seq'),
     nextId: await q('SELECT last_value, is_called FROM $s.msg_ids'),
   };
 }
@@ -206,8 +212,18 @@ async function compare(seed: number, batches: number): Promise<Map<string, numbe
     await pgStore(refSchema, { batchRuns: false }),
     await pgStore(runSchema),
   ];
-  for (const s of stores)
+  for (const s of stores) {
     await s.write(USERS.map((id) => ({ kind: 'upsertUser', userId: id, name: id, timeMs: 0 })));
+    const group = {
+      groupId: GROUP,
+      name: 'G',
+      ownerId: 'a',
+      memberIds: ['b', 'c'],
+      maxMembers: 9,
+      timeMs: 0,
+    };
+    await s.write([{ kind: 'createGroup', ...group }]);
+  }
   const gen = new Generator(seed);
   const outcomes = new Map<string, number>();
   for (let b = 0; b < batches; b++) {
@@ -240,6 +256,7 @@ describe('PostgresStore set-based runs', () => {
         'append expired_id',
         'append unknown_user',
         'append recipient_full',
+        'append not_member',
         'confirm found=true',
         'confirm found=false',
         'reserve reserved',
@@ -299,10 +316,10 @@ describe('PostgresStore set-based runs, one batch by hand', () => {
     });
     expect(results[1]).toEqual([
       { outcome: 'reserved', ids: [1, 2, 3] },
-      { outcome: 'stored', message: message(1, 'b', 'one', 1) },
-      { outcome: 'stored', message: message(2, 'a', 'note', 2) },
-      { outcome: 'retry', message: message(1, 'b', 'one', 1) },
-      { outcome: 'stored', message: message(3, 'b', 'three', 2) },
+      { outcome: 'stored', message: message(1, 'b', 'one', 1), senderSeq: 1 },
+      { outcome: 'stored', message: message(2, 'a', 'note', 2), senderSeq: 2 },
+      { outcome: 'retry', message: message(1, 'b', 'one', 1), senderSeq: 1 },
+      { outcome: 'stored', message: message(3, 'b', 'three', 2), senderSeq: 3 },
       { found: true },
       { found: true },
       { found: true },

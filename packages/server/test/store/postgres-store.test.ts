@@ -8,9 +8,13 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store, TimelineEntry, WriteOp } from '../../src/store/store.js';
 import { freshSchema, PG_URL, pgQuery, pgStore } from '../helpers/postgres.js';
 import { onCleanup } from '../helpers/test-server.js';
+import { describeConversationContract } from './conversation-contract.js';
+import { describeGroupContract } from './group-contract.js';
 import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('postgres', () => pgStore());
+describeGroupContract('postgres', () => pgStore());
+describeConversationContract('postgres', () => pgStore());
 
 const reserveOp = (userId: string, count: number): WriteOp => ({
   kind: 'reserve',

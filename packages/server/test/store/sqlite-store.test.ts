@@ -5,13 +5,19 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { prepareStatements } from '../../src/store/sqlite/statements.js';
 import type { TimelineEntry } from '../../src/store/store.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
+import { describeConversationContract } from './conversation-contract.js';
+import { describeGroupContract } from './group-contract.js';
 import { describeStoreContract } from './store-contract.js';
 
-describeStoreContract('sqlite', async () => {
+async function sqliteStore(): Promise<SqliteStore> {
   const store = new SqliteStore({ dataDir: tempDir() });
   onCleanup(() => store.close());
   return store;
-});
+}
+
+describeStoreContract('sqlite', sqliteStore);
+describeGroupContract('sqlite', sqliteStore);
+describeConversationContract('sqlite', sqliteStore);
 
 describe('SqliteStore specifics', () => {
   it('survives a reopen with its sequence and data', async () => {
@@ -71,6 +77,84 @@ describe('SqliteStore specifics', () => {
       );
       expect(p, name).not.toMatch(/TEMP B-TREE/);
     }
+  });
+
+  it('answers the conversation list and group reads from indexes, never by scanning or sorting a table', async () => {
+    const dir = tempDir();
+    await new SqliteStore({ dataDir: dir }).close();
+    const db = new Database(`${dir}/parley.db`);
+    onCleanup(() => db.close());
+    const sql = prepareStatements(db) as unknown as Record<string, { source: string }>;
+    const plan = (text: string) =>
+      (
+        db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(
+          ...text
+            .split('?')
+            .slice(1)
+            .map(() => 1),
+        ) as { detail: string }[]
+      )
+        .map((r) => r.detail)
+        .join(' | ');
+    const p = plan(sql.conversations!.source);
+    // a backward walk of (user_id, last_ms, conv_id) from the cursor; the names and the last
+    // message by key
+    expect(p).toMatch(/SEARCH c USING (COVERING )?INDEX conversations_by_activity \(user_id=\? AND/);
+    expect(p).not.toMatch(/SCAN c\b|TEMP B-TREE/);
+    for (const name of [
+      'conversations',
+      'entries',
+      'history',
+      'messageSeq',
+      'groupsToSync',
+      'member',
+      'memberIds',
+      'readCount',
+      'readMember',
+      'confirmMember',
+      'touchGroupConversations',
+      'readGroupConversation',
+      'readUserConversation',
+    ]) {
+      const text = sql[name]?.source;
+      expect(text, name).toBeDefined();
+      const q = plan(text!);
+      expect(q, name).not.toMatch(
+        /SCAN (c|conversations|e|group_timeline|gm|group_members|g|groups|m|messages|t|user_timeline|u|users)\b/,
+      );
+      if (name !== 'readGroupConversation' && name !== 'readUserConversation')
+        expect(q, name).not.toMatch(/TEMP B-TREE/);
+    }
+  });
+
+  it('fills the conversation list from the 1:1 messages of a version 7 database', async () => {
+    const dir = tempDir();
+    const old = new Database(`${dir}/parley.db`);
+    for (const [v, step] of MIGRATIONS.slice(0, 7).entries()) {
+      old.exec(step);
+      old.pragma(`user_version = ${v + 1}`);
+    }
+    old.exec(`
+      INSERT INTO users (id, name, created_ms, seq_head) VALUES ('a', 'A', 0, 5), ('b', 'B', 0, 3);
+      INSERT INTO messages (seq, msg_id, from_id, to_id, conv, type, body, digest, status, time_ms) VALUES
+        (1, 1, 'a', 'b', 'a b', 0, 'one', 'd1', 2, 10), (2, 2, 'a', 'b', 'a b', 0, 'two', 'd2', 1, 20),
+        (3, 3, 'b', 'a', 'a b', 0, 'three', 'd3', 1, 30), (4, 4, 'a', 'a', 'a a', 0, 'note', 'd4', 1, 40),
+        (5, 5, 'a', 'a', 'a a', 0, 'note', 'd5', 1, 50);
+      INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming) VALUES
+        ('a', 1, 1, 'b', 0), ('b', 1, 1, 'a', 1), ('a', 2, 2, 'b', 0), ('b', 2, 2, 'a', 1),
+        ('a', 3, 3, 'b', 1), ('b', 3, 3, 'a', 0), ('a', 4, 4, 'a', 1), ('a', 5, 5, 'a', 1);
+    `);
+    old.close();
+    const store = new SqliteStore({ dataDir: dir });
+    onCleanup(() => store.close());
+    const brief = async (u: string) =>
+      (await store.conversations(u, undefined, 10)).map((c) => [c.id, c.unread, c.lastMs, c.last?.msgId]);
+    // b read the first message only; a read nothing from b; notes to oneself are never unread
+    expect(await brief('b')).toEqual([['a', 1, 30, 3]]);
+    expect(await brief('a')).toEqual([
+      ['a', 0, 50, 5],
+      ['b', 1, 30, 3],
+    ]);
   });
 
   it('migrates a database of the global-sequence era to per-user timelines, keeping positions and what is pending', async () => {

@@ -297,6 +297,42 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect((await store.inboxSince('b', 0, 10)).map((m) => m.seq)).toEqual([1, 2, 3]);
     });
 
+    it('refuses messages and friend requests from a blocked user, keeping the id, until unblocked', async () => {
+      const block = async (blocked: boolean, otherId = 'a') =>
+        (await store.write([{ kind: 'block', userId: 'b', otherId, blocked, timeMs: t }]))[0];
+      expect(await block(true)).toEqual({ outcome: 'changed' });
+      expect(await block(true)).toEqual({ outcome: 'unchanged' });
+      expect(await block(true, 'nobody')).toEqual({ outcome: 'unknown_user' });
+      expect(await store.isBlocked('b', 'a')).toBe(true);
+      expect(await store.isBlocked('a', 'b')).toBe(false);
+      expect(await store.blockedUsers('b')).toEqual(['a']);
+      const [id, other] = await reserve('a', 2);
+      // alone and in a run with another message (the set-based path)
+      expect(await append(newMsg(id!, 'a', 'b'))).toEqual({ outcome: 'blocked' });
+      const run = await store.write([
+        { kind: 'append', ...newMsg(id!, 'a', 'b'), validFromMs: 0, maxPending: 100 },
+        { kind: 'append', ...newMsg(other!, 'a', 'c'), validFromMs: 0, maxPending: 100 },
+      ]);
+      expect(run.map((r) => (r as { outcome: string }).outcome)).toEqual(['blocked', 'stored']);
+      const request = {
+        kind: 'friendRequest' as const,
+        fromId: 'a',
+        toId: 'b',
+        message: 'hi',
+        timeMs: t,
+        notice: '{}',
+        maxPending: 10,
+        rejectedBeforeMs: 0,
+      };
+      expect(await store.write([request])).toEqual([{ outcome: 'blocked' }]);
+      // b can still write to a
+      const [fromB] = await reserve('b', 1);
+      expect(await append(newMsg(fromB!, 'b', 'a'))).toMatchObject({ outcome: 'stored' });
+      expect(await block(false)).toEqual({ outcome: 'changed' });
+      expect(await store.blockedUsers('b')).toEqual([]);
+      expect(await append(newMsg(id!, 'a', 'b'))).toMatchObject({ outcome: 'stored' });
+    });
+
     it("recalls only the sender's own message to that peer, inside the window, once", async () => {
       const [id] = await reserve('a', 1);
       await append(newMsg(id!, 'a', 'b', 'secret'));

@@ -1,4 +1,6 @@
+import { isGroupId } from '@parley/protocol';
 import type { AppendResult, WriteOps } from '../store.js';
+import { appendToGroup } from './group-writes.js';
 import { reused } from './message-writes.js';
 import { type Db, SQL } from './statements.js';
 import { toDb } from './text.js';
@@ -18,6 +20,8 @@ type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
  * append of the run reads or writes what another one does, except the per-user counters: timeline
  * heads, assigned in op order by `storeMessages`, and pending counts, checked here in op order
  * against the counts read under the batch's user locks. Two statements for the common case.
+ * Messages to groups are stored one by one as the loop meets them (two statements each): their
+ * positions are the group's, in op order, and they share no row with the 1:1 messages.
  */
 export async function appendRun(db: Db, ops: readonly Op<'append'>[]): Promise<AppendResult[]> {
   const taken = await db.all(
@@ -42,9 +46,21 @@ export async function appendRun(db: Db, ops: readonly Op<'append'>[]): Promise<A
       continue;
     }
     const giveBack = () => db.run(SQL.giveBackReservation, m.msgId, m.fromId, row.reserved_ms!);
+    if (isGroupId(m.toId)) {
+      // per op, now: a group message changes only rows of its group (locked for the batch) and
+      // its message, none that the 1:1 messages stored below touch
+      results[i] = await appendToGroup(db, m);
+      if (results[i]!.outcome !== 'stored') await giveBack();
+      continue;
+    }
     if (!row.to_exists) {
       await giveBack();
       results[i] = { outcome: 'unknown_user' };
+      continue;
+    }
+    if (row.blocked) {
+      await giveBack();
+      results[i] = { outcome: 'blocked' };
       continue;
     }
     // as countPending: a first row is created with 1 whatever the cap; a row below the cap is raised
@@ -72,10 +88,11 @@ export async function appendRun(db: Db, ops: readonly Op<'append'>[]): Promise<A
     if (rows.length !== stored.length) throw new Error('append run: a recipient vanished');
     for (const [k, i] of toStore.entries()) {
       const { msgId, fromId, toId, type, body, timeMs } = ops[i]!;
-      const { seq } = rows[k]!;
+      const { seq, sender_seq } = rows[k]!;
       results[i] = {
         outcome: 'stored',
         message: { seq, msgId, fromId, toId, type, body, status: 1, timeMs, recalled: false },
+        senderSeq: sender_seq,
       };
     }
   }

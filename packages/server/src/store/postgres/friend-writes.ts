@@ -33,6 +33,7 @@ export async function friendRequest(db: Db, op: Op<'friendRequest'>): Promise<Re
       alreadyFriends: (await db.get(SQL.isContact, op.fromId, op.toId)) !== undefined,
       existing: existing && { status: statusOf(existing)!, answeredMs: existing.answered_ms },
       pendingOfRequester: (await db.get(SQL.pendingFriendRequestCount, op.fromId))!.n,
+      blocked: (await db.get(SQL.isBlocked, op.toId, op.fromId)) !== undefined,
     },
     op,
   );

@@ -1,3 +1,4 @@
+import { isGroupId } from '@parley/protocol';
 import type { WriteOp } from '../store.js';
 
 /**
@@ -18,10 +19,17 @@ export function usersTouched(ops: readonly WriteOp[]): string[] {
       case 'confirm':
       case 'confirmThrough':
       case 'noticeDone':
+      // the blocker: an append to it reads its blocks under this lock
+      case 'block':
         ids.add(op.userId);
         break;
       case 'append':
-        ids.add(op.fromId).add(op.toId);
+        ids.add(op.fromId);
+        if (!isGroupId(op.toId)) ids.add(op.toId);
+        break;
+      // a member's delivered position: its confirmations run one at a time (see groupsTouched)
+      case 'groupConfirm':
+        ids.add(op.userId);
         break;
       case 'read':
         ids.add(op.readerId).add(op.senderId);
@@ -39,9 +47,51 @@ export function usersTouched(ops: readonly WriteOp[]): string[] {
       case 'chargeUpload':
       case 'refundUpload':
       case 'purgeReservations':
+      // a group's rows, and its members' conversation rows for it, are guarded by the group's
+      // lock (groupsTouched); users are never deleted, so that a member exists stays true
+      case 'createGroup':
+      case 'changeGroup':
+      case 'groupRead':
+      case 'groupRecall':
         break;
     }
   }
   // the database orders the locks too; sorting here keeps the parameter stable for logs and tests
   return [...ids].sort();
+}
+
+/**
+ * The groups whose rows a batch locks, after the users' rows, in id order (`parley_lock_groups`):
+ * exclusively when it writes the group (its position counter, members, timeline, or the members'
+ * conversation rows of the group; a message to it also writes the sender's reservation, and the
+ * sender's row is locked as for any append), shared when it only confirms deliveries. Every writer
+ * of those rows holds the group's row so: batches that share a group run one after the other, and
+ * since every batch takes all its locks up front in one order (users, then groups, each by id),
+ * no two batches wait on each other in opposite orders. Confirmations of one group run side by
+ * side: each writes only its member's row, which its user lock guards against the others.
+ * A group being created has no row to lock yet: its insert serialises two creations of one id.
+ */
+export function groupsTouched(ops: readonly WriteOp[]): { ids: string[]; exclusive: boolean[] } {
+  const groups = new Map<string, boolean>();
+  const lock = (id: string, exclusive: boolean) => groups.set(id, exclusive || groups.get(id) === true);
+  for (const op of ops) {
+    switch (op.kind) {
+      case 'append':
+        if (isGroupId(op.toId)) lock(op.toId, true);
+        break;
+      case 'createGroup':
+      case 'changeGroup':
+      case 'groupRead':
+      case 'groupRecall':
+        lock(op.groupId, true);
+        break;
+      case 'groupConfirm':
+        lock(op.groupId, false);
+        break;
+      default:
+        break;
+    }
+  }
+  const ids = [...groups.keys()].sort();
+  return { ids, exclusive: ids.map((id) => groups.get(id)!) };
 }

@@ -1,5 +1,7 @@
+import { isGroupId } from '@parley/protocol';
 import { readable, recallOutcome, reuseOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
+import { appendToGroup, groupRetry } from './group-writes.js';
 import { factsOf, toMessage } from './rows.js';
 import { type Db, SQL } from './statements.js';
 import { toDb } from './text.js';
@@ -18,9 +20,18 @@ export async function append(db: Db, m: Op<'append'>): Promise<AppendResult> {
   if (reservation.reserved_ms < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
   // still the sender's
   const giveBack = () => db.run(SQL.giveBackReservation, m.msgId, m.fromId, reservation.reserved_ms);
+  if (isGroupId(m.toId)) {
+    const result = await appendToGroup(db, m);
+    if (result.outcome !== 'stored') await giveBack();
+    return result;
+  }
   if (!reservation.to_exists) {
     await giveBack();
     return { outcome: 'unknown_user' };
+  }
+  if (reservation.blocked) {
+    await giveBack();
+    return { outcome: 'blocked' };
   }
   if (!(await db.get(SQL.countPending, m.toId, m.maxPending))) {
     await giveBack();
@@ -42,6 +53,7 @@ export async function append(db: Db, m: Op<'append'>): Promise<AppendResult> {
   return {
     outcome: 'stored',
     message: { seq: stored.seq, msgId, fromId, toId, type, body, status: 1, timeMs, recalled: false },
+    senderSeq: stored.sender_seq,
   };
 }
 
@@ -56,8 +68,12 @@ export async function reused(db: Db, m: NewMessage): Promise<AppendResult> {
     !(await db.get(SQL.isReserved, m.msgId));
   const outcome = reuseOutcome(factsOf(existing), m, { expired });
   if (outcome !== 'retry' || !existing) return { outcome: outcome === 'retry' ? 'bad_id' : outcome };
+  if (isGroupId(existing.to_id)) return groupRetry(db, existing);
   const seq = (await db.get(SQL.entrySeq, existing.to_id, existing.msg_id))!.seq;
-  return { outcome: 'retry', message: { seq, ...toMessage(existing) } };
+  // none when the sender is not a user (messages stored by the admin API as a system sender)
+  const senderSeq = (await db.get(SQL.entrySeq, existing.from_id, existing.msg_id))?.seq;
+  const retry: AppendResult = { outcome: 'retry', message: { seq, ...toMessage(existing) } };
+  return senderSeq === undefined ? retry : { ...retry, senderSeq };
 }
 
 /** The position of a message in the timeline of the user who received it, if that user did. */
@@ -84,7 +100,10 @@ export async function confirmThrough(
 export async function read(db: Db, op: Op<'read'>): Promise<Result<'read'>> {
   if (!readable(factsOf(await db.get(SQL.messageById, op.msgId)), op)) return { outcome: 'not_found' };
   const seq = await receivedSeq(db, op.readerId, op.msgId);
-  if (seq !== undefined) await db.run(SQL.deletePending, op.readerId, seq);
+  if (seq !== undefined) {
+    await db.run(SQL.deletePending, op.readerId, seq);
+    await db.run(SQL.readUserConversation, seq, op.readerId, op.senderId);
+  }
   if ((await db.run(SQL.markRead, op.msgId)) === 0) return { outcome: 'already' };
   return { outcome: 'read', noticeId: (await db.get(SQL.insertNotice, op.senderId, toDb(op.notice)))!.id };
 }

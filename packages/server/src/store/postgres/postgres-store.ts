@@ -1,5 +1,12 @@
 import type { Contact } from '@parley/protocol';
 import pg from 'pg';
+import type {
+  ConversationCursor,
+  ConversationRecord,
+  GroupEntry,
+  GroupRecord,
+  MemberRecord,
+} from '../groups.js';
 import type { RoomMessage } from '../rooms.js';
 import type {
   HistoryQuery,
@@ -13,7 +20,9 @@ import type {
 } from '../store.js';
 import { appendRun, confirmRun, reserveAtOnce } from './batch-writes.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
-import { usersTouched } from './locks.js';
+import * as groupReads from './group-reads.js';
+import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
+import { groupsTouched, usersTouched } from './locks.js';
 import { append, confirm, confirmThrough, noticeDone, read, recall } from './message-writes.js';
 import { chargeUpload, purgeReservations, refundUpload, reserve } from './quota-writes.js';
 import { lockRooms, roomAppend, roomRecent } from './room-writes.js';
@@ -21,7 +30,7 @@ import { toEntry, toMessage } from './rows.js';
 import { migrate, SCHEMA_NAME } from './schema/migrate.js';
 import { type Db, SQL, type Stmt } from './statements.js';
 import { fromDb } from './text.js';
-import { ensureUser, setContacts, upsertUser } from './user-writes.js';
+import { block, ensureUser, setContacts, upsertUser } from './user-writes.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database` (libpq-style parameters work too). */
@@ -65,9 +74,9 @@ const types = {
 
 /**
  * The cluster Store: PostgreSQL, shared by several Parley nodes. Each batch is one transaction on
- * one pooled connection that first locks the rows of every user it touches, in id order, so
- * per-user counters and check-then-write rules are atomic across nodes and batches cannot deadlock
- * on each other through user rows. Ids come from a sequence. Everything lives in one schema
+ * one pooled connection that first locks the rows of every user it touches, in id order, then
+ * those of every group it touches, in id order (`locks.ts`), so per-user and per-group counters
+ * and check-then-write rules are atomic across nodes and batches cannot deadlock on each other. Ids come from a sequence. Everything lives in one schema
  * (`search_path`), migrated at start under an advisory lock.
  */
 export class PostgresStore implements Store {
@@ -163,6 +172,8 @@ export class PostgresStore implements Store {
       const users = usersTouched(ops);
       if (users.length > 0) await db.all(SQL.lockUsers, users);
       await lockRooms(db, ops);
+      const groups = groupsTouched(ops);
+      if (groups.ids.length > 0) await db.run(SQL.lockGroups, groups.ids, groups.exclusive);
       const results = this.batchRuns ? await applyRuns(db, ops) : await applyEach(db, ops);
       await client.query('COMMIT');
       return results;
@@ -196,6 +207,16 @@ export class PostgresStore implements Store {
   async getContacts(userId: string): Promise<Contact[]> {
     await this.start();
     return (await this.reads.all(SQL.contacts, userId)).map((c) => ({ ...c, toName: fromDb(c.toName) }));
+  }
+
+  async blockedUsers(userId: string): Promise<string[]> {
+    await this.start();
+    return (await this.reads.all(SQL.blockedUsers, userId)).map((r) => r.blocked_id);
+  }
+
+  async isBlocked(userId: string, otherId: string): Promise<boolean> {
+    await this.start();
+    return (await this.reads.get(SQL.isBlocked, userId, otherId)) !== undefined;
   }
 
   async isContact(userId: string, contactId: string): Promise<boolean> {
@@ -260,6 +281,65 @@ export class PostgresStore implements Store {
     return roomRecent(this.reads, roomId, limit);
   }
 
+  async getGroup(groupId: string): Promise<GroupRecord | undefined> {
+    await this.start();
+    return groupReads.getGroup(this.reads, groupId);
+  }
+
+  async groupMembers(groupId: string): Promise<MemberRecord[]> {
+    await this.start();
+    return groupReads.groupMembers(this.reads, groupId);
+  }
+
+  async groupMember(groupId: string, userId: string): Promise<MemberRecord | undefined> {
+    await this.start();
+    return groupReads.groupMember(this.reads, groupId, userId);
+  }
+
+  async groupsOf(userId: string): Promise<GroupRecord[]> {
+    await this.start();
+    return groupReads.groupsOf(this.reads, userId);
+  }
+
+  async groupsToSync(userId: string): Promise<{ groupId: string; deliveredSeq: number; endSeq: number }[]> {
+    await this.start();
+    return groupReads.groupsToSync(this.reads, userId);
+  }
+
+  async groupEntries(
+    groupId: string,
+    afterSeq: number,
+    throughSeq: number,
+    limit: number,
+  ): Promise<GroupEntry[]> {
+    await this.start();
+    return groupReads.groupEntries(this.reads, groupId, afterSeq, throughSeq, limit);
+  }
+
+  async groupHistory(
+    groupId: string,
+    afterSeq: number,
+    beforeSeq: number,
+    limit: number,
+  ): Promise<GroupEntry[]> {
+    await this.start();
+    return groupReads.groupHistory(this.reads, groupId, afterSeq, beforeSeq, limit);
+  }
+
+  async groupMessageSeq(groupId: string, msgId: number): Promise<number | undefined> {
+    await this.start();
+    return groupReads.groupMessageSeq(this.reads, groupId, msgId);
+  }
+
+  async conversations(
+    userId: string,
+    before: ConversationCursor | undefined,
+    limit: number,
+  ): Promise<ConversationRecord[]> {
+    await this.start();
+    return groupReads.conversations(this.reads, userId, before, limit);
+  }
+
   close(): Promise<void> {
     this.closed ??= this.pool.end();
     return this.closed;
@@ -317,6 +397,8 @@ function apply(db: Db, op: WriteOp): Promise<WriteResult> {
       return upsertUser(db, op);
     case 'setContacts':
       return setContacts(db, op);
+    case 'block':
+      return block(db, op);
     case 'reserve':
       return reserve(db, op);
     case 'chargeUpload':
@@ -345,6 +427,16 @@ function apply(db: Db, op: WriteOp): Promise<WriteResult> {
       return unfriend(db, op);
     case 'roomAppend':
       return roomAppend(db, op);
+    case 'createGroup':
+      return createGroup(db, op);
+    case 'changeGroup':
+      return changeGroup(db, op);
+    case 'groupConfirm':
+      return groupConfirm(db, op);
+    case 'groupRead':
+      return groupRead(db, op);
+    case 'groupRecall':
+      return groupRecall(db, op);
   }
 }
 

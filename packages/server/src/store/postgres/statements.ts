@@ -1,18 +1,11 @@
 import type { Contact } from '@parley/protocol';
+import { MAX_UNREAD } from '../groups.js';
 import type { Notice, User } from '../store.js';
+import { groupStatements } from './group-statements.js';
 import type { EntryRow, FriendRequestRow, MessageRow } from './rows.js';
+import { type Db, type Stmt, stmt } from './stmt.js';
 
-/** A statement with its parameter and row types; `name` makes pg prepare it once per connection. */
-export interface Stmt<P extends unknown[], R> {
-  readonly name: string;
-  readonly text: string;
-  /** Type carrier only. */
-  readonly _types?: (p: P) => R;
-}
-
-function stmt<P extends unknown[] = [], R = never>(text: string): Stmt<P, R> {
-  return { name: '', text };
-}
+export type { Db, Stmt };
 
 const MESSAGE_COLUMNS = 'msg_id, from_id, to_id, type, body, digest, status, time_ms, recalled';
 const M_COLUMNS = MESSAGE_COLUMNS.replaceAll(/(\w+)/g, 'm.$1');
@@ -41,9 +34,13 @@ const statements = {
     'INSERT INTO reservations (msg_id, user_id, reserved_ms) VALUES ($1, $2, $3)',
   ),
   /** Takes the sender's reservation of an id; also says whether the recipient `$3` exists (one round trip). */
-  takeReservation: stmt<[number, string, string], { reserved_ms: number; to_exists: boolean }>(
+  takeReservation: stmt<
+    [number, string, string],
+    { reserved_ms: number; to_exists: boolean; blocked: boolean }
+  >(
     `DELETE FROM reservations WHERE msg_id = $1 AND user_id = $2
-     RETURNING reserved_ms, EXISTS (SELECT 1 FROM users WHERE id = $3) AS to_exists`,
+     RETURNING reserved_ms, EXISTS (SELECT 1 FROM users WHERE id = $3) AS to_exists,
+       EXISTS (SELECT 1 FROM blocks WHERE user_id = $3 AND blocked_id = $2) AS blocked`,
   ),
   /**
    * `reserve` in one statement (`batch-writes.ts`): drops the user's expired reservations, counts
@@ -87,10 +84,14 @@ const statements = {
   ),
   /**
    * Stores a message: positions in both timelines (the users' rows are locked, so each is the next
-   * one in commit order), the message, its timeline entries, and its pending row. A note to oneself
-   * is one entry. Returns the recipient's position.
+   * one in commit order), the message, its timeline entries, its pending row, and the conversation
+   * rows of both (the last message; one more unread for the recipient). A note to oneself is one
+   * entry and one row, with nothing unread. Returns the recipient's position and the sender's.
    */
-  storeMessage: stmt<[number, string, string, number, string, string, number], { seq: number }>(
+  storeMessage: stmt<
+    [number, string, string, number, string, string, number],
+    { seq: number; sender_seq: number }
+  >(
     `WITH r AS (UPDATE users SET seq_head = seq_head + 1 WHERE id = $3 RETURNING seq_head AS seq),
           s AS (UPDATE users SET seq_head = seq_head + 1 WHERE id = $2 AND $2 <> $3 RETURNING seq_head AS seq),
           m AS (INSERT INTO messages (msg_id, from_id, to_id, type, body, digest, status, time_ms)
@@ -98,8 +99,13 @@ const statements = {
           e AS (INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming)
                 SELECT $3, r.seq, $1, $2, TRUE FROM r
                 UNION ALL SELECT $2, s.seq, $1, $3, FALSE FROM s),
-          p AS (INSERT INTO pending (user_id, seq, msg_id) SELECT $3, r.seq, $1 FROM r)
-     SELECT seq FROM r`,
+          p AS (INSERT INTO pending (user_id, seq, msg_id) SELECT $3, r.seq, $1 FROM r),
+          c AS (INSERT INTO conversations AS c (user_id, conv_id, last_ms, last_msg_id, unread)
+                SELECT $3, $2, $7, $1, CASE WHEN $2 = $3 THEN 0 ELSE 1 END FROM r
+                UNION ALL SELECT $2, $3, $7, $1, 0 FROM s
+                ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms,
+                  last_msg_id = excluded.last_msg_id, unread = LEAST(c.unread + excluded.unread, ${MAX_UNREAD}))
+     SELECT r.seq, COALESCE((SELECT s.seq FROM s), r.seq) AS sender_seq FROM r`,
   ),
   /**
    * A run of appends, set-based (`batch-writes.ts`): takes the senders' reservations of the run's
@@ -109,12 +115,13 @@ const statements = {
    */
   takeReservations: stmt<
     [number[], string[], string[]],
-    { i: number; reserved_ms: number | null; to_exists: boolean; pending: number | null }
+    { i: number; reserved_ms: number | null; to_exists: boolean; blocked: boolean; pending: number | null }
   >(
     `WITH c AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS c(msg_id, from_id, to_id, i)),
           d AS (DELETE FROM reservations r USING c WHERE r.msg_id = c.msg_id AND r.user_id = c.from_id
                 RETURNING r.msg_id, r.reserved_ms)
      SELECT c.i, d.reserved_ms, EXISTS (SELECT 1 FROM users u WHERE u.id = c.to_id) AS to_exists,
+            EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = c.to_id AND b.blocked_id = c.from_id) AS blocked,
             (SELECT p.n FROM pending_counts p WHERE p.user_id = c.to_id) AS pending
      FROM c LEFT JOIN d ON d.msg_id = c.msg_id ORDER BY c.i`,
   ),
@@ -123,12 +130,14 @@ const statements = {
    * each user's head is raised once by the number of its entries in the run, and its entries are
    * numbered from the old head in op order (`i`), so every timeline stays gap-free and in op order.
    * A note to oneself is one entry; a sender that is not a user gets none. Raises pending_counts by
-   * the messages per recipient (the caller checked the caps). Returns each message's recipient
-   * position, in op order.
+   * the messages per recipient (the caller checked the caps). Each timeline entry also touches its
+   * user's conversation row once per peer: the run's last message with that peer, and as many more
+   * unread as the entries received from it (as `storeMessage` one after the other). Returns each
+   * message's recipient and sender positions, in op order.
    */
   storeMessages: stmt<
     [number[], string[], string[], number[], string[], string[], number[]],
-    { i: number; seq: number }
+    { i: number; seq: number; sender_seq: number }
   >(
     `WITH m AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::text[], $7::bigint[])
                 WITH ORDINALITY AS m(msg_id, from_id, to_id, type, body, digest, time_ms, i)),
@@ -146,8 +155,17 @@ const statements = {
                  SELECT s.user_id, s.seq, s.msg_id, s.peer_id, s.incoming FROM s),
           ip AS (INSERT INTO pending (user_id, seq, msg_id) SELECT s.user_id, s.seq, s.msg_id FROM s WHERE s.incoming),
           pc AS (INSERT INTO pending_counts AS c (user_id, n) SELECT m.to_id, COUNT(*) FROM m GROUP BY m.to_id
-                 ON CONFLICT (user_id) DO UPDATE SET n = c.n + excluded.n)
-     SELECT s.i, s.seq FROM s WHERE s.incoming ORDER BY s.i`,
+                 ON CONFLICT (user_id) DO UPDATE SET n = c.n + excluded.n),
+          cv AS (INSERT INTO conversations AS c (user_id, conv_id, last_ms, last_msg_id, unread)
+                 SELECT DISTINCT ON (s.user_id, s.peer_id) s.user_id, s.peer_id, m.time_ms, m.msg_id,
+                        LEAST(COUNT(*) FILTER (WHERE s.incoming AND s.user_id <> s.peer_id)
+                          OVER (PARTITION BY s.user_id, s.peer_id), ${MAX_UNREAD})
+                 FROM s JOIN m ON m.i = s.i ORDER BY s.user_id, s.peer_id, s.i DESC
+                 ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms,
+                   last_msg_id = excluded.last_msg_id, unread = LEAST(c.unread + excluded.unread, ${MAX_UNREAD}))
+     SELECT s.i, MAX(s.seq) FILTER (WHERE s.incoming) AS seq,
+            COALESCE(MAX(s.seq) FILTER (WHERE NOT s.incoming), MAX(s.seq)) AS sender_seq
+     FROM s GROUP BY s.i ORDER BY s.i`,
   ),
   /**
    * A run of confirms at once: per op, in op order, whether the user received the message; the
@@ -166,6 +184,16 @@ const statements = {
   ),
   deletePendingThrough: stmt<[string, number]>('DELETE FROM pending WHERE user_id = $1 AND seq <= $2'),
   deletePending: stmt<[string, number]>('DELETE FROM pending WHERE user_id = $1 AND seq = $2'),
+  /**
+   * The reader read up to `$1` of its timeline in the conversation with the peer `$3` (notes to
+   * oneself are never unread; counted up to MAX_UNREAD).
+   */
+  readUserConversation: stmt<[number, string, string]>(
+    `UPDATE conversations SET read_seq = $1, unread = (SELECT COUNT(*) FROM (SELECT FROM user_timeline t
+       WHERE t.user_id = $2 AND t.peer_id = $3 AND t.incoming AND t.seq > $1 AND t.peer_id <> t.user_id
+       ORDER BY t.seq LIMIT ${MAX_UNREAD}) x)
+     WHERE user_id = $2 AND conv_id = $3 AND read_seq < $1`,
+  ),
   markRead: stmt<[number]>('UPDATE messages SET status = 2 WHERE msg_id = $1 AND status < 2'),
   setMessageRecalled: stmt<[number]>(
     "UPDATE messages SET body = '', recalled = TRUE WHERE msg_id = $1 AND NOT recalled",
@@ -200,6 +228,16 @@ const statements = {
   contacts: stmt<[string], Contact>(
     `SELECT c.contact_id AS "toId", u.name AS "toName" FROM contacts c JOIN users u ON u.id = c.contact_id
      WHERE c.user_id = $1 ORDER BY c.position`,
+  ),
+  block: stmt<[string, string, number]>(
+    'INSERT INTO blocks (user_id, blocked_id, time_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+  ),
+  unblock: stmt<[string, string]>('DELETE FROM blocks WHERE user_id = $1 AND blocked_id = $2'),
+  isBlocked: stmt<[string, string], { one: number }>(
+    'SELECT 1 AS one FROM blocks WHERE user_id = $1 AND blocked_id = $2',
+  ),
+  blockedUsers: stmt<[string], { blocked_id: string }>(
+    'SELECT blocked_id FROM blocks WHERE user_id = $1 ORDER BY time_ms, blocked_id',
   ),
   isContact: stmt<[string, string], { one: number }>(
     'SELECT 1 AS one FROM contacts WHERE user_id = $1 AND contact_id = $2',
@@ -245,11 +283,11 @@ const statements = {
   /** Newest first: the caller reverses the page. */
   inboxSince: stmt<[string, number, number], EntryRow>(
     `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
-     WHERE t.user_id = $1 AND t.seq > $2 AND t.incoming ORDER BY t.seq DESC LIMIT $3`,
+     WHERE t.user_id = $1 AND t.seq > $2 ORDER BY t.seq DESC LIMIT $3`,
   ),
   receivedBetween: stmt<[string, number, number, number], EntryRow>(
     `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
-     WHERE t.user_id = $1 AND t.seq > $2 AND t.seq < $3 AND t.incoming ORDER BY t.seq LIMIT $4`,
+     WHERE t.user_id = $1 AND t.seq > $2 AND t.seq < $3 ORDER BY t.seq LIMIT $4`,
   ),
   seqHead: stmt<[string], { seq: number }>('SELECT seq_head AS seq FROM users WHERE id = $1'),
   pendingMessages: stmt<[string, number, number], EntryRow>(
@@ -259,17 +297,11 @@ const statements = {
   pendingNotices: stmt<[string, number, number], Notice>(
     'SELECT id, frame FROM notices WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3',
   ),
+
+  ...groupStatements,
 };
 
 for (const [key, s] of Object.entries(statements)) (s as { name: string }).name = `parley_${key}`;
 
 export const SQL: Readonly<typeof statements> = statements;
 export type Statements = typeof statements;
-
-/** Runs statements: on a transaction's client, or on the pool for reads. */
-export interface Db {
-  all<P extends unknown[], R>(s: Stmt<P, R>, ...params: P): Promise<R[]>;
-  get<P extends unknown[], R>(s: Stmt<P, R>, ...params: P): Promise<R | undefined>;
-  /** The number of rows written. */
-  run<P extends unknown[], R>(s: Stmt<P, R>, ...params: P): Promise<number>;
-}

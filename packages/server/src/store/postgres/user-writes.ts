@@ -40,3 +40,12 @@ export async function setContacts(
   if (list.length > 0) await db.run(SQL.addContacts, userId, list);
   return { unknown };
 }
+
+/** The blocker's row is locked (locks.ts): an append to it, which reads its blocks, waits. */
+export async function block(db: Db, op: Op<'block'>): Promise<Result<'block'>> {
+  if (!(await db.get(SQL.userExists, op.otherId))) return { outcome: 'unknown_user' };
+  const changed = op.blocked
+    ? await db.run(SQL.block, op.userId, op.otherId, op.timeMs)
+    : await db.run(SQL.unblock, op.userId, op.otherId);
+  return { outcome: changed > 0 ? 'changed' : 'unchanged' };
+}

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { MAX_UNREAD } from '../groups.js';
 import { prep } from './prep.js';
 import type { MessageRow } from './statements.js';
 
@@ -115,6 +116,17 @@ export function prepareGroupStatements(db: Database.Database) {
       `UPDATE group_members SET read_seq = ?, delivered_seq = MAX(delivered_seq, ?)
        WHERE group_id = ? AND user_id = ? AND left_seq IS NULL AND read_seq < ?`,
     ),
+    /**
+     * The sender of a message at `seq` has read it; its delivered position moves only when it had
+     * every entry before (an entry on its way to it must still be synced). Parameters: seq, seq,
+     * seq, group, user.
+     */
+    senderRead: prep<[number, number, number, string, string]>(
+      db,
+      `UPDATE group_members SET read_seq = ?,
+         delivered_seq = CASE WHEN delivered_seq >= ? - 1 THEN ? ELSE delivered_seq END
+       WHERE group_id = ? AND user_id = ?`,
+    ),
     readCount: prep<[string, number, string], { n: number }>(
       db,
       `SELECT COUNT(*) AS n FROM group_members
@@ -154,7 +166,7 @@ export function prepareGroupStatements(db: Database.Database) {
     /** A group message: the last message of every member's row, unread for all but its sender. */
     touchGroupConversations: prep<[number, number, string, string, string]>(
       db,
-      `UPDATE conversations SET last_ms = ?, last_msg_id = ?, unread = unread + (user_id != ?)
+      `UPDATE conversations SET last_ms = ?, last_msg_id = ?, unread = MIN(unread + (user_id != ?), ${MAX_UNREAD})
        WHERE conv_id = ? AND user_id IN (SELECT user_id FROM group_members WHERE group_id = ? AND left_seq IS NULL)`,
     ),
     /** A member joined: its row starts (again) at its join. */
@@ -163,12 +175,15 @@ export function prepareGroupStatements(db: Database.Database) {
       `INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread, read_seq) VALUES (?, ?, ?, NULL, 0, ?)
        ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms, unread = 0, read_seq = excluded.read_seq`,
     ),
-    /** The member read up to `seq` of the group: unread is what others posted after it. */
-    readGroupConversation: prep<[{ seq: number; userId: string; groupId: string }]>(
+    /**
+     * The member read up to `seq` of the group: unread are the messages of others after it (up to
+     * MAX_UNREAD).
+     */
+    readGroupConversation: prep<[number, string, number, string, string, string]>(
       db,
-      `UPDATE conversations SET read_seq = @seq, unread = (SELECT COUNT(*) FROM group_timeline
-         WHERE group_id = @groupId AND seq > @seq AND kind = 0 AND actor_id != @userId)
-       WHERE user_id = @userId AND conv_id = @groupId`,
+      `UPDATE conversations SET read_seq = ?, unread = (SELECT COUNT(*) FROM (SELECT 1 FROM group_timeline
+         WHERE group_id = ? AND seq > ? AND kind = 0 AND actor_id != ? LIMIT ${MAX_UNREAD}))
+       WHERE user_id = ? AND conv_id = ?`,
     ),
     /** A 1:1 message: the sender's row (`unread` as it was) and the recipient's (one more unread). */
     touchSentConversation: prep<[string, string, number, number]>(
@@ -180,14 +195,22 @@ export function prepareGroupStatements(db: Database.Database) {
       db,
       `INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread) VALUES (?, ?, ?, ?, 1)
        ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms,
-         last_msg_id = excluded.last_msg_id, unread = unread + 1`,
+         last_msg_id = excluded.last_msg_id, unread = MIN(unread + 1, ${MAX_UNREAD})`,
     ),
-    /** The reader read up to `seq` of its timeline in the conversation with the peer. */
-    readUserConversation: prep<[{ seq: number; userId: string; peerId: string }]>(
+    /**
+     * The reader read up to `seq` of its timeline in the conversation with the peer (notes to
+     * oneself are never unread; counted up to MAX_UNREAD). Parameters: seq, reader, peer, seq,
+     * reader, peer, seq (better-sqlite3 binds `?NNN` by name, not by position, so every parameter
+     * is a plain `?`). INDEXED BY: without statistics SQLite walks the user's whole timeline after
+     * `seq` by its primary key instead.
+     */
+    readUserConversation: prep<[number, string, string, number, string, string, number]>(
       db,
-      `UPDATE conversations SET read_seq = @seq, unread = (SELECT COUNT(*) FROM user_timeline t
-         WHERE t.user_id = @userId AND t.peer_id = @peerId AND t.incoming = 1 AND t.seq > @seq)
-       WHERE user_id = @userId AND conv_id = @peerId AND read_seq < @seq`,
+      `UPDATE conversations SET read_seq = ?, unread = (SELECT COUNT(*) FROM (
+         SELECT 1 FROM user_timeline t INDEXED BY user_timeline_by_peer
+         WHERE t.user_id = ? AND t.peer_id = ? AND t.incoming = 1 AND t.seq > ? AND t.peer_id != t.user_id
+         LIMIT ${MAX_UNREAD}))
+       WHERE user_id = ? AND conv_id = ? AND read_seq < ?`,
     ),
     conversations: prep<[string, number, string, number], ConversationRow>(
       db,

@@ -119,8 +119,8 @@ export function appendToGroup(sql: Statements, m: NewMessage): AppendResult {
   sql.insertGroupEntry.run(m.toId, seq, EntryKind.Message, m.msgId, m.fromId, null, m.timeMs);
   sql.touchGroupConversations.run(m.timeMs, m.msgId, m.fromId, m.toId, m.toId);
   // the sender has read its own message
-  sql.readMember.run(seq, seq, m.toId, m.fromId, seq);
-  sql.readGroupConversation.run({ seq, userId: m.fromId, groupId: m.toId });
+  sql.senderRead.run(seq, seq, seq, m.toId, m.fromId);
+  sql.readGroupConversation.run(seq, m.toId, seq, m.fromId, m.fromId, m.toId);
   const { msgId, fromId, toId, type, body, timeMs } = m;
   return {
     outcome: 'stored',
@@ -151,7 +151,7 @@ export function groupRead(sql: Statements, op: Op<'groupRead'>): Result<'groupRe
   if (seq === undefined || !member || member.left_seq !== null || seq <= member.joined_seq)
     return { outcome: 'not_found' };
   if (sql.readMember.run(seq, seq, op.groupId, op.readerId, seq).changes === 0) return { outcome: 'already' };
-  sql.readGroupConversation.run({ seq, userId: op.readerId, groupId: op.groupId });
+  sql.readGroupConversation.run(seq, op.groupId, seq, op.readerId, op.readerId, op.groupId);
   const senderId = sql.messageById.get(op.msgId)!.from_id;
   return { outcome: 'read', seq, senderId, readCount: sql.readCount.get(op.groupId, seq, senderId)!.n };
 }

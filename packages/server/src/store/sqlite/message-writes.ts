@@ -73,8 +73,10 @@ function reused(sql: Statements, m: NewMessage): AppendResult {
   if (outcome !== 'retry' || !existing) return { outcome: outcome === 'retry' ? 'bad_id' : outcome };
   if (isGroupId(existing.to_id)) return groupRetry(sql, existing.to_id, existing.msg_id);
   const seq = sql.entrySeq.get(existing.to_id, existing.msg_id)!.seq;
-  const senderSeq = sql.entrySeq.get(existing.from_id, existing.msg_id)!.seq;
-  return { outcome: 'retry', message: { seq, ...toMessage(existing) }, senderSeq };
+  // none when the sender is not a user
+  const senderSeq = sql.entrySeq.get(existing.from_id, existing.msg_id)?.seq;
+  const retry: AppendResult = { outcome: 'retry', message: { seq, ...toMessage(existing) } };
+  return senderSeq === undefined ? retry : { ...retry, senderSeq };
 }
 
 /** The position of a message in the timeline of the user who received it, if that user did. */
@@ -103,7 +105,7 @@ export function read(sql: Statements, op: Op<'read'>): Result<'read'> {
   const seq = receivedSeq(sql, op.readerId, op.msgId);
   if (seq !== undefined) {
     sql.deletePending.run(op.readerId, seq);
-    sql.readUserConversation.run({ seq, userId: op.readerId, peerId: op.senderId });
+    sql.readUserConversation.run(seq, op.readerId, op.senderId, seq, op.readerId, op.senderId, seq);
   }
   if (sql.markRead.run(op.msgId).changes === 0) return { outcome: 'already' };
   return { outcome: 'read', noticeId: Number(sql.insertNotice.run(op.senderId, op.notice).lastInsertRowid) };

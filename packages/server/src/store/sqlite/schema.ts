@@ -184,8 +184,10 @@ export const MIGRATIONS: readonly string[] = [
           FROM user_timeline t JOIN messages r ON r.msg_id = t.msg_id GROUP BY t.user_id, t.peer_id) c
     JOIN user_timeline l ON l.user_id = c.user_id AND l.seq = c.last_seq
     JOIN messages m ON m.msg_id = l.msg_id;
-  UPDATE conversations SET unread = (SELECT COUNT(*) FROM user_timeline t WHERE t.user_id = conversations.user_id
-    AND t.peer_id = conversations.conv_id AND t.incoming = 1 AND t.seq > conversations.read_seq);
+  -- (notes to oneself are never unread; counts stop at 999, MAX_UNREAD)
+  UPDATE conversations SET unread = MIN(999, (SELECT COUNT(*) FROM user_timeline t
+    WHERE t.user_id = conversations.user_id AND t.peer_id = conversations.conv_id AND t.incoming = 1
+      AND t.seq > conversations.read_seq AND t.peer_id != t.user_id));
   `,
   `
   -- who blocked whom: messages, friend requests and transient frames from blocked_id are refused

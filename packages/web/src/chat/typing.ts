@@ -1,0 +1,77 @@
+import { createEnvelope, encodeEnvelope, parseEnvelope, type ReceivedMessage } from '@parley/client';
+import { Observable } from '../app/observable.js';
+
+/** The envelope type of typing signals (type 2 app messages, sent transient: never stored). */
+export const TYPING = 'TYPING';
+/** While typing, one signal at most this often. */
+export const TYPING_EVERY_MS = 3_000;
+/** A signal shows "typing…" this long unless another one or a message comes. */
+export const TYPING_SHOWN_MS = 6_000;
+
+export type TypingSignal = 'start' | 'stop';
+
+export function typingEnvelope(from: string, signal: TypingSignal): string {
+  return encodeEnvelope(createEnvelope(TYPING, signal === 'stop' ? 'stop' : from));
+}
+
+/** The signal a transient message carries, if it is a typing signal. */
+export function typingSignalOf(m: ReceivedMessage): TypingSignal | undefined {
+  if (!m.transient || m.chatMsg.type !== 2) return undefined;
+  const env = parseEnvelope(m.chatMsg.message);
+  if (env?.type !== TYPING) return undefined;
+  return env.payload === 'stop' ? 'stop' : 'start';
+}
+
+/** When to tell a peer that we type: debounced, so keystrokes do not each make a frame. */
+export class TypingOut {
+  private readonly lastSent = new Map<string, number>();
+
+  /** Whether a keystroke now should send a signal to `peer`. */
+  shouldStart(peer: string, now = Date.now()): boolean {
+    const last = this.lastSent.get(peer);
+    if (last !== undefined && now - last < TYPING_EVERY_MS) return false;
+    this.lastSent.set(peer, now);
+    return true;
+  }
+
+  /** A stop (cleared input, sent message) is worth a frame only after a start. */
+  shouldStop(peer: string): boolean {
+    return this.lastSent.delete(peer);
+  }
+}
+
+/** Who is typing to us now. */
+export class TypingIn extends Observable {
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  isTyping(peer: string): boolean {
+    return this.timers.has(peer);
+  }
+
+  signal(peer: string, signal: TypingSignal): void {
+    if (signal === 'stop') {
+      this.clear(peer);
+      return;
+    }
+    const had = this.timers.has(peer);
+    clearTimeout(this.timers.get(peer));
+    this.timers.set(
+      peer,
+      setTimeout(() => this.clear(peer), TYPING_SHOWN_MS),
+    );
+    if (!had) this.changed();
+  }
+
+  clear(peer: string): void {
+    const timer = this.timers.get(peer);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.timers.delete(peer);
+    this.changed();
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
