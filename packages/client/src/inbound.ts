@@ -1,4 +1,13 @@
-import { ErrorCode, type ErrorFrame, parseMsgId, type StatusNotice } from '@parley/protocol';
+import {
+  ErrorCode,
+  type ErrorFrame,
+  type GroupEventFrame,
+  isGroupId,
+  parseMsgId,
+  type RecallNotice,
+  type StatusNotice,
+} from '@parley/protocol';
+import { conversationOf } from './conversations.js';
 import { createEnvelope, encodeEnvelope, parseEnvelope } from './envelope.js';
 import { ParleyError } from './errors.js';
 import type { PendingRequest, RequestTable } from './requests.js';
@@ -22,14 +31,20 @@ export interface InboundContext {
   write(frame: OutboundFrame): void;
   /** The server acknowledged or refused a stored message: it leaves the outbox. */
   settled(id: string): void;
-  /** A stored message with this `seq` arrived: the sync cursor moves up to it. */
+  /** A stored 1:1 message with this `seq` arrived: the user's sync cursor moves up to it. */
   advance(seq: number): void;
+  /** An entry of a group's timeline arrived (message, event, recall): that group's position. */
+  advanceGroup(groupId: string, seq: number): void;
+  /** Another device of this user read message `id` of the conversation with `conversationId`. */
+  readElsewhere(conversationId: string, id: string): void;
 }
 
 const RATE_LIMIT_RETRY_MS = 1000;
 
 /** Answers without an id: matched to the oldest request of the same action. */
-const FIFO_ACTIONS = new Set(['2', '7', '11', '12']);
+const FIFO_ACTIONS = new Set(['2', '7', '11', '12', '13', '14', '15', '17', '18', '19']);
+/** RATE_LIMITED on these is a limit reached (rooms per connection), not shaping: final. */
+const RATE_LIMIT_FINAL = new Set(['18']);
 /** Friend frames are echoed to the sender; their errors carry only the action. */
 const FRIEND_ACTIONS = new Set(['8', '9', '10']);
 
@@ -41,7 +56,16 @@ export function dispatchFrame(ctx: InboundContext, f: InboundFrame): void {
     case '2':
     case '11':
     case '12':
+    case '13':
+    case '14':
+    case '15':
+    case '17':
+    case '18':
+    case '19':
       answerOldest(ctx, f);
+      return;
+    case '16':
+      onGroupEvent(ctx, f);
       return;
     case '7':
       answerOldest(ctx, f);
@@ -56,6 +80,7 @@ export function dispatchFrame(ctx: InboundContext, f: InboundFrame): void {
     case '6': {
       const id = f.chatMsg?.id;
       if (typeof id !== 'string') return;
+      advanceGroupOf(ctx, f);
       const seenBefore = ctx.seen.check(`r:${id}`);
       if (f.fromId === ctx.userId && answerKey(ctx, `6:${id}`, f)) return;
       if (!seenBefore) ctx.emit('recall', f);
@@ -101,18 +126,59 @@ function onMessage(ctx: InboundContext, f: InboundMessageFrame): void {
     ctx.emit('error', new ParleyError('PROTOCOL', 'a message frame without chatMsg.id', { action: '3' }));
     return;
   }
-  const msg: ReceivedMessage = { fromId: f.fromId, toId: f.toId, chatMsg, transient: f.store === false };
+  const msg: ReceivedMessage = {
+    fromId: f.fromId,
+    toId: f.toId,
+    chatMsg,
+    transient: f.store === false,
+    ...conversationOf(ctx.userId, f.fromId, f.toId),
+  };
   if (msg.transient) {
     // never stored, so never replayed: no duplicates to drop and nothing to confirm
-    if (chatMsg.type === 2 && onPingPong(ctx, f)) return;
+    if (msg.kind === 'user' && chatMsg.type === 2 && onPingPong(ctx, f)) return;
     ctx.emit('message', msg);
     return;
   }
-  if (typeof chatMsg.seq === 'number') ctx.advance(chatMsg.seq);
   const duplicate = ctx.seen.check(`m:${chatMsg.id}`);
+  if (msg.kind === 'room') {
+    // kept only in the room's recent window: not confirmed, not synced, no position
+    ctx.emit(duplicate ? 'duplicate' : 'message', msg);
+    return;
+  }
+  // A group message's seq is its position in the group's timeline, not in the user's: it must
+  // never move the sync cursor (`since`), or 1:1 messages below it would be skipped.
+  if (typeof chatMsg.seq === 'number') {
+    if (msg.kind === 'group') ctx.advanceGroup(f.toId, chatMsg.seq);
+    else ctx.advance(chatMsg.seq);
+  }
   ctx.emit(duplicate ? 'duplicate' : 'message', msg);
-  // Confirm receipt (duplicates too: the server replays until it has a confirmation).
-  ctx.write({ action: '4', fromId: ctx.userId, toId: f.fromId, chatMsg: { id: chatMsg.id, status: 1 } });
+  // Confirm receipt (duplicates too: the server replays until it has a confirmation). A group
+  // message is confirmed to the group: the member has everything of it up to there. A copy of a
+  // 1:1 message this user sent on another device was never pending here: nothing to confirm.
+  if (msg.kind === 'user' && f.fromId === ctx.userId && f.toId !== ctx.userId) return;
+  const toId = msg.kind === 'group' ? f.toId : f.fromId;
+  ctx.write({ action: '4', fromId: ctx.userId, toId, chatMsg: { id: chatMsg.id, status: 1 } });
+}
+
+/** A membership change (action 16): in order with the group's messages, dropped if seen. */
+function onGroupEvent(ctx: InboundContext, f: GroupEventFrame): void {
+  const event = f.event;
+  if (!isGroupId(f.toId) || typeof event !== 'object' || event === null || typeof event.seq !== 'number') {
+    ctx.emit(
+      'error',
+      new ParleyError('PROTOCOL', 'a group event without its group or position', { action: '16' }),
+    );
+    return;
+  }
+  ctx.advanceGroup(f.toId, event.seq);
+  if (ctx.seen.check(`e:${f.toId}:${event.seq}`)) return;
+  ctx.emit('groupEvent', f);
+}
+
+/** A recall in a group is an entry of the group's timeline. */
+function advanceGroupOf(ctx: InboundContext, f: RecallNotice): void {
+  const seq = f.chatMsg.seq;
+  if (typeof seq === 'number' && isGroupId(f.toId)) ctx.advanceGroup(f.toId, seq);
 }
 
 /** PING envelopes are answered with a transient PONG; PONGs settle `ping()`. True if consumed. */
@@ -150,6 +216,18 @@ function onStatus(ctx: InboundContext, f: StatusNotice): void {
     }
   }
   if (parseMsgId(c.id) === undefined) return; // transient ids: no status to report
+  if (c.status === 2 && isGroupId(f.toId)) {
+    // a member read one of our group messages: live only, a new count each time
+    ctx.emit('groupRead', {
+      groupId: f.toId,
+      id: c.id,
+      readerId: f.fromId,
+      readCount: typeof c.readCount === 'number' ? c.readCount : undefined,
+    });
+    return;
+  }
+  // this user read it on another device: the read position of that conversation moved
+  if (c.status === 2 && f.fromId === ctx.userId) ctx.readElsewhere(f.toId, c.id);
   if (ctx.seen.check(`s${c.status}:${c.id}`)) return;
   ctx.emit('status', { id: c.id, status: c.status, fromId: f.fromId, toId: f.toId, time: c.time, ts: c.ts });
 }
@@ -163,7 +241,7 @@ function onError(ctx: InboundContext, f: ErrorFrame): void {
   else if (ref?.action !== undefined && (FIFO_ACTIONS.has(ref.action) || FRIEND_ACTIONS.has(ref.action))) {
     p = ctx.requests.oldestWritten(ref.action);
   }
-  if (p && f.code === ErrorCode.RateLimited && p.resend) {
+  if (p && f.code === ErrorCode.RateLimited && p.resend && !RATE_LIMIT_FINAL.has(p.action)) {
     // not a verdict on the request: send it again a little later (jittered)
     ctx.requests.retryLater(p, RATE_LIMIT_RETRY_MS * (0.5 + Math.random()));
     return;

@@ -2,11 +2,23 @@
 export {
   type ChatMsg,
   type Contact,
+  type Conversation,
+  conversationKind,
   ErrorCode,
   type ErrorCodeValue,
   type FriendRequestNotice,
   type FriendResponseNotice,
+  type GroupEvent,
+  type GroupEventEntry,
+  type GroupEventFrame,
+  type GroupEventType,
+  type GroupInfo,
+  type GroupMember,
+  type GroupRole,
   type HistoryEntry,
+  isGroupId,
+  isRoomId,
+  isUserId,
   MsgStatus,
   MsgType,
   type MsgTypeCode,
@@ -16,6 +28,7 @@ export {
 } from '@parley/protocol';
 export { Backoff } from './backoff.js';
 export { ParleyClient } from './client.js';
+export { conversationOf } from './conversations.js';
 export {
   createEnvelope,
   type Envelope,
@@ -32,6 +45,8 @@ export {
 } from './errors.js';
 export { Emitter, type Listener } from './events.js';
 export type { FileData, UploadOptions } from './files.js';
+export { type GroupChange, readersOf } from './groups.js';
+export { entrySeq, isEventEntry, isMessageEntry, splitPage } from './history.js';
 export type { ClientOptions } from './options.js';
 export { MemoryOutbox, type Outbox, type OutboxEntry } from './outbox.js';
 export type {
@@ -46,7 +61,14 @@ export type {
 export type {
   ClientEvents,
   ConnectionState,
+  ConversationKind,
+  ConversationPage,
+  ConversationsOptions,
   FileSendResult,
+  GroupDetails,
+  GroupHistoryOptions,
+  GroupHistoryPage,
+  GroupReadReceipt,
   HistoryOptions,
   InboundFrame,
   InboundMessageFrame,
@@ -54,8 +76,10 @@ export type {
   MessageRef,
   PingResult,
   ReceivedMessage,
+  RoomJoined,
   SendResult,
   StateChange,
   StatusChange,
+  UnreadChange,
   UploadedFile,
 } from './types.js';

@@ -16,8 +16,17 @@ export interface PendingRequest {
   /** For keyed answers: `3:<msg id>` for messages and pings, `6:<msg id>`, `8:<user>`... */
   readonly key: string | undefined;
   readonly resend: boolean;
+  /**
+   * Not idempotent (creating a group, leaving it): resent after a reconnect only if it never
+   * reached a socket; once it did, a lost connection fails it with DISCONNECTED (outcome unknown).
+   */
+  readonly once: boolean;
   /** When the frame was last written, while it waits on the current connection. */
   writtenAt: number | undefined;
+  /** The order of the last write among all requests: the server answers in that order. */
+  writeSeq: number;
+  /** The frame reached the socket since it was last (re)queued. */
+  reachedSocket: boolean;
   /** Timed out: the caller was told, but the slot stays until its answer (or the connection) goes. */
   abandoned: boolean;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -33,6 +42,8 @@ export interface RequestInit {
   frame: OutboundFrame;
   key?: string;
   resend: boolean;
+  /** See `PendingRequest.once`. */
+  once?: boolean;
   onTimeout?: () => void;
 }
 
@@ -40,6 +51,7 @@ export interface RequestInit {
 export class RequestTable {
   private pending: PendingRequest[] = [];
   private closedWith: ParleyError | undefined;
+  private writes = 0;
 
   constructor(
     private readonly write: (frame: OutboundFrame, onWritten: () => void) => boolean,
@@ -57,7 +69,10 @@ export class RequestTable {
       const p: PendingRequest = {
         ...init,
         key: init.key,
+        once: init.once === true,
         writtenAt: undefined,
+        writeSeq: 0,
+        reachedSocket: false,
         abandoned: false,
         timer: undefined,
         resolve: (frame) => {
@@ -88,7 +103,7 @@ export class RequestTable {
       this.stopTimer(p);
       p.writtenAt = undefined;
       if (p.abandoned) continue;
-      if (!p.resend) {
+      if (!p.resend || (p.once && p.reachedSocket)) {
         p.reject(
           new ParleyError('DISCONNECTED', 'the connection was lost before an answer came', {
             action: p.action,
@@ -106,9 +121,17 @@ export class RequestTable {
     return this.pending.find((p) => p.key === key && (!kinds || kinds.includes(p.kind)));
   }
 
-  /** The oldest request of this action already written: FIFO matching for answers without an id. */
+  /**
+   * The request of this action written first on the current connection: FIFO matching for
+   * answers without an id (the server answers a connection's requests in the order it read them).
+   */
   oldestWritten(action: string): PendingRequest | undefined {
-    return this.pending.find((p) => p.action === action && p.writtenAt !== undefined);
+    let oldest: PendingRequest | undefined;
+    for (const p of this.pending) {
+      if (p.action !== action || p.writtenAt === undefined) continue;
+      if (!oldest || p.writeSeq < oldest.writeSeq) oldest = p;
+    }
+    return oldest;
   }
 
   /** Removes a request; resolves it unless it was abandoned. Returns false if it was abandoned. */
@@ -154,6 +177,7 @@ export class RequestTable {
   retryLater(p: PendingRequest, delayMs: number): void {
     this.stopTimer(p);
     p.writtenAt = undefined;
+    p.reachedSocket = false; // refused unread: the server did not act on it
     p.timer = setTimeout(() => {
       p.timer = undefined;
       if (this.pending.includes(p) && !p.abandoned && p.writtenAt === undefined) this.writeOne(p);
@@ -163,9 +187,11 @@ export class RequestTable {
   private writeOne(p: PendingRequest): void {
     this.stopTimer(p);
     p.writtenAt = Date.now(); // set first: a write that is not paced calls back at once
+    p.writeSeq = ++this.writes;
     const written = this.write(p.frame, () => {
       // the answer timer starts when the frame reaches the socket, not while it waits to be paced
       if (p.writtenAt === undefined || p.abandoned || !this.pending.includes(p)) return;
+      p.reachedSocket = true;
       this.stopTimer(p);
       p.timer = setTimeout(() => {
         p.timer = undefined;

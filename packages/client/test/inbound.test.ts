@@ -1,37 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnvelope } from '../src/envelope.js';
-import { dispatchFrame, type InboundContext } from '../src/inbound.js';
-import { RequestTable } from '../src/requests.js';
-import { SeenIds } from '../src/seen-ids.js';
-import type { ClientEvents, InboundFrame, OutboundFrame } from '../src/types.js';
-
-/** Frame dispatch in isolation: what it writes back and what it emits. */
-function harness() {
-  const written: OutboundFrame[] = [];
-  const events: { event: keyof ClientEvents; payload: unknown }[] = [];
-  const settled: string[] = [];
-  const advanced: number[] = [];
-  const ctx: InboundContext = {
-    userId: 'bob',
-    requests: new RequestTable(() => true, 5_000),
-    seen: new SeenIds(100),
-    answerPings: true,
-    emit: (event, payload) => events.push({ event, payload }),
-    write: (frame) => written.push(frame),
-    settled: (id) => settled.push(id),
-    advance: (seq) => advanced.push(seq),
-  };
-  const deliver = (frame: object) => dispatchFrame(ctx, frame as InboundFrame);
-  return { ctx, written, events, settled, advanced, deliver };
-}
-
-const message = (id: string, extra: object = {}) => ({
-  action: '3',
-  fromId: 'alice',
-  toId: 'bob',
-  chatMsg: { id, type: 0, message: 'hi', status: 1, time: '2026-11-22 10:00:00', ts: 1 },
-  ...extra,
-});
+import { harness, message } from './inbound-harness.js';
 
 describe('incoming frames', () => {
   it('confirms a stored message to its sender, once per arrival, and reports repeats as duplicates', () => {

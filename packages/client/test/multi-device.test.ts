@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../../server/test/helpers/test-server.js';
-import { connectClient, inbox, makeClient, startProxy } from './helpers.js';
+import { connectClient, inbox, makeClient, nextEvent, record, startProxy } from './helpers.js';
 
 describe('one user on several devices', () => {
   it('a device that comes back gets what the other device already confirmed', async () => {
@@ -46,5 +46,37 @@ describe('one user on several devices', () => {
     proxy.dropAll(); // the phone notices, reconnects through the proxy, sends since
     await phoneInbox.until(2);
     expect(phoneInbox.messages.map((m) => m.chatMsg.id)).toContain(m2.id);
+  });
+
+  it('shows what another device sent without confirming it, and follows reads made on another device', async () => {
+    const t = await startTestServer();
+    const alice = await connectClient(t.wsUrl, 'alice');
+    const web = await connectClient(t.wsUrl, 'bob');
+    const phone = await connectClient(t.wsUrl, 'bob');
+    const phoneInbox = inbox(phone);
+    const webErrors = record(web, 'error');
+    const phoneErrors = record(phone, 'error');
+
+    const fromWeb = await web.send('alice', 'sent on the web');
+    await phoneInbox.until(1);
+    expect(phoneInbox.messages[0]).toMatchObject({
+      fromId: 'bob',
+      toId: 'alice',
+      conversationId: 'alice',
+      chatMsg: { id: fromWeb.id },
+    });
+    expect(phone.unread('alice')).toBe(0); // one's own message is never unread
+    expect(phone.syncCursor).toBe(phoneInbox.messages[0]!.chatMsg.seq);
+
+    const reply = await alice.send('bob', 'reply');
+    await phoneInbox.until(2);
+    expect(phone.unread('alice')).toBe(1);
+    const readThere = nextEvent(phone, 'unread', (u) => u.conversationId === 'alice' && u.unread === 0);
+    web.markRead({ fromId: 'alice', chatMsg: { id: reply.id } });
+    await readThere;
+    // the copy was not confirmed (the server would have answered NOT_FOUND): no error anywhere
+    await alice.send('bob', 'marker');
+    await phoneInbox.until(3);
+    expect([...webErrors, ...phoneErrors]).toEqual([]);
   });
 });

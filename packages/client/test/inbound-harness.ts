@@ -1,0 +1,36 @@
+import { dispatchFrame, type InboundContext } from '../src/inbound.js';
+import { RequestTable } from '../src/requests.js';
+import { SeenIds } from '../src/seen-ids.js';
+import type { ClientEvents, InboundFrame, OutboundFrame } from '../src/types.js';
+
+/** Frame dispatch in isolation: what it writes back and what it emits. */
+export function harness() {
+  const written: OutboundFrame[] = [];
+  const events: { event: keyof ClientEvents; payload: unknown }[] = [];
+  const settled: string[] = [];
+  const advanced: number[] = [];
+  const groupAdvanced: [string, number][] = [];
+  const readElsewhere: [string, string][] = [];
+  const ctx: InboundContext = {
+    userId: 'bob',
+    requests: new RequestTable(() => true, 5_000),
+    seen: new SeenIds(100),
+    answerPings: true,
+    emit: (event, payload) => events.push({ event, payload }),
+    write: (frame) => written.push(frame),
+    settled: (id) => settled.push(id),
+    advance: (seq) => advanced.push(seq),
+    advanceGroup: (groupId, seq) => groupAdvanced.push([groupId, seq]),
+    readElsewhere: (conversationId, id) => readElsewhere.push([conversationId, id]),
+  };
+  const deliver = (frame: object) => dispatchFrame(ctx, frame as InboundFrame);
+  return { ctx, written, events, settled, advanced, groupAdvanced, readElsewhere, deliver };
+}
+
+export const message = (id: string, extra: object = {}) => ({
+  action: '3',
+  fromId: 'alice',
+  toId: 'bob',
+  chatMsg: { id, type: 0, message: 'hi', status: 1, time: '2026-11-22 10:00:00', ts: 1 },
+  ...extra,
+});
