@@ -196,7 +196,7 @@ describe('groups (actions 13 to 16)', () => {
     });
     const carol = await t.connect('carol');
     const seen = (await carol.drain()).filter((f) => f.action === '3' || f.action === '6');
-    expect(seen[0].chatMsg).toMatchObject({ id: m.id, recalled: true, message: '' });
+    expect(seen[0]?.chatMsg).toMatchObject({ id: m.id, recalled: true, message: '' });
     expect(seen[1]).toMatchObject({ action: '6', chatMsg: { id: m.id, seq: 3 } });
   });
 
