@@ -75,6 +75,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
   private connectWaiters: { resolve: () => void; reject: (err: ParleyError) => void }[] = [];
   private closedWith: ParleyError | undefined;
   private cursor: number | undefined;
+  private noticesCursor: number | undefined;
   /** Requests answered by the next reply of their action (FIFO per action, in write order). */
   private readonly ask: Ask = (frame, opts) => this.request(frame, true, opts?.once === true);
 
@@ -83,8 +84,9 @@ export class ParleyClient extends Emitter<ClientEvents> {
     this.opts = resolveOptions(options);
     this.userId = this.opts.userId;
     this.cursor = this.opts.since;
+    this.noticesCursor = this.opts.noticesSince;
     this.conn = new Connection(
-      { ...this.opts, since: () => this.cursor },
+      { ...this.opts, since: () => this.cursor, noticesSince: () => this.noticesCursor },
       {
         state: (change) => this.emit('state', change),
         ready: () => this.onReady(),
@@ -131,6 +133,9 @@ export class ParleyClient extends Emitter<ClientEvents> {
         if (this.cursor === undefined || seq > this.cursor) this.cursor = seq;
       },
       advanceGroup: (groupId, seq) => this.groupCursors.advance(groupId, seq),
+      advanceNotice: (nid) => {
+        if (this.noticesCursor === undefined || nid > this.noticesCursor) this.noticesCursor = nid;
+      },
       readElsewhere: (conversationId, id) => this.readUpTo(conversationId, id),
     };
     this.groupsApi = new Groups(this.userId, this.ask);
@@ -149,6 +154,15 @@ export class ParleyClient extends Emitter<ClientEvents> {
    */
   get syncCursor(): number | undefined {
     return this.cursor;
+  }
+
+  /**
+   * The highest `nid` of the stored notices (receipts, recalls, friend frames) this device has
+   * received: persist it and pass it as `noticesSince` next time, so that notices another device
+   * received meanwhile reach this one too. Within one session reconnects do it by themselves.
+   */
+  get noticeCursor(): number | undefined {
+    return this.noticesCursor;
   }
 
   /**

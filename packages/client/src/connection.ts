@@ -19,6 +19,8 @@ export interface ConnectionOptions {
   maxFramesPerSecond: number;
   /** The sync cursor to send in action 1 (`since`), if the device has one. */
   since: () => number | undefined;
+  /** The notice cursor to send in action 1 (`noticesSince`), if the device has one. */
+  noticesSince: () => number | undefined;
 }
 
 export interface ConnectionHooks {
@@ -133,11 +135,13 @@ export class Connection {
     ws.onopen = () => {
       if (this.ws !== ws) return;
       const since = this.opts.since();
+      const noticesSince = this.opts.noticesSince();
       this.rawWrite({
         action: '1',
         fromId: this.opts.userId,
         ...(token !== undefined && { token }),
         ...(since !== undefined && { since }),
+        ...(noticesSince !== undefined && { noticesSince }),
         // the SDK confirms every message it hands to the app: keep them pending until it does
         confirms: true,
       });

@@ -35,6 +35,8 @@ export interface InboundContext {
   advance(seq: number): void;
   /** An entry of a group's timeline arrived (message, event, recall): that group's position. */
   advanceGroup(groupId: string, seq: number): void;
+  /** A stored notice with this `nid` arrived: the device's notice cursor moves up to it. */
+  advanceNotice(nid: number): void;
   /** Another device of this user read message `id` of the conversation with `conversationId`. */
   readElsewhere(conversationId: string, id: string): void;
 }
@@ -49,6 +51,8 @@ const RATE_LIMIT_FINAL = new Set(['18']);
 const FRIEND_ACTIONS = new Set(['8', '9', '10']);
 
 export function dispatchFrame(ctx: InboundContext, f: InboundFrame): void {
+  const nid = (f as { nid?: unknown }).nid;
+  if (typeof nid === 'number' && Number.isSafeInteger(nid) && nid > 0) ctx.advanceNotice(nid);
   switch (f.action) {
     case '0':
       onError(ctx, f);

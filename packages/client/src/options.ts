@@ -49,6 +49,12 @@ export interface ClientOptions {
    * same user already confirmed. Within one session the client does this by itself on reconnects.
    */
   since?: number;
+  /**
+   * The `noticeCursor` this device had at the end of an earlier session (persist it with
+   * `syncCursor`): connects then ask for every notice (receipts, recalls, friend frames) stored
+   * after it, also those another device of the same user already received.
+   */
+  noticesSince?: number;
 }
 
 export interface ResolvedOptions {
@@ -71,6 +77,7 @@ export interface ResolvedOptions {
   closeTimeoutMs: number;
   maxFramesPerSecond: number;
   since: number | undefined;
+  noticesSince: number | undefined;
 }
 
 export function resolveOptions(o: ClientOptions): ResolvedOptions {
@@ -110,6 +117,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     closeTimeoutMs: 2_000,
     maxFramesPerSecond: o.maxFramesPerSecond === 0 ? 0 : positive(o.maxFramesPerSecond, 50),
     since: cursor(o.since),
+    noticesSince: cursor(o.noticesSince, 'noticesSince'),
   };
 }
 
@@ -121,10 +129,10 @@ function positive(value: number | undefined, fallback: number): number {
   return value;
 }
 
-function cursor(value: number | undefined): number | undefined {
+function cursor(value: number | undefined, name = 'since'): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new ParleyError('INVALID_ARGUMENT', `since must be a non-negative integer, got ${String(value)}`);
+    throw new ParleyError('INVALID_ARGUMENT', `${name} must be a non-negative integer, got ${String(value)}`);
   }
   return value;
 }

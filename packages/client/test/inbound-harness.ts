@@ -11,6 +11,7 @@ export function harness() {
   const advanced: number[] = [];
   const groupAdvanced: [string, number][] = [];
   const readElsewhere: [string, string][] = [];
+  const noticesAdvanced: number[] = [];
   const ctx: InboundContext = {
     userId: 'bob',
     requests: new RequestTable(() => true, 5_000),
@@ -22,9 +23,10 @@ export function harness() {
     advance: (seq) => advanced.push(seq),
     advanceGroup: (groupId, seq) => groupAdvanced.push([groupId, seq]),
     readElsewhere: (conversationId, id) => readElsewhere.push([conversationId, id]),
+    advanceNotice: (nid) => noticesAdvanced.push(nid),
   };
   const deliver = (frame: object) => dispatchFrame(ctx, frame as InboundFrame);
-  return { ctx, written, events, settled, advanced, groupAdvanced, readElsewhere, deliver };
+  return { ctx, written, events, settled, advanced, groupAdvanced, readElsewhere, noticesAdvanced, deliver };
 }
 
 export const message = (id: string, extra: object = {}) => ({

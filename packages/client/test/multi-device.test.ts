@@ -30,6 +30,32 @@ describe('one user on several devices', () => {
     expect(phoneAgain.syncCursor).toBeGreaterThan(cursor!);
   });
 
+  it('a device that was away gets the notices another device already received (noticeCursor)', async () => {
+    const t = await startTestServer();
+    const bob = await connectClient(t.wsUrl, 'bob');
+    const web = await connectClient(t.wsUrl, 'alice');
+    const phone = await connectClient(t.wsUrl, 'alice');
+    const bobInbox = inbox(bob);
+    await web.send('bob', 'one');
+    await bobInbox.until(1);
+    bob.markRead(bobInbox.messages[0]!);
+    await nextEvent(phone, 'status');
+    const cursor = phone.noticeCursor;
+    expect(cursor).toBeGreaterThan(0);
+    await phone.close(); // the app persists phone.syncCursor and phone.noticeCursor
+
+    const second = await web.send('bob', 'two');
+    await bobInbox.until(2);
+    bob.markRead(bobInbox.messages[1]!);
+    const onWeb = await nextEvent(web, 'status');
+    expect(onWeb).toMatchObject({ id: second.id, status: 2 });
+    const phoneAgain = makeClient(t.wsUrl, 'alice', { since: phone.syncCursor, noticesSince: cursor });
+    const statuses = record(phoneAgain, 'status');
+    await phoneAgain.connect();
+    await expect.poll(() => statuses.map((s) => [s.id, s.status])).toEqual([[second.id, 2]]);
+    expect(phoneAgain.noticeCursor).toBeGreaterThan(cursor!);
+  });
+
   it('reconnects within a session with its cursor, by itself', async () => {
     const t = await startTestServer();
     const proxy = await startProxy(t.server.port);

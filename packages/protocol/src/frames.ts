@@ -37,6 +37,12 @@ export interface ConnectFrame {
    * client's WebSocket answered a ping sent after it (a seed client never confirms).
    */
   confirms?: boolean;
+  /**
+   * Parley's notice sync: the highest `nid` this device has received. The notices of the backlog
+   * are then every notice of the user stored after it (kept NOTICE_RETENTION_MS), also those
+   * another device already received.
+   */
+  noticesSince?: number;
 }
 export interface GetIdsFrame {
   action: '2';
@@ -213,6 +219,8 @@ export interface StatusNotice {
     /** Group receipts: how many other members have read the message now. */
     readCount?: number;
   };
+  /** A stored notice's position among the user's notices (additive): see `noticesSince`. */
+  nid?: number;
 }
 export interface HeartbeatReply {
   action: '5';
@@ -224,6 +232,8 @@ export interface RecallNotice {
   toId: string;
   /** `seq`: in a group, the recall's position in the group's timeline. */
   chatMsg: { id: string; seq?: number };
+  /** A stored notice's position among the user's notices (additive): see `noticesSince`. */
+  nid?: number;
 }
 export interface PresenceReply {
   action: '7';
@@ -236,17 +246,23 @@ export interface FriendRequestNotice {
   fromId: string;
   toId: string;
   chatMsg: { message: string; time: string; ts: number };
+  /** A stored notice's position among the user's notices (additive): see `noticesSince`. */
+  nid?: number;
 }
 export interface FriendResponseNotice {
   action: '9';
   fromId: string;
   toId: string;
   accepted: boolean;
+  /** A stored notice's position among the user's notices (additive): see `noticesSince`. */
+  nid?: number;
 }
 export interface UnfriendNotice {
   action: '10';
   fromId: string;
   toId: string;
+  /** A stored notice's position among the user's notices (additive): see `noticesSince`. */
+  nid?: number;
 }
 export interface Contact {
   toId: string;

@@ -101,6 +101,7 @@ const schemas = {
     token: optional(string({ max: 8192 })),
     since: optional(integer(0, Number.MAX_SAFE_INTEGER)),
     confirms: optional(boolean),
+    noticesSince: optional(integer(0, Number.MAX_SAFE_INTEGER)),
   }),
   [Action.GetIds]: object({ action: required(text), fromId: required(userId) }),
   [Action.Message]: object({

@@ -134,6 +134,7 @@ async function assemble(
       maxReservedIds: config.maxReservedIds,
       maxPendingMessages: config.maxPendingMessages,
       maxGroupMembers: config.maxGroupMembers,
+      noticeRetentionMs: config.noticeRetentionMs,
       friendRequestCooldownMs: config.friendRequestCooldownMs,
       maxHistoryPageBytes: config.maxHistoryPageBytes,
       presenceScope: config.presenceScope,

@@ -85,6 +85,41 @@ describe('multi-device catch-up (action 1 with since)', () => {
     expect((await web.drain()).filter((f) => f.action === '4')).toEqual([]);
   });
 
+  it('gives every device each notice once: live to those online, with noticesSince to one that was away', async () => {
+    const t = await startTestServer();
+    const bob = await t.connect('bob');
+    const web = await t.connect('alice', { confirms: true });
+    const m = await web.say('bob', 'read me');
+    await bob.nextAction('3');
+    bob.send({ action: '4', fromId: 'bob', toId: 'alice', chatMsg: { id: m.id, status: 2 } });
+    const live = await web.next((f) => f.action === '4' && f.chatMsg.status === 2);
+    expect(live).toEqual({
+      action: '4',
+      fromId: 'bob',
+      toId: 'alice',
+      chatMsg: { id: m.id, status: 2 },
+      nid: expect.any(Number),
+    });
+    await web.drain(); // written: the notice counts as delivered now
+    // a seed-style device gets nothing: the notice reached one of alice's connections
+    const seed = await t.connect('alice');
+    expect((await seed.drain()).filter((f) => f.action === '4')).toEqual([]);
+    // a device that was away and says which notices it has gets it, once
+    const phone = await t.client();
+    phone.userId = 'alice';
+    phone.send({ action: '1', fromId: 'alice', noticesSince: 0 });
+    await phone.nextAction('1');
+    expect(await phone.nextAction('4')).toEqual(live);
+    const again = await t.client();
+    again.userId = 'alice';
+    again.send({ action: '1', fromId: 'alice', noticesSince: live.nid });
+    await again.nextAction('1');
+    expect((await again.drain()).filter((f) => f.action === '4')).toEqual([]);
+    expect(await again.request({ action: '1', fromId: 'alice', noticesSince: -1 }, '0')).toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+  });
+
   it('refuses a since that is not a non-negative integer', async () => {
     const t = await startTestServer();
     for (const since of [-1, 1.5, '5']) {

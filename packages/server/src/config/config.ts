@@ -32,6 +32,7 @@ export interface ServerConfig extends RoomSettings {
   maxReservedIds: number;
   maxPendingMessages: number;
   maxGroupMembers: number;
+  noticeRetentionMs: number;
   maxUploadBytesPerDay: number;
   friendRequestCooldownMs: number;
   maxHistoryPageBytes: number;
@@ -268,6 +269,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'members a group may have (GROUP_FULL above)',
   },
   {
+    key: 'noticeRetentionMs',
+    env: 'NOTICE_RETENTION_MS',
+    flag: '--notice-retention-ms',
+    kind: 'int',
+    min: 0,
+    help: 'how long a delivered notice is kept for devices catching up with noticesSince',
+  },
+  {
     key: 'maxUploadBytesPerDay',
     env: 'MAX_UPLOAD_BYTES_PER_DAY',
     flag: '--max-upload-bytes-per-day',
@@ -417,6 +426,7 @@ export const defaultConfig: ServerConfig = {
   maxReservedIds: 10_000,
   maxPendingMessages: 10_000,
   maxGroupMembers: 500,
+  noticeRetentionMs: 7 * 24 * 60 * 60_000,
   maxUploadBytesPerDay: 500 * 1024 * 1024,
   friendRequestCooldownMs: 24 * 60 * 60_000,
   maxHistoryPageBytes: 256 * 1024,

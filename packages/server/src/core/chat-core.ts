@@ -57,6 +57,8 @@ export interface CoreConfig extends RoomConfig {
   maxHeldBytes: number;
   /** Members a group may have. */
   maxGroupMembers: number;
+  /** How long a delivered notice is kept for devices catching up with `noticesSince`. */
+  noticeRetentionMs: number;
 }
 
 export const defaultCoreConfig: CoreConfig = {
@@ -80,6 +82,7 @@ export const defaultCoreConfig: CoreConfig = {
   replayStallMs: 30_000,
   maxHeldBytes: 4 * 1024 * 1024,
   maxGroupMembers: 500,
+  noticeRetentionMs: 7 * 24 * 60 * 60_000,
   ...defaultRoomConfig,
 };
 
@@ -186,7 +189,10 @@ export class ChatCore {
       },
     });
     if (this.config.purgeIntervalMs > 0) {
-      this.purgeTimer = setInterval(() => void this.purgeExpired(), this.config.purgeIntervalMs);
+      this.purgeTimer = setInterval(() => {
+        void this.purgeExpired();
+        void this.purgeOldNotices();
+      }, this.config.purgeIntervalMs);
       this.purgeTimer.unref();
     }
   }
@@ -205,6 +211,21 @@ export class ChatCore {
       return purged;
     } catch (err) {
       this.log.error({ err }, 'purging expired reservations failed');
+      return 0;
+    }
+  }
+
+  /** One bounded sweep of delivered notices older than NOTICE_RETENTION_MS. Returns how many went. */
+  async purgeOldNotices(): Promise<number> {
+    try {
+      const { purged } = await this.commits.enqueue({
+        kind: 'purgeNotices',
+        doneBeforeMs: this.clock.now() - this.config.noticeRetentionMs,
+        limit: this.config.purgeBatch,
+      });
+      return purged;
+    } catch (err) {
+      this.log.error({ err }, 'purging old notices failed');
       return 0;
     }
   }

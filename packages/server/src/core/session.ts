@@ -54,6 +54,8 @@ export class Session {
    * client's WebSocket has answered a ping sent after it.
    */
   confirms = false;
+  /** Whether notice frames carry their `nid` (clients that confirm or sync notices: the SDK). */
+  noticeIds = false;
   /**
    * Message frames written and not proven received yet, and those the proof in flight covers; the
    * highest position written per timeline. Messages leave in timeline order (see `deliverInOrder`),
@@ -329,7 +331,7 @@ export class Session {
         this.awaitProof(d.stream, d.seq);
       return;
     }
-    this.peer.send(d.frame, (err) => {
+    this.peer.send(this.noticeIds ? withNoticeId(d.frame, d.noticeId) : d.frame, (err) => {
       if (!err) this.noticeDelivered(d.userId, d.noticeId);
       done?.(err);
     });
@@ -428,4 +430,9 @@ export class Session {
         .catch((err: unknown) => this.ctx.log.error({ err, user: userId }, 'bus leave failed'));
     }
   }
+}
+
+/** A stored notice's frame with its id as `nid` (last, so `action` stays first). */
+function withNoticeId(frame: string, noticeId: number): string {
+  return `${frame.slice(0, -1)},"nid":${noticeId}}`;
 }

@@ -58,6 +58,11 @@ export interface Store extends RoomReads {
   seqHead(userId: string): Promise<number>;
   /** Other frames waiting for a user (read receipts, ...), oldest first, after `afterId`. */
   pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]>;
+  /**
+   * A user's notices after `afterId`, delivered to one of its devices or not (a device catching
+   * up with `noticesSince`): the newest `limit` of them still kept, oldest first.
+   */
+  noticesSince(userId: string, afterId: number, limit: number): Promise<Notice[]>;
 
   /** The users `userId` blocked, in the order it blocked them. */
   blockedUsers(userId: string): Promise<string[]>;
@@ -210,8 +215,10 @@ export interface WriteOps extends RoomWriteOps {
     op: { readerId: string; senderId: string; msgId: number; notice: string };
     result: { outcome: 'read'; noticeId: number } | { outcome: 'already' } | { outcome: 'not_found' };
   };
-  /** A notice reached the user: drop it from the user's pending frames. */
+  /** A notice reached the user: no longer pending (kept for `noticesSince` until purged). */
   noticeDone: { op: { userId: string; noticeId: number }; result: null };
+  /** Drops at most `limit` delivered notices stored before `doneBeforeMs`. */
+  purgeNotices: { op: { doneBeforeMs: number; limit: number }; result: { purged: number } };
   /**
    * The sender recalls a message to `peerId` stored at or after `notBeforeMs`: its content is
    * erased, it stops being pending, and `notice` is queued for the recipient.

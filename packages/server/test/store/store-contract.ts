@@ -333,6 +333,33 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await append(newMsg(id!, 'a', 'b'))).toMatchObject({ outcome: 'stored' });
     });
 
+    it('keeps delivered notices for noticesSince until purged, and no longer counts them as pending', async () => {
+      const ids = await reserve('a', 2);
+      const noticeIds: number[] = [];
+      for (const id of ids) {
+        await append(newMsg(id, 'a', 'b'));
+        const [r] = await store.write([
+          { kind: 'read', readerId: 'b', senderId: 'a', msgId: id, notice: `{"n":${id}}` },
+        ]);
+        noticeIds.push((r as { noticeId: number }).noticeId);
+      }
+      await store.write([{ kind: 'noticeDone', userId: 'a', noticeId: noticeIds[0]! }]);
+      expect((await store.pendingNotices('a', 0, 10)).map((n) => n.id)).toEqual([noticeIds[1]]);
+      expect((await store.noticesSince('a', 0, 10)).map((n) => n.id)).toEqual(noticeIds);
+      expect((await store.noticesSince('a', noticeIds[0]!, 10)).map((n) => n.frame)).toEqual([
+        `{"n":${ids[1]}}`,
+      ]);
+      expect((await store.noticesSince('a', 0, 1)).map((n) => n.id)).toEqual([noticeIds[1]]); // the newest
+      // a sweep drops delivered notices older than its instant, never pending ones
+      expect(
+        await store.write([{ kind: 'purgeNotices', doneBeforeMs: Date.now() - 60_000, limit: 10 }]),
+      ).toEqual([{ purged: 0 }]);
+      expect(
+        await store.write([{ kind: 'purgeNotices', doneBeforeMs: Date.now() + 60_000, limit: 10 }]),
+      ).toEqual([{ purged: 1 }]);
+      expect((await store.noticesSince('a', 0, 10)).map((n) => n.id)).toEqual([noticeIds[1]]);
+    });
+
     it("recalls only the sender's own message to that peer, inside the window, once", async () => {
       const [id] = await reserve('a', 1);
       await append(newMsg(id!, 'a', 'b', 'secret'));

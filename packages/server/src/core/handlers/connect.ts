@@ -1,6 +1,6 @@
 import { CloseCode, type ConnectFrame, ErrorCode } from '@parley/protocol';
 import type { Delivery } from '../../bus/bus.js';
-import type { TimelineEntry } from '../../store/store.js';
+import type { Notice, TimelineEntry } from '../../store/store.js';
 import { CoreError } from '../core-error.js';
 import { groupEntryDelivery } from '../groups/group-wire.js';
 import type { Session } from '../session.js';
@@ -36,6 +36,8 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
   if (s.isClosed) return;
   // a client that confirms keeps its messages pending until it does; others prove receipt by pong
   s.confirms = f.confirms === true;
+  // seed clients get notice frames exactly as before; those that may sync notices get their ids
+  s.noticeIds = s.confirms || f.noticesSince !== undefined;
   try {
     // live routing to this node is in place before the backlog is read: nothing falls between
     await s.bind(user.id);
@@ -44,7 +46,7 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
     if (s.isClosed) return;
     s.reply({ action: '1', toId: user.id });
     log.info({ user: user.id, remote: s.peer.remote }, 'connected');
-    await replayBacklog(s, user.id, f.since);
+    await replayBacklog(s, user.id, f.since, f.noticesSince);
   } catch (err) {
     replayFailed(s, user.id, err);
     return;
@@ -81,9 +83,15 @@ export const SYNC_MAX = 1000;
 /**
  * Messages first, oldest first, then each group's entries the member has not received, then
  * notices (read receipts, ...). Messages are those pending for the user, or, for a device that
- * says what it has (`since`), every message to the user after it.
+ * says what it has (`since`), every message of its timeline after it; notices likewise are those
+ * not yet delivered, or every notice after `noticesSince`.
  */
-async function replayBacklog(s: Session, userId: string, since: number | undefined): Promise<void> {
+async function replayBacklog(
+  s: Session,
+  userId: string,
+  since: number | undefined,
+  noticesSince: number | undefined,
+): Promise<void> {
   const { store, time } = s.ctx;
   const toDelivery = (m: TimelineEntry): Delivery => entryDelivery(m, userId, time);
   if (since === undefined) {
@@ -108,12 +116,18 @@ async function replayBacklog(s: Session, userId: string, since: number | undefin
       (e) => e.seq,
     );
   }
-  await replayPages(
-    s,
-    (after, limit) => store.pendingNotices(userId, after, limit),
-    (n) => ({ kind: 'notice', userId, noticeId: n.id, frame: n.frame }),
-    (n) => n.id,
-  );
+  const toNotice = (n: Notice): Delivery => ({ kind: 'notice', userId, noticeId: n.id, frame: n.frame });
+  if (noticesSince === undefined) {
+    await replayPages(
+      s,
+      (after, limit) => store.pendingNotices(userId, after, limit),
+      toNotice,
+      (n) => n.id,
+    );
+  } else {
+    // every notice after the device's cursor, also those another device received already
+    await sendAll(s, (await store.noticesSince(userId, noticesSince, SYNC_MAX)).map(toNotice));
+  }
 }
 
 /** Sends a stored backlog page by page. */

@@ -47,6 +47,7 @@ export function usersTouched(ops: readonly WriteOp[]): string[] {
       case 'chargeUpload':
       case 'refundUpload':
       case 'purgeReservations':
+      case 'purgeNotices':
       // a group's rows, and its members' conversation rows for it, are guarded by the group's
       // lock (groupsTouched); users are never deleted, so that a member exists stays true
       case 'createGroup':

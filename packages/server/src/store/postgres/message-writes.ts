@@ -122,6 +122,10 @@ export async function noticeDone(
   db: Db,
   { userId, noticeId }: Op<'noticeDone'>,
 ): Promise<Result<'noticeDone'>> {
-  await db.run(SQL.deleteNotice, noticeId, userId);
+  await db.run(SQL.noticeDone, noticeId, userId);
   return null;
+}
+
+export async function purgeNotices(db: Db, op: Op<'purgeNotices'>): Promise<Result<'purgeNotices'>> {
+  return { purged: await db.run(SQL.purgeNotices, op.doneBeforeMs, op.limit) };
 }

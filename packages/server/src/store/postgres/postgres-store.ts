@@ -23,7 +23,7 @@ import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import * as groupReads from './group-reads.js';
 import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
 import { groupsTouched, usersTouched } from './locks.js';
-import { append, confirm, confirmThrough, noticeDone, read, recall } from './message-writes.js';
+import { append, confirm, confirmThrough, noticeDone, purgeNotices, read, recall } from './message-writes.js';
 import { chargeUpload, purgeReservations, refundUpload, reserve } from './quota-writes.js';
 import { lockRooms, roomAppend, roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
@@ -276,6 +276,12 @@ export class PostgresStore implements Store {
     return notices.map((n) => ({ id: n.id, frame: fromDb(n.frame) }));
   }
 
+  async noticesSince(userId: string, afterId: number, limit: number): Promise<Notice[]> {
+    await this.start();
+    const notices = await this.reads.all(SQL.noticesSince, userId, afterId, limit);
+    return notices.reverse().map((n) => ({ id: n.id, frame: fromDb(n.frame) }));
+  }
+
   async roomRecent(roomId: string, limit: number): Promise<RoomMessage[]> {
     await this.start();
     return roomRecent(this.reads, roomId, limit);
@@ -407,6 +413,8 @@ function apply(db: Db, op: WriteOp): Promise<WriteResult> {
       return refundUpload(db, op);
     case 'purgeReservations':
       return purgeReservations(db, op);
+    case 'purgeNotices':
+      return purgeNotices(db, op);
     case 'append':
       return append(db, op);
     case 'confirm':

@@ -201,7 +201,12 @@ const statements = {
   insertNotice: stmt<[string, string], { id: number }>(
     'INSERT INTO notices (user_id, frame) VALUES ($1, $2) RETURNING id',
   ),
-  deleteNotice: stmt<[number, string]>('DELETE FROM notices WHERE id = $1 AND user_id = $2'),
+  noticeDone: stmt<[number, string]>('UPDATE notices SET done = TRUE WHERE id = $1 AND user_id = $2'),
+  /** Skips rows another transaction holds, like the reservation sweep. */
+  purgeNotices: stmt<[number, number]>(
+    `DELETE FROM notices WHERE id = ANY (ARRAY(
+       SELECT id FROM notices WHERE done AND time_ms < $1 ORDER BY time_ms LIMIT $2 FOR UPDATE SKIP LOCKED))`,
+  ),
 
   // users and contacts
   getUser: stmt<[string], User>('SELECT id, name FROM users WHERE id = $1'),
@@ -295,7 +300,11 @@ const statements = {
      WHERE p.user_id = $1 AND p.seq > $2 ORDER BY p.seq LIMIT $3`,
   ),
   pendingNotices: stmt<[string, number, number], Notice>(
-    'SELECT id, frame FROM notices WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+    'SELECT id, frame FROM notices WHERE user_id = $1 AND id > $2 AND NOT done ORDER BY id LIMIT $3',
+  ),
+  /** Newest first: the caller reverses the page. */
+  noticesSince: stmt<[string, number, number], Notice>(
+    'SELECT id, frame FROM notices WHERE user_id = $1 AND id > $2 ORDER BY id DESC LIMIT $3',
   ),
 
   ...groupStatements,

@@ -125,6 +125,10 @@ export function recall(sql: Statements, op: Op<'recall'>): Result<'recall'> {
 }
 
 export function noticeDone(sql: Statements, { userId, noticeId }: Op<'noticeDone'>): Result<'noticeDone'> {
-  sql.deleteNotice.run(noticeId, userId);
+  sql.noticeDone.run(noticeId, userId);
   return null;
+}
+
+export function purgeNotices(sql: Statements, op: Op<'purgeNotices'>): Result<'purgeNotices'> {
+  return { purged: sql.purgeNotices.run(op.doneBeforeMs, op.limit).changes };
 }

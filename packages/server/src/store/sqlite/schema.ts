@@ -199,4 +199,16 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   `,
   ROOM_TABLES,
+  `
+  -- notices stay after their first delivery (done), for devices catching up with noticesSince,
+  -- until NOTICE_RETENTION_MS after they were stored
+  ALTER TABLE notices ADD COLUMN done INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE notices ADD COLUMN time_ms INTEGER NOT NULL DEFAULT 0;
+  UPDATE notices SET time_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER);
+  CREATE TRIGGER notices_stamped AFTER INSERT ON notices WHEN new.time_ms = 0 BEGIN
+    UPDATE notices SET time_ms = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) WHERE id = new.id;
+  END;
+  CREATE INDEX notices_pending ON notices (user_id, id) WHERE done = 0;
+  CREATE INDEX notices_done_by_time ON notices (time_ms) WHERE done = 1;
+  `,
 ];

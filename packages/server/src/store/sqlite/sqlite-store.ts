@@ -28,6 +28,7 @@ import {
   confirm,
   confirmThrough,
   noticeDone,
+  purgeNotices,
   purgeReservations,
   read,
   recall,
@@ -116,6 +117,8 @@ export class SqliteStore implements Store {
         return read(sql, op);
       case 'noticeDone':
         return noticeDone(sql, op);
+      case 'purgeNotices':
+        return purgeNotices(sql, op);
       case 'recall':
         return recall(sql, op);
       case 'friendRequest':
@@ -199,6 +202,10 @@ export class SqliteStore implements Store {
 
   async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {
     return this.sql.pendingNotices.all(userId, afterId, limit);
+  }
+
+  async noticesSince(userId: string, afterId: number, limit: number): Promise<Notice[]> {
+    return this.sql.noticesSince.all(userId, afterId, limit).reverse();
   }
 
   async blockedUsers(userId: string): Promise<string[]> {

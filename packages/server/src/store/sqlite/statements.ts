@@ -97,7 +97,17 @@ export function prepareStatements(db: Database.Database) {
     deletePending: prep<[string, number]>(db, 'DELETE FROM pending WHERE user_id = ? AND seq = ?'),
     markRead: prep<[number]>(db, 'UPDATE messages SET status = 2 WHERE msg_id = ? AND status < 2'),
     insertNotice: prep<[string, string]>(db, 'INSERT INTO notices (user_id, frame) VALUES (?, ?)'),
-    deleteNotice: prep<[number, string]>(db, 'DELETE FROM notices WHERE id = ? AND user_id = ?'),
+    noticeDone: prep<[number, string]>(db, 'UPDATE notices SET done = 1 WHERE id = ? AND user_id = ?'),
+    purgeNotices: prep<[number, number]>(
+      db,
+      `DELETE FROM notices WHERE id IN
+         (SELECT id FROM notices WHERE done = 1 AND time_ms < ? ORDER BY time_ms LIMIT ?)`,
+    ),
+    /** Newest first: the caller reverses the page. */
+    noticesSince: prep<[string, number, number], Notice>(
+      db,
+      'SELECT id, frame FROM notices WHERE user_id = ? AND id > ? ORDER BY id DESC LIMIT ?',
+    ),
     userExists: prep<[string], { one: number }>(db, 'SELECT 1 AS one FROM users WHERE id = ?'),
     getUser: prep<[string], User>(db, 'SELECT id, name FROM users WHERE id = ?'),
     insertUserIfMissing: prep<[string, string, number]>(
@@ -151,7 +161,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     pendingNotices: prep<[string, number, number], Notice>(
       db,
-      'SELECT id, frame FROM notices WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?',
+      'SELECT id, frame FROM notices WHERE user_id = ? AND id > ? AND done = 0 ORDER BY id LIMIT ?',
     ),
     setMessageRecalled: prep<[number]>(
       db,

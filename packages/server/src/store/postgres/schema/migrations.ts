@@ -207,4 +207,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, blocked_id)
   );
   `,
+  `
+  -- notices stay after their first delivery (done), for devices catching up with noticesSince,
+  -- until NOTICE_RETENTION_MS after they were stored
+  ALTER TABLE notices ADD COLUMN done BOOLEAN NOT NULL DEFAULT FALSE,
+    ADD COLUMN time_ms BIGINT NOT NULL DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+  CREATE INDEX notices_pending ON notices (user_id, id) WHERE NOT done;
+  CREATE INDEX notices_done_by_time ON notices (time_ms) WHERE done;
+  `,
 ];
