@@ -1,3 +1,4 @@
+import { OUTBOX_TABLES } from './outbox-tables.js';
 import { ROOM_TABLES } from './room-tables.js';
 
 /**
@@ -207,4 +208,5 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, blocked_id)
   );
   `,
+  OUTBOX_TABLES,
 ];
