@@ -34,8 +34,8 @@ export interface WebhookReceiver {
   /** Events answered with a 2xx, in the order they arrived. */
   readonly delivered: WebhookEvent[];
   readonly attempts: Attempt[];
-  /** Decides each answer (default: 200). */
-  reply: (event: WebhookEvent, attempt: Attempt) => Reply;
+  /** Decides each answer (default: 200), perhaps later. */
+  reply: (event: WebhookEvent, attempt: Attempt) => Reply | Promise<Reply>;
   /** Stops listening (connections refused) until `up`. */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -112,20 +112,25 @@ export async function webhookReceiver(): Promise<WebhookReceiver> {
         status: undefined,
       };
       receiver.attempts.push(attempt);
-      const reply = receiver.reply(event, attempt);
-      if (reply === 'hang') {
-        hanging.add(res);
-        res.on('close', () => hanging.delete(res));
-        notify();
-        return;
-      }
-      attempt.status = reply.status;
-      if (reply.status >= 200 && reply.status < 300) receiver.delivered.push(event);
-      const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
-      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(body);
       notify();
+      void Promise.resolve(receiver.reply(event, attempt)).then((reply) =>
+        answer(res, event, attempt, reply),
+      );
     });
   });
+  const answer = (res: http.ServerResponse, event: WebhookEvent, attempt: Attempt, reply: Reply) => {
+    if (reply === 'hang') {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      notify();
+      return;
+    }
+    attempt.status = reply.status;
+    if (reply.status >= 200 && reply.status < 300) receiver.delivered.push(event);
+    const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
+    res.writeHead(reply.status, { 'content-type': 'application/json' }).end(body);
+    notify();
+  };
   let port = 0;
   const listen = (p: number) =>
     new Promise<void>((resolve, reject) => {
