@@ -75,7 +75,10 @@ export class WebhookDispatcher {
   private readonly idlers = new Set<() => void>();
   private readonly sleepers = new Set<() => void>();
   private woken = false;
-  private lastPurgeMs = 0;
+  /** When the last purge ran (monotonic ms); undefined: not since this node leads. */
+  private lastPurgeAt: number | undefined;
+  /** An attempt got no answer at all since the last success: the receiver may have been down. */
+  private unanswered = false;
   /** Aborts the POSTs in flight at `stop`. */
   private readonly stopping = new AbortController();
 
@@ -83,6 +86,7 @@ export class WebhookDispatcher {
     private readonly outbox: Outbox,
     private readonly opts: DispatcherOptions,
     private readonly log: Logger,
+    /** The time of events (their age, when delivered); waits and retries go by the monotonic clock. */
     private readonly clock: Clock,
     private events: DispatcherEvents = {},
   ) {
@@ -126,7 +130,7 @@ export class WebhookDispatcher {
         await this.wait(this.opts.leaseCheckMs, false);
         continue;
       }
-      const checkUntil = this.clock.now() + this.opts.leaseCheckMs;
+      const checkUntil = performance.now() + this.opts.leaseCheckMs;
       await Promise.all(Array.from({ length: this.opts.lanes }, () => this.lane(checkUntil)));
     }
     this.setLeading(false);
@@ -151,7 +155,7 @@ export class WebhookDispatcher {
     this.leading = on;
     if (on) {
       this.log.info('webhook dispatcher: this node delivers the webhook events');
-      this.lastPurgeMs = 0;
+      this.lastPurgeAt = undefined;
     } else {
       // another node may deliver them meanwhile: forget what we knew
       this.blocked.clear();
@@ -163,7 +167,7 @@ export class WebhookDispatcher {
 
   /** One lane: delivers conversations one at a time until the lease is due for a check. */
   private async lane(checkUntil: number): Promise<void> {
-    while (!this.stopped && this.clock.now() < checkUntil) {
+    while (!this.stopped && performance.now() < checkUntil) {
       await this.purgeIfDue();
       let seq = this.queue.shift();
       if (!seq) {
@@ -174,13 +178,14 @@ export class WebhookDispatcher {
         seq = this.queue.shift();
       }
       if (seq) await this.deliver(seq);
-      else await this.wait(Math.min(this.opts.pollMs, this.nextDueIn(), checkUntil - this.clock.now()), true);
+      else
+        await this.wait(Math.min(this.opts.pollMs, this.nextDueIn(), checkUntil - performance.now()), true);
     }
   }
 
   /** Reads the next undelivered events, grouped by conversation, and queues the retries now due. */
   private async fill(): Promise<void> {
-    const now = this.clock.now();
+    const now = performance.now();
     for (const [conv, b] of this.blocked) {
       if (b.dueMs > now || this.busy.has(conv)) continue;
       this.busy.add(conv);
@@ -230,7 +235,6 @@ export class WebhookDispatcher {
           this.failed(row, outcome);
           return;
         }
-        const wasBlocked = this.blocked.get(conv);
         this.blocked.delete(conv);
         try {
           await this.outbox.outboxDelivered([row.id], this.clock.now());
@@ -240,7 +244,7 @@ export class WebhookDispatcher {
           this.block(row, 1, false);
           return;
         }
-        if (wasBlocked?.unreachable) this.retryUnreachableNow();
+        if (this.unanswered) this.retryUnreachableNow();
       }
     } finally {
       this.busy.delete(conv);
@@ -251,6 +255,7 @@ export class WebhookDispatcher {
     this.events.failed?.();
     const attempts = (this.blocked.get(row.conv)?.attempts ?? 0) + 1;
     const unreachable = outcome.status === undefined;
+    if (unreachable) this.unanswered = true;
     const wait = this.block(row, attempts, unreachable);
     const why = outcome.status === undefined ? outcome.error : `HTTP ${outcome.status}`;
     this.log.warn(
@@ -264,13 +269,14 @@ export class WebhookDispatcher {
     const base = backoffMs[Math.min(attempts, backoffMs.length) - 1] ?? 1000;
     // spread the retries of many conversations a little
     const wait = Math.round(base * (1 + Math.random() * 0.1));
-    this.blocked.set(row.conv, { row, attempts, dueMs: this.clock.now() + wait, unreachable });
+    this.blocked.set(row.conv, { row, attempts, dueMs: performance.now() + wait, unreachable });
     return wait;
   }
 
   /** The receiver answered again: conversations held back because it did not answer go now. */
   private retryUnreachableNow(): void {
-    const now = this.clock.now();
+    this.unanswered = false;
+    const now = performance.now();
     for (const b of this.blocked.values()) if (b.unreachable && b.dueMs > now) b.dueMs = now;
     this.wake();
   }
@@ -279,7 +285,7 @@ export class WebhookDispatcher {
   private nextDueIn(): number {
     let next = Number.POSITIVE_INFINITY;
     for (const [conv, b] of this.blocked) if (!this.busy.has(conv)) next = Math.min(next, b.dueMs);
-    return Math.max(0, next - this.clock.now());
+    return Math.max(0, next - performance.now());
   }
 
   /** Waits for `ms` or the stop, and, when `wakeable`, a wake-up (new events). */
@@ -303,10 +309,10 @@ export class WebhookDispatcher {
   }
 
   private async purgeIfDue(): Promise<void> {
-    const now = this.clock.now();
-    if (now - this.lastPurgeMs < this.opts.purgeIntervalMs) return;
-    this.lastPurgeMs = now;
-    const before = now - this.opts.retentionMs;
+    const at = performance.now();
+    if (this.lastPurgeAt !== undefined && at - this.lastPurgeAt < this.opts.purgeIntervalMs) return;
+    this.lastPurgeAt = at;
+    const before = this.clock.now() - this.opts.retentionMs;
     try {
       let dropped = 0;
       for (;;) {

@@ -110,6 +110,26 @@ describe('webhook delivery', () => {
     });
   });
 
+  it('sends what waited for a receiver that was down as soon as it answers again, not at the next backoff', async () => {
+    const hook = await webhookReceiver();
+    await hook.down();
+    const t = await startTestServer(hooked(hook.url), {
+      webhookTiming: { ...quick.webhookTiming, backoffMs: [20, 60_000] },
+    });
+    const alice = await t.connect('alice');
+    await t.connect('bob');
+    await t.connect('carol');
+    await alice.say('bob', 'waited');
+    await waitFor(
+      async () => ((await metric(t.server.url, 'parley_webhook_failures_total')) ?? 0) >= 2,
+      'the retry that now waits a minute',
+    );
+    await hook.up();
+    await alice.say('carol', 'new');
+    await hook.until(() => hook.delivered.length === 2, 'both events, well before the minute is over');
+    expect(byConversation(hook.delivered)).toEqual({ 'alice>carol': ['new'], 'alice>bob': ['waited'] });
+  });
+
   it('retries a failed event within 10 s with the default backoff', async () => {
     const hook = await webhookReceiver();
     hook.reply = (_e, attempt) => (hook.attempts.indexOf(attempt) === 0 ? { status: 500 } : { status: 200 });
