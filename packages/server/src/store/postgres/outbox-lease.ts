@@ -65,6 +65,11 @@ export class PgDispatchLease implements DispatchLease {
     client.on('error', () => this.drop(client));
     try {
       await client.connect();
+      // the database notices a node cut off from it (not only one that died) within about 25 s,
+      // ends the session and so frees the lock for another node
+      await client.query(
+        'SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3',
+      );
     } catch (err) {
       await client.end().catch(() => {});
       throw err;
