@@ -34,6 +34,10 @@ export const ErrorCode = {
   GroupFull: 'GROUP_FULL',
   /** The recipient blocked the sender: messages, friend requests and transient frames are refused. */
   Blocked: 'BLOCKED',
+  /** The server's message check (WEBHOOK_BEFORE_SEND) refused the message; `error` is its reason. */
+  Rejected: 'REJECTED',
+  /** The message check did not answer and the server is set to refuse then (fail closed). */
+  Unavailable: 'UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
 

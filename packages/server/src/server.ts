@@ -11,7 +11,7 @@ import { RedisBus } from './bus/redis/redis-bus.js';
 import { ConfigError } from './config/cli.js';
 import { defaultConfig, type ServerConfig } from './config/config.js';
 import { ChatCore } from './core/chat-core.js';
-import type { Clock } from './core/clock.js';
+import { type Clock, systemClock } from './core/clock.js';
 import { type DataDirLock, lockDataDir } from './datadir/lock.js';
 import type { FileStore } from './files/file-store.js';
 import { LocalFileStore } from './files/local-file-store.js';
@@ -33,6 +33,7 @@ import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { DatabaseStartError, PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
+import { type DispatcherTiming, setupWebhooks, webhookConfig } from './webhooks/setup.js';
 
 export interface ParleyServer {
   /** `http://host:port`; the WebSocket endpoint is `ws://host:port/ws`. */
@@ -50,6 +51,8 @@ export interface ServerParts {
   log?: Logger;
   /** Time for the core's rules and quotas (tests move it); the system clock when not given. */
   clock?: Clock;
+  /** Shorter retry and poll timings of the webhook dispatcher (tests). */
+  webhookTiming?: DispatcherTiming;
 }
 
 /** Builds and starts a server: the composition root of store, bus, core, gateway and HTTP. */
@@ -107,9 +110,12 @@ async function assemble(
   tokens: TokenService | undefined,
   lock: DataDirLock | undefined,
 ): Promise<ParleyServer> {
+  const hooks = webhookConfig(config);
   const store = parts.store ?? new SqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSync });
   const bus = parts.bus ?? selectBus(config, log);
   const metrics = new PrometheusMetrics();
+  const clock = parts.clock ?? systemClock;
+  const webhooks = hooks && setupWebhooks(config, hooks, store, log, clock, parts.webhookTiming);
   if (!tokens) {
     log.warn(
       { host: config.host },
@@ -123,6 +129,7 @@ async function assemble(
     metrics,
     ...(parts.clock && { clock: parts.clock }),
     ...(tokens && { auth: new TokenAuthenticator(tokens) }),
+    ...webhooks?.coreDeps,
     config: {
       timeZone: config.timeZone,
       maxMessageBytes: config.maxMessageBytes,
@@ -222,6 +229,7 @@ async function assemble(
     }
   });
   await listen(http, config.host, config.port);
+  webhooks?.start(metrics);
 
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -245,6 +253,7 @@ async function assemble(
         http.closeAllConnections();
         await httpClosed;
         await core.stop();
+        await webhooks?.stop();
         await bus.close();
         await store.close();
         lock?.release();

@@ -1,8 +1,9 @@
 import { HEARTBEAT_INTERVAL_MS, isTimeZone } from '@parley/protocol';
 import { SCHEMA_NAME } from '../store/postgres/schema/migrate.js';
 import { ROOM_OPTIONS, type RoomSettings, roomDefaults } from './room-settings.js';
+import { WEBHOOK_OPTIONS, type WebhookSettings, webhookDefaults } from './webhook-settings.js';
 
-export interface ServerConfig extends RoomSettings {
+export interface ServerConfig extends RoomSettings, WebhookSettings {
   host: string;
   port: number;
   dataDir: string;
@@ -395,6 +396,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     check: (v) => /^(https?:\/\/\S+|\/\S*)$/.test(v),
     help: 'with APP_SECRET: URL (absolute, or a path on this host) the web client GETs for {userId, token}',
   },
+  ...WEBHOOK_OPTIONS,
 ];
 
 export const defaultConfig: ServerConfig = {
@@ -442,4 +444,5 @@ export const defaultConfig: ServerConfig = {
   ...roomDefaults,
   webDir: undefined,
   webTokenUrl: undefined,
+  ...webhookDefaults,
 };

@@ -13,7 +13,8 @@ import type { Peer } from './peer.js';
 import { reservationsValidFrom, UploadQuota } from './quotas.js';
 import { RoomRegistry } from './rooms/registry.js';
 import { defaultRoomConfig, type RoomConfig } from './rooms/room-config.js';
-import { Router } from './router.js';
+import { type PresenceObserver, Router } from './router.js';
+import type { MessageScreen } from './screening.js';
 import { Session } from './session.js';
 import { UserDirectory } from './users.js';
 
@@ -96,6 +97,10 @@ export interface CoreDeps {
   config?: Partial<CoreConfig>;
   /** Counts for `/metrics`; nothing is counted when not given. */
   metrics?: Metrics;
+  /** Records users coming online and going offline (a `presence` write, for webhooks). */
+  presenceEvents?: boolean;
+  /** Checks every message before it is stored (webhooks' before-send). */
+  screen?: MessageScreen;
 }
 
 /**
@@ -129,7 +134,7 @@ export class ChatCore {
   constructor(deps: CoreDeps) {
     this.store = deps.store;
     this.bus = deps.bus;
-    this.router = new Router<Session>(this.bus);
+    this.router = new Router<Session>(this.bus, deps.presenceEvents ? this.presenceWrites() : undefined);
     this.log = deps.log;
     this.rooms = new RoomRegistry<Session>(this.bus, (err, room) =>
       this.log.error({ err, room }, 'bus room call failed'),
@@ -175,7 +180,17 @@ export class ChatCore {
       groups: this.groups,
       metrics,
       rooms: this.rooms,
+      ...(deps.screen && { screen: deps.screen }),
     };
+  }
+
+  /** Presence changes as writes of their own (the outbox records them), off the connect path. */
+  private presenceWrites(): PresenceObserver {
+    const write = (userId: string, online: boolean) =>
+      this.commits
+        .enqueue({ kind: 'presence', userId, online, timeMs: this.clock.now() })
+        .catch((err: unknown) => this.log.error({ err, user: userId }, 'could not record a presence change'));
+    return { online: (u) => void write(u, true), offline: (u) => void write(u, false) };
   }
 
   async start(): Promise<void> {

@@ -10,6 +10,7 @@ import type { Clock } from './clock.js';
 import type { GroupService } from './groups/group-service.js';
 import type { RoomRegistry } from './rooms/registry.js';
 import type { Router } from './router.js';
+import type { MessageScreen } from './screening.js';
 import type { Session } from './session.js';
 import type { UserDirectory } from './users.js';
 
@@ -48,4 +49,6 @@ export interface CoreContext {
   readonly metrics: Metrics;
   /** This node's chat rooms. */
   readonly rooms: RoomRegistry<Session>;
+  /** When set, every message is checked before it is stored (webhooks' before-send). */
+  readonly screen?: MessageScreen;
 }

@@ -6,6 +6,17 @@ export interface Deliverable {
 }
 
 /**
+ * Told when a user comes online on the cluster (its first connection anywhere) or goes offline (its
+ * last one closed). Best effort: the bus is asked whether the user is online elsewhere just before
+ * this node joins it and just after it leaves, so two nodes changing at the same moment may both
+ * tell, or neither; a node that dies tells nothing.
+ */
+export interface PresenceObserver {
+  online(userId: string): void;
+  offline(userId: string): void;
+}
+
+/**
  * The connections open on this node, by user: the one registry of local presence. The bus hears of
  * a user's first connection here (`join`) and of its last one going (`leave`).
  */
@@ -16,7 +27,10 @@ export class Router<S extends Deliverable = Deliverable> {
   /** The last bus call per user: joins and leaves of one user reach the bus in order. */
   private readonly tails = new Map<string, Promise<void>>();
 
-  constructor(private readonly bus: Bus) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly observer?: PresenceObserver,
+  ) {}
 
   /**
    * Adds a connection; resolves once frames published to its user reach this node, so that a
@@ -31,7 +45,9 @@ export class Router<S extends Deliverable = Deliverable> {
     set.add(session);
     let joined = this.joins.get(userId);
     if (!joined) {
-      joined = this.inOrder(userId, () => this.bus.join(userId));
+      joined = this.inOrder(userId, () =>
+        this.observer ? this.joinObserved(userId) : this.bus.join(userId),
+      );
       this.joins.set(userId, joined);
     }
     return joined;
@@ -43,7 +59,18 @@ export class Router<S extends Deliverable = Deliverable> {
     if (!set?.delete(session) || set.size > 0) return Promise.resolve();
     this.byUser.delete(userId);
     this.joins.delete(userId);
-    return this.inOrder(userId, () => this.bus.leave(userId));
+    return this.inOrder(userId, () => (this.observer ? this.leaveObserved(userId) : this.bus.leave(userId)));
+  }
+
+  private async joinObserved(userId: string): Promise<void> {
+    const elsewhere = await this.bus.isOnline(userId).catch(() => true);
+    await this.bus.join(userId);
+    if (!elsewhere) this.observer?.online(userId);
+  }
+
+  private async leaveObserved(userId: string): Promise<void> {
+    await this.bus.leave(userId);
+    if (!(await this.bus.isOnline(userId).catch(() => true))) this.observer?.offline(userId);
   }
 
   /** Runs a bus call after the previous one of the same user has settled. */

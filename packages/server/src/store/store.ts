@@ -326,6 +326,8 @@ export interface WriteOps extends RoomWriteOps {
     op: { userId: string; peerId: string; notice: string };
     result: { outcome: 'removed'; noticeId: number } | { outcome: 'not_found' };
   };
+  /** A user came online or went offline: changes nothing itself, the outbox records it (webhooks). */
+  presence: { op: { userId: string; online: boolean; timeMs: number }; result: null };
 }
 
 export interface FriendRequest {

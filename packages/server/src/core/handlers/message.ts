@@ -4,6 +4,7 @@ import { blockedBy, CoreError } from '../core-error.js';
 import { dismissed, notMember, unknownGroup } from '../groups/group-service.js';
 import { reservationsValidFrom } from '../quotas.js';
 import { postToRoom } from '../rooms/post.js';
+import { screenedAppend } from '../screening.js';
 import type { Session } from '../session.js';
 import { ackFrame, deliveryFrame } from '../wire.js';
 import { sendTransient } from './transient.js';
@@ -24,8 +25,8 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
   if (msgId === undefined)
     throw new CoreError(ErrorCode.BadMsgId, `${f.chatMsg.id} is not a message id from action 2`);
   const now = ctx.clock.now();
-  const result = await ctx.write({
-    kind: 'append',
+  const append = {
+    kind: 'append' as const,
     validFromMs: reservationsValidFrom(ctx.config, now),
     maxPending: ctx.config.maxPendingMessages,
     msgId,
@@ -35,7 +36,9 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
     body,
     digest: contentDigest(f.chatMsg.type, body),
     timeMs: now,
-  });
+  };
+  // with a message check, its write waits for the answer (and for the connection's earlier messages)
+  const result = await (ctx.screen ? screenedAppend(s, append, ctx.screen) : ctx.write(append));
   switch (result.outcome) {
     case 'stored':
     case 'retry':

@@ -21,6 +21,8 @@ export function usersTouched(ops: readonly WriteOp[]): string[] {
       case 'noticeDone':
       // the blocker: an append to it reads its blocks under this lock
       case 'block':
+      // its webhook event, in order with the user's others
+      case 'presence':
         ids.add(op.userId);
         break;
       case 'append':

@@ -24,6 +24,7 @@ import * as groupReads from './group-reads.js';
 import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
 import { groupsTouched, usersTouched } from './locks.js';
 import { append, confirm, confirmThrough, noticeDone, purgeNotices, read, recall } from './message-writes.js';
+import { PgOutbox } from './outbox-store.js';
 import { chargeUpload, purgeReservations, refundUpload, reserve } from './quota-writes.js';
 import { lockRooms, roomAppend, roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
@@ -87,6 +88,8 @@ export class PostgresStore implements Store {
   private readonly batchRuns: boolean;
   /** Batches run again after a deadlock or serialization failure (for tests and metrics). */
   retriedBatches = 0;
+  /** The webhook outbox, written by the batches (see outbox.ts). */
+  readonly outbox: PgOutbox;
   private ready: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
 
@@ -122,6 +125,11 @@ export class PostgresStore implements Store {
     });
     this.pool.on('error', (err) => opts.onIdleError?.(err));
     this.reads = dbOn(this.pool);
+    this.outbox = new PgOutbox(this.reads, {
+      connectionString: opts.connectionString,
+      schema: this.schema,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
+    });
   }
 
   /** Connects and migrates, once; every call waits for the same attempt. */
@@ -175,7 +183,9 @@ export class PostgresStore implements Store {
       const groups = groupsTouched(ops);
       if (groups.ids.length > 0) await db.run(SQL.lockGroups, groups.ids, groups.exclusive);
       const results = this.batchRuns ? await applyRuns(db, ops) : await applyEach(db, ops);
+      const events = await this.outbox.capture(db, ops, results);
       await client.query('COMMIT');
+      if (events) this.outbox.settled();
       return results;
     } catch (err) {
       try {
@@ -445,6 +455,8 @@ function apply(db: Db, op: WriteOp): Promise<WriteResult> {
       return groupRead(db, op);
     case 'groupRecall':
       return groupRecall(db, op);
+    case 'presence':
+      return Promise.resolve(null);
   }
 }
 

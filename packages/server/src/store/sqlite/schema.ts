@@ -1,3 +1,4 @@
+import { OUTBOX_TABLES } from './outbox-schema.js';
 import { ROOM_TABLES } from './room-schema.js';
 
 /** The SQLite schema, versioned with `PRAGMA user_version`. Each entry migrates from the previous version. */
@@ -211,4 +212,5 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX notices_pending ON notices (user_id, id) WHERE done = 0;
   CREATE INDEX notices_done_by_time ON notices (time_ms) WHERE done = 1;
   `,
+  OUTBOX_TABLES,
 ];

@@ -34,6 +34,7 @@ import {
   recall,
   reserve,
 } from './message-writes.js';
+import { SqliteOutbox } from './outbox-store.js';
 import { roomAppend, roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
@@ -52,6 +53,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Statements;
   private readonly writeBatch: (ops: readonly WriteOp[]) => WriteResult[];
+  /** The webhook outbox, written by the batches (see outbox.ts). */
+  readonly outbox: SqliteOutbox;
 
   constructor(opts: SqliteStoreOptions) {
     const file = opts.dataDir === ':memory:' ? ':memory:' : path.join(opts.dataDir, 'parley.db');
@@ -66,8 +69,9 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.sql = prepareStatements(this.db);
+    this.outbox = new SqliteOutbox(this.db);
     this.writeBatch = this.db.transaction((ops: readonly WriteOp[]) =>
-      ops.map((op) => this.apply(op)),
+      ops.map((op) => this.outbox.capture(op, this.apply(op))),
     ).immediate;
   }
 
@@ -84,7 +88,9 @@ export class SqliteStore implements Store {
   }
 
   async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
-    return this.writeBatch(ops);
+    const results = this.writeBatch(ops);
+    this.outbox.settled();
+    return results;
   }
 
   private apply(op: WriteOp): WriteResult {
@@ -141,6 +147,8 @@ export class SqliteStore implements Store {
         return groupRecall(sql, op);
       case 'roomAppend':
         return roomAppend(this.db, sql, op);
+      case 'presence':
+        return null;
     }
   }
 

@@ -1,3 +1,4 @@
+import { OUTBOX_TABLES } from './outbox-tables.js';
 import { ROOM_TABLES } from './room-tables.js';
 
 /**
@@ -215,4 +216,5 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX notices_pending ON notices (user_id, id) WHERE NOT done;
   CREATE INDEX notices_done_by_time ON notices (time_ms) WHERE done;
   `,
+  OUTBOX_TABLES,
 ];
