@@ -195,7 +195,7 @@ async function snapshot(schema: string): Promise<Record<string, unknown[]>> {
     timelines: await q('SELECT * FROM $s.user_timeline ORDER BY user_id, seq'),
     pending: await q('SELECT * FROM $s.pending ORDER BY user_id, seq'),
     pendingCounts: await q('SELECT * FROM $s.pending_counts ORDER BY user_id'),
-    notices: await q('SELECT * FROM $s.notices ORDER BY id'),
+    notices: await q('SELECT id, user_id, frame, done FROM $s.notices ORDER BY id'), // time_ms: the database's clock
     reservations: await q('SELECT * FROM $s.reservations ORDER BY msg_id'),
     conversations: await q('SELECT * FROM $s.conversations ORDER BY user_id, conv_id'),
     groups: await q('SELECT * FROM $s.groups ORDER BY id'),
