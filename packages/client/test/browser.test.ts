@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { onCleanup, startTestServer } from '../../server/test/helpers/test-server.js';
-import { connectClient, inbox } from './helpers.js';
+import { connectClient, inbox, record } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PACKAGES = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,12 +28,28 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>Parley SDK in a browse
   window.earlier = earlier;
 </script>`;
 
-/** Serves the page and the packages' built files. */
+/** A device of user `me` in the browser: records what it sees, sends on request. */
+const DEVICE_PAGE = `<!doctype html><meta charset="utf-8"><title>Parley: a second device</title>
+<script type="importmap">{ "imports": { "@parley/protocol": "/protocol/dist/index.js" } }</script>
+<script type="module">
+  import { ParleyClient } from '/client/dist/index.js';
+  const params = new URLSearchParams(location.search);
+  const client = new ParleyClient({ url: params.get('ws'), userId: 'me' });
+  window.seen = [];
+  window.reads = [];
+  client.on('message', (m) => window.seen.push([m.fromId, m.chatMsg.id, m.chatMsg.message]));
+  client.on('status', (s) => { if (s.status === 2) window.reads.push([s.fromId, s.id]); });
+  await client.connect();
+  window.ready = true;
+  window.send = (text) => client.send('friend', text).then((r) => r.id);
+</script>`;
+
+/** Serves the pages and the packages' built files. */
 async function startStatic(): Promise<string> {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    if (url.pathname === '/' || url.pathname === '/device') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(url.pathname === '/' ? PAGE : DEVICE_PAGE);
       return;
     }
     const file = path.join(PACKAGES, path.normalize(url.pathname));
@@ -83,6 +99,63 @@ describe('the SDK in a real browser', () => {
     ]);
     const earlier = await page.waitForFunction(() => (window as unknown as { earlier?: string[] }).earlier);
     expect(await earlier.jsonValue()).toContain('from the browser 😀 𠀀');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows one conversation on three devices of one user: two in Node, one in the browser', async () => {
+    const t = await startTestServer();
+    const friend = await connectClient(t.wsUrl, 'friend');
+    const laptop = await connectClient(t.wsUrl, 'me');
+    const phone = await connectClient(t.wsUrl, 'me');
+    const site = await startStatic();
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    onCleanup(() => browser.close());
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${site}/device?ws=${encodeURIComponent(t.wsUrl)}`);
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready);
+    type Seen = [string, string, string];
+    const seenIn = (c: typeof laptop): Seen[] => {
+      const list: Seen[] = [];
+      c.on('message', (m) => list.push([m.fromId, m.chatMsg.id, m.chatMsg.message]));
+      return list;
+    };
+    const onLaptop = seenIn(laptop);
+    const onPhone = seenIn(phone);
+    const friendInbox = inbox(friend);
+
+    const hello = await friend.send('me', 'hello, all of you');
+    const fromLaptop = await laptop.send('friend', 'typed on the laptop');
+    const fromBrowserId = await page.evaluate(() =>
+      (window as unknown as { send: (t: string) => Promise<string> }).send('typed in the browser 🌐'),
+    );
+    await friendInbox.until(2);
+    // every device shows the same three messages: the friend's, and both of its own
+    const expected = (own: string[]): Seen[] => [
+      ['friend', hello.id, 'hello, all of you'] as Seen,
+      ...[
+        ['me', fromLaptop.id, 'typed on the laptop'] as Seen,
+        ['me', fromBrowserId, 'typed in the browser 🌐'] as Seen,
+      ].filter(([, id]) => !own.includes(id)),
+    ];
+    await expect.poll(() => onPhone).toEqual(expected([]));
+    await expect.poll(() => onLaptop).toEqual(expected([fromLaptop.id]));
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { seen: Seen[] }).seen))
+      .toEqual(expected([fromBrowserId]));
+    // a read on the phone reaches the friend and the other two devices
+    const laptopStatuses = record(laptop, 'status');
+    phone.markRead({ fromId: 'friend', toId: 'me', chatMsg: { id: hello.id } });
+    await expect
+      .poll(() => laptopStatuses.filter((x) => x.status === 2).map((x) => [x.fromId, x.id]))
+      .toEqual([['me', hello.id]]);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { reads: [string, string][] }).reads))
+      .toEqual([['me', hello.id]]);
     expect(errors).toEqual([]);
   });
 });
