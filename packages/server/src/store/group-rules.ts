@@ -1,5 +1,5 @@
 import type { GroupRole } from '@parley/protocol';
-import type { GroupChange, GroupEventData } from './groups.js';
+import type { GroupChange, GroupEventData, MemberRecord } from './groups.js';
 
 /**
  * The decisions behind group changes, written once for every store. A store loads the group and
@@ -190,4 +190,18 @@ export function mayPost(
 /** Whether a member's mute is still in force. */
 export function isMuted(mutedUntilMs: number | undefined, nowMs: number): boolean {
   return mutedUntilMs !== undefined && (mutedUntilMs === 0 || mutedUntilMs > nowMs);
+}
+
+/** The facts the planner needs of a group's current members, as of `nowMs`. */
+export function memberFacts(members: readonly MemberRecord[], nowMs: number): Map<string, MemberFacts> {
+  const facts = new Map<string, MemberFacts>();
+  for (const m of members) {
+    facts.set(m.userId, {
+      userId: m.userId,
+      role: m.role,
+      joinedSeq: m.joinedSeq,
+      muted: isMuted(m.mutedUntilMs, nowMs),
+    });
+  }
+  return facts;
 }

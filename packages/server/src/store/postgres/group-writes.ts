@@ -1,9 +1,8 @@
 import {
   type GroupRowChange,
-  isMuted,
   type MemberChange,
-  type MemberFacts,
   mayPost,
+  memberFacts,
   planGroupChange,
 } from '../group-rules.js';
 import { EntryKind, type GroupEntry, type GroupEventData, RoleCode, RoleOfCode } from '../groups.js';
@@ -57,15 +56,7 @@ export async function createGroup(db: Db, op: Op<'createGroup'>): Promise<Result
 export async function changeGroup(db: Db, op: Op<'changeGroup'>): Promise<Result<'changeGroup'>> {
   const row = await db.get(SQL.group, op.groupId);
   if (!row) return { outcome: 'unknown_group' };
-  const members = new Map<string, MemberFacts>();
-  for (const m of (await db.all(SQL.members, op.groupId)).map(toMember)) {
-    members.set(m.userId, {
-      userId: m.userId,
-      role: m.role,
-      joinedSeq: m.joinedSeq,
-      muted: isMuted(m.mutedUntilMs, op.timeMs),
-    });
-  }
+  const members = memberFacts((await db.all(SQL.members, op.groupId)).map(toMember), op.timeMs);
   const targets = 'members' in op.change ? op.change.members : [];
   const outsiders = targets.filter((u) => !members.has(u));
   const existing = new Set(targets.filter((u) => members.has(u)));

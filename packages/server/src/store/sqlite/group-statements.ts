@@ -1,47 +1,8 @@
 import type Database from 'better-sqlite3';
+import type { GroupRow, MemberRow } from '../group-rows.js';
 import { MAX_UNREAD } from '../groups.js';
+import type { ConversationRow, GroupEntryRow } from './group-rows.js';
 import { prep } from './prep.js';
-import type { MessageRow } from './statements.js';
-
-export interface GroupRow {
-  id: string;
-  name: string;
-  owner_id: string;
-  muted_all: number;
-  member_count: number;
-  seq_head: number;
-  created_ms: number;
-  dismissed: number;
-}
-
-export interface MemberRow {
-  group_id: string;
-  user_id: string;
-  name: string;
-  role: number;
-  joined_seq: number;
-  read_seq: number;
-  delivered_seq: number;
-  muted_until_ms: number | null;
-  left_seq: number | null;
-}
-
-/** A timeline entry with its message's columns (null for events). */
-export type GroupEntryRow = {
-  seq: number;
-  kind: number;
-  actor_id: string;
-  data: string | null;
-  entry_ms: number;
-} & { [K in keyof MessageRow]: MessageRow[K] | null };
-
-export interface ConversationRow extends Partial<Record<keyof MessageRow, unknown>> {
-  conv_id: string;
-  name: string | null;
-  unread: number;
-  last_ms: number;
-  msg_id: number | null;
-}
 
 const GROUP_COLUMNS =
   'g.id, g.name, g.owner_id, g.muted_all, g.member_count, g.seq_head, g.created_ms, g.dismissed';

@@ -1,4 +1,4 @@
-import { type GroupPlan, isMuted, type MemberFacts, mayPost, planGroupChange } from '../group-rules.js';
+import { type GroupPlan, mayPost, memberFacts, planGroupChange } from '../group-rules.js';
 import { EntryKind, type GroupEntry, type GroupEventData, RoleCode } from '../groups.js';
 import { recallOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
@@ -37,15 +37,7 @@ export function createGroup(sql: Statements, op: Op<'createGroup'>): Result<'cre
 export function changeGroup(sql: Statements, op: Op<'changeGroup'>): Result<'changeGroup'> {
   const row = sql.group.get(op.groupId);
   if (!row) return { outcome: 'unknown_group' };
-  const members = new Map<string, MemberFacts>();
-  for (const m of sql.members.all(op.groupId).map(toMember)) {
-    members.set(m.userId, {
-      userId: m.userId,
-      role: m.role,
-      joinedSeq: m.joinedSeq,
-      muted: isMuted(m.mutedUntilMs, op.timeMs),
-    });
-  }
+  const members = memberFacts(sql.members.all(op.groupId).map(toMember), op.timeMs);
   const targets = 'members' in op.change ? op.change.members : [];
   const existing = new Set(targets.filter((u) => members.has(u) || sql.userExists.get(u)));
   const plan: GroupPlan = planGroupChange(toGroup(row), members, op.actorId, op.change, {
