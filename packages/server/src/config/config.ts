@@ -1,8 +1,9 @@
 import { HEARTBEAT_INTERVAL_MS, isTimeZone } from '@parley/protocol';
 import { SCHEMA_NAME } from '../store/postgres/schema/migrate.js';
+import { ADMIN_OPTIONS, type AdminSettings, adminDefaults } from './admin-settings.js';
 import { ROOM_OPTIONS, type RoomSettings, roomDefaults } from './room-settings.js';
 
-export interface ServerConfig extends RoomSettings {
+export interface ServerConfig extends RoomSettings, AdminSettings {
   host: string;
   port: number;
   dataDir: string;
@@ -370,6 +371,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     check: (v) => v.length > 0 && !/\s/.test(v),
     help: 'prefix of every Redis key and channel, so deployments can share a Redis',
   },
+  ...ADMIN_OPTIONS,
   ...ROOM_OPTIONS,
   {
     key: 'webDir',
@@ -429,6 +431,7 @@ export const defaultConfig: ServerConfig = {
   logLevel: 'info',
   redisUrl: undefined,
   redisPrefix: 'parley:',
+  ...adminDefaults,
   ...roomDefaults,
   webDir: undefined,
   webTokenUrl: undefined,

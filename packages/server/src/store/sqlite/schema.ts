@@ -1,3 +1,4 @@
+import { ADMIN_TABLES } from './admin-schema.js';
 import { ROOM_TABLES } from './room-schema.js';
 
 /** The SQLite schema, versioned with `PRAGMA user_version`. Each entry migrates from the previous version. */
@@ -199,4 +200,5 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   `,
   ROOM_TABLES,
+  ADMIN_TABLES,
 ];

@@ -1,3 +1,4 @@
+import { ADMIN_TABLES } from './admin-tables.js';
 import { ROOM_TABLES } from './room-tables.js';
 
 /**
@@ -207,4 +208,5 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, blocked_id)
   );
   `,
+  ADMIN_TABLES,
 ];
