@@ -9,7 +9,7 @@ import {
   refOf,
   type ServerFrame,
 } from '@parley/protocol';
-import type { Delivery, MessageDelivery, RecallDelivery } from '../bus/bus.js';
+import type { Delivery, KickDelivery, MessageDelivery, RecallDelivery } from '../bus/bus.js';
 import type { CoreContext } from './context.js';
 import { CoreError } from './core-error.js';
 import { groupEntryDelivery } from './groups/group-wire.js';
@@ -54,6 +54,8 @@ export class Session {
    * client's WebSocket has answered a ping sent after it.
    */
   confirms = false;
+  /** When the token this connection authenticated with was issued (undefined: none, open mode). */
+  tokenIssuedMs: number | undefined;
   /**
    * Message frames written and not proven received yet, and those the proof in flight covers; the
    * highest position written per timeline. Messages leave in timeline order (see `deliverInOrder`),
@@ -215,6 +217,7 @@ export class Session {
   }
 
   deliver(d: Delivery): void {
+    if (d.kind === 'kick') return this.kicked(d);
     if (d.kind === 'transient' && d.origin === this.id) return; // it caused it
     if (this.phase === 'replaying') this.hold(d);
     else if (this.phase !== 'live') return;
@@ -307,6 +310,12 @@ export class Session {
       'live deliveries piled up during the backlog replay: connection closed (1013), they stay stored',
     );
     this.closeWith(CloseCode.TryAgainLater, 'too much arrived during the backlog replay; reconnect');
+  }
+
+  /** The operator closes the user's connections: all, or those with a token issued before a time. */
+  private kicked(d: KickDelivery): void {
+    const spared = d.issuedBefore !== undefined && (this.tokenIssuedMs ?? -1) >= d.issuedBefore;
+    if (!spared) this.closeWith(d.code, d.frame);
   }
 
   /** Ends the session now and closes its connection with `code`. */
