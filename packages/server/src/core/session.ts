@@ -217,7 +217,10 @@ export class Session {
   }
 
   deliver(d: Delivery): void {
-    if (d.kind === 'kick') return this.kicked(d);
+    if (d.kind === 'kick') {
+      this.kicked(d);
+      return;
+    }
     if (d.kind === 'transient' && d.origin === this.id) return; // it caused it
     if (this.phase === 'replaying') this.hold(d);
     else if (this.phase !== 'live') return;
