@@ -16,7 +16,7 @@ const PAGE = 100;
 export class FileCatalog {
   constructor(
     private readonly files: FileStore,
-    private readonly ctx: Pick<CoreContext, 'write' | 'store'>,
+    private readonly ctx: Pick<CoreContext, 'write' | 'store' | 'clock'>,
     private readonly log: Logger,
   ) {}
 
@@ -27,7 +27,8 @@ export class FileCatalog {
       put: async (body: Readable, meta, maxBytes) => {
         const file = await files.put(body, meta, maxBytes);
         try {
-          await this.ctx.write({ kind: 'recordFile', ...recordOf(file) });
+          // stored now, by the clock retention measures with
+          await this.ctx.write({ kind: 'recordFile', ...recordOf(file), createdMs: this.ctx.clock.now() });
         } catch (err) {
           // not catalogued, not handed out: its content may be another file's, so only it goes
           await files.remove(file, false).catch(() => {});

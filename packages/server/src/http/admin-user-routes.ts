@@ -41,7 +41,7 @@ export function addAdminUserRoutes(
 
   router.on('GET', '/v1/users/:id/history', async (req, res, { id }, url) => {
     guard(req);
-    const f = historyFrame(id!, url.searchParams);
+    const f = historyFrame(validUserId(id!), url.searchParams);
     const userId = await existing(f.fromId);
     if (f.toId !== undefined) {
       if (isGroupId(f.toId)) {
@@ -139,7 +139,7 @@ function historyFrame(userId: string, q: URLSearchParams): HistoryFrame {
     pageSize: int('limit'),
   });
   if (!r.ok) {
-    let error = r.error.replace(/^fromId\b/, 'the user id');
+    let error = r.error;
     for (const [from, to] of QUERY_NAMES) error = error.replace(from, to);
     throw new HttpError(400, r.code, error);
   }
