@@ -22,7 +22,7 @@ export interface AdminReads {
   tokensValidFrom(userId: string): Promise<number>;
   /** The groups the user is a member of or was one (a former member keeps its row). */
   membershipsOf(userId: string): Promise<{ groupId: string; leftSeq: number | undefined }[]>;
-  /** Files uploaded by `owner`, at most `limit`. */
+  /** Files uploaded by `owner`, at most `limit`, in no particular order. */
   filesOf(owner: string, limit: number): Promise<FileRecord[]>;
   /** The oldest files uploaded before `beforeMs`, at most `limit`. */
   filesBefore(beforeMs: number, limit: number): Promise<FileRecord[]>;

@@ -104,9 +104,7 @@ export const adminStatements = {
        AS shared
      FROM d`,
   ),
-  filesOf: stmt<[string, number], FileRow>(
-    `SELECT ${FILE_COLUMNS} FROM files WHERE owner = $1 ORDER BY created_ms LIMIT $2`,
-  ),
+  filesOf: stmt<[string, number], FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE owner = $1 LIMIT $2`),
   filesBefore: stmt<[number, number], FileRow>(
     `SELECT ${FILE_COLUMNS} FROM files WHERE created_ms < $1 ORDER BY created_ms LIMIT $2`,
   ),

@@ -90,7 +90,7 @@ export function prepareAdminStatements(db: Database.Database) {
     blobInUse: prep<[string], { one: number }>(db, 'SELECT 1 AS one FROM files WHERE sha256 = ? LIMIT 1'),
     filesOf: prep<[string, number], FileRow>(
       db,
-      'SELECT id, owner, sha256, size, created_ms FROM files WHERE owner = ? ORDER BY created_ms LIMIT ?',
+      'SELECT id, owner, sha256, size, created_ms FROM files WHERE owner = ? LIMIT ?',
     ),
     filesBefore: prep<[number, number], FileRow>(
       db,
