@@ -68,6 +68,7 @@ describe('server API: bad input', () => {
       ['POST', '/v1/users/ghost/kick', undefined, 404, 'UNKNOWN_USER'],
       ['POST', '/v1/users/alice/kick', { reason: 7 }, 400, 'BAD_REQUEST', /reason/],
       ['POST', '/v1/users/alice/kick', { reason: 'x'.repeat(101) }, 400, 'BAD_REQUEST', /reason/],
+      ['POST', '/v1/users/alice/kick', { reason: '维护'.repeat(17) }, 400, 'BAD_REQUEST', /100 bytes/],
       ['POST', '/v1/users/alice/kick', [1], 400, 'BAD_REQUEST', /JSON object/],
       ['POST', '/v1/users/ghost/revoke', undefined, 404, 'UNKNOWN_USER'],
       ['POST', '/v1/users/alice/revoke', { before: 'yesterday' }, 400, 'BAD_REQUEST', /before/],
@@ -98,7 +99,7 @@ describe('server API: bad input', () => {
     const keyed = await startTestServer({ adminKey: ADMIN });
     const off = await startTestServer({ appSecret: SECRET });
     for (const [method, path, body] of ROUTES) {
-      for (const headers of [{}, { authorization: 'Bearer wrong-key' }]) {
+      for (const headers of [{}, { authorization: 'Bearer wrong-key' }] as Record<string, string>[]) {
         const r = await admin(keyed.server.url, method, path, body, headers);
         expect([method, path, r.status, r.body.code]).toEqual([method, path, 401, 'AUTH_FAILED']);
       }

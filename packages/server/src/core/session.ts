@@ -318,7 +318,9 @@ export class Session {
   /** The operator closes the user's connections: all, or those with a token issued before a time. */
   private kicked(d: KickDelivery): void {
     const spared = d.issuedBefore !== undefined && (this.tokenIssuedMs ?? -1) >= d.issuedBefore;
-    if (!spared) this.closeWith(d.code, d.frame);
+    // a close reason holds at most 123 bytes of UTF-8 (the API allows 100)
+    if (!spared)
+      this.closeWith(d.code, Buffer.byteLength(d.frame) <= 123 ? d.frame : 'closed by the operator');
   }
 
   /** Ends the session now and closes its connection with `code`. */

@@ -11,7 +11,7 @@ import type { HttpRouter } from './router.js';
 
 /** The most users one presence request may ask about. */
 export const MAX_PRESENCE_USERS = 500;
-const MAX_REASON = 100;
+const MAX_REASON_BYTES = 100;
 
 /** History field names as the query string has them, for the validator's reasons. */
 const QUERY_NAMES: [RegExp, string][] = [
@@ -84,9 +84,14 @@ export function addAdminUserRoutes(
     const { reason } = await optionalBody(req, config.bodyLimit);
     if (
       reason !== undefined &&
-      (typeof reason !== 'string' || reason.length > MAX_REASON || !reason.isWellFormed())
+      // a WebSocket close reason holds at most 123 bytes
+      (typeof reason !== 'string' || !reason.isWellFormed() || Buffer.byteLength(reason) > MAX_REASON_BYTES)
     )
-      throw new HttpError(400, 'BAD_REQUEST', `reason must be a string of at most ${MAX_REASON} characters`);
+      throw new HttpError(
+        400,
+        'BAD_REQUEST',
+        `reason must be a string of at most ${MAX_REASON_BYTES} bytes (UTF-8)`,
+      );
     await admin.kick(userId, reason).catch(asHttpError);
     sendJson(res, 200, { userId, kicked: true });
   });

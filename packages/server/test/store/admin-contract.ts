@@ -75,6 +75,7 @@ export function describeAdminContract(name: string, makeStore: () => Promise<Sto
       const r = await erase('b', '~g', m.msgId);
       if (r.outcome !== 'erased_in_group') throw new Error(r.outcome);
       expect(r.entry).toMatchObject({ kind: 'recall', groupId: '~g', seq: 4, message: { msgId: m.msgId } });
+      if (r.entry.kind !== 'recall') throw new Error(r.entry.kind);
       expect(r.entry.message).toMatchObject({ body: '', recalled: true });
       expect([...r.recipients].sort()).toEqual(['a', 'c']);
       expect(brief(await store.groupEntries('~g', 0, 10, 10))).toEqual([
