@@ -63,7 +63,8 @@ export function usersTouched(ops: readonly WriteOp[]): string[] {
       case 'recordFile':
       case 'dropFiles':
       // a group's rows, and its members' conversation rows for it, are guarded by the group's
-      // lock (groupsTouched); users are never deleted, so that a member exists stays true
+      // lock (groupsTouched); only an account deletion removes a user (rare; a member added while
+      // it runs may stay as a row of a user that is gone)
       case 'createGroup':
       case 'changeGroup':
       case 'groupRead':
