@@ -207,10 +207,19 @@ export class Connection {
   }
 
   private onClose(event: CloseEventLike): void {
+    const reason = event.reason ? `: ${event.reason}` : '';
     if (event.code === CloseCode.AuthFailed) {
-      const reason = event.reason ? `: ${event.reason}` : '';
       this.fail(
         new ParleyError(ErrorCode.AuthFailed, `authentication failed${reason}`, { closeCode: event.code }),
+      );
+      return;
+    }
+    if (event.code === CloseCode.Kicked) {
+      // the operator closed this user's connections: the app (or a person) decides what comes next
+      this.fail(
+        new ParleyError(ErrorCode.Forbidden, `disconnected by the server${reason}`, {
+          closeCode: event.code,
+        }),
       );
       return;
     }

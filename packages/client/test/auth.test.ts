@@ -123,4 +123,20 @@ describe('tokens and authentication', () => {
     const alice = await connectClient(t.wsUrl, 'alice');
     expect(alice.state).toBe('connected');
   });
+
+  it('treats a kick by the operator (4403) as final: error with the close code, closed, no reconnect', async () => {
+    const t = await startTestServer();
+    const alice = await connectClient(t.wsUrl, 'alice');
+    const errors = record(alice, 'error');
+    const closed = new Promise((resolve) => alice.on('state', (c) => c.state === 'closed' && resolve(c)));
+    const res = await fetch(`${t.server.url}/v1/users/alice/kick`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'maintenance' }),
+    });
+    expect(res.status).toBe(200);
+    await closed;
+    expect(alice.state).toBe('closed');
+    expect(errors.map((e) => [e.code, e.closeCode])).toEqual([['FORBIDDEN', 4403]]);
+  });
 });

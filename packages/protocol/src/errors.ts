@@ -58,5 +58,7 @@ export const CloseCode = {
   ServiceRestart: 1012,
   TryAgainLater: 1013,
   AuthFailed: 4401,
+  /** The operator closed the user's connections (admin API kick, account deletion): do not reconnect by itself. */
+  Kicked: 4403,
   HeartbeatTimeout: 4408,
 } as const;

@@ -10,6 +10,7 @@ import { LocalBus } from './bus/local/local-bus.js';
 import { RedisBus } from './bus/redis/redis-bus.js';
 import { ConfigError } from './config/cli.js';
 import { defaultConfig, type ServerConfig } from './config/config.js';
+import { revoked } from './core/authenticator.js';
 import { ChatCore } from './core/chat-core.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { type DataDirLock, lockDataDir } from './datadir/lock.js';
@@ -25,11 +26,13 @@ import { addFileRoutes } from './http/file-routes.js';
 import { HttpError, sendJson } from './http/http-error.js';
 import { createHttpServer } from './http/http-server.js';
 import { HttpRouter } from './http/router.js';
+import { addServerApi } from './http/server-api.js';
 import { addStaticRoutes, webClientSettings } from './http/static-routes.js';
 import { addTokenRoutes } from './http/token-routes.js';
 import { createLogger, flushLogger } from './log/logger.js';
 import { addMetricsRoute } from './metrics/metrics-route.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
+import type { RetentionSweeper } from './retention/retention-sweeper.js';
 import { DatabaseStartError, PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -40,6 +43,8 @@ export interface ParleyServer {
   readonly url: string;
   readonly port: number;
   readonly core: ChatCore;
+  /** Data retention (RETENTION_*): `sweep()` runs one sweep now. */
+  readonly retention: RetentionSweeper;
   /** Stops accepting, finishes pending writes, closes sockets with 1001, closes the store. */
   close(): Promise<void>;
 }
@@ -130,6 +135,7 @@ async function assemble(
     ...(parts.clock && { clock: parts.clock }),
     ...(tokens && { auth: new TokenAuthenticator(tokens) }),
     ...webhooks?.coreDeps,
+    ...(tokens && { auth: new TokenAuthenticator(tokens, (userId) => store.tokensValidFrom(userId)) }),
     config: {
       timeZone: config.timeZone,
       maxMessageBytes: config.maxMessageBytes,
@@ -204,14 +210,15 @@ async function assemble(
   };
   addAdminRoutes(router, store, core.users, admin);
   addAdminGroupRoutes(router, core, admin);
+  const files = parts.files ?? new LocalFileStore(path.join(config.dataDir, 'files'));
+  const api = addServerApi(router, core, files, config, admin, log);
   addMetricsRoute(router, metrics, { adminKey: config.adminKey, requireKey: tokens !== undefined });
   addTokenRoutes(router, tokens, { appSecret: config.appSecret, bodyLimit: config.maxBodyBytes });
-  const files = parts.files ?? new LocalFileStore(path.join(config.dataDir, 'files'));
   const baseUrl = { value: config.publicUrl ?? '' };
-  addFileRoutes(router, files, {
+  addFileRoutes(router, api.files, {
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: () => baseUrl.value,
-    identify: (req) => identifyUploader(req, tokens),
+    identify: (req) => identifyUploader(req, tokens, store),
     quota: core.uploads,
   });
   addStaticRoutes(
@@ -243,11 +250,13 @@ async function assemble(
     url: `http://${host}:${port}`,
     port,
     core,
+    retention: api.retention,
     close: () => {
       closing ??= (async () => {
         // stop accepting; let the writes in flight commit and their acks go out; then close sockets
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         gateway.stopAccepting();
+        await api.stop();
         await core.stop();
         await gateway.close();
         http.closeAllConnections();
@@ -271,20 +280,25 @@ function selectBus(config: ServerConfig, log: Logger): Bus {
   return new RedisBus({ url: config.redisUrl, prefix: config.redisPrefix, log });
 }
 
-/** With auth on, uploads need a user token (`Authorization: Bearer <token>`). */
+/** With auth on, uploads need a user token (`Authorization: Bearer <token>`), not revoked. */
 async function identifyUploader(
   req: IncomingMessage,
   tokens: TokenService | undefined,
+  store: Store,
 ): Promise<string | undefined> {
   if (!tokens) return undefined;
   const token = bearer(req);
   if (token === undefined)
     throw new HttpError(401, 'AUTH_FAILED', 'uploads need Authorization: Bearer <user token>');
+  let claims: { userId: string; issuedAtMs: number | undefined };
   try {
-    return await tokens.verify(token);
+    claims = await tokens.verifyClaims(token);
   } catch (err) {
     throw new HttpError(401, 'AUTH_FAILED', (err as Error).message);
   }
+  if (revoked(claims.issuedAtMs, await store.tokensValidFrom(claims.userId)))
+    throw new HttpError(401, 'AUTH_FAILED', 'the token was revoked');
+  return claims.userId;
 }
 
 /** The host of file links when PUBLIC_URL is unset: the listen address, never a request's Host header. */

@@ -68,7 +68,7 @@ describe('admin HTTP API', () => {
       ['PUT', '/v1/users/a/contacts', { contacts: 'b' }, 400, 'BAD_REQUEST'],
       ['PUT', '/v1/users/a/contacts', { contacts: ['a'] }, 400, 'BAD_REQUEST'],
       ['PUT', '/v1/users/ghost/contacts', { contacts: [] }, 404, 'UNKNOWN_USER'],
-      ['DELETE', '/v1/users/a', undefined, 405, 'METHOD_NOT_ALLOWED'],
+      ['PATCH', '/v1/users/a', undefined, 405, 'METHOD_NOT_ALLOWED'],
       ['GET', '/v2/nothing', undefined, 404, 'NOT_FOUND'],
     ];
     for (const [method, path, body, status, code] of cases) {

@@ -21,13 +21,14 @@ export class TokenService {
     ttlSeconds: number,
     now = Date.now(),
   ): Promise<{ token: string; expiresAt: number }> {
-    const iat = Math.floor(now / 1000);
-    const exp = iat + ttlSeconds;
+    const exp = Math.floor(now / 1000) + ttlSeconds;
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(userId)
       .setIssuer(ISSUER)
-      .setIssuedAt(iat)
+      // in seconds with the milliseconds (a NumericDate may be fractional): a revocation at a
+      // given instant tells tokens issued just before it from those issued just after
+      .setIssuedAt(now / 1000)
       .setExpirationTime(exp)
       .sign(this.key);
     return { token, expiresAt: exp * 1000 };
@@ -35,12 +36,17 @@ export class TokenService {
 
   /** The user a valid token names; throws TokenError with the reason otherwise. */
   async verify(token: string): Promise<string> {
+    return (await this.verifyClaims(token)).userId;
+  }
+
+  /** The user a valid token names and when it was issued (`iat`, if it has one), in epoch ms. */
+  async verifyClaims(token: string): Promise<{ userId: string; issuedAtMs: number | undefined }> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
         requiredClaims: ['sub', 'exp'],
       });
-      return payload.sub!;
+      return { userId: payload.sub!, issuedAtMs: payload.iat === undefined ? undefined : payload.iat * 1000 };
     } catch (err) {
       if (err instanceof errors.JWTExpired) throw new TokenError('the token has expired');
       throw new TokenError('the token is not valid');

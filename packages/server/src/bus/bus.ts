@@ -76,5 +76,18 @@ export interface TransientDelivery {
   origin?: string;
 }
 
+/**
+ * Closes the user's connections (the server API's kick, revoke and account deletion): with `code`
+ * and `frame` as the reason; with `issuedBefore`, only those that connected with a token issued
+ * before it (connections without a token too). Never stored: the revocation is, for connects.
+ */
+export interface KickDelivery {
+  kind: 'kick';
+  userId: string;
+  code: number;
+  frame: string;
+  issuedBefore?: number;
+}
+
 /** What the bus carries; `frame` is serialized once and shared by every connection it goes to. */
-export type Delivery = MessageDelivery | NoticeDelivery | RecallDelivery | TransientDelivery;
+export type Delivery = MessageDelivery | NoticeDelivery | RecallDelivery | TransientDelivery | KickDelivery;

@@ -1,9 +1,10 @@
 import { HEARTBEAT_INTERVAL_MS, isTimeZone } from '@parley/protocol';
 import { SCHEMA_NAME } from '../store/postgres/schema/migrate.js';
+import { ADMIN_OPTIONS, type AdminSettings, adminDefaults } from './admin-settings.js';
 import { ROOM_OPTIONS, type RoomSettings, roomDefaults } from './room-settings.js';
 import { WEBHOOK_OPTIONS, type WebhookSettings, webhookDefaults } from './webhook-settings.js';
 
-export interface ServerConfig extends RoomSettings, WebhookSettings {
+export interface ServerConfig extends RoomSettings, WebhookSettings, AdminSettings {
   host: string;
   port: number;
   dataDir: string;
@@ -380,6 +381,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     check: (v) => v.length > 0 && !/\s/.test(v),
     help: 'prefix of every Redis key and channel, so deployments can share a Redis',
   },
+  ...ADMIN_OPTIONS,
   ...ROOM_OPTIONS,
   {
     key: 'webDir',
@@ -441,6 +443,7 @@ export const defaultConfig: ServerConfig = {
   logLevel: 'info',
   redisUrl: undefined,
   redisPrefix: 'parley:',
+  ...adminDefaults,
   ...roomDefaults,
   webDir: undefined,
   webTokenUrl: undefined,

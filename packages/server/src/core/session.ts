@@ -9,7 +9,7 @@ import {
   refOf,
   type ServerFrame,
 } from '@parley/protocol';
-import type { Delivery, MessageDelivery, RecallDelivery } from '../bus/bus.js';
+import type { Delivery, KickDelivery, MessageDelivery, RecallDelivery } from '../bus/bus.js';
 import type { CoreContext } from './context.js';
 import { CoreError } from './core-error.js';
 import { groupEntryDelivery } from './groups/group-wire.js';
@@ -56,6 +56,8 @@ export class Session {
   confirms = false;
   /** Whether notice frames carry their `nid` (clients that confirm or sync notices: the SDK). */
   noticeIds = false;
+  /** When the token this connection authenticated with was issued (undefined: none, open mode). */
+  tokenIssuedMs: number | undefined;
   /**
    * Message frames written and not proven received yet, and those the proof in flight covers; the
    * highest position written per timeline. Messages leave in timeline order (see `deliverInOrder`),
@@ -217,6 +219,10 @@ export class Session {
   }
 
   deliver(d: Delivery): void {
+    if (d.kind === 'kick') {
+      this.kicked(d);
+      return;
+    }
     if (d.kind === 'transient' && d.origin === this.id) return; // it caused it
     if (this.phase === 'replaying') this.hold(d);
     else if (this.phase !== 'live') return;
@@ -309,6 +315,14 @@ export class Session {
       'live deliveries piled up during the backlog replay: connection closed (1013), they stay stored',
     );
     this.closeWith(CloseCode.TryAgainLater, 'too much arrived during the backlog replay; reconnect');
+  }
+
+  /** The operator closes the user's connections: all, or those with a token issued before a time. */
+  private kicked(d: KickDelivery): void {
+    const spared = d.issuedBefore !== undefined && (this.tokenIssuedMs ?? -1) >= d.issuedBefore;
+    // a close reason holds at most 123 bytes of UTF-8 (the API allows 100)
+    if (!spared)
+      this.closeWith(d.code, Buffer.byteLength(d.frame) <= 123 ? d.frame : 'closed by the operator');
   }
 
   /** Ends the session now and closes its connection with `code`. */

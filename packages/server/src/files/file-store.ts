@@ -14,6 +14,17 @@ export interface FileStore {
   get(id: string): Promise<StoredFile | undefined>;
   /** The content, or the inclusive byte range `[start, end]` of it. */
   read(file: StoredFile, range?: { start: number; end: number }): Readable;
+  /**
+   * Removes a file (its URL answers 404 from then on), and its content too when `blob` (no other
+   * file has the same content). Removing a file that is gone already is not an error.
+   */
+  remove(file: { id: string; sha256: string }, blob: boolean): Promise<void>;
+  /**
+   * Every stored file, for the one-time catalogue of files uploaded before the store kept one;
+   * nothing once `markCatalogued` was called.
+   */
+  uncatalogued(): AsyncIterable<StoredFile>;
+  markCatalogued(): Promise<void>;
 }
 
 export interface StoredFile {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -77,7 +77,40 @@ export class LocalFileStore implements FileStore {
     return createReadStream(this.blobPath(file.sha256), range);
   }
 
+  async remove(file: { id: string; sha256: string }, blob: boolean): Promise<void> {
+    if (!ID.test(file.id)) return;
+    await rm(path.join(this.root, 'meta', `${file.id}.json`), { force: true });
+    if (blob && /^[0-9a-f]{64}$/.test(file.sha256)) await rm(this.blobPath(file.sha256), { force: true });
+  }
+
+  async *uncatalogued(): AsyncIterable<StoredFile> {
+    if (await exists(this.markPath())) return;
+    for (const name of await readdir(path.join(this.root, 'meta'))) {
+      const id = name.replace(/\.json$/, '');
+      if (name === id) continue;
+      const file = await this.get(id);
+      if (file) yield file;
+    }
+  }
+
+  async markCatalogued(): Promise<void> {
+    await writeFile(this.markPath(), 'the uploads in meta/ are in the database catalogue (table files)\n');
+  }
+
+  private markPath(): string {
+    return path.join(this.root, 'catalogued');
+  }
+
   private blobPath(sha256: string): string {
     return path.join(this.root, 'blobs', sha256);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,4 +1,5 @@
 import type { Contact, MsgTypeCode } from '@parley/protocol';
+import type { AdminReads, AdminWriteOps } from './admin.js';
 import type {
   ConversationCursor,
   ConversationRecord,
@@ -24,7 +25,7 @@ import type { RoomReads, RoomWriteOps } from './rooms.js';
  * per-user position assigned inside the transaction that stores the message, so it is gap-free and
  * in commit order for that user even with several writers. Deliveries, `since` and history use it.
  */
-export interface Store extends RoomReads {
+export interface Store extends RoomReads, AdminReads {
   write(ops: readonly WriteOp[]): Promise<WriteResult[]>;
 
   getUser(id: string): Promise<User | undefined>;
@@ -165,7 +166,7 @@ export type AppendResult =
   | { outcome: 'blocked' };
 
 /** The write operations and what each returns. */
-export interface WriteOps extends RoomWriteOps {
+export interface WriteOps extends RoomWriteOps, AdminWriteOps {
   /** Returns the user, creating it with its id as its name when it does not exist. */
   ensureUser: { op: { userId: string; timeMs: number }; result: User };
   /** Creates the user or renames it. */
@@ -202,7 +203,15 @@ export interface WriteOps extends RoomWriteOps {
    * reserved) when `maxPending` messages are already pending for the recipient; the count and
    * the insert are one atomic step.
    */
-  append: { op: NewMessage & { validFromMs: number; maxPending: number }; result: AppendResult };
+  append: {
+    op: NewMessage & {
+      validFromMs: number;
+      maxPending: number;
+      /** The server API's system sender: posts to a group without being a member of it. */
+      asSystem?: boolean;
+    };
+    result: AppendResult;
+  };
   /** A device of the user has every message it received up to `seq` (`since`): none of them is pending. */
   confirmThrough: { op: { userId: string; seq: number }; result: null };
   /** The recipient confirmed receipt: the message is no longer pending for it. */

@@ -188,6 +188,8 @@ export function busContract(name: string, factory: BusFactory): void {
       { kind: 'recall', userId: 'u1', seq: 42, frame: '{"action":"10"}' },
       { kind: 'transient', userId: 'u1', frame: '😀 𠀀 \u0000 \t "quoted" \\ 欢迎 \r\n m1 x\n' },
       { kind: 'transient', userId: 'u1', frame: '' },
+      { kind: 'kick', userId: 'u1', code: 4403, frame: 'kicked' },
+      { kind: 'kick', userId: 'u1', code: 4401, frame: 'tokens revoked', issuedBefore: 1795312800123 },
     ];
     const roundTrip = async (a: Node, publisher: Node) => {
       await a.bus.join('u1');
@@ -216,6 +218,22 @@ export function busContract(name: string, factory: BusFactory): void {
       const [a, b] = await cluster(2);
       if (!a || !b) throw new Error('no node');
       await roundTrip(a, b);
+    });
+
+    multi('carries a kick to every node where the user is joined, and nowhere else', async () => {
+      const [a, b, c] = await cluster(3);
+      if (!a || !b || !c) throw new Error('no node');
+      await a.bus.join('u1');
+      await b.bus.join('u1');
+      const kick: Delivery = { kind: 'kick', userId: 'u1', code: 4403, frame: 'kicked' };
+      c.bus.publish(kick);
+      await a.rec.count('u1', 1);
+      await b.rec.count('u1', 1);
+      await barrier(a, c);
+      await barrier(b, c);
+      expect(a.rec.of('u1')).toEqual([kick]);
+      expect(b.rec.of('u1')).toEqual([kick]);
+      expect(c.rec.got).toEqual([]);
     });
 
     it('stops delivering on close, and close is idempotent', async () => {

@@ -11,6 +11,8 @@ describe('Redis bus codec', () => {
       { kind: 'notice', userId: 'bob', noticeId: 7, frame: '{"action":"4"}' },
       { kind: 'recall', userId: 'bob', seq: 43, frame: '{"action":"6"}' },
       { kind: 'transient', userId: 'bob', frame: '{"action":"3","store":false}' },
+      { kind: 'kick', userId: 'bob', code: 4403, frame: 'kicked by the operator' },
+      { kind: 'kick', userId: 'bob', code: 4401, frame: 'tokens revoked\n', issuedBefore: 1795312800000 },
     ];
     for (const d of deliveries)
       expect(decode('bob', encode(d, 'node1'))).toEqual({ origin: 'node1', delivery: d });
@@ -25,6 +27,10 @@ describe('Redis bus codec', () => {
       'n1 node ~g\n{}',
       'm1 node ~g c d\n{}',
       't node x\n{}',
+      'k node\nx',
+      'k44 node\nx',
+      'k4403 node 12x\nx',
+      'k4403 node 1 2\nx',
       ' node\n{}',
     ]) {
       expect([bad, decode('bob', bad)]).toEqual([bad, undefined]);

@@ -1,4 +1,4 @@
-import type { Delivery, MessageDelivery, TransientDelivery } from '../bus.js';
+import type { Delivery, KickDelivery, MessageDelivery, TransientDelivery } from '../bus.js';
 
 /**
  * The wire form of a Delivery on a user's channel: one short header line, then the frame as is.
@@ -10,6 +10,8 @@ import type { Delivery, MessageDelivery, TransientDelivery } from '../bus.js';
  *     t k3x9f0a1\n...                      transient
  *     t k3x9f0a1 - c7\n...                 transient caused by connection c7 (not sent back to it)
  *     g k3x9f0a1\n                         k3x9f0a1 lost frames to this user: resync
+ *     k4403 k3x9f0a1\nkicked               close the user's connections with 4403, reason "kicked"
+ *     k4401 k3x9f0a1 1795312800000\n...    the same, those with tokens issued before that instant
  *
  * The user is the channel's (`{prefix}u:{userId}`), so it is not repeated. The frame is never
  * escaped or wrapped: it may hold any character, newlines included, since only the first newline
@@ -43,6 +45,10 @@ export function encode(d: Delivery, origin: string): string {
       return `r${d.seq} ${origin}\n${d.frame}`;
     case 'transient':
       return d.origin === undefined ? `t ${origin}\n${d.frame}` : `t ${origin} - ${d.origin}\n${d.frame}`;
+    case 'kick':
+      return d.issuedBefore === undefined
+        ? `k${d.code} ${origin}\n${d.frame}`
+        : `k${d.code} ${origin} ${d.issuedBefore}\n${d.frame}`;
   }
 }
 
@@ -56,6 +62,7 @@ export function decode(userId: string, payload: string): Envelope | undefined {
   const tag = header.slice(0, space);
   const [origin = '', stream, sender, ...extra] = header.slice(space + 1).split(' ');
   if (origin === '' || extra.length > 0) return undefined;
+  if (tag[0] === 'k') return decodeKick(userId, tag, origin, stream, sender, payload.slice(eol + 1));
   if ((stream !== undefined || sender !== undefined) && tag !== 't' && tag[0] !== 'm') return undefined;
   const frame = payload.slice(eol + 1);
   const kind = tag[0];
@@ -85,4 +92,21 @@ export function decode(userId: string, payload: string): Envelope | undefined {
     default:
       return undefined;
   }
+}
+
+function decodeKick(
+  userId: string,
+  tag: string,
+  origin: string,
+  issuedBefore: string | undefined,
+  extra: string | undefined,
+  frame: string,
+): Envelope | undefined {
+  if (!/^k\d{4}$/.test(tag) || extra !== undefined) return undefined;
+  const delivery: KickDelivery = { kind: 'kick', userId, code: Number(tag.slice(1)), frame };
+  if (issuedBefore !== undefined) {
+    if (!/^\d{1,16}$/.test(issuedBefore)) return undefined;
+    delivery.issuedBefore = Number(issuedBefore);
+  }
+  return { origin, delivery };
 }

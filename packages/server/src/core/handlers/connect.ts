@@ -1,6 +1,8 @@
 import { CloseCode, type ConnectFrame, ErrorCode } from '@parley/protocol';
 import type { Delivery } from '../../bus/bus.js';
 import type { Notice, TimelineEntry } from '../../store/store.js';
+import { revokedAfterCheck } from '../admin/revocation.js';
+import type { AuthGrant } from '../authenticator.js';
 import { CoreError } from '../core-error.js';
 import { groupEntryDelivery } from '../groups/group-wire.js';
 import type { Session } from '../session.js';
@@ -15,8 +17,9 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
     return;
   }
   const { config, log, auth, presence } = s.ctx;
+  let grant: AuthGrant | undefined;
   try {
-    await auth.check(f.fromId, f.token);
+    grant = await auth.check(f.fromId, f.token);
   } catch (err) {
     log.warn(
       { user: f.fromId, remote: s.peer.remote, reason: (err as Error).message },
@@ -38,9 +41,11 @@ export async function connect(s: Session, f: ConnectFrame): Promise<void> {
   s.confirms = f.confirms === true;
   // seed clients get notice frames exactly as before; those that may sync notices get their ids
   s.noticeIds = s.confirms || f.noticesSince !== undefined;
+  s.tokenIssuedMs = grant?.issuedAtMs;
   try {
     // live routing to this node is in place before the backlog is read: nothing falls between
     await s.bind(user.id);
+    if (await revokedAfterCheck(s, user.id, grant)) return;
     // everything stored up to here is the backlog's; what commits later comes live, in order
     s.startAt(await s.ctx.store.seqHead(user.id));
     if (s.isClosed) return;

@@ -7,6 +7,7 @@ import {
   isGroupId,
   parseMsgId,
 } from '@parley/protocol';
+import type { CoreContext } from '../context.js';
 import { CoreError } from '../core-error.js';
 import { notMember } from '../groups/group-service.js';
 import { groupHistoryEntry } from '../groups/group-wire.js';
@@ -32,8 +33,16 @@ function newestWithin<T>(entries: T[], maxBytes: number): T[] {
  * all the user's conversations, oldest first.
  */
 export async function history(s: Session, f: HistoryFrame): Promise<void> {
-  if (f.toId !== undefined && isGroupId(f.toId)) return groupHistory(s, f, f.toId);
-  const { store, time } = s.ctx;
+  s.reply(await historyPage(s.ctx, f));
+}
+
+/** The reply to a history request (also the server API's `GET /v1/users/{id}/history`). */
+export async function historyPage(
+  ctx: Pick<CoreContext, 'store' | 'time' | 'config'>,
+  f: HistoryFrame,
+): Promise<HistoryReply> {
+  if (f.toId !== undefined && isGroupId(f.toId)) return groupHistory(ctx, f, f.toId);
+  const { store, time } = ctx;
   const userId = f.fromId;
   let beforeMsgId: number | undefined;
   if (f.baseMsgId !== undefined) {
@@ -50,21 +59,23 @@ export async function history(s: Session, f: HistoryFrame): Promise<void> {
   if (rows === 'unknown_base') throw notInYourConversations(f.baseMsgId ?? '');
   const historyMsgs = newestWithin(
     rows.map((m) => historyEntry(m, userId, time)),
-    s.ctx.config.maxHistoryPageBytes,
+    ctx.config.maxHistoryPageBytes,
   ).reverse();
-  const reply: HistoryReply =
-    f.toId === undefined
-      ? { action: '12', fromId: userId, historyMsgs }
-      : { action: '12', fromId: userId, toId: f.toId, historyMsgs };
-  s.reply(reply);
+  return f.toId === undefined
+    ? { action: '12', fromId: userId, historyMsgs }
+    : { action: '12', fromId: userId, toId: f.toId, historyMsgs };
 }
 
 /**
  * Action 12 for a group: its messages and events that the member may see (from its join, up to its
  * leaving), before `baseSeq` or `baseMsgId`, newest `pageSize`, oldest first.
  */
-async function groupHistory(s: Session, f: HistoryFrame, groupId: string): Promise<void> {
-  const { store, time } = s.ctx;
+async function groupHistory(
+  ctx: Pick<CoreContext, 'store' | 'time' | 'config'>,
+  f: HistoryFrame,
+  groupId: string,
+): Promise<HistoryReply> {
+  const { store, time } = ctx;
   const member = await store.groupMember(groupId, f.fromId);
   if (!member) throw notMember(groupId);
   let before = member.leftSeq === undefined ? Number.MAX_SAFE_INTEGER : member.leftSeq + 1;
@@ -80,9 +91,9 @@ async function groupHistory(s: Session, f: HistoryFrame, groupId: string): Promi
   const entries = await store.groupHistory(groupId, member.joinedSeq, before, limit);
   const historyMsgs = newestWithin(
     entries.map((e) => groupHistoryEntry(e, time)),
-    s.ctx.config.maxHistoryPageBytes,
+    ctx.config.maxHistoryPageBytes,
   ).reverse();
-  s.reply({ action: '12', fromId: f.fromId, toId: groupId, historyMsgs });
+  return { action: '12', fromId: f.fromId, toId: groupId, historyMsgs };
 }
 
 const notInYourConversations = (id: string) =>

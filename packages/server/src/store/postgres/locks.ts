@@ -29,6 +29,14 @@ export function usersTouched(ops: readonly WriteOp[]): string[] {
         ids.add(op.fromId);
         if (!isGroupId(op.toId)) ids.add(op.toId);
         break;
+      // an erase is a recall (both users of a 1:1 message); a deletion holds the user throughout
+      case 'eraseMessage':
+        ids.add(op.userId);
+        if (!isGroupId(op.toId)) ids.add(op.toId);
+        break;
+      case 'deleteUser':
+        ids.add(op.userId);
+        break;
       // a member's delivered position: its confirmations run one at a time (see groupsTouched)
       case 'groupConfirm':
         ids.add(op.userId);
@@ -50,8 +58,16 @@ export function usersTouched(ops: readonly WriteOp[]): string[] {
       case 'refundUpload':
       case 'purgeReservations':
       case 'purgeNotices':
+      // a revocation is one upsert; sweeps lock the users they delete rows of (skipping busy ones);
+      // the file catalogue belongs to no user's counters
+      case 'revokeTokens':
+      case 'expireMessages':
+      case 'expirePending':
+      case 'recordFile':
+      case 'dropFiles':
       // a group's rows, and its members' conversation rows for it, are guarded by the group's
-      // lock (groupsTouched); users are never deleted, so that a member exists stays true
+      // lock (groupsTouched); only an account deletion removes a user (rare; a member added while
+      // it runs may stay as a row of a user that is gone)
       case 'createGroup':
       case 'changeGroup':
       case 'groupRead':
@@ -90,6 +106,9 @@ export function groupsTouched(ops: readonly WriteOp[]): { ids: string[]; exclusi
         break;
       case 'groupConfirm':
         lock(op.groupId, false);
+        break;
+      case 'eraseMessage':
+        if (isGroupId(op.toId)) lock(op.toId, true);
         break;
       default:
         break;

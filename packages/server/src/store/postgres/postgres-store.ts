@@ -1,5 +1,6 @@
 import type { Contact } from '@parley/protocol';
 import pg from 'pg';
+import type { FileRecord } from '../admin.js';
 import type {
   ConversationCursor,
   ConversationRecord,
@@ -18,6 +19,7 @@ import type {
   WriteOp,
   WriteResult,
 } from '../store.js';
+import { applyAdmin, toFile } from './admin-writes.js';
 import { appendRun, confirmRun, reserveAtOnce } from './batch-writes.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import * as groupReads from './group-reads.js';
@@ -356,6 +358,27 @@ export class PostgresStore implements Store {
     return groupReads.conversations(this.reads, userId, before, limit);
   }
 
+  async tokensValidFrom(userId: string): Promise<number> {
+    await this.start();
+    return (await this.reads.get(SQL.tokensValidFrom, userId))?.valid_from_ms ?? 0;
+  }
+
+  async membershipsOf(userId: string): Promise<{ groupId: string; leftSeq: number | undefined }[]> {
+    await this.start();
+    const rows = await this.reads.all(SQL.membershipsOf, userId);
+    return rows.map((r) => ({ groupId: r.group_id, leftSeq: r.left_seq ?? undefined }));
+  }
+
+  async filesOf(owner: string, limit: number): Promise<FileRecord[]> {
+    await this.start();
+    return (await this.reads.all(SQL.filesOf, owner, limit)).map(toFile);
+  }
+
+  async filesBefore(beforeMs: number, limit: number): Promise<FileRecord[]> {
+    await this.start();
+    return (await this.reads.all(SQL.filesBefore, beforeMs, limit)).map(toFile);
+  }
+
   close(): Promise<void> {
     this.closed ??= this.pool.end();
     return this.closed;
@@ -457,6 +480,14 @@ function apply(db: Db, op: WriteOp): Promise<WriteResult> {
       return groupRecall(db, op);
     case 'presence':
       return Promise.resolve(null);
+    case 'revokeTokens':
+    case 'eraseMessage':
+    case 'deleteUser':
+    case 'expireMessages':
+    case 'expirePending':
+    case 'recordFile':
+    case 'dropFiles':
+      return applyAdmin(db, op);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Contact } from '@parley/protocol';
 import { MAX_UNREAD } from '../groups.js';
 import type { Notice, User } from '../store.js';
+import { adminStatements } from './admin-statements.js';
 import { groupStatements } from './group-statements.js';
 import type { EntryRow, FriendRequestRow, MessageRow } from './rows.js';
 import { type Db, type Stmt, stmt } from './stmt.js';
@@ -99,7 +100,7 @@ const statements = {
           e AS (INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming)
                 SELECT $3, r.seq, $1, $2, TRUE FROM r
                 UNION ALL SELECT $2, s.seq, $1, $3, FALSE FROM s),
-          p AS (INSERT INTO pending (user_id, seq, msg_id) SELECT $3, r.seq, $1 FROM r),
+          p AS (INSERT INTO pending (user_id, seq, msg_id, time_ms) SELECT $3, r.seq, $1, $7 FROM r),
           c AS (INSERT INTO conversations AS c (user_id, conv_id, last_ms, last_msg_id, unread)
                 SELECT $3, $2, $7, $1, CASE WHEN $2 = $3 THEN 0 ELSE 1 END FROM r
                 UNION ALL SELECT $2, $3, $7, $1, 0 FROM s
@@ -153,7 +154,8 @@ const statements = {
                  SELECT m.msg_id, m.from_id, m.to_id, m.type, m.body, m.digest, 1, m.time_ms FROM m),
           it AS (INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming)
                  SELECT s.user_id, s.seq, s.msg_id, s.peer_id, s.incoming FROM s),
-          ip AS (INSERT INTO pending (user_id, seq, msg_id) SELECT s.user_id, s.seq, s.msg_id FROM s WHERE s.incoming),
+          ip AS (INSERT INTO pending (user_id, seq, msg_id, time_ms)
+                 SELECT s.user_id, s.seq, s.msg_id, m.time_ms FROM s JOIN m ON m.i = s.i WHERE s.incoming),
           pc AS (INSERT INTO pending_counts AS c (user_id, n) SELECT m.to_id, COUNT(*) FROM m GROUP BY m.to_id
                  ON CONFLICT (user_id) DO UPDATE SET n = c.n + excluded.n),
           cv AS (INSERT INTO conversations AS c (user_id, conv_id, last_ms, last_msg_id, unread)
@@ -308,6 +310,7 @@ const statements = {
   ),
 
   ...groupStatements,
+  ...adminStatements,
 };
 
 for (const [key, s] of Object.entries(statements)) (s as { name: string }).name = `parley_${key}`;

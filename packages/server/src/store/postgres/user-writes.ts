@@ -27,7 +27,10 @@ export async function upsertUser(
   return { id: userId, name };
 }
 
-/** Users are never deleted, so the existence check stays true until the contacts are written. */
+/**
+ * Only an account deletion removes a user, so the existence check stays true until the contacts are
+ * written (but for a deletion committing meanwhile: its id stays listed, and lists read skip it).
+ */
 export async function setContacts(
   db: Db,
   { userId, contactIds }: Op<'setContacts'>,

@@ -51,7 +51,7 @@ function appendToUser(sql: Statements, m: Op<'append'>): AppendResult {
   // a note to oneself is one entry; otherwise the sender's timeline has it too
   const senderSeq = m.toId === m.fromId ? recipientSeq : sql.nextSeq.get(m.fromId)!.seq;
   if (m.toId !== m.fromId) sql.insertEntry.run(m.fromId, senderSeq, m.msgId, m.toId, 0);
-  sql.insertPending.run(m.toId, recipientSeq, m.msgId);
+  sql.insertPending.run(m.toId, recipientSeq, m.msgId, m.timeMs);
   sql.touchSentConversation.run(m.fromId, m.toId, m.timeMs, m.msgId);
   if (m.toId !== m.fromId) sql.touchReceivedConversation.run(m.toId, m.fromId, m.timeMs, m.msgId);
   const { msgId, fromId, toId, type, body, timeMs } = m;

@@ -1,3 +1,4 @@
+import { ADMIN_TABLES } from './admin-schema.js';
 import { OUTBOX_TABLES } from './outbox-schema.js';
 import { ROOM_TABLES } from './room-schema.js';
 
@@ -213,4 +214,5 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX notices_done_by_time ON notices (time_ms) WHERE done = 1;
   `,
   OUTBOX_TABLES,
+  ADMIN_TABLES,
 ];

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Contact } from '@parley/protocol';
 import Database from 'better-sqlite3';
 import { DataDirError, ensureDir } from '../../datadir/ensure-dir.js';
+import type { FileRecord } from '../admin.js';
 import type {
   ConversationCursor,
   ConversationRecord,
@@ -20,6 +21,7 @@ import type {
   WriteOp,
   WriteResult,
 } from '../store.js';
+import { applyAdmin, toFile } from './admin-writes.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
 import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
@@ -149,6 +151,14 @@ export class SqliteStore implements Store {
         return roomAppend(this.db, sql, op);
       case 'presence':
         return null;
+      case 'revokeTokens':
+      case 'eraseMessage':
+      case 'deleteUser':
+      case 'expireMessages':
+      case 'expirePending':
+      case 'recordFile':
+      case 'dropFiles':
+        return applyAdmin(sql, op);
     }
   }
 
@@ -284,6 +294,24 @@ export class SqliteStore implements Store {
       limit,
     );
     return rows.map(toConversation);
+  }
+
+  async tokensValidFrom(userId: string): Promise<number> {
+    return this.sql.tokensValidFrom.get(userId)?.valid_from_ms ?? 0;
+  }
+
+  async membershipsOf(userId: string): Promise<{ groupId: string; leftSeq: number | undefined }[]> {
+    return this.sql.membershipsOf
+      .all(userId)
+      .map((r) => ({ groupId: r.group_id, leftSeq: r.left_seq ?? undefined }));
+  }
+
+  async filesOf(owner: string, limit: number): Promise<FileRecord[]> {
+    return this.sql.filesOf.all(owner, limit).map(toFile);
+  }
+
+  async filesBefore(beforeMs: number, limit: number): Promise<FileRecord[]> {
+    return this.sql.filesBefore.all(beforeMs, limit).map(toFile);
   }
 
   async roomRecent(roomId: string, limit: number): Promise<RoomMessage[]> {

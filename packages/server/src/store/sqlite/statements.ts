@@ -1,6 +1,7 @@
 import type { Contact } from '@parley/protocol';
 import type Database from 'better-sqlite3';
 import type { Notice, User } from '../store.js';
+import { prepareAdminStatements } from './admin-statements.js';
 import { prepareGroupStatements } from './group-statements.js';
 import { prep } from './prep.js';
 
@@ -89,9 +90,9 @@ export function prepareStatements(db: Database.Database) {
       db,
       'SELECT seq, incoming FROM user_timeline WHERE user_id = ? AND msg_id = ?',
     ),
-    insertPending: prep<[string, number, number]>(
+    insertPending: prep<[string, number, number, number]>(
       db,
-      'INSERT OR IGNORE INTO pending (user_id, seq, msg_id) VALUES (?, ?, ?)',
+      'INSERT OR IGNORE INTO pending (user_id, seq, msg_id, time_ms) VALUES (?, ?, ?, ?)',
     ),
     deletePendingThrough: prep<[string, number]>(db, 'DELETE FROM pending WHERE user_id = ? AND seq <= ?'),
     deletePending: prep<[string, number]>(db, 'DELETE FROM pending WHERE user_id = ? AND seq = ?'),
@@ -217,6 +218,7 @@ export function prepareStatements(db: Database.Database) {
       'SELECT blocked_id FROM blocks WHERE user_id = ? ORDER BY time_ms, blocked_id',
     ),
     ...prepareGroupStatements(db),
+    ...prepareAdminStatements(db),
   };
 }
 

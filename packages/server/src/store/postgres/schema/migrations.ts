@@ -1,3 +1,4 @@
+import { ADMIN_TABLES } from './admin-tables.js';
 import { OUTBOX_TABLES } from './outbox-tables.js';
 import { ROOM_TABLES } from './room-tables.js';
 
@@ -217,4 +218,5 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX notices_done_by_time ON notices (time_ms) WHERE done;
   `,
   OUTBOX_TABLES,
+  ADMIN_TABLES,
 ];
