@@ -1,12 +1,8 @@
-import type { HistoryEntry } from '@parley/client';
-
-/** The first page of a history iterator (`client.history()`), then the iterator is closed. */
-export async function firstPage(
-  pages: AsyncGenerator<HistoryEntry[], void, undefined>,
-): Promise<HistoryEntry[]> {
+/** The first page of a history iterator (`history()`, `groupHistory()`), then the iterator is closed. */
+export async function firstPage<T>(pages: AsyncGenerator<T, void, undefined>): Promise<T | undefined> {
   try {
     const first = await pages.next();
-    return first.done ? [] : first.value;
+    return first.done ? undefined : first.value;
   } finally {
     await pages.return(undefined);
   }
