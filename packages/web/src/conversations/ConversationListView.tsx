@@ -148,7 +148,7 @@ function PreviewText({
   return (
     <>
       {preview.fromMe && !preview.recalled && <StatusTicks status={preview.status} />}
-      {sender !== undefined && <span class="preview-sender">{sender}:</span>}
+      {sender !== undefined && <span class="preview-sender">{sender}: </span>}
       {preview.recalled ? (
         <span class="muted">Message recalled</span>
       ) : preview.type === 1 ? (
