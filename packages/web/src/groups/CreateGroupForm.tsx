@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatSession } from '../session/chat-session.js';
 import { MemberPicker, pickedIds } from './MemberPicker.js';
 
@@ -17,6 +17,8 @@ export function CreateGroupForm({
   const [others, setOthers] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const nameField = useRef<HTMLInputElement>(null);
+  useEffect(() => nameField.current?.focus(), []);
   const candidates = session.contacts
     .filter((c) => c.toId !== session.me)
     .map((c) => ({ userId: c.toId, name: c.toName || c.toId }));
@@ -44,7 +46,13 @@ export function CreateGroupForm({
       <h3 id="new-group-title">New group</h3>
       <label>
         Group name
-        <input value={name} onInput={(e) => setName(e.currentTarget.value)} maxLength={128} required />
+        <input
+          ref={nameField}
+          value={name}
+          onInput={(e) => setName(e.currentTarget.value)}
+          maxLength={128}
+          required
+        />
       </label>
       <MemberPicker
         legend="Members"

@@ -16,11 +16,14 @@ export interface GroupState {
 /** The groups of the signed-in user: info, membership, members and read counts, by group id. */
 export class GroupDirectory extends Observable {
   private readonly byId = new Map<string, GroupState>();
+  /** The ids of `groups()`, once asked: a group met later and not among them is one this user left. */
+  private mine: ReadonlySet<string> | undefined;
 
   get(id: string): GroupState {
     let g = this.byId.get(id);
     if (!g) {
-      g = { id, info: undefined, member: undefined, members: undefined, readCounts: new ReadCounts() };
+      const member = this.mine?.has(id);
+      g = { id, info: undefined, member, members: undefined, readCounts: new ReadCounts() };
       this.byId.set(id, g);
     }
     return g;
@@ -29,6 +32,7 @@ export class GroupDirectory extends Observable {
   /** The groups this user is a member of now (`groups()`): the others it knows it left. */
   setMine(groups: readonly GroupInfo[]): void {
     const mine = new Set(groups.map((g) => g.id));
+    this.mine = mine;
     for (const g of this.byId.values()) if (!mine.has(g.id)) g.member = false;
     for (const info of groups) this.setInfo(info, true);
     this.changed();
@@ -37,11 +41,17 @@ export class GroupDirectory extends Observable {
   setInfo(info: GroupInfo, member?: boolean): void {
     const g = this.get(info.id);
     g.info = info;
-    if (member !== undefined) g.member = member;
+    if (member !== undefined) this.setMembership(info.id, member);
     this.changed();
   }
 
   setMembership(id: string, member: boolean): void {
+    if (this.mine && member !== this.mine.has(id)) {
+      const mine = new Set(this.mine);
+      if (member) mine.add(id);
+      else mine.delete(id);
+      this.mine = mine;
+    }
     const g = this.get(id);
     if (g.member === member) return;
     g.member = member;
@@ -52,7 +62,7 @@ export class GroupDirectory extends Observable {
     const g = this.get(id);
     g.info = info;
     g.members = members;
-    g.member = true;
+    this.setMembership(id, true);
     g.readCounts.setMembers(members);
     this.changed();
   }

@@ -46,12 +46,11 @@ export class ReadCounts {
 
   /** How many members other than `senderId` read the message `id` at position `seq` (if known). */
   count(id: string, seq: number | undefined, senderId: string): number {
-    let fromPositions = 0;
+    const readers = new Set(this.readers.get(id));
     if (seq !== undefined) {
-      for (const userId of this.members) {
-        if (userId !== senderId && (this.readSeq.get(userId) ?? 0) >= seq) fromPositions++;
-      }
+      for (const userId of this.members) if ((this.readSeq.get(userId) ?? 0) >= seq) readers.add(userId);
     }
-    return Math.max(fromPositions, this.readers.get(id)?.size ?? 0, this.counted.get(id) ?? 0);
+    readers.delete(senderId);
+    return Math.max(readers.size, this.counted.get(id) ?? 0);
   }
 }
