@@ -63,27 +63,31 @@ describe('the conversation list model', () => {
 });
 
 describe('group read counts', () => {
-  it('counts members whose read position reached a message, and receipts for messages without one', () => {
+  it('counts members who joined before a message and read up to it, and receipts for messages without a position', () => {
     const reads = new ReadCounts();
-    const member = (userId: string, readSeq: number) => ({
+    const member = (userId: string, joinedSeq: number, readSeq: number) => ({
       userId,
       name: userId,
       role: 'member' as const,
-      joinedSeq: 0,
+      joinedSeq,
       readSeq,
     });
-    reads.setMembers([member('alice', 9), member('bob', 7), member('carol', 4)]);
+    // dave joined at 8: he never saw what came before, though his read position is past it
+    reads.setMembers([
+      member('alice', 0, 9),
+      member('bob', 0, 7),
+      member('carol', 0, 4),
+      member('dave', 8, 9),
+    ]);
     expect(reads.count('m5', 5, 'alice')).toBe(1); // bob; alice sent it
     expect(reads.count('m8', 8, 'alice')).toBe(0);
-    // carol read up to m9 (sent here: no position): m8 and m9 are read by her
-    reads.receipt('m9', ['m8', 'm9'], 'carol', 1);
+    // carol read up to m9 (sent here: no position yet), so m8 too
+    reads.receipt(['m8', 'm9'], 'carol');
     expect(reads.count('m9', undefined, 'alice')).toBe(1);
     expect(reads.count('m8', 8, 'alice')).toBe(1);
     reads.raise('bob', 9);
     expect(reads.count('m8', 8, 'alice')).toBe(2); // bob by position, carol by receipt
-    expect(reads.count('m9', undefined, 'alice')).toBe(1);
-    reads.receipt('m9', ['m9'], 'bob', 2);
-    expect(reads.count('m9', undefined, 'alice')).toBe(2);
+    expect(reads.count('m9', 9, 'alice')).toBe(3); // and dave, who joined before m9
   });
 });
 

@@ -136,7 +136,7 @@ export class GroupActions {
           .filter((e) => e.fromId === this.host.me && e.id !== undefined && compareEntries(e, target) <= 0)
           .map((e) => e.id as string)
       : [r.id];
-    counts.receipt(r.id, upTo, r.readerId, r.readCount);
+    counts.receipt(upTo, r.readerId);
     this.host.groups.touched();
     this.host.changed();
   }
