@@ -3,9 +3,6 @@ import {
   type Contact,
   conversationOf,
   ErrorCode,
-  type FriendRequestNotice,
-  type FriendResponseNotice,
-  isEventEntry,
   isGroupId,
   isParleyError,
   ParleyClient,
@@ -13,12 +10,11 @@ import {
   type RecallNotice,
   type ReceivedMessage,
   type StatusChange,
-  type UnfriendNotice,
 } from '@parley/client';
 import { Observable } from '../app/observable.js';
 import type { Credentials } from '../auth/credentials.js';
 import { USER_ID } from '../auth/credentials.js';
-import { type ChatEntry, compareEntries, entryFrom, eventEntryFrom } from '../chat/chat-entry.js';
+import { type ChatEntry, entryFrom } from '../chat/chat-entry.js';
 import { Timeline } from '../chat/timeline.js';
 import { TypingIn, TypingOut, typingEnvelope, typingSignalOf } from '../chat/typing.js';
 import type { WebClientConfig } from '../config/load-config.js';
@@ -32,7 +28,6 @@ import {
   directRef,
   groupRef,
   idOf,
-  peerOf,
   refOf,
 } from '../conversations/conversation.js';
 import { ConversationList } from '../conversations/conversation-list.js';
@@ -41,9 +36,11 @@ import { type ConversationPage, ServerConversationSource } from '../conversation
 import { GroupDirectory } from '../groups/group-directory.js';
 import { PresenceTracker } from '../presence/presence-tracker.js';
 import { describeError } from './describe-error.js';
+import { FriendActions } from './friend-actions.js';
 import { GroupActions } from './group-actions.js';
-import { firstPage } from './history-pages.js';
+import { directPage, groupPage } from './history-pages.js';
 import { OutgoingMessages } from './outgoing.js';
+import { readsDue } from './reads-due.js';
 import { WebOutbox } from './web-outbox.js';
 
 const PAGE_SIZE = 30;
@@ -76,6 +73,7 @@ export class ChatSession extends Observable {
   readonly typingIn = new TypingIn();
   readonly friends: FriendRequests;
   readonly groupActions: GroupActions;
+  readonly friendActions: FriendActions;
   readonly pager: ListPager;
   contacts: Contact[] = [];
   connection: ConnectionState = 'idle';
@@ -143,6 +141,13 @@ export class ChatSession extends Observable {
       setName: (userId, name) => this.names.set(userId, name),
       changed: notify,
     });
+    this.friendActions = new FriendActions({
+      me: this.me,
+      friends: this.friends,
+      client: () => this.client,
+      refreshContacts: () => void this.refreshContacts(),
+      flash: (text) => this.flash(text),
+    });
     const source = new ServerConversationSource(
       this.client,
       (last) => this.previewOf(entryFrom(last)),
@@ -167,9 +172,9 @@ export class ChatSession extends Observable {
       c.on('recall', (r) => this.onRecall(r)),
       c.on('groupEvent', (f) => this.groupActions.onEvent(f)),
       c.on('groupRead', (r) => this.groupActions.onReceipt(r)),
-      c.on('friendRequest', (f) => this.onFriendRequest(f)),
-      c.on('friendResponse', (f) => this.onFriendResponse(f)),
-      c.on('friendRemoved', (f) => this.onFriendRemoved(f)),
+      c.on('friendRequest', (f) => this.friendActions.onRequest(f)),
+      c.on('friendResponse', (f) => this.friendActions.onResponse(f)),
+      c.on('friendRemoved', (f) => this.friendActions.onRemoved(f)),
       c.on('error', (err) => {
         this.lastError = err;
         if (c.state !== 'closed') this.flash(describeError(err));
@@ -301,7 +306,9 @@ export class ChatSession extends Observable {
     this.changed();
     try {
       const entries =
-        ref.kind === 'group' ? await this.groupPage(ref.groupId, tl) : await this.directPage(ref.peerId, tl);
+        ref.kind === 'group'
+          ? await groupPage(this.client, ref.groupId, tl, PAGE_SIZE)
+          : await directPage(this.client, ref.peerId, tl, PAGE_SIZE);
       if (entries.length === 0) tl.reachedStart = true;
       else tl.put(entries, tl.loaded);
       // a group's history begins with its creation (or, for a later member, where it joined)
@@ -354,37 +361,6 @@ export class ChatSession extends Observable {
             ? `You blocked ${this.nameOf(userId)}: their messages no longer reach you.`
             : `You unblocked ${this.nameOf(userId)}.`,
         ),
-      (err: unknown) => this.flash(describeError(err)),
-    );
-  }
-
-  addFriend(userId: string, message: string): Promise<boolean> {
-    return this.client.addFriend(userId.trim(), message || undefined).then(
-      (f) => {
-        this.friends.addOutgoing({ userId: f.toId, message: f.chatMsg.message, ts: f.chatMsg.ts });
-        this.flash(`Request sent to ${f.toId}.`);
-        return true;
-      },
-      (err: unknown) => {
-        this.flash(describeError(err));
-        return false;
-      },
-    );
-  }
-
-  respondFriend(userId: string, accepted: boolean): void {
-    this.client.respondFriend(userId, accepted).then(
-      () => {
-        this.friends.settle(userId);
-        if (accepted) void this.refreshContacts();
-      },
-      (err: unknown) => this.flash(describeError(err)),
-    );
-  }
-
-  removeFriend(userId: string): void {
-    this.client.removeFriend(userId).then(
-      () => this.refreshContacts(),
       (err: unknown) => this.flash(describeError(err)),
     );
   }
@@ -457,27 +433,6 @@ export class ChatSession extends Observable {
     const { conversationId, kind } = conversationOf(this.me, r.fromId, r.toId);
     if (kind === 'room') return;
     this.applyRecall(conversationKey(refOf(conversationId)), r.chatMsg.id);
-  }
-
-  private onFriendRequest(f: FriendRequestNotice): void {
-    const item = { message: f.chatMsg?.message ?? '', ts: f.chatMsg?.ts };
-    if (f.toId === this.me) {
-      this.friends.addIncoming({ userId: f.fromId, ...item });
-      this.flash(`${f.fromId} sent you a contact request.`);
-    } else this.friends.addOutgoing({ userId: f.toId, ...item });
-  }
-
-  private onFriendResponse(f: FriendResponseNotice): void {
-    this.friends.settle(peerOf(this.me, f));
-    if (f.toId === this.me) {
-      this.flash(`${f.fromId} ${f.accepted ? 'accepted' : 'declined'} your contact request.`);
-    }
-    if (f.accepted) void this.refreshContacts();
-  }
-
-  private onFriendRemoved(f: UnfriendNotice): void {
-    this.friends.settle(peerOf(this.me, f));
-    void this.refreshContacts();
   }
 
   private onVisible(): void {
@@ -563,27 +518,6 @@ export class ChatSession extends Observable {
 
   // ---- history, reads, recalls, typing ---------------------------------------------------------
 
-  private async directPage(peerId: string, tl: Timeline): Promise<ChatEntry[]> {
-    const before = tl.loaded ? tl.oldestId() : undefined;
-    const page = await firstPage(
-      this.client.history({ with: peerId, pageSize: PAGE_SIZE, ...(before && { before }) }),
-    );
-    return (page ?? []).map(entryFrom);
-  }
-
-  /** A page of a group's history, by position: messages and membership events. */
-  private async groupPage(groupId: string, tl: Timeline): Promise<ChatEntry[]> {
-    const before = tl.loaded ? tl.oldestSeq() : undefined;
-    if (tl.loaded && (before === undefined || before <= 1)) return [];
-    const page = await firstPage(
-      this.client.groupHistory(groupId, {
-        pageSize: PAGE_SIZE,
-        ...(before !== undefined && { beforeSeq: before }),
-      }),
-    );
-    return (page?.entries ?? []).map((e) => (isEventEntry(e) ? eventEntryFrom(e) : entryFrom(e)));
-  }
-
   /**
    * Read receipts for what the open chat shows, when the page is visible. In a 1:1 chat one per
    * message (each of the peer's ticks turns); in a group the read position is one per member, so
@@ -598,23 +532,7 @@ export class ChatSession extends Observable {
     const ref = conv.ref;
     const reads = ref.kind === 'group' ? this.groups.get(ref.groupId).readCounts : undefined;
     const readSeq = reads?.readSeqOf(this.me) ?? 0;
-    const unread = tl
-      .list()
-      .filter(
-        (e) =>
-          e.fromId !== this.me &&
-          e.id !== undefined &&
-          e.event === undefined &&
-          e.status < 2 &&
-          !e.recalled &&
-          (e.seq === undefined || e.seq > readSeq),
-      );
-    let receipts = unread;
-    if (ref.kind === 'group') {
-      const newestBySender = new Map<string, ChatEntry>();
-      for (const e of unread) newestBySender.set(e.fromId, e);
-      receipts = [...newestBySender.values()].sort(compareEntries);
-    }
+    const { unread, receipts } = readsDue(tl.list(), this.me, ref.kind === 'group', readSeq);
     for (const e of receipts) {
       const toId = ref.kind === 'group' ? ref.groupId : this.me;
       this.client.markRead({ fromId: e.fromId, toId, chatMsg: { id: e.id as string } });
