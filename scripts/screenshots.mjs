@@ -93,6 +93,8 @@ try {
     await put(`/v1/users/${id}/contacts`, { contacts: ['alice'] });
 
   const alice = await client('alice');
+  const aliceGot = [];
+  alice.on('message', (m) => aliceGot.push(m));
   const bob = await client('bob');
   const dave = await client('dave');
   await dave.send('alice', 'Deploy went fine, thanks!');
@@ -110,8 +112,27 @@ try {
   const carol = await client('carol');
   await carol.send('alice', 'Are we still on for 3pm?');
   await carol.send('alice', 'I booked the small meeting room.');
-  await lilei.close();
+  const design = await carol.createGroup('Design team', ['alice', 'erin']);
+  await carol.send(design.id, 'Mockups for the new onboarding are up 🎨');
   await carol.close();
+
+  // a group: bob made it, alice's message read by two, dave added later and unread for alice
+  const trip = await bob.createGroup('Lake trip 🏔', ['alice', 'lilei']);
+  await bob.send(trip.id, 'Who is in for the lake on Saturday? 🏕️');
+  await lilei.send(trip.id, '我去！I will bring the tent ⛺');
+  const readByTwo = new Promise((resolve) =>
+    alice.on('groupRead', (r) => r.readCount === 2 && resolve(undefined)),
+  );
+  const mine = await alice.send(trip.id, 'Count me in 🙋 I can drive two people.');
+  for (const reader of [bob, lilei])
+    reader.markRead({ fromId: 'alice', toId: trip.id, chatMsg: { id: mine.id } });
+  await readByTwo;
+  await bob.addMembers(trip.id, ['dave']);
+  await dave.send(trip.id, 'Room for one more? I have a car too 🚗');
+  // alice read bob's and dave's 1:1 messages on another device
+  for (const m of aliceGot)
+    if (m.kind === 'user' && (m.fromId === 'bob' || m.fromId === 'dave')) alice.markRead(m);
+  await alice.contacts(); // a round trip: the receipts are written
   await alice.close(); // the page is alice now (and gets the contact request below)
   const erin = await client('erin');
   await erin.addFriend('alice', 'Hi, I am Erin from the design team');
@@ -147,6 +168,13 @@ try {
     await page.getByLabel('User id').fill('alice');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('[data-conversation="direct:carol"] [data-testid=unread]').waitFor();
+    await page.locator('[data-conversation^="group:"] [data-testid=unread]').first().waitFor();
+    await page.mouse.move(0, 0); // no row under the pointer (hover)
+  };
+  const openTrip = async (page) => {
+    await page.locator('[data-conversation^="group:"]', { hasText: 'Lake trip' }).click();
+    await page.getByTestId('read-count').filter({ hasText: 'read by 2' }).waitFor();
+    await page.getByTestId('system-line').filter({ hasText: 'added Dave' }).waitFor();
   };
   const openBob = async (page) => {
     await page.locator('[data-conversation="direct:bob"]').click();
@@ -177,6 +205,19 @@ try {
   await shoot('chat-phone.png', { width: 390, height: 700 }, async (page) => {
     await signIn(page);
     await openBob(page);
+  });
+  await shoot('group-desktop.png', { width: 1100, height: 700 }, async (page) => {
+    await signIn(page);
+    await openTrip(page);
+    const typing = encodeEnvelope(createEnvelope('TYPING', 'lilei'));
+    await lilei.sendTransient(trip.id, { type: 2, message: typing });
+    await page.getByTestId('typing').waitFor();
+  });
+  await shoot('group-info-phone.png', { width: 390, height: 700 }, async (page) => {
+    await signIn(page);
+    await openTrip(page);
+    await page.getByRole('button', { name: 'Group info' }).click();
+    await page.locator('[data-member=dave]').waitFor();
   });
 } finally {
   await browser?.close();

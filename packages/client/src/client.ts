@@ -17,6 +17,7 @@ import {
   type StatusFrame,
   type UnfriendNotice,
 } from '@parley/protocol';
+import { blockedUsers, setBlocked } from './blocklist.js';
 import { Connection } from './connection.js';
 import { conversationOf, conversationsPage, UnreadCounts } from './conversations.js';
 import { ParleyError } from './errors.js';
@@ -409,6 +410,26 @@ export class ParleyClient extends Emitter<ClientEvents> {
   /** Leaves a chat room (action 19); it is no longer rejoined. */
   leaveRoom(roomId: string): Promise<void> {
     return this.call(() => this.roomsApi.leave(roomId));
+  }
+
+  // ---- blocklist (20, 21) -----------------------------------------------------------------------
+
+  /**
+   * Blocks a user (action 20): from then on its messages, typing signals and friend requests to
+   * you are refused with BLOCKED (it learns so). Blocking is one way and not applied in groups.
+   */
+  block(user: string): Promise<void> {
+    return this.call(() => setBlocked(this.ask, this.userId, user, true));
+  }
+
+  /** Unblocks a user (action 20 with `blocked: false`). */
+  unblock(user: string): Promise<void> {
+    return this.call(() => setBlocked(this.ask, this.userId, user, false));
+  }
+
+  /** The users you blocked, oldest first (action 21). */
+  blocked(): Promise<string[]> {
+    return this.call(() => blockedUsers(this.ask, this.userId));
   }
 
   async addFriend(user: string, message?: string): Promise<FriendRequestNotice> {

@@ -44,7 +44,7 @@ export interface InboundContext {
 const RATE_LIMIT_RETRY_MS = 1000;
 
 /** Answers without an id: matched to the oldest request of the same action. */
-const FIFO_ACTIONS = new Set(['2', '7', '11', '12', '13', '14', '15', '17', '18', '19']);
+const FIFO_ACTIONS = new Set(['2', '7', '11', '12', '13', '14', '15', '17', '18', '19', '20', '21']);
 /** RATE_LIMITED on these is a limit reached (rooms per connection), not shaping: final. */
 const RATE_LIMIT_FINAL = new Set(['18']);
 /** Friend frames are echoed to the sender; their errors carry only the action. */
@@ -66,6 +66,8 @@ export function dispatchFrame(ctx: InboundContext, f: InboundFrame): void {
     case '17':
     case '18':
     case '19':
+    case '20':
+    case '21':
       answerOldest(ctx, f);
       return;
     case '16':

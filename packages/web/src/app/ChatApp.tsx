@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { ChatView } from '../chat/ChatView.js';
 import { ContactsPanel } from '../contacts/ContactsPanel.js';
 import { ConversationListView } from '../conversations/ConversationListView.js';
-import { directRef } from '../conversations/conversation.js';
+import { idOf } from '../conversations/conversation.js';
+import { CreateGroupForm } from '../groups/CreateGroupForm.js';
 import type { ChatSession } from '../session/chat-session.js';
 import { Notice } from '../ui/Notice.js';
 import { ReconnectBanner } from '../ui/ReconnectBanner.js';
@@ -15,12 +16,13 @@ type Tab = 'chats' | 'contacts';
 export function ChatApp({ session, onSignOut }: { session: ChatSession; onSignOut: () => void }) {
   useObservable(session);
   const [tab, setTab] = useState<Tab>('chats');
+  const [creating, setCreating] = useState(false);
 
   useEffect(() => {
     const follow = () => {
-      const peer = chatInHash();
-      if (peer === undefined) session.closeChat();
-      else session.startChat(peer);
+      const id = chatInHash();
+      if (id === undefined) session.closeChat();
+      else session.openId(id);
     };
     follow();
     window.addEventListener('hashchange', follow);
@@ -30,9 +32,10 @@ export function ChatApp({ session, onSignOut }: { session: ChatSession; onSignOu
   const active = session.activeKey === undefined ? undefined : session.conversations.get(session.activeKey);
   const incoming = session.friends.listIncoming().length;
   const unread = session.conversations.totalUnread();
-  const openChat = (peerId: string) => {
+  const openChat = (conversationId: string) => {
     setTab('chats');
-    openChatInHash(peerId);
+    setCreating(false);
+    openChatInHash(conversationId);
   };
 
   return (
@@ -70,8 +73,14 @@ export function ChatApp({ session, onSignOut }: { session: ChatSession; onSignOu
           </button>
         </div>
         <div class="sidebar-body">
-          {tab === 'chats' ? (
-            <ConversationListView session={session} onOpen={(c) => openChat(c.ref.peerId)} />
+          {tab === 'chats' && creating ? (
+            <CreateGroupForm session={session} onCreated={openChat} onCancel={() => setCreating(false)} />
+          ) : tab === 'chats' ? (
+            <ConversationListView
+              session={session}
+              onOpen={(c) => openChat(idOf(c.ref))}
+              onNewGroup={() => setCreating(true)}
+            />
           ) : (
             <ContactsPanel session={session} onChat={openChat} />
           )}
@@ -82,12 +91,12 @@ export function ChatApp({ session, onSignOut }: { session: ChatSession; onSignOu
           <ChatView
             key={active.key}
             session={session}
-            conversation={directRef(active.ref.peerId)}
+            conversation={active.ref}
             onBack={() => openChatInHash(undefined)}
           />
         ) : (
           <div class="placeholder">
-            <p>Pick a conversation, or start one from Contacts.</p>
+            <p>Pick a conversation, start one from Contacts, or create a group.</p>
           </div>
         )}
       </main>

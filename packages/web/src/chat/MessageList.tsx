@@ -13,13 +13,29 @@ export interface MessageListProps {
   canRecall: (entry: ChatEntry) => boolean;
   onRecall: (entry: ChatEntry) => void;
   onLoadOlder: () => void;
+  /** A group's membership event as a sentence. */
+  eventText: (entry: ChatEntry) => string;
+  /** In a group: who sent a message of someone else's. */
+  senderOf?: ((entry: ChatEntry) => string) | undefined;
+  /** In a group: how many members read a message of yours. */
+  readCountOf?: ((entry: ChatEntry) => number) | undefined;
 }
 
 /**
  * The messages, oldest at the top. Opens at the bottom and stays there as messages come while you
  * are at the bottom; scrolling near the top loads the previous page and keeps your place.
  */
-export function MessageList({ timeline, me, fileBase, canRecall, onRecall, onLoadOlder }: MessageListProps) {
+export function MessageList({
+  timeline,
+  me,
+  fileBase,
+  canRecall,
+  onRecall,
+  onLoadOlder,
+  eventText,
+  senderOf,
+  readCountOf,
+}: MessageListProps) {
   const box = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const seenPrepends = useRef(timeline.prepends);
@@ -77,15 +93,27 @@ export function MessageList({ timeline, me, fileBase, canRecall, onRecall, onLoa
       </div>
       <div role="log" aria-live="polite" aria-label="Messages">
         <ol class="message-list">
-          {entries.map((e) => (
-            <MessageBubble
-              key={e.key}
-              entry={e}
-              mine={e.fromId === me}
-              fileBase={fileBase}
-              onRecall={canRecall(e) ? () => onRecall(e) : undefined}
-            />
-          ))}
+          {entries.map((e) => {
+            if (e.event) {
+              return (
+                <li key={e.key} class="system-line" data-testid="system-line">
+                  {eventText(e)}
+                </li>
+              );
+            }
+            const mine = e.fromId === me;
+            return (
+              <MessageBubble
+                key={e.key}
+                entry={e}
+                mine={mine}
+                fileBase={fileBase}
+                sender={!mine && senderOf ? senderOf(e) : undefined}
+                readCount={mine && readCountOf && e.status >= 1 && !e.recalled ? readCountOf(e) : undefined}
+                onRecall={canRecall(e) ? () => onRecall(e) : undefined}
+              />
+            );
+          })}
         </ol>
       </div>
     </div>

@@ -1,4 +1,11 @@
-import type { HistoryEntry, MsgTypeCode, ReceivedMessage } from '@parley/client';
+import {
+  type GroupEvent,
+  type GroupEventEntry,
+  type HistoryEntry,
+  isGroupId,
+  type MsgTypeCode,
+  type ReceivedMessage,
+} from '@parley/client';
 
 /** 0 sending (not acknowledged yet), 1 sent (stored), 2 read by the other side. */
 export type DeliveryStatus = 0 | 1 | 2;
@@ -27,6 +34,10 @@ export interface ChatEntry {
   ts: number | undefined;
   recalled: boolean;
   local?: LocalFile;
+  /** The position in a group's timeline (group entries from the server; not yet for one sent here). */
+  seq?: number;
+  /** A group's membership event, shown as a line of its own (no bubble, no id). */
+  event?: GroupEvent;
   /** Arrival order on this page: breaks ties and orders messages not stored yet. */
   order: number;
 }
@@ -50,6 +61,25 @@ export function entryFrom(m: HistoryEntry | ReceivedMessage): ChatEntry {
     status: c.status === 2 ? 2 : 1,
     ts: c.ts,
     recalled: c.recalled === true,
+    ...(typeof c.seq === 'number' && isGroupId(m.toId) && { seq: c.seq }),
+    order: nextOrder(),
+  };
+}
+
+/** A group's membership event (action 16, or an event entry of its history), keyed by position. */
+export function eventEntryFrom(e: GroupEventEntry): ChatEntry {
+  return {
+    key: `event:${e.event.seq}`,
+    id: undefined,
+    fromId: e.fromId,
+    toId: e.toId,
+    type: 0,
+    message: '',
+    status: 1,
+    ts: e.event.ts,
+    recalled: false,
+    seq: e.event.seq,
+    event: e.event,
     order: nextOrder(),
   };
 }
@@ -64,14 +94,19 @@ export function mergeEntries(a: ChatEntry, b: ChatEntry): ChatEntry {
     ts: a.ts ?? b.ts,
     recalled,
     message: recalled ? '' : a.message || b.message,
+    ...((a.seq ?? b.seq) !== undefined && { seq: a.seq ?? b.seq }),
     ...((a.local ?? b.local) && { local: a.local ?? b.local }),
   };
 }
 
-/** Stored messages by server time; messages still sending after them, in the order they were written. */
+/**
+ * Stored messages by server time (a group's entries of the same millisecond by position);
+ * messages still sending after them, in the order they were written.
+ */
 export function compareEntries(a: ChatEntry, b: ChatEntry): number {
   const ta = a.ts ?? Number.POSITIVE_INFINITY;
   const tb = b.ts ?? Number.POSITIVE_INFINITY;
   if (ta !== tb) return ta < tb ? -1 : 1;
+  if (a.seq !== undefined && b.seq !== undefined && a.seq !== b.seq) return a.seq - b.seq;
   return a.order - b.order;
 }

@@ -25,16 +25,25 @@ export class Timeline {
     return this.byKey.get(this.keyOfId.get(idOrKey) ?? idOrKey);
   }
 
-  /** The oldest stored message: where the next page of history starts. */
+  /** The oldest stored message: where the next page of 1:1 history starts. */
   oldestId(): string | undefined {
     return this.entries.find((e) => e.id !== undefined && e.ts !== undefined)?.id;
   }
 
-  /** Adds or merges entries (history pages, live messages); returns those that were new. */
+  /** The lowest group position shown: where the next page of a group's history starts. */
+  oldestSeq(): number | undefined {
+    let oldest: number | undefined;
+    for (const e of this.entries)
+      if (e.seq !== undefined && (oldest === undefined || e.seq < oldest)) oldest = e.seq;
+    return oldest;
+  }
+
+  /** Adds or merges entries (history pages, live messages, events); returns those that were new. */
   put(entries: readonly ChatEntry[], older = false): ChatEntry[] {
     const added: ChatEntry[] = [];
     for (const entry of entries) {
-      const existing = entry.id === undefined ? undefined : this.get(entry.id);
+      // messages are the same by id, events by their key (their group position)
+      const existing = entry.id === undefined ? this.byKey.get(entry.key) : this.get(entry.id);
       if (existing) this.replace(mergeEntries(existing, entry));
       else {
         this.byKey.set(entry.key, entry);

@@ -22,7 +22,7 @@ export function typingSignalOf(m: ReceivedMessage): TypingSignal | undefined {
   return env.payload === 'stop' ? 'stop' : 'start';
 }
 
-/** When to tell a peer that we type: debounced, so keystrokes do not each make a frame. */
+/** When to tell a peer or a group that we type: debounced, so keystrokes do not each make a frame. */
 export class TypingOut {
   private readonly lastSent = new Map<string, number>();
 
@@ -40,38 +40,50 @@ export class TypingOut {
   }
 }
 
-/** Who is typing to us now. */
+/** Who is typing to us now, per conversation (a 1:1 chat's key, or a group's: several people). */
 export class TypingIn extends Observable {
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly timers = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
 
-  isTyping(peer: string): boolean {
-    return this.timers.has(peer);
+  isTyping(key: string): boolean {
+    return (this.timers.get(key)?.size ?? 0) > 0;
   }
 
-  signal(peer: string, signal: TypingSignal): void {
+  /** Who types in the conversation `key`, in the order they started. */
+  typers(key: string): string[] {
+    return [...(this.timers.get(key)?.keys() ?? [])];
+  }
+
+  signal(key: string, userId: string, signal: TypingSignal): void {
     if (signal === 'stop') {
-      this.clear(peer);
+      this.clear(key, userId);
       return;
     }
-    const had = this.timers.has(peer);
-    clearTimeout(this.timers.get(peer));
-    this.timers.set(
-      peer,
-      setTimeout(() => this.clear(peer), TYPING_SHOWN_MS),
+    let users = this.timers.get(key);
+    if (!users) {
+      users = new Map();
+      this.timers.set(key, users);
+    }
+    const had = users.has(userId);
+    clearTimeout(users.get(userId));
+    users.set(
+      userId,
+      setTimeout(() => this.clear(key, userId), TYPING_SHOWN_MS),
     );
     if (!had) this.changed();
   }
 
-  clear(peer: string): void {
-    const timer = this.timers.get(peer);
-    if (timer === undefined) return;
+  clear(key: string, userId: string): void {
+    const users = this.timers.get(key);
+    const timer = users?.get(userId);
+    if (!users || timer === undefined) return;
     clearTimeout(timer);
-    this.timers.delete(peer);
+    users.delete(userId);
+    if (users.size === 0) this.timers.delete(key);
     this.changed();
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const users of this.timers.values()) for (const timer of users.values()) clearTimeout(timer);
     this.timers.clear();
   }
 }

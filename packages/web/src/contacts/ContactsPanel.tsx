@@ -25,13 +25,17 @@ export function ContactsPanel({
                   <strong>{r.userId}</strong>
                   {r.message && <span class="muted"> “{r.message}”</span>}
                 </span>
-                <button type="button" class="button" onClick={() => session.respondFriend(r.userId, true)}>
+                <button
+                  type="button"
+                  class="button"
+                  onClick={() => session.friendActions.respond(r.userId, true)}
+                >
                   Accept
                 </button>
                 <button
                   type="button"
                   class="button secondary"
-                  onClick={() => session.respondFriend(r.userId, false)}
+                  onClick={() => session.friendActions.respond(r.userId, false)}
                 >
                   Decline
                 </button>
@@ -77,7 +81,7 @@ export function ContactsPanel({
                     type="button"
                     class="button secondary"
                     aria-label={`Remove ${c.toId} from contacts`}
-                    onClick={() => session.removeFriend(c.toId)}
+                    onClick={() => session.friendActions.remove(c.toId)}
                   >
                     Remove
                   </button>
@@ -102,7 +106,7 @@ function AddContactForm({ session }: { session: ChatSession }) {
       onSubmit={(e) => {
         e.preventDefault();
         if (userId.trim() === '') return;
-        void session.addFriend(userId, message).then((ok) => {
+        void session.friendActions.add(userId, message).then((ok) => {
           if (ok) {
             setUserId('');
             setMessage('');

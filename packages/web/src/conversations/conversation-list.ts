@@ -5,12 +5,25 @@ import {
   type ConversationPreview,
   type ConversationRef,
   conversationKey,
+  unreadCount,
 } from './conversation.js';
 
+/** One conversation as the server lists it (action 17), ready for the list. */
+export interface ConversationSeed {
+  ref: ConversationRef;
+  title: string;
+  /** Its last message, if any. */
+  preview: ConversationPreview | undefined;
+  /** Last activity, epoch ms. */
+  lastTs: number;
+  /** The server's unread count. */
+  unread: number;
+}
+
 /**
- * The conversations shown in the list: newest first, with the last message, unread ids and a
- * title. It does not know where they come from: a source seeds it (today the client-side one,
- * see client-side-source.ts) and the session feeds it live messages.
+ * The conversations shown in the list: newest first, with the last message, the unread count and
+ * a title. Pages of the server's list seed it (see list-pager.ts); live messages, reads and group
+ * events keep it current (the session).
  */
 export class ConversationList extends Observable {
   private readonly byKey = new Map<string, Conversation>();
@@ -24,7 +37,16 @@ export class ConversationList extends Observable {
     const key = conversationKey(ref);
     let conv = this.byKey.get(key);
     if (!conv) {
-      conv = { key, ref, title: title ?? ref.peerId, preview: undefined, unread: new Set(), lastTs: 0 };
+      conv = {
+        key,
+        ref,
+        title: title ?? (ref.kind === 'direct' ? ref.peerId : 'Group'),
+        preview: undefined,
+        unreadBase: 0,
+        unreadIds: new Set(),
+        lastReadId: undefined,
+        lastTs: 0,
+      };
       this.byKey.set(key, conv);
       this.changed();
     } else if (title !== undefined && title !== conv.title) {
@@ -35,6 +57,36 @@ export class ConversationList extends Observable {
     return conv;
   }
 
+  /**
+   * The server's view of a conversation. Its count stands, except that unread messages this page
+   * received stay known by id, and a last message this page already read counts as read (the
+   * server may list before that read committed).
+   */
+  seed(seed: ConversationSeed): void {
+    const conv = this.ensure(seed.ref, seed.title);
+    const known = [...conv.unreadIds];
+    const readHere = seed.preview?.id !== undefined && seed.preview.id === conv.lastReadId;
+    const unread = readHere ? 0 : seed.unread;
+    const ids = unread > 0 ? known.slice(-unread) : [];
+    const newer = conv.preview === undefined || seed.lastTs >= conv.lastTs;
+    this.byKey.set(conv.key, {
+      ...conv,
+      ...(newer && seed.preview && { preview: seed.preview }),
+      lastTs: Math.max(conv.lastTs, seed.lastTs),
+      unreadBase: unread - ids.length,
+      unreadIds: new Set(ids),
+    });
+    this.changed();
+  }
+
+  /** Activity without a message (joining a group): the conversation moves up. */
+  touch(ref: ConversationRef, ts: number): void {
+    const conv = this.ensure(ref);
+    if (ts <= conv.lastTs) return;
+    this.byKey.set(conv.key, { ...conv, lastTs: ts });
+    this.changed();
+  }
+
   /** A message of the conversation: the preview if it is the newest, and unread if so. */
   note(ref: ConversationRef, preview: ConversationPreview, unread: boolean): void {
     const conv = this.ensure(ref);
@@ -42,21 +94,13 @@ export class ConversationList extends Observable {
     const same =
       conv.preview?.key === preview.key || (preview.id !== undefined && conv.preview?.id === preview.id);
     const newest = conv.preview === undefined || ts >= conv.lastTs || same;
-    const unreadIds = new Set(conv.unread);
+    const unreadIds = new Set(conv.unreadIds);
     if (unread && preview.id !== undefined) unreadIds.add(preview.id);
     this.byKey.set(conv.key, {
       ...conv,
       ...(newest && { preview, lastTs: Math.max(conv.lastTs, ts) }),
-      unread: unreadIds,
+      unreadIds,
     });
-    this.changed();
-  }
-
-  /** Unread ids found at start (history): added to those known. */
-  addUnread(key: string, ids: readonly string[]): void {
-    const conv = this.byKey.get(key);
-    if (!conv || ids.length === 0) return;
-    this.byKey.set(key, { ...conv, unread: new Set([...conv.unread, ...ids]) });
     this.changed();
   }
 
@@ -64,8 +108,8 @@ export class ConversationList extends Observable {
   patchPreview(key: string, id: string, patch: { status?: DeliveryStatus; recalled?: boolean }): void {
     const conv = this.byKey.get(key);
     if (!conv) return;
-    const unread = new Set(conv.unread);
-    const removed = patch.recalled === true && unread.delete(id);
+    const unreadIds = new Set(conv.unreadIds);
+    const removed = patch.recalled === true && unreadIds.delete(id);
     if (conv.preview?.id !== id && !removed) return;
     const preview =
       conv.preview?.id === id
@@ -77,19 +121,37 @@ export class ConversationList extends Observable {
             ...(patch.recalled === true && { recalled: true, text: '' }),
           }
         : conv.preview;
-    this.byKey.set(key, { ...conv, preview, unread });
+    this.byKey.set(key, { ...conv, preview, unreadIds });
     this.changed();
   }
 
-  /** These received messages were read here. */
-  markRead(key: string, ids: Iterable<string>): void {
+  /** This page read the conversation up to its newest message (`lastReadId`). */
+  markAllRead(key: string, lastReadId: string | undefined): void {
     const conv = this.byKey.get(key);
-    if (!conv || conv.unread.size === 0) return;
-    const unread = new Set(conv.unread);
-    for (const id of ids) unread.delete(id);
-    if (unread.size === conv.unread.size) return;
-    this.byKey.set(key, { ...conv, unread });
+    if (!conv) return;
+    const readId = lastReadId ?? conv.lastReadId;
+    if (unreadCount(conv) === 0 && readId === conv.lastReadId) return;
+    this.byKey.set(key, { ...conv, unreadBase: 0, unreadIds: new Set(), lastReadId: readId });
     this.changed();
+  }
+
+  /**
+   * Another device read up to message `id`. Returns false when this page cannot tell what is left
+   * (the message is not one it received): the server's list knows.
+   */
+  readElsewhere(key: string, id: string): boolean {
+    const conv = this.byKey.get(key);
+    if (!conv) return false;
+    const ids = [...conv.unreadIds];
+    const at = ids.indexOf(id);
+    if (at < 0) return unreadCount(conv) === 0;
+    this.byKey.set(key, { ...conv, unreadBase: 0, unreadIds: new Set(ids.slice(at + 1)), lastReadId: id });
+    this.changed();
+    return true;
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
   }
 
   /** Newest first; conversations without messages (contacts) after them, by title. */
@@ -102,7 +164,7 @@ export class ConversationList extends Observable {
 
   totalUnread(): number {
     let n = 0;
-    for (const c of this.byKey.values()) n += c.unread.size;
+    for (const c of this.byKey.values()) n += unreadCount(c);
     return n;
   }
 }

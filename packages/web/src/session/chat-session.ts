@@ -1,48 +1,63 @@
 import {
   type ConnectionState,
   type Contact,
-  type FriendRequestNotice,
-  type FriendResponseNotice,
-  type HistoryEntry,
-  type OutboxEntry,
+  conversationOf,
+  ErrorCode,
+  isGroupId,
+  isParleyError,
   ParleyClient,
   type ParleyError,
   type RecallNotice,
   type ReceivedMessage,
-  type SendResult,
   type StatusChange,
-  type UnfriendNotice,
 } from '@parley/client';
 import { Observable } from '../app/observable.js';
 import type { Credentials } from '../auth/credentials.js';
 import { USER_ID } from '../auth/credentials.js';
-import { type ChatEntry, type DeliveryStatus, entryFrom, nextOrder } from '../chat/chat-entry.js';
+import { type ChatEntry, entryFrom } from '../chat/chat-entry.js';
 import { Timeline } from '../chat/timeline.js';
 import { TypingIn, TypingOut, typingEnvelope, typingSignalOf } from '../chat/typing.js';
 import type { WebClientConfig } from '../config/load-config.js';
 import { webSocketUrl } from '../config/load-config.js';
+import { Blocklist } from '../contacts/blocklist.js';
 import { FriendRequests } from '../contacts/friend-requests.js';
-import {
-  ClientSideConversationSource,
-  type ConversationSource,
-} from '../conversations/client-side-source.js';
 import {
   type ConversationPreview,
   type ConversationRef,
   conversationKey,
   directRef,
-  peerOf,
+  groupRef,
+  idOf,
+  refOf,
 } from '../conversations/conversation.js';
 import { ConversationList } from '../conversations/conversation-list.js';
+import { ListPager } from '../conversations/list-pager.js';
+import { type ConversationPage, ServerConversationSource } from '../conversations/server-source.js';
+import { GroupDirectory } from '../groups/group-directory.js';
 import { PresenceTracker } from '../presence/presence-tracker.js';
 import { describeError } from './describe-error.js';
-import { firstPage } from './history-pages.js';
-import { PendingSends } from './pending-sends.js';
+import { FriendActions } from './friend-actions.js';
+import { GroupActions } from './group-actions.js';
+import { directPage, groupPage } from './history-pages.js';
+import { OutgoingMessages } from './outgoing.js';
+import { readsDue } from './reads-due.js';
 import { WebOutbox } from './web-outbox.js';
 
 const PAGE_SIZE = 30;
+const LIST_PAGE_SIZE = 30;
 const PRESENCE_EVERY_MS = 30_000;
 const NOTICE_MS = 6_000;
+/** Coming back to the page asks the server's list again at most this often (reads elsewhere). */
+const LIST_REFRESH_MIN_MS = 5_000;
+
+/** Refusals a person should read about at once, not only under the message. */
+const LOUD_REFUSALS = new Set<string>([
+  ErrorCode.Blocked,
+  ErrorCode.Muted,
+  ErrorCode.NotMember,
+  ErrorCode.GroupDismissed,
+  ErrorCode.UnknownGroup,
+]);
 
 /**
  * One signed-in user: the SDK client and everything the screens show, kept current from the
@@ -52,34 +67,35 @@ export class ChatSession extends Observable {
   readonly me: string;
   readonly client: ParleyClient;
   readonly conversations = new ConversationList();
+  readonly groups = new GroupDirectory();
+  readonly blocklist = new Blocklist();
   readonly presence = new PresenceTracker();
   readonly typingIn = new TypingIn();
   readonly friends: FriendRequests;
+  readonly groupActions: GroupActions;
+  readonly friendActions: FriendActions;
+  readonly pager: ListPager;
   contacts: Contact[] = [];
   connection: ConnectionState = 'idle';
   /** Set once connected: a later connect is a reconnect (contacts may have changed meanwhile). */
   private everConnected = false;
-  /** The conversation list has been loaded. */
-  listLoaded = false;
   /** A passing message for the person (an error, a friend request). */
   notice: string | undefined;
   /** The client closed for good (the server refused the sign-in). */
   fatal: string | undefined;
   activeKey: string | undefined;
 
-  private readonly source: ConversationSource;
+  private readonly outgoing: OutgoingMessages;
   private readonly typingOut = new TypingOut();
-  private readonly pending = new PendingSends();
   private readonly timelines = new Map<string, Timeline>();
-  /** The conversation of each message being sent, by local key and by id. */
-  private readonly homes = new Map<string, string>();
-  /** Statuses that came before the page knew the message's id (after a reconnect). */
-  private readonly earlyStatus = new Map<string, DeliveryStatus>();
-  private readonly blobUrls: string[] = [];
+  /** Display names of users: contacts, the list's peers, group members. */
+  private readonly names = new Map<string, string>();
   private readonly cleanups: (() => void)[] = [];
   private lastError: ParleyError | undefined;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
-  private localCounter = 0;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  private lastRefresh = 0;
   private stopped = false;
 
   constructor(
@@ -89,9 +105,23 @@ export class ChatSession extends Observable {
     super();
     this.me = credentials.userId;
     this.friends = new FriendRequests(this.me);
+    const notify = () => this.changed();
+    const timeline = (ref: ConversationRef) => this.timeline(ref);
+    this.outgoing = new OutgoingMessages({
+      me: this.me,
+      config,
+      conversations: this.conversations,
+      client: () => this.client,
+      timeline,
+      existingTimeline: (key) => this.timelines.get(key),
+      previewOf: (e) => this.previewOf(e),
+      refused: (ref, err) => this.refused(ref, err),
+      flash: (text) => this.flash(text),
+      changed: notify,
+    });
     const outbox = new WebOutbox(this.me, {
-      put: (entry) => this.onOutboxPut(entry),
-      deleted: (id) => this.onOutboxDeleted(id),
+      put: (entry) => this.outgoing.onOutboxPut(entry),
+      deleted: (id) => this.outgoing.onOutboxDeleted(id),
     });
     this.client = new ParleyClient({
       url: webSocketUrl(),
@@ -101,9 +131,38 @@ export class ChatSession extends Observable {
       // a person waits for the banner to go: come back sooner than the SDK's 30 s ceiling
       reconnectMaxMs: 5_000,
     });
-    this.source = new ClientSideConversationSource(this.client);
-    for (const model of [this.conversations, this.presence, this.typingIn, this.friends]) {
-      this.cleanups.push(model.subscribe(() => this.changed()));
+    this.groupActions = new GroupActions({
+      me: this.me,
+      conversations: this.conversations,
+      groups: this.groups,
+      client: () => this.client,
+      timeline,
+      activeKey: () => this.activeKey,
+      setName: (userId, name) => this.names.set(userId, name),
+      changed: notify,
+    });
+    this.friendActions = new FriendActions({
+      me: this.me,
+      friends: this.friends,
+      client: () => this.client,
+      refreshContacts: () => void this.refreshContacts(),
+      flash: (text) => this.flash(text),
+    });
+    const source = new ServerConversationSource(
+      this.client,
+      (last) => this.previewOf(entryFrom(last)),
+      LIST_PAGE_SIZE,
+    );
+    this.pager = new ListPager(source, (page) => this.applyPage(page));
+    for (const model of [
+      this.conversations,
+      this.groups,
+      this.blocklist,
+      this.presence,
+      this.typingIn,
+      this.friends,
+    ]) {
+      this.cleanups.push(model.subscribe(notify));
     }
     const c = this.client;
     this.cleanups.push(
@@ -111,15 +170,17 @@ export class ChatSession extends Observable {
       c.on('message', (m) => this.onMessage(m)),
       c.on('status', (s) => this.onStatus(s)),
       c.on('recall', (r) => this.onRecall(r)),
-      c.on('friendRequest', (f) => this.onFriendRequest(f)),
-      c.on('friendResponse', (f) => this.onFriendResponse(f)),
-      c.on('friendRemoved', (f) => this.onFriendRemoved(f)),
+      c.on('groupEvent', (f) => this.groupActions.onEvent(f)),
+      c.on('groupRead', (r) => this.groupActions.onReceipt(r)),
+      c.on('friendRequest', (f) => this.friendActions.onRequest(f)),
+      c.on('friendResponse', (f) => this.friendActions.onResponse(f)),
+      c.on('friendRemoved', (f) => this.friendActions.onRemoved(f)),
       c.on('error', (err) => {
         this.lastError = err;
         if (c.state !== 'closed') this.flash(describeError(err));
       }),
     );
-    const onVisible = () => this.markVisibleRead();
+    const onVisible = () => this.onVisible();
     document.addEventListener('visibilitychange', onVisible);
     window.addEventListener('focus', onVisible);
     this.cleanups.push(() => {
@@ -132,17 +193,13 @@ export class ChatSession extends Observable {
 
   /** Connects (and keeps reconnecting), then loads the conversation list. */
   async start(): Promise<void> {
-    await this.restoreOutbox();
+    await this.outgoing.restore();
     try {
       await this.client.connect();
     } catch {
       return; // fatal: onState shows why
     }
-    try {
-      await this.loadList();
-    } catch (err) {
-      this.flash(`Could not load the conversations: ${describeError(err)}`);
-    }
+    await this.loadAll(true);
   }
 
   async stop(): Promise<void> {
@@ -151,7 +208,7 @@ export class ChatSession extends Observable {
     this.typingIn.dispose();
     clearTimeout(this.noticeTimer);
     await this.client.close();
-    for (const url of this.blobUrls.splice(0)) URL.revokeObjectURL(url);
+    this.outgoing.dispose();
   }
 
   // ---- what the screens read ---------------------------------------------------------------
@@ -166,9 +223,22 @@ export class ChatSession extends Observable {
     return tl;
   }
 
-  /** The title of a conversation: the contact's name, else the user id. */
+  /** The title of a conversation: the peer's or group's name, else its id. */
   titleOf(ref: ConversationRef): string {
-    return this.conversations.get(conversationKey(ref))?.title ?? ref.peerId;
+    const listed = this.conversations.get(conversationKey(ref))?.title;
+    if (ref.kind === 'direct') return listed ?? ref.peerId;
+    return this.groups.get(ref.groupId).info?.name ?? listed ?? 'Group';
+  }
+
+  /** A user's display name, else the id. */
+  nameOf(userId: string): string {
+    return this.names.get(userId) || userId;
+  }
+
+  /** How many other members read one of this user's group messages. */
+  readCountOf(ref: ConversationRef, entry: ChatEntry): number {
+    if (ref.kind !== 'group' || entry.id === undefined) return 0;
+    return this.groups.get(ref.groupId).readCounts.count(entry.id, entry.seq, this.me);
   }
 
   /** The link is down and the client is trying again (the first attempt failed, or it was lost). */
@@ -180,12 +250,25 @@ export class ChatSession extends Observable {
 
   open(ref: ConversationRef): void {
     const key = conversationKey(ref);
-    this.conversations.ensure(ref);
+    this.conversations.ensure(
+      ref,
+      ref.kind === 'group' ? this.groups.get(ref.groupId).info?.name : undefined,
+    );
     this.activeKey = key;
     const tl = this.timeline(ref);
     if (!tl.loaded) void this.loadOlder(ref);
+    if (ref.kind === 'group') void this.groupActions.loadMembers(ref.groupId);
     this.markVisibleRead();
     this.changed();
+  }
+
+  /** Opens the conversation a route names: a group id (`~…`) or a user id. */
+  openId(id: string): boolean {
+    if (isGroupId(id)) {
+      this.open(groupRef(id));
+      return true;
+    }
+    return this.startChat(id);
   }
 
   closeChat(): void {
@@ -204,6 +287,17 @@ export class ChatSession extends Observable {
     return true;
   }
 
+  /** The next page of the conversation list (scrolling down). */
+  async loadMoreConversations(): Promise<void> {
+    try {
+      await this.pager.more();
+      this.addContactsToList();
+    } catch (err) {
+      this.flash(`Could not load the conversations: ${describeError(err)}`);
+    }
+    this.changed();
+  }
+
   /** The next older page of history (the first page when the chat opens). */
   async loadOlder(ref: ConversationRef): Promise<void> {
     const tl = this.timeline(ref);
@@ -211,12 +305,14 @@ export class ChatSession extends Observable {
     tl.loading = true;
     this.changed();
     try {
-      const before = tl.loaded ? tl.oldestId() : undefined;
-      const page = await firstPage(
-        this.client.history({ with: ref.peerId, pageSize: PAGE_SIZE, ...(before && { before }) }),
-      );
-      if (page.length === 0) tl.reachedStart = true;
-      else tl.put(page.map(entryFrom), tl.loaded);
+      const entries =
+        ref.kind === 'group'
+          ? await groupPage(this.client, ref.groupId, tl, PAGE_SIZE)
+          : await directPage(this.client, ref.peerId, tl, PAGE_SIZE);
+      if (entries.length === 0) tl.reachedStart = true;
+      else tl.put(entries, tl.loaded);
+      // a group's history begins with its creation (or, for a later member, where it joined)
+      if (entries.some((e) => e.event?.type === 'created')) tl.reachedStart = true;
       tl.loaded = true;
     } catch (err) {
       this.flash(`Could not load messages: ${describeError(err)}`);
@@ -228,84 +324,43 @@ export class ChatSession extends Observable {
   }
 
   sendText(ref: ConversationRef, text: string): boolean {
-    if (text.trim() === '') return false;
-    if (new TextEncoder().encode(text).length > this.config.maxMessageBytes) {
-      this.flash(`That message is too long (at most ${this.config.maxMessageBytes} bytes).`);
-      return false;
-    }
-    const entry = this.addLocal(ref, { type: 0, message: text });
-    this.stopTyping(ref);
-    this.dispatch(ref, entry.key, text, 0);
-    return true;
+    if (!this.maySend(ref)) return false;
+    const taken = this.outgoing.sendText(ref, text);
+    if (taken) this.stopTyping(ref);
+    return taken;
   }
 
   async sendFile(ref: ConversationRef, file: File): Promise<void> {
-    if (file.size > this.config.maxUploadBytes) {
-      this.flash(`Files are limited to ${Math.floor(this.config.maxUploadBytes / 1048576)} MB.`);
-      return;
-    }
-    const mime = file.type || 'application/octet-stream';
-    const url = URL.createObjectURL(file);
-    this.blobUrls.push(url);
-    const entry = this.addLocal(ref, {
-      type: 1,
-      message: '',
-      local: { url, name: file.name || 'file', mime, size: file.size },
-    });
-    let uploaded: string;
-    try {
-      uploaded = (await this.client.uploadFile(file, { name: file.name || 'file', mime })).url;
-    } catch (err) {
-      this.markFailed(ref, entry.key, `Upload failed: ${describeError(err)}`);
-      return;
-    }
-    this.timeline(ref).update(entry.key, (e) => ({ ...e, message: uploaded }));
-    this.dispatch(ref, entry.key, uploaded, 1);
+    if (this.maySend(ref)) await this.outgoing.sendFile(ref, file);
   }
 
   recall(ref: ConversationRef, entry: ChatEntry): void {
     const id = entry.id;
     if (id === undefined) return;
-    this.client.recall(id, entry.toId).then(
+    this.client.recall(id, idOf(ref)).then(
       () => this.applyRecall(conversationKey(ref), id),
       (err: unknown) => this.flash(describeError(err)),
     );
   }
 
-  /** The composer's text changed: tell the peer we type (debounced), or that we stopped. */
+  /** The composer's text changed: tell the peer or group we type (debounced), or that we stopped. */
   typing(ref: ConversationRef, text: string): void {
-    if (this.connection !== 'connected' || ref.peerId === this.me) return;
+    if (this.connection !== 'connected') return;
+    if (ref.kind === 'direct' ? ref.peerId === this.me : this.groups.get(ref.groupId).member === false)
+      return;
     if (text === '') this.stopTyping(ref);
-    else if (this.typingOut.shouldStart(ref.peerId)) this.signalTyping(ref.peerId, 'start');
+    else if (this.typingOut.shouldStart(idOf(ref))) this.signalTyping(idOf(ref), 'start');
   }
 
-  addFriend(userId: string, message: string): Promise<boolean> {
-    return this.client.addFriend(userId.trim(), message || undefined).then(
-      (f) => {
-        this.friends.addOutgoing({ userId: f.toId, message: f.chatMsg.message, ts: f.chatMsg.ts });
-        this.flash(`Request sent to ${f.toId}.`);
-        return true;
-      },
-      (err: unknown) => {
-        this.flash(describeError(err));
-        return false;
-      },
-    );
-  }
-
-  respondFriend(userId: string, accepted: boolean): void {
-    this.client.respondFriend(userId, accepted).then(
-      () => {
-        this.friends.settle(userId);
-        if (accepted) void this.refreshContacts();
-      },
-      (err: unknown) => this.flash(describeError(err)),
-    );
-  }
-
-  removeFriend(userId: string): void {
-    this.client.removeFriend(userId).then(
-      () => this.refreshContacts(),
+  /** Blocks or unblocks a user (from a chat's header). */
+  setBlocked(userId: string, blocked: boolean): void {
+    this.blocklist.set(this.client, userId, blocked).then(
+      () =>
+        this.flash(
+          blocked
+            ? `You blocked ${this.nameOf(userId)}: their messages no longer reach you.`
+            : `You unblocked ${this.nameOf(userId)}.`,
+        ),
       (err: unknown) => this.flash(describeError(err)),
     );
   }
@@ -322,7 +377,8 @@ export class ChatSession extends Observable {
     if (state === 'connected') {
       const again = this.everConnected;
       this.everConnected = true;
-      if (again) void this.refreshContacts();
+      // what changed while the link was down: the list, groups, contacts (the first time: start())
+      if (again) void this.loadAll(false);
       void this.refreshPresence();
     }
     if (state === 'closed' && !this.stopped) {
@@ -332,19 +388,20 @@ export class ChatSession extends Observable {
   }
 
   private onMessage(m: ReceivedMessage): void {
-    const peer = peerOf(this.me, m);
+    if (m.kind === 'room') return;
+    const ref = refOf(m.conversationId);
+    const key = conversationKey(ref);
     const signal = typingSignalOf(m);
     if (signal) {
-      this.typingIn.signal(peer, signal);
-      this.presence.set(peer, true);
+      if (m.fromId === this.me) return;
+      this.typingIn.signal(key, m.fromId, signal);
+      if (ref.kind === 'direct') this.presence.set(m.fromId, true);
       return;
     }
     if (m.transient) return;
-    const ref = directRef(peer);
-    const key = conversationKey(ref);
     const entry = entryFrom(m);
-    this.typingIn.clear(peer);
-    if (m.fromId !== this.me) this.presence.set(peer, true);
+    this.typingIn.clear(key, m.fromId);
+    if (m.fromId !== this.me && ref.kind === 'direct') this.presence.set(m.fromId, true);
     this.timeline(ref).put([entry]);
     const incoming = m.fromId !== this.me && entry.status < 2 && !entry.recalled;
     this.conversations.note(ref, this.previewOf(entry), incoming);
@@ -353,168 +410,97 @@ export class ChatSession extends Observable {
   }
 
   private onStatus(s: StatusChange): void {
+    if (s.fromId === this.me && s.toId !== this.me) {
+      // read on another device of this user: that conversation's unread count goes down
+      const key = conversationKey(directRef(s.toId));
+      if (s.status === 2) {
+        this.timelines.get(key)?.setStatus(s.id, 2);
+        if (!this.conversations.readElsewhere(key, s.id)) this.refreshList();
+      }
+      this.changed();
+      return;
+    }
     if (s.toId !== this.me) return;
-    const key = conversationKey(directRef(s.fromId));
+    // the acknowledgement (from the peer or group) or a read receipt (from the peer) of a message of ours
+    const key = conversationKey(refOf(s.fromId));
     const updated = this.timelines.get(key)?.setStatus(s.id, s.status, s.ts);
-    if (!updated) this.earlyStatus.set(s.id, Math.max(this.earlyStatus.get(s.id) ?? 0, s.status) as 1 | 2);
+    if (!updated) this.outgoing.noteEarlyStatus(s.id, s.status);
     this.conversations.patchPreview(key, s.id, { status: s.status });
     this.changed();
   }
 
   private onRecall(r: RecallNotice): void {
-    this.applyRecall(conversationKey(directRef(peerOf(this.me, r))), r.chatMsg.id);
+    const { conversationId, kind } = conversationOf(this.me, r.fromId, r.toId);
+    if (kind === 'room') return;
+    this.applyRecall(conversationKey(refOf(conversationId)), r.chatMsg.id);
   }
 
-  private onFriendRequest(f: FriendRequestNotice): void {
-    const item = { message: f.chatMsg?.message ?? '', ts: f.chatMsg?.ts };
-    if (f.toId === this.me) {
-      this.friends.addIncoming({ userId: f.fromId, ...item });
-      this.flash(`${f.fromId} sent you a contact request.`);
-    } else this.friends.addOutgoing({ userId: f.toId, ...item });
+  private onVisible(): void {
+    if (document.visibilityState !== 'visible') return;
+    this.markVisibleRead();
+    // reads made on other devices meanwhile (group reads are not sent live): the server's counts
+    if (this.pager.loaded && Date.now() - this.lastRefresh > LIST_REFRESH_MIN_MS) this.refreshList();
   }
 
-  private onFriendResponse(f: FriendResponseNotice): void {
-    this.friends.settle(peerOf(this.me, f));
-    if (f.toId === this.me) {
-      this.flash(`${f.fromId} ${f.accepted ? 'accepted' : 'declined'} your contact request.`);
-    }
-    if (f.accepted) void this.refreshContacts();
-  }
+  // ---- the list, groups, contacts ------------------------------------------------------------
 
-  private onFriendRemoved(f: UnfriendNotice): void {
-    this.friends.settle(peerOf(this.me, f));
-    void this.refreshContacts();
-  }
-
-  // ---- sending -----------------------------------------------------------------------------
-
-  private addLocal(ref: ConversationRef, content: Pick<ChatEntry, 'type' | 'message' | 'local'>): ChatEntry {
-    const entry: ChatEntry = {
-      key: `local-${++this.localCounter}`,
-      id: undefined,
-      fromId: this.me,
-      toId: ref.peerId,
-      type: content.type,
-      message: content.message,
-      ...(content.local && { local: content.local }),
-      status: 0,
-      ts: undefined,
-      recalled: false,
-      order: nextOrder(),
+  /** The list's first page, the groups, the blocklist and the contacts (at connect, again after a reconnect). */
+  private async loadAll(first: boolean): Promise<void> {
+    const failed = (what: string) => (err: unknown) => {
+      if (first) this.flash(`Could not load ${what}: ${describeError(err)}`);
     };
-    this.conversations.ensure(ref);
-    this.timeline(ref).put([entry]);
-    this.homes.set(entry.key, conversationKey(ref));
-    this.conversations.note(ref, this.previewOf(entry), false);
-    this.changed();
-    return entry;
-  }
-
-  /** Hands a message to the SDK: the outbox gives it an id, the server acknowledges it. */
-  private dispatch(ref: ConversationRef, localKey: string, message: string, type: 0 | 1): void {
-    this.pending.expect(localKey, ref.peerId, type, message);
-    this.client.send(ref.peerId, type === 0 ? message : { type, message }).then(
-      (ack) => this.acknowledged(ref, localKey, ack),
-      (err: unknown) => {
-        this.pending.forget(localKey);
-        this.markFailed(ref, localKey, describeError(err));
-      },
-    );
-  }
-
-  private acknowledged(ref: ConversationRef, localKey: string, ack: SendResult): void {
-    const tl = this.timeline(ref);
-    this.pending.forget(localKey);
-    tl.assignId(localKey, ack.id);
-    this.homes.set(ack.id, conversationKey(ref));
-    const entry = tl.setStatus(ack.id, this.earlyStatus.get(ack.id) ?? 1, ack.ts);
-    this.earlyStatus.delete(ack.id);
-    if (entry) this.conversations.note(ref, this.previewOf(entry), false);
-    this.changed();
-  }
-
-  private markFailed(ref: ConversationRef, key: string, reason: string): void {
-    this.timeline(ref).update(key, (e) => (e.status === 0 ? { ...e, failed: reason } : e));
-    this.changed();
-  }
-
-  /** The outbox gave a message its id (before the server has it). */
-  private onOutboxPut(entry: OutboxEntry): void {
-    const localKey = this.pending.claim(entry);
-    const home = localKey === undefined ? undefined : this.homes.get(localKey);
-    if (localKey === undefined || home === undefined) return;
-    const ref = directRef(entry.toId);
-    const tl = this.timeline(ref);
-    tl.assignId(localKey, entry.id);
-    this.homes.set(entry.id, home);
-    const early = this.earlyStatus.get(entry.id);
-    if (early !== undefined) tl.setStatus(entry.id, early);
-    this.changed();
-  }
-
-  /** A message left the outbox; one restored from an earlier page that is still unsent failed. */
-  private onOutboxDeleted(id: string): void {
-    setTimeout(() => {
-      const home = this.homes.get(id);
-      const tl = home === undefined ? undefined : this.timelines.get(home);
-      const entry = tl?.get(id);
-      if (tl && entry && entry.status === 0 && entry.failed === undefined) {
-        tl.update(id, (e) => ({ ...e, failed: 'Not sent.' }));
-        this.changed();
-      }
-    }, 0);
-  }
-
-  /** Messages an earlier page left in the outbox: shown as sending; the SDK sends them again. */
-  private async restoreOutbox(): Promise<void> {
-    const entries = await new WebOutbox(this.me, { put: () => {}, deleted: () => {} }).list();
-    for (const e of entries) {
-      if (e.fromId !== this.me) continue;
-      const ref = directRef(e.toId);
-      const entry: ChatEntry = {
-        key: e.id,
-        id: e.id,
-        fromId: e.fromId,
-        toId: e.toId,
-        type: e.type,
-        message: e.message,
-        status: 0,
-        ts: undefined,
-        recalled: false,
-        order: nextOrder(),
-      };
-      this.timeline(ref).put([entry]);
-      this.homes.set(e.id, conversationKey(ref));
-      this.conversations.note(ref, this.previewOf(entry), false);
-    }
-  }
-
-  // ---- the rest ----------------------------------------------------------------------------
-
-  private async loadList(): Promise<void> {
-    const seeds = await this.source.load();
-    for (const seed of seeds) {
-      this.conversations.ensure(seed.ref, seed.title);
-      const last = seed.recent.at(-1);
-      if (last) this.conversations.note(seed.ref, this.previewOf(entryFrom(last)), false);
-      const unread = seed.recent.filter((e) => this.isUnread(e)).map((e) => e.chatMsg.id);
-      this.conversations.addUnread(conversationKey(seed.ref), unread);
-    }
-    this.contacts = await this.client.contacts();
-    this.listLoaded = true;
-    if (this.activeKey !== undefined) this.markVisibleRead();
+    this.lastRefresh = Date.now();
+    await Promise.all([
+      this.pager.refresh().catch(failed('the conversations')),
+      this.groupActions.loadMine().catch(failed('the groups')),
+      this.blocklist.load(this.client).catch(failed('the blocklist')),
+      this.refreshContacts(),
+    ]);
+    const active = this.activeKey === undefined ? undefined : this.conversations.get(this.activeKey);
+    if (!first && active?.ref.kind === 'group') void this.groupActions.loadMembers(active.ref.groupId);
+    this.addContactsToList();
+    this.markVisibleRead();
     void this.refreshPresence();
     this.changed();
   }
 
-  private isUnread(e: HistoryEntry): boolean {
-    return e.fromId !== this.me && e.chatMsg.status !== 2 && e.chatMsg.recalled !== true;
+  /** The server's first page again, one request at a time (a later call runs once the current one is in). */
+  private refreshList(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.lastRefresh = Date.now();
+    this.refreshing = this.pager
+      .refresh()
+      .catch(() => undefined)
+      .finally(() => {
+        this.refreshing = undefined;
+        if (this.refreshAgain) {
+          this.refreshAgain = false;
+          this.refreshList();
+        }
+      });
+  }
+
+  private applyPage(page: ConversationPage): void {
+    for (const [id, name] of page.names) this.names.set(id, name);
+    for (const seed of page.seeds) this.conversations.seed(seed);
+    this.markVisibleRead();
+    this.changed();
+  }
+
+  /** Once the whole list is in: contacts never talked to follow the conversations. */
+  private addContactsToList(): void {
+    if (!this.pager.complete) return;
+    for (const c of this.contacts) this.conversations.ensure(directRef(c.toId), c.toName || c.toId);
   }
 
   private async refreshContacts(): Promise<void> {
     try {
       this.contacts = await this.client.contacts();
-      for (const c of this.contacts) this.conversations.ensure(directRef(c.toId), c.toName || c.toId);
+      for (const c of this.contacts) if (c.toName) this.names.set(c.toId, c.toName);
+      this.addContactsToList();
       this.changed();
       void this.refreshPresence();
     } catch {
@@ -525,28 +511,38 @@ export class ChatSession extends Observable {
   private async refreshPresence(): Promise<void> {
     if (this.connection !== 'connected') return;
     const ids = new Set(this.contacts.map((c) => c.toId));
-    for (const conv of this.conversations.sorted()) ids.add(conv.ref.peerId);
+    for (const conv of this.conversations.sorted()) if (conv.ref.kind === 'direct') ids.add(conv.ref.peerId);
     ids.delete(this.me);
     await this.presence.refresh(this.client, [...ids]);
   }
 
-  /** Read receipts for what the open chat shows, when the page is visible. */
+  // ---- history, reads, recalls, typing ---------------------------------------------------------
+
+  /**
+   * Read receipts for what the open chat shows, when the page is visible. In a 1:1 chat one per
+   * message (each of the peer's ticks turns); in a group the read position is one per member, so
+   * one receipt per sender, for its newest message (every sender's read count goes up).
+   */
   private markVisibleRead(): void {
     const key = this.activeKey;
     if (key === undefined || document.visibilityState !== 'visible') return;
-    const tl = this.timelines.get(key);
     const conv = this.conversations.get(key);
-    const ids = new Set(conv?.unread ?? []);
-    for (const e of tl?.list() ?? []) {
-      if (e.fromId !== this.me && e.id !== undefined && e.status < 2 && !e.recalled) ids.add(e.id);
+    const tl = this.timelines.get(key);
+    if (!conv || !tl?.loaded) return;
+    const ref = conv.ref;
+    const reads = ref.kind === 'group' ? this.groups.get(ref.groupId).readCounts : undefined;
+    const readSeq = reads?.readSeqOf(this.me) ?? 0;
+    const { unread, receipts } = readsDue(tl.list(), this.me, ref.kind === 'group', readSeq);
+    for (const e of receipts) {
+      const toId = ref.kind === 'group' ? ref.groupId : this.me;
+      this.client.markRead({ fromId: e.fromId, toId, chatMsg: { id: e.id as string } });
     }
-    if (ids.size === 0 || !conv) return;
-    for (const id of ids) {
-      this.client.markRead({ fromId: conv.ref.peerId, chatMsg: { id } });
-      tl?.setStatus(id, 2);
+    for (const e of unread) {
+      tl.setStatus(e.id as string, 2);
+      if (reads && e.seq !== undefined) reads.raise(this.me, e.seq);
     }
-    this.conversations.markRead(key, ids);
-    this.changed();
+    this.conversations.markAllRead(key, unread.at(-1)?.id);
+    if (unread.length > 0) this.changed();
   }
 
   private applyRecall(key: string, id: string): void {
@@ -555,16 +551,32 @@ export class ChatSession extends Observable {
     this.changed();
   }
 
+  /** Whether this user may post to the conversation now (a group it is still in). */
+  private maySend(ref: ConversationRef): boolean {
+    if (ref.kind !== 'group' || this.groups.get(ref.groupId).member !== false) return true;
+    this.flash('You are no longer a member of this group.');
+    return false;
+  }
+
+  /** The server refused a message for good: say so, and what it means for the conversation. */
+  private refused(ref: ConversationRef, err: unknown): void {
+    if (!isParleyError(err)) return;
+    if (ref.kind === 'group' && err.code === ErrorCode.NotMember) {
+      this.groups.setMembership(ref.groupId, false);
+    }
+    if (LOUD_REFUSALS.has(err.code)) this.flash(describeError(err));
+  }
+
   private stopTyping(ref: ConversationRef): void {
-    if (this.typingOut.shouldStop(ref.peerId) && this.connection === 'connected') {
-      this.signalTyping(ref.peerId, 'stop');
+    if (this.typingOut.shouldStop(idOf(ref)) && this.connection === 'connected') {
+      this.signalTyping(idOf(ref), 'stop');
     }
   }
 
-  private signalTyping(peer: string, signal: 'start' | 'stop'): void {
-    // transient: never stored; OFFLINE when the peer has no connection, which is fine
+  private signalTyping(to: string, signal: 'start' | 'stop'): void {
+    // transient: never stored; OFFLINE when nobody is connected, BLOCKED when blocked: both fine
     this.client
-      .sendTransient(peer, { type: 2, message: typingEnvelope(this.me, signal) })
+      .sendTransient(to, { type: 2, message: typingEnvelope(this.me, signal) })
       .catch(() => undefined);
   }
 
@@ -572,6 +584,7 @@ export class ChatSession extends Observable {
     return {
       key: e.key,
       id: e.id,
+      fromId: e.fromId,
       fromMe: e.fromId === this.me,
       type: e.type,
       text: e.type === 1 ? (e.local?.name ?? '') : e.message,

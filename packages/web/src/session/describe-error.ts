@@ -21,7 +21,19 @@ export function describeError(err: unknown): string {
     case ErrorCode.AuthFailed:
       return 'Signed out: the server did not accept the sign-in.';
     case ErrorCode.Forbidden:
-      return 'Not allowed.';
+      return 'Not allowed: only the group’s owner or an admin may do that.';
+    case ErrorCode.Muted:
+      return 'You are muted in this group (or only admins may post now).';
+    case ErrorCode.NotMember:
+      return 'You are not a member of this group.';
+    case ErrorCode.GroupDismissed:
+      return 'This group was dismissed.';
+    case ErrorCode.UnknownGroup:
+      return 'There is no such group.';
+    case ErrorCode.GroupFull:
+      return 'The group is full.';
+    case ErrorCode.Blocked:
+      return 'Not delivered: this person has blocked you.';
     case 'TIMEOUT':
       return 'No answer from the server (it may have been stored).';
     case 'HTTP':

@@ -1,8 +1,21 @@
-/** Initials in a colored circle (the color from the id), with a presence dot when known. */
-export function Avatar({ id, title, online }: { id: string; title: string; online: boolean | undefined }) {
+/**
+ * Initials in a colored circle (the color from the id), with a presence dot when known; a group's
+ * is a rounded square.
+ */
+export function Avatar({
+  id,
+  title,
+  online,
+  group = false,
+}: {
+  id: string;
+  title: string;
+  online: boolean | undefined;
+  group?: boolean;
+}) {
   const initial = [...title.trim()][0]?.toUpperCase() ?? '?';
   return (
-    <span class={`avatar hue-${hueOf(id)}`} aria-hidden="true">
+    <span class={`avatar hue-${hueOf(id)}${group ? ' group' : ''}`} aria-hidden="true">
       {initial}
       {online !== undefined && <span class={online ? 'dot online' : 'dot offline'} />}
     </span>

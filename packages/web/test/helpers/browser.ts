@@ -71,6 +71,21 @@ export function conversationItem(page: Page, peerId: string): Locator {
   return page.locator(`[data-conversation="direct:${peerId}"]`);
 }
 
+/** The list's row of the group named `name`. */
+export function groupItem(page: Page, name: string): Locator {
+  return page.locator('[data-conversation^="group:"]').filter({ hasText: name });
+}
+
+export async function openGroup(page: Page, name: string): Promise<void> {
+  await groupItem(page, name).click();
+  await page.locator(`.chat[aria-label="Group ${name}"]`).waitFor();
+}
+
+/** A group's membership line in the open chat ("Alice added Dave"). */
+export function systemLine(page: Page, text: string): Locator {
+  return page.getByTestId('system-line').filter({ hasText: text });
+}
+
 export async function openChat(page: Page, peerId: string): Promise<void> {
   await conversationItem(page, peerId).click();
   await page.locator('.chat').waitFor();
@@ -92,6 +107,6 @@ export function bubble(page: Page, text: string): Locator {
 }
 
 /** Waits until the tick of a message of yours shows `state`. */
-export async function tickOf(message: Locator, state: 'sending' | 'sent' | 'read'): Promise<void> {
+export async function tickOf(message: Locator, state: 'sending' | 'sent' | 'read' | 'failed'): Promise<void> {
   await message.locator(`[data-status="${state}"]`).waitFor();
 }
