@@ -114,11 +114,12 @@ function groupOf(reply: InboundFrame): GroupInfo {
 }
 
 /**
- * The members who have read the group message at position `seq`: every member but its sender
- * whose `readSeq` is at least `seq` (from `group(id).members`). Its length is the read count.
+ * The members who have read the group message at position `seq`: every member but its sender that
+ * was there for it (`joinedSeq` below `seq`) and whose `readSeq` is at least `seq` (from
+ * `group(id).members`). Its length is the read count, as the server counts `readCount`.
  */
 export function readersOf(members: readonly GroupMember[], seq: number, senderId: string): GroupMember[] {
-  return members.filter((m) => m.userId !== senderId && m.readSeq >= seq);
+  return members.filter((m) => m.userId !== senderId && m.joinedSeq < seq && m.readSeq >= seq);
 }
 
 /**

@@ -170,8 +170,22 @@ describe('groups (actions 13 to 16)', () => {
       (await alice!.next((f) => f.action === '4' && f.chatMsg.status === 2 && f.fromId === 'carol')).chatMsg
         .readCount,
     ).toBe(2);
+    // a member who joined after the message is not counted as having read it
+    await (await t.connect('dave')).close();
+    await change(alice!, g, 'add', { members: ['dave'] });
+    const later = await alice!.request({ action: '15', fromId: 'alice', toId: g });
+    const dave = later.members.find((x: Frame) => x.userId === 'dave');
+    expect(dave.readSeq).toBeGreaterThanOrEqual(2); // its read position starts at its join
+    const m2 = await alice!.say(g, 'after eve joined');
+    bob!.send({ action: '4', fromId: 'bob', toId: g, chatMsg: { id: m2.id, status: 2 } });
+    expect(
+      (await alice!.next((f) => f.action === '4' && f.chatMsg.status === 2 && f.chatMsg.id === m2.id)).chatMsg
+        .readCount,
+    ).toBe(1);
     const info = await alice!.request({ action: '15', fromId: 'alice', toId: g });
-    const readers = info.members.filter((x: Frame) => x.userId !== 'alice' && x.readSeq >= 2);
+    const readers = info.members.filter(
+      (x: Frame) => x.userId !== 'alice' && x.joinedSeq < 2 && x.readSeq >= 2,
+    );
     expect(readers.map((x: Frame) => x.userId).sort()).toEqual(['bob', 'carol']);
     const outsider = await t.connect('eve');
     expect(await outsider.request({ action: '15', fromId: 'eve', toId: g }, '0')).toMatchObject({

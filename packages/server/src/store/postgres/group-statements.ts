@@ -139,7 +139,8 @@ export const groupStatements = {
   /**
    * After `readMember`: the reader's conversation row (unread: the messages of others after `$3`, up
    * to MAX_UNREAD),
-   * and how many current members other than the sender of `$4` have read up to `$3`.
+   * and how many current members other than the sender of `$4`, there for the message at `$3`, have
+   * read up to it.
    */
   readGroupConversation: stmt<[string, string, number, number], { sender_id: string; read_count: number }>(
     `WITH c AS (UPDATE conversations SET read_seq = $3, unread = (SELECT COUNT(*) FROM (SELECT FROM group_timeline e
@@ -148,7 +149,7 @@ export const groupStatements = {
                 WHERE user_id = $2 AND conv_id = $1)
      SELECT m.from_id AS sender_id,
             (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = $1 AND gm.left_seq IS NULL
-               AND gm.read_seq >= $3 AND gm.user_id <> m.from_id) AS read_count
+               AND gm.read_seq >= $3 AND gm.joined_seq < $3 AND gm.user_id <> m.from_id) AS read_count
      FROM messages m WHERE m.msg_id = $4`,
   ),
 

@@ -88,10 +88,11 @@ export function prepareGroupStatements(db: Database.Database) {
          delivered_seq = CASE WHEN delivered_seq >= ? - 1 THEN ? ELSE delivered_seq END
        WHERE group_id = ? AND user_id = ?`,
     ),
-    readCount: prep<[string, number, string], { n: number }>(
+    /** Current members other than the sender that were there for the message at `seq` and read it. */
+    readCount: prep<[string, number, number, string], { n: number }>(
       db,
       `SELECT COUNT(*) AS n FROM group_members
-       WHERE group_id = ? AND left_seq IS NULL AND read_seq >= ? AND user_id != ?`,
+       WHERE group_id = ? AND left_seq IS NULL AND read_seq >= ? AND joined_seq < ? AND user_id != ?`,
     ),
     insertGroupEntry: prep<[string, number, number, number | null, string, string | null, number]>(
       db,

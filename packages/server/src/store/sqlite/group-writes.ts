@@ -146,7 +146,7 @@ export function groupRead(sql: Statements, op: Op<'groupRead'>): Result<'groupRe
   if (sql.readMember.run(seq, seq, op.groupId, op.readerId, seq).changes === 0) return { outcome: 'already' };
   sql.readGroupConversation.run(seq, op.groupId, seq, op.readerId, op.readerId, op.groupId);
   const senderId = sql.messageById.get(op.msgId)!.from_id;
-  return { outcome: 'read', seq, senderId, readCount: sql.readCount.get(op.groupId, seq, senderId)!.n };
+  return { outcome: 'read', seq, senderId, readCount: sql.readCount.get(op.groupId, seq, seq, senderId)!.n };
 }
 
 export function groupRecall(sql: Statements, op: Op<'groupRecall'>): Result<'groupRecall'> {
