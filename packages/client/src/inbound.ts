@@ -222,6 +222,10 @@ function onStatus(ctx: InboundContext, f: StatusNotice): void {
     }
   }
   if (parseMsgId(c.id) === undefined) return; // transient ids: no status to report
+  if (c.status === 2 && isGroupId(f.toId) && f.fromId === ctx.userId) {
+    ctx.readElsewhere(f.toId, c.id); // read in the group on another device of this user
+    return;
+  }
   if (c.status === 2 && isGroupId(f.toId)) {
     // a member read one of our group messages: live only, a new count each time
     ctx.emit('groupRead', {

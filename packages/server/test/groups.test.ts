@@ -159,7 +159,15 @@ describe('groups (actions 13 to 16)', () => {
     const [alice, bob, carol] = await users(t, 'alice', 'bob', 'carol');
     const g = await createGroup(alice!, ['bob', 'carol']);
     const m = await alice!.say(g, 'read me');
+    const bobPhone = await t.connect('bob');
     bob!.send({ action: '4', fromId: 'bob', toId: g, chatMsg: { id: m.id, status: 2 } });
+    // bob's other device learns that bob read it there
+    expect(await bobPhone.next((f) => f.action === '4' && f.chatMsg.status === 2)).toEqual({
+      action: '4',
+      fromId: 'bob',
+      toId: g,
+      chatMsg: { id: m.id, status: 2 },
+    });
     expect(await alice!.next((f) => f.action === '4' && f.chatMsg.status === 2)).toMatchObject({
       fromId: 'bob',
       toId: g,

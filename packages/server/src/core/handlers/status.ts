@@ -59,7 +59,16 @@ async function groupStatus(s: Session, f: StatusFrame, msgId: number): Promise<v
   }
   const r = await ctx.write({ kind: 'groupRead', groupId: f.toId, readerId: f.fromId, msgId });
   if (r.outcome === 'not_found') throw notFound();
-  if (r.outcome !== 'read' || r.senderId === f.fromId) return;
+  if (r.outcome !== 'read') return;
+  // the reader's other devices online now: its read position in the group moved
+  const own: StatusNotice = {
+    action: '4',
+    fromId: f.fromId,
+    toId: f.toId,
+    chatMsg: { id: f.chatMsg.id, status: 2 },
+  };
+  ctx.publish({ kind: 'transient', userId: f.fromId, frame: JSON.stringify(own), origin: s.id });
+  if (r.senderId === f.fromId) return;
   const receipt: StatusNotice = {
     action: '4',
     fromId: f.fromId,
