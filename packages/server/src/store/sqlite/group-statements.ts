@@ -147,17 +147,18 @@ export function prepareGroupStatements(db: Database.Database) {
          WHERE group_id = ? AND seq > ? AND kind = 0 AND actor_id != ? LIMIT ${MAX_UNREAD}))
        WHERE user_id = ? AND conv_id = ?`,
     ),
-    /** A 1:1 message: the sender's row (`unread` as it was) and the recipient's (one more unread). */
+    /** A note to oneself: its one row (nothing unread). */
     touchSentConversation: prep<[string, string, number, number]>(
       db,
       `INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id) VALUES (?, ?, ?, ?)
        ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms, last_msg_id = excluded.last_msg_id`,
     ),
-    touchReceivedConversation: prep<[string, string, number, number]>(
+    /** A 1:1 message to another user: the sender's row and the recipient's (one more unread) at once. */
+    touchConversations: prep<[string, string, number, number, string, string, number, number]>(
       db,
-      `INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread) VALUES (?, ?, ?, ?, 1)
+      `INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread) VALUES (?, ?, ?, ?, 0), (?, ?, ?, ?, 1)
        ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms,
-         last_msg_id = excluded.last_msg_id, unread = MIN(unread + 1, ${MAX_UNREAD})`,
+         last_msg_id = excluded.last_msg_id, unread = MIN(unread + excluded.unread, ${MAX_UNREAD})`,
     ),
     /**
      * The reader read up to `seq` of its timeline in the conversation with the peer (notes to

@@ -40,8 +40,9 @@ export function append(sql: Statements, m: Op<'append'>): AppendResult {
 }
 
 function appendToUser(sql: Statements, m: Op<'append'>): AppendResult {
-  if (!sql.userExists.get(m.toId)) return { outcome: 'unknown_user' };
-  if (sql.isBlocked.get(m.toId, m.fromId)) return { outcome: 'blocked' };
+  const recipient = sql.recipientFacts.get(m.toId, m.toId, m.fromId)!;
+  if (!recipient.exists) return { outcome: 'unknown_user' };
+  if (recipient.blocked) return { outcome: 'blocked' };
   if (sql.countPending.run(m.toId, m.maxPending).changes === 0) return { outcome: 'recipient_full' };
   // positions are drawn only once the message is sure to be stored: a timeline has no gaps
   const recipientSeq = sql.nextSeq.get(m.toId)!.seq;
@@ -52,8 +53,9 @@ function appendToUser(sql: Statements, m: Op<'append'>): AppendResult {
   const senderSeq = m.toId === m.fromId ? recipientSeq : sql.nextSeq.get(m.fromId)!.seq;
   if (m.toId !== m.fromId) sql.insertEntry.run(m.fromId, senderSeq, m.msgId, m.toId, 0);
   sql.insertPending.run(m.toId, recipientSeq, m.msgId, m.timeMs);
-  sql.touchSentConversation.run(m.fromId, m.toId, m.timeMs, m.msgId);
-  if (m.toId !== m.fromId) sql.touchReceivedConversation.run(m.toId, m.fromId, m.timeMs, m.msgId);
+  // both conversation rows in one statement; a note to oneself is one row, nothing unread
+  if (m.toId === m.fromId) sql.touchSentConversation.run(m.fromId, m.toId, m.timeMs, m.msgId);
+  else sql.touchConversations.run(m.fromId, m.toId, m.timeMs, m.msgId, m.toId, m.fromId, m.timeMs, m.msgId);
   const { msgId, fromId, toId, type, body, timeMs } = m;
   return {
     outcome: 'stored',

@@ -209,6 +209,12 @@ export function prepareStatements(db: Database.Database) {
       'INSERT INTO blocks (user_id, blocked_id, time_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     ),
     unblock: prep<[string, string]>(db, 'DELETE FROM blocks WHERE user_id = ? AND blocked_id = ?'),
+    /** Whether the recipient exists and whether it blocked the sender, in one statement. */
+    recipientFacts: prep<[string, string, string], { exists: number; blocked: number }>(
+      db,
+      `SELECT EXISTS (SELECT 1 FROM users WHERE id = ?) AS "exists",
+              EXISTS (SELECT 1 FROM blocks WHERE user_id = ? AND blocked_id = ?) AS blocked`,
+    ),
     isBlocked: prep<[string, string], { one: number }>(
       db,
       'SELECT 1 AS one FROM blocks WHERE user_id = ? AND blocked_id = ?',
