@@ -44,6 +44,8 @@ export interface ParleyServer {
   readonly core: ChatCore;
   /** Data retention (RETENTION_*): `sweep()` runs one sweep now. */
   readonly retention: RetentionSweeper;
+  /** The HTTP routes, as `METHOD /path` (each is in the OpenAPI document at `/openapi.json`). */
+  readonly httpRoutes: readonly string[];
   /** Stops accepting, finishes pending writes, closes sockets with 1001, closes the store. */
   close(): Promise<void>;
 }
@@ -198,7 +200,11 @@ async function assemble(
     metrics,
   );
   metrics.countConnections(() => gateway.connectionCount);
-  const { app, fallback } = createHttpApp(log, new CorsPolicy(config.corsOrigins), {
+  const {
+    app,
+    fallback,
+    routes: httpRoutes,
+  } = await createHttpApp(log, new CorsPolicy(config.corsOrigins), {
     bodyLimit: config.maxBodyBytes,
   });
   app.get(
@@ -270,6 +276,7 @@ async function assemble(
     port,
     core,
     retention: api.retention,
+    httpRoutes,
     close: () => {
       closing ??= (async () => {
         // stop accepting; let the writes in flight commit and their acks go out; then close sockets

@@ -25,6 +25,8 @@ export interface HttpApp {
   readonly app: FastifyInstance;
   /** Sets the answer of requests no route takes (by default: 404 NOT_FOUND). */
   fallback(handler: Fallback): void;
+  /** Every route as `METHOD /path` (Fastify's `:id` form), HEAD routes left out. */
+  readonly routes: readonly string[];
 }
 
 /**
@@ -32,7 +34,11 @@ export interface HttpApp {
  * failures as `{code, error}`, 405 for a known path with another method, and the OpenAPI document
  * built from the same schemas. Routes are added by the route files; call `ready()` before listening.
  */
-export function createHttpApp(log: Logger, cors: CorsPolicy, options: HttpAppOptions): HttpApp {
+export async function createHttpApp(
+  log: Logger,
+  cors: CorsPolicy,
+  options: HttpAppOptions,
+): Promise<HttpApp> {
   let fallback: Fallback | undefined;
   const app = Fastify({
     logger: false,
@@ -51,6 +57,15 @@ export function createHttpApp(log: Logger, cors: CorsPolicy, options: HttpAppOpt
       },
     },
     schemaErrorFormatter: formatSchemaErrors,
+    // a path that does not decode is no route (as before: the web client's 404)
+    frameworkErrors: (err, req, reply) => {
+      beginRequest(req.raw, reply.raw, log);
+      cors.apply(req.raw, reply.raw);
+      const { pathname } = new URL(req.raw.url ?? '/', 'http://localhost');
+      if (err.code === 'FST_ERR_BAD_URL')
+        return sendError(reply, 404, { code: 'NOT_FOUND', error: `no route ${pathname}` });
+      return sendError(reply, 400, { code: 'BAD_REQUEST', error: err.message });
+    },
   });
   app.server.headersTimeout = 20_000;
   // answers are JSON.stringify'd as they are: response schemas document, they do not filter
@@ -58,8 +73,13 @@ export function createHttpApp(log: Logger, cors: CorsPolicy, options: HttpAppOpt
   parseJsonBodies(app);
 
   const paths = new RoutePaths();
+  const routes: string[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.method !== 'HEAD') paths.add(route.url);
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      paths.add(route.url);
+      routes.push(`${method} ${route.url}`);
+    }
   });
 
   app.addHook('onRequest', async (req, reply) => {
@@ -101,7 +121,8 @@ export function createHttpApp(log: Logger, cors: CorsPolicy, options: HttpAppOpt
     return sendError(reply, 500, { code: 'INTERNAL', error: 'internal error' });
   });
 
-  void app.register(swagger, {
+  // registered (awaited) before any route, so that its onRoute hook sees every one
+  await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
       info: {
@@ -125,6 +146,7 @@ export function createHttpApp(log: Logger, cors: CorsPolicy, options: HttpAppOpt
   );
   return {
     app,
+    routes,
     fallback: (handler) => {
       fallback = handler;
     },
