@@ -44,6 +44,8 @@ export async function createHttpApp(
     logger: false,
     bodyLimit: options.bodyLimit,
     requestTimeout: 60_000,
+    // node's own default (Fastify's is 72 s): idle keep-alive sockets do not linger
+    keepAliveTimeout: 5_000,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000 },
     return503OnClosing: false,
     ajv: {
