@@ -23,9 +23,8 @@ import { addAdminRoutes } from './http/admin-routes.js';
 import { bearer } from './http/bearer.js';
 import { CorsPolicy } from './http/cors.js';
 import { addFileRoutes } from './http/file-routes.js';
+import { createHttpApp } from './http/http-app.js';
 import { HttpError, sendJson } from './http/http-error.js';
-import { createHttpServer } from './http/http-server.js';
-import { HttpRouter } from './http/router.js';
 import { addServerApi } from './http/server-api.js';
 import { addStaticRoutes, webClientSettings } from './http/static-routes.js';
 import { addTokenRoutes } from './http/token-routes.js';
@@ -45,6 +44,8 @@ export interface ParleyServer {
   readonly core: ChatCore;
   /** Data retention (RETENTION_*): `sweep()` runs one sweep now. */
   readonly retention: RetentionSweeper;
+  /** The HTTP routes, as `METHOD /path` (each is in the OpenAPI document at `/openapi.json`). */
+  readonly httpRoutes: readonly string[];
   /** Stops accepting, finishes pending writes, closes sockets with 1001, closes the store. */
   close(): Promise<void>;
 }
@@ -199,34 +200,58 @@ async function assemble(
     metrics,
   );
   metrics.countConnections(() => gateway.connectionCount);
-  const router = new HttpRouter();
-  router.on('GET', '/healthz', async (_req, res) => {
-    sendJson(res, 200, { ok: true, connections: gateway.connectionCount });
+  const {
+    app,
+    fallback,
+    routes: httpRoutes,
+  } = await createHttpApp(log, new CorsPolicy(config.corsOrigins), {
+    bodyLimit: config.maxBodyBytes,
   });
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness, with the number of open WebSocket connections',
+        response: {
+          200: {
+            type: 'object',
+            required: ['ok', 'connections'],
+            properties: { ok: { type: 'boolean' }, connections: { type: 'integer' } },
+          },
+        },
+      },
+    },
+    async (_req, reply) => sendJson(reply, 200, { ok: true, connections: gateway.connectionCount }),
+  );
   const admin = {
     adminKey: config.adminKey,
     requireKey: tokens !== undefined,
     bodyLimit: config.maxBodyBytes,
   };
-  addAdminRoutes(router, store, core.users, admin);
-  addAdminGroupRoutes(router, core, admin);
+  addAdminRoutes(app, store, core.users, admin);
+  addAdminGroupRoutes(app, core, admin);
   const files = parts.files ?? new LocalFileStore(path.join(config.dataDir, 'files'));
-  const api = addServerApi(router, core, files, config, admin, log);
-  addMetricsRoute(router, metrics, { adminKey: config.adminKey, requireKey: tokens !== undefined });
-  addTokenRoutes(router, tokens, { appSecret: config.appSecret, bodyLimit: config.maxBodyBytes });
+  const api = addServerApi(app, core, files, config, admin, log);
+  addMetricsRoute(app, metrics, { adminKey: config.adminKey, requireKey: tokens !== undefined });
+  addTokenRoutes(app, tokens, { appSecret: config.appSecret });
   const baseUrl = { value: config.publicUrl ?? '' };
-  addFileRoutes(router, api.files, {
+  addFileRoutes(app, api.files, {
     maxUploadBytes: config.maxUploadBytes,
     publicUrl: () => baseUrl.value,
     identify: (req) => identifyUploader(req, tokens, store),
     quota: core.uploads,
   });
-  addStaticRoutes(
-    router,
-    webClientSettings(config, () => baseUrl.value),
-    log,
+  fallback(
+    addStaticRoutes(
+      app,
+      webClientSettings(config, () => baseUrl.value),
+      log,
+    ),
   );
-  const http = createHttpServer(router, log, new CorsPolicy(config.corsOrigins));
+  await app.ready();
+  // the WebSocket shares the port: upgrades go to ws on the node server, Fastify never sees them
+  const http = app.server;
   http.on('upgrade', (req, socket, head) => {
     try {
       gateway.handleUpgrade(req, socket, head);
@@ -251,6 +276,7 @@ async function assemble(
     port,
     core,
     retention: api.retention,
+    httpRoutes,
     close: () => {
       closing ??= (async () => {
         // stop accepting; let the writes in flight commit and their acks go out; then close sockets

@@ -1,7 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import { ErrorCode, type ErrorCodeValue } from '@parley/protocol';
 import { CoreError } from '../core/core-error.js';
-import { readJson } from './body.js';
 import { HttpError } from './http-error.js';
 
 /** HTTP statuses of the core's refusals, for the server API. */
@@ -31,18 +29,4 @@ export function httpStatusOf(code: string): number {
 export function asHttpError(err: unknown): never {
   if (err instanceof CoreError) throw new HttpError(httpStatusOf(err.code), err.code, err.message);
   throw err;
-}
-
-export function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new HttpError(400, 'BAD_REQUEST', 'the body must be a JSON object');
-  return body as Record<string, unknown>;
-}
-
-/** A JSON object body, or `{}` when the request has none (the body is optional). */
-export async function optionalBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  const length = req.headers['content-length'];
-  const chunked = req.headers['transfer-encoding'] !== undefined;
-  if (!chunked && (length === undefined || Number(length) === 0)) return {};
-  return objectBody(await readJson(req, limit));
 }

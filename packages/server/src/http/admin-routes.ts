@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { isUserId } from '@parley/protocol';
+import type { FastifyInstance } from 'fastify';
 import type { UserDirectory } from '../core/users.js';
 import type { Store } from '../store/store.js';
 import { bearer, sameSecret } from './bearer.js';
-import { readJson } from './body.js';
 import { HttpError, sendJson } from './http-error.js';
-import type { HttpRouter } from './router.js';
+import { bodyRequired } from './json-body.js';
+import { ADMIN_REFUSALS, objectBody, responses, type Schema, userIdParams, userIdSchema } from './schemas.js';
 
 export interface AdminConfig {
   /** When set, admin calls need `Authorization: Bearer <adminKey>`. */
@@ -18,69 +19,178 @@ export interface AdminConfig {
 const MAX_NAME = 128;
 const MAX_CONTACTS = 10_000;
 
+const user: Schema = {
+  type: 'object',
+  required: ['id', 'name'],
+  properties: { id: { type: 'string' }, name: { type: 'string' } },
+};
+const contacts: Schema = {
+  type: 'object',
+  required: ['contacts'],
+  properties: {
+    contacts: {
+      type: 'array',
+      items: { type: 'object', properties: { toId: { type: 'string' }, toName: { type: 'string' } } },
+    },
+  },
+};
+const NAME_REASON = `name must be a non-empty string of at most ${MAX_NAME} characters`;
+const CONTACTS_REASON = `contacts must be an array of at most ${MAX_CONTACTS} user ids`;
+
+/** The onRequest hook of every admin call: the admin key (401), or the API is off (403). */
+export function adminGuard(config: AdminConfig): (req: { raw: IncomingMessage }) => Promise<void> {
+  return async (req) => checkAdminKey(req.raw, config);
+}
+
 /** The admin API: users and their contact lists. */
 /** Reads come from the store; writes go through the core's one write path. */
 export function addAdminRoutes(
-  router: HttpRouter,
+  app: FastifyInstance,
   store: Store,
   users: UserDirectory,
   config: AdminConfig,
 ): void {
-  const guard = (req: IncomingMessage): void => checkAdminKey(req, config);
+  const onRequest = adminGuard(config);
+  const tags = ['admin: users'];
+  const security = [{ adminKey: [] }];
 
-  router.on('GET', '/v1/users', async (req, res, _p, url) => {
-    guard(req);
-    const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1), 1000);
-    const after = url.searchParams.get('after') ?? undefined;
-    const list = await store.listUsers(after, limit);
-    const body: { users: typeof list; next?: string } = { users: list };
-    if (list.length === limit) body.next = list[list.length - 1]!.id;
-    sendJson(res, 200, body);
-  });
+  app.get(
+    '/v1/users',
+    {
+      onRequest,
+      schema: {
+        tags,
+        security,
+        summary: 'Lists users by id, a page at a time',
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'string', description: '1 to 1000, default 100' },
+            after: { type: 'string' },
+          },
+        },
+        response: responses(
+          {
+            200: {
+              type: 'object',
+              required: ['users'],
+              properties: { users: { type: 'array', items: user }, next: { type: 'string' } },
+            },
+          },
+          ADMIN_REFUSALS,
+        ),
+      },
+    },
+    async (req, reply) => {
+      const q = req.query as { limit?: string; after?: string };
+      const limit = Math.min(Math.max(Number(q.limit ?? 100) || 100, 1), 1000);
+      const list = await store.listUsers(q.after, limit);
+      const body: { users: typeof list; next?: string } = { users: list };
+      if (list.length === limit) body.next = list[list.length - 1]!.id;
+      return sendJson(reply, 200, body);
+    },
+  );
 
-  router.on('GET', '/v1/users/:id', async (req, res, { id }) => {
-    guard(req);
-    sendJson(res, 200, await existingUser(store, id!));
-  });
+  app.get(
+    '/v1/users/:id',
+    {
+      onRequest,
+      schema: {
+        tags,
+        security,
+        summary: 'One user',
+        params: userIdParams,
+        response: responses({ 200: user }, [400, ...ADMIN_REFUSALS, 404]),
+      },
+    },
+    async (req, reply) => sendJson(reply, 200, await existingUser(store, idOf(req))),
+  );
 
-  router.on('PUT', '/v1/users/:id', async (req, res, { id }) => {
-    guard(req);
-    const userId = validUserId(id!);
-    const body = await readJson(req, config.bodyLimit);
-    const name = (body as { name?: unknown } | null)?.name;
-    if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME || !name.isWellFormed()) {
-      throw new HttpError(
-        400,
-        'BAD_REQUEST',
-        `name must be a non-empty string of at most ${MAX_NAME} characters`,
-      );
-    }
-    sendJson(res, 200, await users.upsertUser(userId, name));
-  });
+  app.put(
+    '/v1/users/:id',
+    {
+      onRequest,
+      preValidation: bodyRequired,
+      schema: {
+        tags,
+        security,
+        summary: 'Creates or renames a user',
+        params: userIdParams,
+        body: objectBody(
+          { name: { type: 'string', minLength: 1, maxLength: MAX_NAME, 'x-reason': NAME_REASON } },
+          ['name'],
+        ),
+        response: responses({ 200: user }, [400, ...ADMIN_REFUSALS, 413]),
+      },
+    },
+    async (req, reply) => {
+      const userId = validUserId(idOf(req));
+      const name = (req.body as { name?: unknown }).name;
+      if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_NAME || !name.isWellFormed())
+        throw new HttpError(400, 'BAD_REQUEST', NAME_REASON);
+      return sendJson(reply, 200, await users.upsertUser(userId, name));
+    },
+  );
 
-  router.on('GET', '/v1/users/:id/contacts', async (req, res, { id }) => {
-    guard(req);
-    const user = await existingUser(store, id!);
-    sendJson(res, 200, { contacts: await store.getContacts(user.id) });
-  });
+  app.get(
+    '/v1/users/:id/contacts',
+    {
+      onRequest,
+      schema: {
+        tags,
+        security,
+        summary: "A user's contact list",
+        params: userIdParams,
+        response: responses({ 200: contacts }, [400, ...ADMIN_REFUSALS, 404]),
+      },
+    },
+    async (req, reply) => {
+      const found = await existingUser(store, idOf(req));
+      return sendJson(reply, 200, { contacts: await store.getContacts(found.id) });
+    },
+  );
 
-  router.on('PUT', '/v1/users/:id/contacts', async (req, res, { id }) => {
-    guard(req);
-    const user = await existingUser(store, id!);
-    const body = await readJson(req, config.bodyLimit);
-    const ids = (body as { contacts?: unknown } | null)?.contacts;
-    if (!Array.isArray(ids) || ids.length > MAX_CONTACTS || !ids.every(isUserId)) {
-      throw new HttpError(
-        400,
-        'BAD_REQUEST',
-        `contacts must be an array of at most ${MAX_CONTACTS} user ids`,
-      );
-    }
-    if (ids.includes(user.id)) throw new HttpError(400, 'BAD_REQUEST', 'a user cannot be its own contact');
-    const { unknown } = await users.setContacts(user.id, ids);
-    if (unknown.length > 0) throw new HttpError(404, 'UNKNOWN_USER', `no such users: ${unknown.join(', ')}`);
-    sendJson(res, 200, { contacts: await store.getContacts(user.id) });
-  });
+  app.put(
+    '/v1/users/:id/contacts',
+    {
+      onRequest,
+      preValidation: bodyRequired,
+      schema: {
+        tags,
+        security,
+        summary: "Replaces a user's contact list",
+        params: userIdParams,
+        body: objectBody(
+          {
+            contacts: {
+              type: 'array',
+              maxItems: MAX_CONTACTS,
+              items: { ...userIdSchema, 'x-reason': CONTACTS_REASON },
+              'x-reason': CONTACTS_REASON,
+            },
+          },
+          ['contacts'],
+        ),
+        response: responses({ 200: contacts }, [400, ...ADMIN_REFUSALS, 404, 413]),
+      },
+    },
+    async (req, reply) => {
+      const found = await existingUser(store, idOf(req));
+      const ids = (req.body as { contacts?: unknown }).contacts;
+      if (!Array.isArray(ids) || ids.length > MAX_CONTACTS || !ids.every(isUserId))
+        throw new HttpError(400, 'BAD_REQUEST', CONTACTS_REASON);
+      if (ids.includes(found.id)) throw new HttpError(400, 'BAD_REQUEST', 'a user cannot be its own contact');
+      const { unknown } = await users.setContacts(found.id, ids);
+      if (unknown.length > 0)
+        throw new HttpError(404, 'UNKNOWN_USER', `no such users: ${unknown.join(', ')}`);
+      return sendJson(reply, 200, { contacts: await store.getContacts(found.id) });
+    },
+  );
+}
+
+/** The `:id` of a route. */
+export function idOf(req: { params: unknown }): string {
+  return (req.params as { id: string }).id;
 }
 
 export function validUserId(id: string): string {
@@ -90,9 +200,9 @@ export function validUserId(id: string): string {
 }
 
 async function existingUser(store: Store, id: string) {
-  const user = await store.getUser(validUserId(id));
-  if (!user) throw new HttpError(404, 'UNKNOWN_USER', `no user ${id}`);
-  return user;
+  const found = await store.getUser(validUserId(id));
+  if (!found) throw new HttpError(404, 'UNKNOWN_USER', `no user ${id}`);
+  return found;
 }
 
 export function checkAdminKey(req: IncomingMessage, config: AdminConfig): void {

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * CORS for the HTTP API: off unless origins are configured. Allowed origins get the
- * `Access-Control-*` headers; preflight requests are answered here.
+ * `Access-Control-*` headers; preflight requests are answered here (204, or 403 for an origin
+ * that is not allowed). Kept as an onRequest hook rather than @fastify/cors, which answers a
+ * refused preflight differently.
  */
 export class CorsPolicy {
   private readonly any: boolean;
@@ -17,8 +19,11 @@ export class CorsPolicy {
     this.origins = new Set(list);
   }
 
-  /** Adds headers for an allowed origin; returns true when it answered a preflight itself. */
-  apply(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * Adds headers for an allowed origin; returns the status of the preflight answer when the
+   * request is one (the caller sends it), else undefined.
+   */
+  apply(req: IncomingMessage, res: ServerResponse): 204 | 403 | undefined {
     const origin = req.headers.origin;
     const allowed = origin !== undefined && (this.any || this.origins.has(origin));
     if (allowed) {
@@ -26,13 +31,13 @@ export class CorsPolicy {
       res.setHeader('vary', 'Origin');
       res.setHeader('access-control-expose-headers', 'content-length, content-range, etag, x-request-id');
     }
-    if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined) return false;
+    if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined)
+      return undefined;
     if (allowed) {
       res.setHeader('access-control-allow-methods', 'GET, HEAD, POST, PUT');
       res.setHeader('access-control-allow-headers', 'authorization, content-type, range, x-file-name');
       res.setHeader('access-control-max-age', '600');
     }
-    res.writeHead(allowed ? 204 : 403).end();
-    return true;
+    return allowed ? 204 : 403;
   }
 }

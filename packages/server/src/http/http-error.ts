@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import type { HttpErrorBody } from '@parley/protocol';
+import type { FastifyReply } from 'fastify';
 
 /** An HTTP refusal with a stable code and a reason, sent as `{code, error}`. */
 export class HttpError extends Error {
@@ -14,17 +14,24 @@ export class HttpError extends Error {
 }
 
 /** Sends a refusal as `{code, error}`. */
-export function sendError(res: ServerResponse, status: number, body: HttpErrorBody): void {
-  sendJson(res, status, body);
+export function sendError(reply: FastifyReply, status: number, body: HttpErrorBody): FastifyReply {
+  return sendJson(reply, status, body);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** Sends a JSON answer, never cached, never sniffed. */
+export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  });
-  res.end(text);
+  return reply
+    .code(status)
+    .headers({
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    })
+    .send(text);
+}
+
+export function notFound(pathname: string): HttpError {
+  return new HttpError(404, 'NOT_FOUND', `no route ${pathname}`);
 }

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/config.js';
 import { MessageSender } from '../core/admin/message-sender.js';
@@ -9,7 +10,6 @@ import { RetentionSweeper } from '../retention/retention-sweeper.js';
 import { addAdminMessageRoutes } from './admin-message-routes.js';
 import type { AdminConfig } from './admin-routes.js';
 import { addAdminUserRoutes } from './admin-user-routes.js';
-import type { HttpRouter } from './router.js';
 
 export interface ServerApi {
   /** The FileStore for the upload routes: uploads are catalogued as they are stored. */
@@ -24,7 +24,7 @@ export interface ServerApi {
  * with the catalogue of uploads both need (filled once with the uploads stored before it existed).
  */
 export function addServerApi(
-  router: HttpRouter,
+  app: FastifyInstance,
   core: ChatCore,
   files: FileStore,
   config: ServerConfig,
@@ -50,8 +50,8 @@ export function addServerApi(
       return catalog.removeOwnedBy(owner);
     },
   };
-  addAdminMessageRoutes(router, new MessageSender(core.context, config.systemUserId), admin);
-  addAdminUserRoutes(router, core.context, new UserAdmin(core.context, uploads), admin);
+  addAdminMessageRoutes(app, new MessageSender(core.context, config.systemUserId), admin);
+  addAdminUserRoutes(app, core.context, new UserAdmin(core.context, uploads), admin);
   retention.start();
   return {
     files: catalog.recording(),

@@ -3,11 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WebClientConfig } from '@parley/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/config.js';
-import { sendJson } from './http-error.js';
+import { notFound, sendJson } from './http-error.js';
 import { setPageHeaders } from './page-policy.js';
-import { type HttpRouter, notFound } from './router.js';
 import { contentTypeOf, type FoundFile, findStaticFile } from './static-files.js';
 
 /** The web client of this checkout, built by `npm run build` (from src/http or dist/http alike). */
@@ -48,39 +48,62 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const NOT_PAGES = /^\/(v1|files|ws|healthz|assets)(\/|$)/;
 
 /**
- * The web client at `/`: its files, `GET /config.json`, and `index.html` for HTML navigations to
- * other paths. Everything the API does not route comes here; what is not a file of the client is
- * the API's 404.
+ * The web client at `/`: `GET /config.json` as a route, and a fallback (the app's not-found
+ * handler) that serves its files and `index.html` for HTML navigations to other paths. Everything
+ * the API does not route comes to the fallback; what is not a file of the client is the API's 404.
  */
-export function addStaticRoutes(router: HttpRouter, config: StaticRoutesConfig, log: Logger): void {
+export function addStaticRoutes(
+  app: FastifyInstance,
+  config: StaticRoutesConfig,
+  log: Logger,
+): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
   const index = path.join(config.webDir, 'index.html');
   if (!existsSync(index)) {
     log.warn({ webDir: config.webDir }, 'the web client is not built (npm run build): / answers 404');
   }
 
-  router.on('GET', '/config.json', async (req, res) => {
-    setPageHeaders(req, res, config.tokenUrl);
-    sendJson(res, 200, config.pageConfig());
-  });
+  app.get(
+    '/config.json',
+    {
+      schema: {
+        tags: ['web client'],
+        summary: "The web client's settings",
+        response: {
+          200: {
+            type: 'object',
+            required: ['auth'],
+            additionalProperties: true,
+            properties: { auth: { type: 'string', enum: ['token', 'open'] } },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      setPageHeaders(req.raw, reply.raw, config.tokenUrl);
+      return sendJson(reply, 200, config.pageConfig());
+    },
+  );
 
-  router.fallback(async (req, res, _params, url) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw notFound(url.pathname);
-    const { pathname } = url;
+  return async (request, reply) => {
+    const req = request.raw;
+    const res = reply.raw;
+    const { pathname } = new URL(request.url, 'http://localhost');
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw notFound(pathname);
     if (pathname !== '/' && pathname !== '/index.html') {
       const found = await findStaticFile(config.webDir, pathname);
       if (found) {
+        reply.hijack();
         serveFile(req, res, found, HASHED.test(pathname) ? IMMUTABLE : 'no-cache', config.tokenUrl);
-        return;
+        return reply;
       }
       if (!isNavigation(req) || NOT_PAGES.test(pathname)) throw notFound(pathname);
     }
     const page = await findStaticFile(config.webDir, '/index.html');
-    if (!page) {
-      notBuilt(res, config.webDir);
-      return;
-    }
-    serveFile(req, res, page, 'no-cache', config.tokenUrl);
-  });
+    reply.hijack();
+    if (!page) notBuilt(res, config.webDir);
+    else serveFile(req, res, page, 'no-cache', config.tokenUrl);
+    return reply;
+  };
 }
 
 /** A browser loading a page (not a script, an image or an API call). */

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import { bearer, sameSecret } from '../http/bearer.js';
 import { HttpError } from '../http/http-error.js';
-import type { HttpRouter } from '../http/router.js';
 import type { PrometheusMetrics } from './prometheus-metrics.js';
 
 export interface MetricsRouteConfig {
@@ -13,20 +13,46 @@ export interface MetricsRouteConfig {
 
 /** `GET /metrics`: the Prometheus text format, behind the admin key like the admin API. */
 export function addMetricsRoute(
-  router: HttpRouter,
+  app: FastifyInstance,
   metrics: PrometheusMetrics,
   config: MetricsRouteConfig,
 ): void {
-  router.on('GET', '/metrics', async (req, res) => {
-    checkScrapeKey(req, config);
-    const text = await metrics.text();
-    res.writeHead(200, {
-      'content-type': metrics.contentType,
-      'content-length': Buffer.byteLength(text),
-      'cache-control': 'no-store',
-    });
-    res.end(req.method === 'HEAD' ? undefined : text);
-  });
+  app.get(
+    '/metrics',
+    {
+      onRequest: async (req) => checkScrapeKey(req.raw, config),
+      schema: {
+        tags: ['operations'],
+        security: [{ adminKey: [] }],
+        summary: 'Prometheus metrics (text format)',
+        produces: ['text/plain'],
+        response: {
+          200: { description: 'the Prometheus text format', type: 'string' },
+          401: {
+            description: 'refused',
+            type: 'object',
+            properties: { code: { type: 'string' }, error: { type: 'string' } },
+          },
+          403: {
+            description: 'refused',
+            type: 'object',
+            properties: { code: { type: 'string' }, error: { type: 'string' } },
+          },
+        },
+      },
+    },
+    async (_req, reply) => {
+      const text = await metrics.text();
+      return reply
+        .code(200)
+        .headers({
+          'content-type': metrics.contentType,
+          'content-length': Buffer.byteLength(text),
+          'cache-control': 'no-store',
+        })
+        .send(text);
+    },
+  );
 }
 
 function checkScrapeKey(req: IncomingMessage, config: MetricsRouteConfig): void {
