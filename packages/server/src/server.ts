@@ -117,7 +117,14 @@ async function assemble(
   lock: DataDirLock | undefined,
 ): Promise<ParleyServer> {
   const hooks = webhookConfig(config);
-  const store = parts.store ?? new SqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSync });
+  const store =
+    parts.store ??
+    new SqliteStore({
+      dataDir: config.dataDir,
+      synchronous: config.sqliteSync,
+      checkpointIntervalMs: config.sqliteCheckpointMs,
+      log,
+    });
   const bus = parts.bus ?? selectBus(config, log);
   const metrics = new PrometheusMetrics();
   const clock = parts.clock ?? systemClock;

@@ -15,6 +15,7 @@ export interface ServerConfig extends RoomSettings, WebhookSettings, AdminSettin
   maxBufferedBytes: number;
   maxBodyBytes: number;
   sqliteSync: 'normal' | 'full';
+  sqliteCheckpointMs: number;
   /** Set: the store is PostgreSQL (a cluster node); unset: the SQLite file in `dataDir`. */
   databaseUrl: string | undefined;
   databaseSchema: string;
@@ -139,6 +140,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     choices: ['normal', 'full'],
     help: 'normal: survives a killed server; full: also survives power loss (slower)',
+  },
+  {
+    key: 'sqliteCheckpointMs',
+    env: 'SQLITE_CHECKPOINT_MS',
+    flag: '--sqlite-checkpoint-ms',
+    kind: 'int',
+    min: 0,
+    help: 'how often a worker thread checkpoints the SQLite WAL (0: SQLite checkpoints inside commits)',
   },
   {
     key: 'databaseUrl',
@@ -412,6 +421,7 @@ export const defaultConfig: ServerConfig = {
   maxBufferedBytes: 4 * 1024 * 1024,
   maxBodyBytes: 1024 * 1024,
   sqliteSync: 'normal',
+  sqliteCheckpointMs: 250,
   databaseUrl: undefined,
   databaseSchema: 'public',
   recallWindowMs: 2 * 60_000,

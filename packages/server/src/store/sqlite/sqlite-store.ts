@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Contact } from '@parley/protocol';
 import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
 import { DataDirError, ensureDir } from '../../datadir/ensure-dir.js';
 import type { FileRecord } from '../admin.js';
 import type {
@@ -22,6 +23,7 @@ import type {
   WriteResult,
 } from '../store.js';
 import { applyAdmin, toFile } from './admin-writes.js';
+import { Checkpointer } from './checkpointer.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
 import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
@@ -48,6 +50,10 @@ export interface SqliteStoreOptions {
   dataDir: string;
   /** `normal` survives a killed process; `full` also survives power loss (an fsync per commit). */
   synchronous?: 'normal' | 'full';
+  /** How often a worker thread checkpoints the WAL (0: SQLite's own, inside commits). Default 250 ms. */
+  checkpointIntervalMs?: number;
+  /** Where checkpoint failures are reported. */
+  log?: Logger;
 }
 
 /** The embedded default Store: one SQLite file in WAL mode, written by this process only. */
@@ -57,6 +63,7 @@ export class SqliteStore implements Store {
   private readonly writeBatch: (ops: readonly WriteOp[]) => WriteResult[];
   /** The webhook outbox, written by the batches (see outbox.ts). */
   readonly outbox: SqliteOutbox;
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     const file = opts.dataDir === ':memory:' ? ':memory:' : path.join(opts.dataDir, 'parley.db');
@@ -72,6 +79,11 @@ export class SqliteStore implements Store {
     this.migrate();
     this.sql = prepareStatements(this.db);
     this.outbox = new SqliteOutbox(this.db);
+    const interval = opts.checkpointIntervalMs ?? 250;
+    if (file !== ':memory:' && interval > 0) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new Checkpointer(file, interval, opts.log);
+    }
     this.writeBatch = this.db.transaction((ops: readonly WriteOp[]) =>
       ops.map((op) => this.outbox.capture(op, this.apply(op))),
     ).immediate;
@@ -319,6 +331,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    await this.checkpointer?.stop();
+    if (this.db.open) this.db.close(); // the last connection checkpoints what is left
   }
 }

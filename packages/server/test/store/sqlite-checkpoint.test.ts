@@ -1,0 +1,57 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { onCleanup, tempDir } from '../helpers/test-server.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+/** Stores `n` messages from a to b (a few hundred pages: below SQLite's own 1,000-page checkpoint). */
+async function storeMessages(store: SqliteStore, n: number): Promise<void> {
+  for (const id of ['a', 'b']) await store.write([{ kind: 'upsertUser', userId: id, name: id, timeMs: 0 }]);
+  const [r] = await store.write([
+    { kind: 'reserve', userId: 'a', count: n, nowMs: 1, validFromMs: 0, maxOutstanding: n },
+  ]);
+  const ids = (r as { ids: number[] }).ids;
+  await store.write(
+    ids.map((msgId) => ({
+      kind: 'append' as const,
+      msgId,
+      fromId: 'a',
+      toId: 'b',
+      type: 0 as const,
+      body: `message ${msgId} ${'x'.repeat(200)}`,
+      digest: `d${msgId}`,
+      timeMs: 2,
+      validFromMs: 0,
+      maxPending: n,
+    })),
+  );
+}
+
+describe('SQLite WAL checkpoints off the event loop', () => {
+  it('copies committed pages into the database file from the worker, with no commit paying for it', async () => {
+    const dir = tempDir();
+    const store = new SqliteStore({ dataDir: dir, checkpointIntervalMs: 20 });
+    onCleanup(() => store.close());
+    const file = path.join(dir, 'parley.db');
+    const before = statSync(file).size;
+    await storeMessages(store, 300);
+    // only a checkpoint grows the database file: the commits went to the WAL
+    await waitFor(() => statSync(file).size > before);
+    await store.close();
+    // a clean close leaves everything in the database file
+    const reopened = new SqliteStore({ dataDir: dir });
+    onCleanup(() => reopened.close());
+    expect((await reopened.pendingMessages('b', 0, 1000)).length).toBe(300);
+  });
+
+  it('without the worker, the commits of a few hundred pages stay in the WAL', async () => {
+    const dir = tempDir();
+    const store = new SqliteStore({ dataDir: dir, checkpointIntervalMs: 0 });
+    onCleanup(() => store.close());
+    const file = path.join(dir, 'parley.db');
+    const before = statSync(file).size;
+    await storeMessages(store, 300);
+    expect(statSync(file).size).toBe(before);
+  });
+});
