@@ -37,7 +37,7 @@ describe('SQLite WAL checkpoints off the event loop', () => {
     const before = statSync(file).size;
     await storeMessages(store, 300);
     // only a checkpoint grows the database file: the commits went to the WAL
-    await waitFor(() => statSync(file).size > before);
+    await waitFor(() => statSync(file).size > before, 'a checkpoint to grow the database file');
     await store.close();
     // a clean close leaves everything in the database file
     const reopened = new SqliteStore({ dataDir: dir });
