@@ -1,10 +1,11 @@
 import { HEARTBEAT_INTERVAL_MS, isTimeZone } from '@parley/protocol';
 import { SCHEMA_NAME } from '../store/postgres/schema/migrate.js';
 import { ADMIN_OPTIONS, type AdminSettings, adminDefaults } from './admin-settings.js';
+import { QUOTA_OPTIONS, type QuotaSettings, quotaDefaults } from './quota-settings.js';
 import { ROOM_OPTIONS, type RoomSettings, roomDefaults } from './room-settings.js';
 import { WEBHOOK_OPTIONS, type WebhookSettings, webhookDefaults } from './webhook-settings.js';
 
-export interface ServerConfig extends RoomSettings, WebhookSettings, AdminSettings {
+export interface ServerConfig extends RoomSettings, WebhookSettings, AdminSettings, QuotaSettings {
   host: string;
   port: number;
   dataDir: string;
@@ -30,15 +31,6 @@ export interface ServerConfig extends RoomSettings, WebhookSettings, AdminSettin
   userFramesPerSecond: number;
   maxConnectionsPerUser: number;
   idBatchesPerMinute: number;
-  maxPendingFriendRequests: number;
-  reservationTtlMs: number;
-  maxReservedIds: number;
-  maxPendingMessages: number;
-  maxGroupMembers: number;
-  noticeRetentionMs: number;
-  maxUploadBytesPerDay: number;
-  friendRequestCooldownMs: number;
-  maxHistoryPageBytes: number;
   presenceScope: 'contacts' | 'all';
   authTimeoutMs: number;
   maxConnections: number;
@@ -240,78 +232,6 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'action 2 requests per user and minute (0: unlimited)',
   },
   {
-    key: 'maxPendingFriendRequests',
-    env: 'MAX_PENDING_FRIEND_REQUESTS',
-    flag: '--max-pending-friend-requests',
-    kind: 'int',
-    min: 1,
-    help: 'friend requests a user may have waiting for an answer',
-  },
-  {
-    key: 'reservationTtlMs',
-    env: 'RESERVATION_TTL_MS',
-    flag: '--reservation-ttl-ms',
-    kind: 'int',
-    min: 1000,
-    help: 'how long ids from action 2 stay valid unused (EXPIRED_MSG_ID after)',
-  },
-  {
-    key: 'maxReservedIds',
-    env: 'MAX_RESERVED_IDS',
-    flag: '--max-reserved-ids',
-    kind: 'int',
-    min: 10,
-    help: 'unused, unexpired ids from action 2 a user may hold (QUOTA_EXCEEDED above)',
-  },
-  {
-    key: 'maxPendingMessages',
-    env: 'MAX_PENDING_MESSAGES',
-    flag: '--max-pending-messages',
-    kind: 'int',
-    min: 1,
-    help: 'messages waiting for one recipient to confirm them (RECIPIENT_FULL to senders above)',
-  },
-  {
-    key: 'maxGroupMembers',
-    env: 'MAX_GROUP_MEMBERS',
-    flag: '--max-group-members',
-    kind: 'int',
-    min: 2,
-    help: 'members a group may have (GROUP_FULL above)',
-  },
-  {
-    key: 'noticeRetentionMs',
-    env: 'NOTICE_RETENTION_MS',
-    flag: '--notice-retention-ms',
-    kind: 'int',
-    min: 0,
-    help: 'how long a delivered notice is kept for devices catching up with noticesSince',
-  },
-  {
-    key: 'maxUploadBytesPerDay',
-    env: 'MAX_UPLOAD_BYTES_PER_DAY',
-    flag: '--max-upload-bytes-per-day',
-    kind: 'int',
-    min: 0,
-    help: 'bytes a user (in open mode: an address) may upload per UTC day (429 above; 0: unlimited)',
-  },
-  {
-    key: 'friendRequestCooldownMs',
-    env: 'FRIEND_REQUEST_COOLDOWN_MS',
-    flag: '--friend-request-cooldown-ms',
-    kind: 'int',
-    min: 0,
-    help: 'after a rejection, how long a new request to the same user is refused (COOLDOWN)',
-  },
-  {
-    key: 'maxHistoryPageBytes',
-    env: 'MAX_HISTORY_PAGE_BYTES',
-    flag: '--max-history-page-bytes',
-    kind: 'int',
-    min: 1024,
-    help: 'bytes of history entries in one action 12 page (fewer messages then; at least one)',
-  },
-  {
     key: 'presenceScope',
     env: 'PRESENCE_SCOPE',
     flag: '--presence-scope',
@@ -391,6 +311,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'prefix of every Redis key and channel, so deployments can share a Redis',
   },
   ...ADMIN_OPTIONS,
+  ...QUOTA_OPTIONS,
   ...ROOM_OPTIONS,
   {
     key: 'webDir',
@@ -435,15 +356,6 @@ export const defaultConfig: ServerConfig = {
   userFramesPerSecond: 200,
   maxConnectionsPerUser: 20,
   idBatchesPerMinute: 300,
-  maxPendingFriendRequests: 100,
-  reservationTtlMs: 24 * 60 * 60_000,
-  maxReservedIds: 10_000,
-  maxPendingMessages: 10_000,
-  maxGroupMembers: 500,
-  noticeRetentionMs: 7 * 24 * 60 * 60_000,
-  maxUploadBytesPerDay: 500 * 1024 * 1024,
-  friendRequestCooldownMs: 24 * 60 * 60_000,
-  maxHistoryPageBytes: 256 * 1024,
   presenceScope: 'contacts',
   authTimeoutMs: 10_000,
   maxConnections: 0,
@@ -454,6 +366,7 @@ export const defaultConfig: ServerConfig = {
   redisUrl: undefined,
   redisPrefix: 'parley:',
   ...adminDefaults,
+  ...quotaDefaults,
   ...roomDefaults,
   webDir: undefined,
   webTokenUrl: undefined,

@@ -12,6 +12,7 @@ import {
 import type { Delivery, KickDelivery, MessageDelivery, RecallDelivery } from '../bus/bus.js';
 import type { CoreContext } from './context.js';
 import { CoreError } from './core-error.js';
+import { DeliveryProofs } from './delivery-proofs.js';
 import { groupEntryDelivery } from './groups/group-wire.js';
 import { handlers } from './handlers/index.js';
 import type { Peer } from './peer.js';
@@ -58,21 +59,15 @@ export class Session {
   noticeIds = false;
   /** When the token this connection authenticated with was issued (undefined: none, open mode). */
   tokenIssuedMs: number | undefined;
-  /**
-   * Message frames written and not proven received yet, and those the proof in flight covers; the
-   * highest position written per timeline. Messages leave in timeline order (see `deliverInOrder`),
-   * so everything pending up to that position has been written to this connection.
-   */
-  private unproven = 0;
-  private proving = 0;
-  /** The highest position written per timeline ('' the user's own, else a group's). */
-  private written = new Map<string, number>();
-  private proofScheduled = false;
+  /** Delivery proofs by ping, for clients that do not confirm and for group entries. */
+  private readonly proofs: DeliveryProofs;
 
   constructor(
     readonly ctx: CoreContext,
     readonly peer: Peer,
-  ) {}
+  ) {
+    this.proofs = new DeliveryProofs(peer, (written) => this.confirmProven(written));
+  }
 
   receive(frame: ClientFrame): void {
     const receivedAt = performance.now();
@@ -244,7 +239,7 @@ export class Session {
     if (at !== undefined && d.seq <= at) return; // the backlog or a fill already carried it
     if (at !== undefined && d.seq === at + 1) {
       this.advance(stream, d.seq);
-      if (d.kind === 'message' && d.origin === this.id) this.awaitProof(stream, d.seq, false);
+      if (d.kind === 'message' && d.origin === this.id) this.proofs.wrote(stream, d.seq, false);
       else this.send(d);
       return;
     }
@@ -342,7 +337,7 @@ export class Session {
       this.peer.send(d.frame, done); // messages stay pending until confirmed: no callback needed
       // group entries are proven for every client: events and recalls have nothing to confirm
       if (d.kind === 'message' && (!this.confirms || d.stream !== undefined))
-        this.awaitProof(d.stream, d.seq);
+        this.proofs.wrote(d.stream, d.seq);
       return;
     }
     this.peer.send(this.noticeIds ? withNoticeId(d.frame, d.noticeId) : d.frame, (err) => {
@@ -352,59 +347,31 @@ export class Session {
   }
 
   /**
-   * A message went to a client that does not confirm: it is confirmed on its behalf once a ping sent
-   * after it is answered. Messages written in the same turn share one ping, and one proof is in
-   * flight at a time (the next covers everything written meanwhile). If the connection ends first,
-   * they stay pending and come again at the next connect.
+   * A pong proved these positions written: every message pending up to each was written here before
+   * the ping (but those a `since` catch-up left to history past its 1,000, which this device is not
+   * sent anyway), so one write per timeline confirms them.
    */
-  private awaitProof(stream: string | undefined, seq: number, ping = true): void {
-    const key = stream ?? '';
-    if (seq > (this.written.get(key) ?? 0)) this.written.set(key, seq);
-    if (!ping) return; // the next proof carries it
-    this.unproven++;
-    this.scheduleProof();
-  }
-
-  private scheduleProof(): void {
-    if (this.proofScheduled || this.proving > 0 || this.unproven === 0) return;
-    this.proofScheduled = true;
-    setImmediate(() => {
-      this.proofScheduled = false;
-      this.requestProof();
-    });
-  }
-
-  private requestProof(): void {
-    if (this.phase === 'closed' || this.unproven === 0 || this.userId === undefined) return;
+  private confirmProven(written: ReadonlyMap<string, number>): void {
     const userId = this.userId;
-    const written = this.written;
-    this.written = new Map();
-    this.proving = this.unproven;
-    this.unproven = 0;
-    this.peer.proveReceived(() => {
-      this.proving = 0;
-      // every message pending up to its position was written here before the ping (but those a
-      // `since` catch-up left to history past its 1,000, which this device is not sent anyway)
-      for (const [key, seq] of written) {
-        const op =
-          key === ''
-            ? ({ kind: 'confirmThrough', userId, seq } as const)
-            : ({ kind: 'groupConfirm', groupId: key, userId, seq } as const);
-        this.ctx.write(op).catch((err: unknown) => {
-          // still pending: they come again at the next connect
-          this.ctx.log.error(
-            { err, user: userId, group: key || undefined },
-            'could not confirm what was proven delivered',
-          );
-        });
-      }
-      this.scheduleProof();
-    });
+    if (userId === undefined) return;
+    for (const [key, seq] of written) {
+      const op =
+        key === ''
+          ? ({ kind: 'confirmThrough', userId, seq } as const)
+          : ({ kind: 'groupConfirm', groupId: key, userId, seq } as const);
+      this.ctx.write(op).catch((err: unknown) => {
+        // still pending: they come again at the next connect
+        this.ctx.log.error(
+          { err, user: userId, group: key || undefined },
+          'could not confirm what was proven delivered',
+        );
+      });
+    }
   }
 
   /** Messages written to this connection whose receipt is not proven yet (clients that do not confirm). */
   get unprovenMessages(): number {
-    return this.unproven + this.proving;
+    return this.proofs.pending;
   }
 
   private noticeDelivered(userId: string, noticeId: number): void {
@@ -435,8 +402,7 @@ export class Session {
     this.phase = 'closed';
     this.held = [];
     this.heldBytes = 0;
-    this.unproven = 0;
-    this.proving = 0;
+    this.proofs.stop();
     if (wasBound && this.userId !== undefined) {
       const userId = this.userId;
       this.ctx.presence

@@ -19,21 +19,17 @@ import type {
   WriteOp,
   WriteResult,
 } from '../store.js';
-import { applyAdmin, toFile } from './admin-writes.js';
-import { appendRun, confirmRun, reserveAtOnce } from './batch-writes.js';
-import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
+import { toFile } from './admin-writes.js';
+import { applyEach, applyRuns } from './apply-ops.js';
+import { DatabaseStartError, describeServer, sessionUrl } from './connection-url.js';
 import * as groupReads from './group-reads.js';
-import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
 import { groupsTouched, usersTouched } from './locks.js';
-import { append, confirm, confirmThrough, noticeDone, purgeNotices, read, recall } from './message-writes.js';
 import { PgOutbox } from './outbox-store.js';
-import { chargeUpload, purgeReservations, refundUpload, reserve } from './quota-writes.js';
-import { lockRooms, roomAppend, roomRecent } from './room-writes.js';
+import { lockRooms, roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
 import { migrate, SCHEMA_NAME } from './schema/migrate.js';
 import { type Db, SQL, type Stmt } from './statements.js';
 import { fromDb } from './text.js';
-import { block, ensureUser, setContacts, upsertUser } from './user-writes.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database` (libpq-style parameters work too). */
@@ -61,8 +57,7 @@ export interface PostgresStoreOptions {
   batchRuns?: boolean;
 }
 
-/** The database could not be reached or prepared at start; the message names the server. */
-export class DatabaseStartError extends Error {}
+export { DatabaseStartError, describeServer, sessionUrl } from './connection-url.js';
 
 /** SQLSTATEs after which the whole batch is tried again: serialization failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -385,112 +380,6 @@ export class PostgresStore implements Store {
   }
 }
 
-async function applyEach(db: Db, ops: readonly WriteOp[]): Promise<WriteResult[]> {
-  const results: WriteResult[] = [];
-  for (const op of ops) results.push(await apply(db, op));
-  return results;
-}
-
-type AppendOp = Extract<WriteOp, { kind: 'append' }>;
-type ConfirmOp = Extract<WriteOp, { kind: 'confirm' }>;
-
-/**
- * The same, in order, but a run of consecutive appends (split where an id repeats) or of
- * consecutive confirms is applied set-based (`batch-writes.ts`); any other operation ends a run. A
- * reserve is one statement there too.
- */
-async function applyRuns(db: Db, ops: readonly WriteOp[]): Promise<WriteResult[]> {
-  const results: WriteResult[] = [];
-  let i = 0;
-  while (i < ops.length) {
-    const op = ops[i]!;
-    if (op.kind === 'append') {
-      const run: AppendOp[] = [op];
-      const ids = new Set([op.msgId]);
-      for (let next = ops[i + run.length]; next?.kind === 'append' && !ids.has(next.msgId); ) {
-        run.push(next);
-        ids.add(next.msgId);
-        next = ops[i + run.length];
-      }
-      results.push(...(await appendRun(db, run)));
-      i += run.length;
-    } else if (op.kind === 'confirm') {
-      const run: ConfirmOp[] = [op];
-      for (let next = ops[i + run.length]; next?.kind === 'confirm'; next = ops[i + run.length])
-        run.push(next);
-      results.push(...(await confirmRun(db, run)));
-      i += run.length;
-    } else {
-      results.push(await (op.kind === 'reserve' ? reserveAtOnce(db, op) : apply(db, op)));
-      i++;
-    }
-  }
-  return results;
-}
-
-function apply(db: Db, op: WriteOp): Promise<WriteResult> {
-  switch (op.kind) {
-    case 'ensureUser':
-      return ensureUser(db, op);
-    case 'upsertUser':
-      return upsertUser(db, op);
-    case 'setContacts':
-      return setContacts(db, op);
-    case 'block':
-      return block(db, op);
-    case 'reserve':
-      return reserve(db, op);
-    case 'chargeUpload':
-      return chargeUpload(db, op);
-    case 'refundUpload':
-      return refundUpload(db, op);
-    case 'purgeReservations':
-      return purgeReservations(db, op);
-    case 'purgeNotices':
-      return purgeNotices(db, op);
-    case 'append':
-      return append(db, op);
-    case 'confirm':
-      return confirm(db, op);
-    case 'confirmThrough':
-      return confirmThrough(db, op);
-    case 'read':
-      return read(db, op);
-    case 'noticeDone':
-      return noticeDone(db, op);
-    case 'recall':
-      return recall(db, op);
-    case 'friendRequest':
-      return friendRequest(db, op);
-    case 'friendResponse':
-      return friendResponse(db, op);
-    case 'unfriend':
-      return unfriend(db, op);
-    case 'roomAppend':
-      return roomAppend(db, op);
-    case 'createGroup':
-      return createGroup(db, op);
-    case 'changeGroup':
-      return changeGroup(db, op);
-    case 'groupConfirm':
-      return groupConfirm(db, op);
-    case 'groupRead':
-      return groupRead(db, op);
-    case 'groupRecall':
-      return groupRecall(db, op);
-    case 'presence':
-      return Promise.resolve(null);
-    case 'revokeTokens':
-    case 'eraseMessage':
-    case 'deleteUser':
-    case 'expireMessages':
-    case 'expirePending':
-    case 'recordFile':
-    case 'dropFiles':
-      return applyAdmin(db, op);
-  }
-}
-
 /** Runs named statements (prepared once per connection) on a client or the pool. */
 function dbOn(q: pg.Pool | pg.PoolClient): Db {
   const exec = <P extends unknown[], R>(s: Stmt<P, R>, params: P) =>
@@ -512,47 +401,4 @@ function reason(err: unknown): string {
   const e = err as { message?: unknown; code?: unknown };
   const message = typeof e?.message === 'string' && e.message !== '' ? e.message : String(err);
   return typeof e?.code === 'string' && !message.includes(e.code) ? `${message} (${e.code})` : message;
-}
-
-/** `host:port/database` of a connection string, without credentials, for error messages. */
-export function describeServer(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    const host = url.searchParams.get('host') ?? (url.hostname || 'localhost');
-    const db = url.pathname.replace(/^\//, '') || '(default database)';
-    return `${host}:${url.port || '5432'}/${decodeURIComponent(db)}`;
-  } catch {
-    return '(unparsable DATABASE_URL)';
-  }
-}
-
-/**
- * The connection string with the session settings applied at connection start (libpq `options`),
- * so every pooled connection has them without an extra round trip: the guards against a node that
- * hangs (before any `options` the URL has, so those win) and `search_path` (after them: it must be
- * the schema).
- */
-export function sessionUrl(
-  connectionString: string,
-  schema: string,
-  guards: { idleInTransactionTimeoutMs: number; statementTimeoutMs: number },
-): string {
-  let url: URL;
-  try {
-    url = new URL(connectionString);
-  } catch {
-    throw new DatabaseStartError('DATABASE_URL is not a URL (postgres://user:password@host:port/database)');
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new DatabaseStartError(`DATABASE_URL must start with postgres:// (not ${url.protocol}//)`);
-  }
-  const own = url.searchParams.get('options');
-  const options = [
-    `-c idle_in_transaction_session_timeout=${guards.idleInTransactionTimeoutMs}`,
-    `-c statement_timeout=${guards.statementTimeoutMs}`,
-    ...(own ? [own] : []),
-    `-c search_path=${schema}`,
-  ];
-  url.searchParams.set('options', options.join(' '));
-  return url.toString();
 }
