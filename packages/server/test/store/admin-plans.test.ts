@@ -1,11 +1,9 @@
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { SQL } from '../../src/store/postgres/statements.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { prepareStatements } from '../../src/store/sqlite/statements.js';
 import { freshSchema, PG_URL, pgStore } from '../helpers/postgres.js';
-import { onCleanup, tempDir } from '../helpers/test-server.js';
+import { pgPlan, sqlitePlans } from '../helpers/query-plans.js';
+import { onCleanup } from '../helpers/test-server.js';
 
 /**
  * The statements of the server API and retention read by index: sweeps walk the oldest end of a
@@ -13,22 +11,7 @@ import { onCleanup, tempDir } from '../helpers/test-server.js';
  */
 describe('index plans of the admin and retention statements', () => {
   it('SQLite: searches indexes, never scans a table or sorts', async () => {
-    const dir = tempDir();
-    await new SqliteStore({ dataDir: dir }).close();
-    const db = new Database(`${dir}/parley.db`);
-    onCleanup(() => db.close());
-    const sql = prepareStatements(db) as unknown as Record<string, { source: string }>;
-    const plan = (text: string) =>
-      (
-        db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(
-          ...text
-            .split('?')
-            .slice(1)
-            .map(() => 1),
-        ) as { detail: string }[]
-      )
-        .map((r) => r.detail)
-        .join(' | ');
+    const { sql, plan } = await sqlitePlans();
     const names = [
       'tokensValidFrom',
       'revokeTokens',
@@ -157,24 +140,13 @@ describe('index plans of the admin and retention statements', () => {
      * (a bitmap scan of the index may come first): a few rows, not a table.
      */
     const sortsItsRun = new Set(['lockUsersSkipLocked', 'membershipsOf']);
-    const literal = (v: unknown): string =>
-      Array.isArray(v)
-        ? `ARRAY[${v.map(literal).join(', ')}]::${typeof v[0] === 'number' ? 'bigint' : 'text'}[]`
-        : typeof v === 'number'
-          ? String(v)
-          : client.escapeLiteral(String(v));
     const tables =
       'users|messages|user_timeline|pending|pending_counts|notices|reservations|friend_requests|contacts|blocks|conversations|group_members|group_timeline|upload_usage|files|token_revocations';
     for (const mode of ['force_custom_plan', 'force_generic_plan']) {
       await client.query(`SET plan_cache_mode = ${mode}`);
       for (const [name, values] of Object.entries(params)) {
         const { text } = SQL[name as keyof typeof SQL];
-        await client.query(`PREPARE p AS ${text}`);
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-          `EXPLAIN EXECUTE p(${values.map(literal).join(', ')})`,
-        );
-        await client.query('DEALLOCATE p');
-        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+        const plan = await pgPlan(client, text, values);
         if (process.env.SHOW_PLANS) console.log(mode, name, plan);
         expect(plan, `${mode} ${name}`).not.toMatch(new RegExp(`Seq Scan on (${tables})\\b`));
         if (!sortsItsRun.has(name)) expect(plan, `${mode} ${name}`).not.toMatch(/Sort Key/);

@@ -5,6 +5,7 @@ import { MIGRATIONS } from '../../src/store/postgres/schema/migrations.js';
 import { SQL } from '../../src/store/postgres/statements.js';
 import type { AppendResult, WriteOp } from '../../src/store/store.js';
 import { freshSchema, PG_URL, pgQuery, pgStore } from '../helpers/postgres.js';
+import { pgPlan } from '../helpers/query-plans.js';
 import { onCleanup } from '../helpers/test-server.js';
 
 const USERS = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -196,25 +197,12 @@ describe('PostgresStore groups and conversation list', () => {
       'readUserConversation',
       'readGroupConversation',
     ]);
-    const literal = (v: unknown): string =>
-      Array.isArray(v)
-        ? `ARRAY[${v.map(literal).join(', ')}]::text[]`
-        : v === null
-          ? 'NULL'
-          : typeof v === 'number'
-            ? String(v)
-            : client.escapeLiteral(String(v));
     const tables = 'users|messages|user_timeline|groups|group_members|group_timeline|conversations';
     for (const mode of ['force_custom_plan', 'force_generic_plan']) {
       await client.query(`SET plan_cache_mode = ${mode}`);
       for (const [name, values] of Object.entries(params)) {
         const { text } = SQL[name as keyof typeof SQL];
-        await client.query(`PREPARE p AS ${text}`);
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-          `EXPLAIN EXECUTE p(${values.map(literal).join(', ')})`,
-        );
-        await client.query('DEALLOCATE p');
-        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+        const plan = await pgPlan(client, text, values);
         expect(plan, `${mode} ${name}`).not.toMatch(new RegExp(`Seq Scan on (${tables})\\b`));
         if (!sortsFewRows.has(name)) expect(plan, `${mode} ${name}`).not.toMatch(/Sort Key/);
         if (name === 'conversations') {

@@ -7,6 +7,7 @@ import { SQL } from '../../src/store/postgres/statements.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store, TimelineEntry, WriteOp } from '../../src/store/store.js';
 import { freshSchema, PG_URL, pgQuery, pgStore } from '../helpers/postgres.js';
+import { pgPlan } from '../helpers/query-plans.js';
 import { onCleanup } from '../helpers/test-server.js';
 import { describeConversationContract } from './conversation-contract.js';
 import { describeGroupContract } from './group-contract.js';
@@ -381,24 +382,13 @@ describe('PostgresStore with several nodes', () => {
       'confirmMany',
       'lockUsers',
     ]);
-    const literal = (v: unknown): string =>
-      Array.isArray(v)
-        ? `ARRAY[${v.map(literal).join(', ')}]::${typeof v[0] === 'number' ? 'bigint' : 'text'}[]`
-        : typeof v === 'number'
-          ? String(v)
-          : client.escapeLiteral(String(v));
     const tables = 'users|messages|user_timeline|pending|notices|reservations|friend_requests|contacts';
     // both the plan for the values at hand and the generic plan a prepared statement may switch to
     for (const mode of ['force_custom_plan', 'force_generic_plan']) {
       await client.query(`SET plan_cache_mode = ${mode}`);
       for (const [name, values] of Object.entries(params)) {
         const { text } = SQL[name as keyof typeof SQL];
-        await client.query(`PREPARE p AS ${text}`);
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-          `EXPLAIN EXECUTE p(${values.map(literal).join(', ')})`,
-        );
-        await client.query('DEALLOCATE p');
-        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+        const plan = await pgPlan(client, text, values);
         expect(plan, `${mode} ${name}`).not.toMatch(new RegExp(`Seq Scan on (${tables})\\b`));
         // a contact list is read whole (about 100 here): sorting it is fine; pages come in index order
         if (!sortsItsRun.has(name)) expect(plan, `${mode} ${name}`).not.toMatch(/Sort Key/);

@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { prepareStatements } from '../../src/store/sqlite/statements.js';
 import type { TimelineEntry } from '../../src/store/store.js';
+import { sqlitePlans } from '../helpers/query-plans.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { describeConversationContract } from './conversation-contract.js';
 import { describeGroupContract } from './group-contract.js';
@@ -35,25 +35,7 @@ describe('SqliteStore specifics', () => {
   });
 
   it('answers history pages and backlogs from indexes, never by scanning messages', async () => {
-    const dir = tempDir();
-    const store = new SqliteStore({ dataDir: dir });
-    await store.close();
-    const db = new Database(`${dir}/parley.db`);
-    onCleanup(() => db.close());
-    const sql = prepareStatements(db) as unknown as Record<string, { source: string }>;
-    const plan = (text: string) =>
-      (
-        db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(
-          ...text
-            .split('?')
-            .slice(1)
-            .map(() => 1),
-        ) as {
-          detail: string;
-        }[]
-      )
-        .map((r) => r.detail)
-        .join(' | ');
+    const { sql, plan } = await sqlitePlans();
     // the statements behind history, backlogs, catch-up, confirmations and quotas
     const reads = [
       'historyAll',
@@ -80,22 +62,7 @@ describe('SqliteStore specifics', () => {
   });
 
   it('answers the conversation list and group reads from indexes, never by scanning or sorting a table', async () => {
-    const dir = tempDir();
-    await new SqliteStore({ dataDir: dir }).close();
-    const db = new Database(`${dir}/parley.db`);
-    onCleanup(() => db.close());
-    const sql = prepareStatements(db) as unknown as Record<string, { source: string }>;
-    const plan = (text: string) =>
-      (
-        db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(
-          ...text
-            .split('?')
-            .slice(1)
-            .map(() => 1),
-        ) as { detail: string }[]
-      )
-        .map((r) => r.detail)
-        .join(' | ');
+    const { sql, plan } = await sqlitePlans();
     const p = plan(sql.conversations!.source);
     // a backward walk of (user_id, last_ms, conv_id) from the cursor; the names and the last
     // message by key
