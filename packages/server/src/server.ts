@@ -123,8 +123,11 @@ async function assemble(
       dataDir: config.dataDir,
       synchronous: config.sqliteSync,
       checkpointIntervalMs: config.sqliteCheckpointMs,
+      writer: config.sqliteWriter,
       log,
     });
+  // the SQLite writer thread takes the first write (action 1's) only once it has opened the file
+  if (store instanceof SqliteStore) await store.opened();
   const bus = parts.bus ?? selectBus(config, log);
   const metrics = new PrometheusMetrics();
   const clock = parts.clock ?? systemClock;

@@ -11,37 +11,11 @@ import type {
 } from '../scenarios/types.js';
 import { TARGET_LABELS } from '../targets.js';
 import { fanoutSection } from './fanout-markdown.js';
+import { cpuPair, errorsOf, int, mib, ms, pcts, ratio, table, usPerMsg } from './format.js';
 import { goalsMarkdown } from './goals.js';
 import { profileMarkdown } from './profile.js';
 import type { BenchResults } from './results.js';
-
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-/** Some percentiles of a latency summary, as `a / b / c` in milliseconds. */
-const pcts = <K extends string>(summary: Record<K, number>, ...keys: K[]) =>
-  keys.map((k) => ms(summary[k])).join(' / ');
-const ratio = (a: number, b: number | undefined) =>
-  b && b > 0 && Number.isFinite(a) ? (a / b).toFixed(2) : '–';
-const mib = (n: number) => `${n.toFixed(0)} MiB`;
-
-function table(head: string[], align: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `|${align.join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
-    '\n',
-  );
-}
-
-function errorsOf(errors: Record<string, number>): string {
-  const total = Object.values(errors).reduce((a, b) => a + b, 0);
-  return total === 0 ? '0' : `${total} (${Object.keys(errors).slice(0, 2).join('; ')})`;
-}
-
-/** `server% / generator%`, flagged when the generator was saturated (its figures are then a floor). */
-function cpuPair(r: LoadRun): string {
-  const flag = r.generatorBound ? ' **generator-bound**' : '';
-  return `${r.server.cpuPercent.toFixed(0)}% / ${r.generatorCpuPercent.toFixed(0)}%${flag}`;
-}
-
-const usPerMsg = (n: number) => (n > 0 ? `${n.toFixed(n >= 100 ? 0 : 1)} µs` : '–');
+import { writerSection } from './writer-markdown.js';
 
 function baseline(level: LoadLevel, target: 'ws' | 'socketio'): LoadRun | undefined {
   return level.runs.find((r) => r.target === target);
@@ -387,6 +361,7 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(`### Cost of durability (Parley, ${s.durability.pairs} pairs, window ${s.durability.window})`);
     out.push(durabilityTable(s.durability));
   }
+  if (s.writer?.kind === 'writer') out.push(writerSection(s.writer));
   if (s['idle-memory']?.kind === 'idle')
     out.push('### Idle memory per connection', idleTable(s['idle-memory']));
   if (s['reconnect-storm']?.kind === 'storm')

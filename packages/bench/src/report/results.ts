@@ -41,13 +41,15 @@ export function integrityOf(scenarios: Record<string, ScenarioResult>): { lost: 
         ? s.levels.flatMap((l) => l.runs)
         : s.kind === 'durability'
           ? [s.normal, s.full]
-          : s.kind === 'calibrate'
-            ? [s.bench]
-            : s.kind === 'cluster'
-              ? [s.one, s.two].filter((x) => x !== undefined)
-              : s.kind === 'backends'
-                ? [s.sqlite, s.postgres].filter((x) => x !== undefined)
-                : [];
+          : s.kind === 'writer'
+            ? s.levels.flatMap((l) => [l.thread, l.inline])
+            : s.kind === 'calibrate'
+              ? [s.bench]
+              : s.kind === 'cluster'
+                ? [s.one, s.two].filter((x) => x !== undefined)
+                : s.kind === 'backends'
+                  ? [s.sqlite, s.postgres].filter((x) => x !== undefined)
+                  : [];
     for (const r of runs) {
       lost += r.integrity.lost;
       doubled += r.integrity.doubled;

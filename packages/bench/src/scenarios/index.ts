@@ -9,6 +9,7 @@ import { room } from './room.js';
 import { saturation } from './saturation.js';
 import { storm } from './storm.js';
 import type { Scenario } from './types.js';
+import { writer } from './writer.js';
 
 /** Every scenario, in the order a full run takes them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -16,6 +17,7 @@ export const SCENARIOS: readonly Scenario[] = [
   calibrate,
   latency,
   durability,
+  writer,
   idle,
   storm,
   history,

@@ -51,6 +51,12 @@ export interface DurabilityResult {
   window: number;
 }
 
+export interface WriterResult {
+  kind: 'writer';
+  /** Parley with its SQLite batches in the writer thread and inline, per load level, interleaved. */
+  levels: { pairs: number; window: number; thread: LoadRun; inline: LoadRun }[];
+}
+
 export interface IdleRow {
   target: TargetName;
   connections: number;
@@ -206,6 +212,7 @@ export type ScenarioResult =
   | SaturationResult
   | LatencyResult
   | DurabilityResult
+  | WriterResult
   | IdleResult
   | StormResult
   | HistoryResult;

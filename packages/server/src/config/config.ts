@@ -17,6 +17,7 @@ export interface ServerConfig extends RoomSettings, WebhookSettings, AdminSettin
   maxBodyBytes: number;
   sqliteSync: 'normal' | 'full';
   sqliteCheckpointMs: number;
+  sqliteWriter: 'thread' | 'inline';
   /** Set: the store is PostgreSQL (a cluster node); unset: the SQLite file in `dataDir`. */
   databaseUrl: string | undefined;
   databaseSchema: string;
@@ -140,6 +141,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     min: 0,
     help: 'how often a worker thread checkpoints the SQLite WAL (0: SQLite checkpoints inside commits)',
+  },
+  {
+    key: 'sqliteWriter',
+    env: 'SQLITE_WRITER',
+    flag: '--sqlite-writer',
+    kind: 'string',
+    choices: ['thread', 'inline'],
+    help: 'thread: SQLite write batches run in a worker thread, beside the event loop; inline: on it',
   },
   {
     key: 'databaseUrl',
@@ -343,6 +352,7 @@ export const defaultConfig: ServerConfig = {
   maxBodyBytes: 1024 * 1024,
   sqliteSync: 'normal',
   sqliteCheckpointMs: 250,
+  sqliteWriter: 'thread',
   databaseUrl: undefined,
   databaseSchema: 'public',
   recallWindowMs: 2 * 60_000,

@@ -27,7 +27,22 @@ export interface OutboxRow extends OutboxEvent {
  * did): nothing for an operation that changed nothing (a retry, a repeated read). Called inside
  * the write transaction: synchronous, pure, and must not throw.
  */
-export type OutboxCapture = (op: WriteOp, result: WriteResult) => readonly OutboxEvent[];
+export type OutboxCapture = ((op: WriteOp, result: WriteResult) => readonly OutboxEvent[]) & {
+  /** How another thread (the SQLite writer's) builds the same capture; none: it cannot. */
+  recipe?: CaptureRecipe;
+  /** The clock behind its times; the other thread's capture gets this clock's time per batch. */
+  clock?: { now(): number };
+};
+
+/**
+ * A capture rebuilt in another thread: `module` (a URL) exports `name`, a function called with
+ * `options` (which must survive structured cloning) and a clock, that returns the capture.
+ */
+export interface CaptureRecipe {
+  module: string;
+  name: string;
+  options: unknown;
+}
 
 /** The right to dispatch: one node of a cluster holds it at a time. */
 export interface DispatchLease {

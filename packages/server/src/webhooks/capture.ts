@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { formatMsgId, isGroupId, type TimeFormatter } from '@parley/protocol';
+import { createTimeFormatter, formatMsgId, isGroupId, type TimeFormatter } from '@parley/protocol';
 import type { Clock } from '../core/clock.js';
 import { groupHistoryEntry } from '../core/groups/group-wire.js';
 import { chatMsgOf } from '../core/wire.js';
@@ -7,6 +7,7 @@ import { conversationKey } from '../store/conversation.js';
 import type { GroupEntry } from '../store/groups.js';
 import type { OutboxCapture, OutboxEvent } from '../store/outbox.js';
 import type { WriteOp, WriteResult, WriteResultOf } from '../store/store.js';
+import { compiledModuleUrl } from '../threads/compiled-module.js';
 import type { EventType } from './event-types.js';
 
 export interface CaptureOptions {
@@ -131,4 +132,22 @@ export function eventCapture(opts: CaptureOptions): OutboxCapture {
         return [];
     }
   };
+}
+
+/** The capture's settings as they cross threads (to the SQLite writer thread). */
+export interface PortableCaptureOptions {
+  types: EventType[];
+  /** `TIME_ZONE`, for the `time` strings inside `data`. */
+  timeZone: string;
+}
+
+/** The capture built from settings that cross threads; the SQLite writer thread calls this. */
+export function portableEventCapture(o: PortableCaptureOptions, clock: Clock): OutboxCapture {
+  return eventCapture({ types: new Set(o.types), time: createTimeFormatter(o.timeZone), clock });
+}
+
+/** The webhooks' capture, with the recipe another thread rebuilds it from. */
+export function webhookCapture(o: PortableCaptureOptions, clock: Clock): OutboxCapture {
+  const recipe = { module: compiledModuleUrl(import.meta.url), name: 'portableEventCapture', options: o };
+  return Object.assign(portableEventCapture(o, clock), { recipe, clock });
 }

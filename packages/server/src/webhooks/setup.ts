@@ -8,7 +8,7 @@ import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { outboxOf } from '../store/outbox.js';
 import type { Store } from '../store/store.js';
 import { BeforeSendHook } from './before-send.js';
-import { eventCapture } from './capture.js';
+import { webhookCapture } from './capture.js';
 import { type DispatcherOptions, defaultDispatcherTiming, WebhookDispatcher } from './dispatcher.js';
 import { type EventType, selectEvents } from './event-types.js';
 import { webhookMetrics } from './webhook-metrics.js';
@@ -75,7 +75,9 @@ export function setupWebhooks(
   };
   const child = log.child({ component: 'webhooks' });
   const dispatcher = new WebhookDispatcher(outbox, options, child, clock);
-  outbox.captureEvents(eventCapture({ types, time, clock }), () => dispatcher.wake());
+  outbox.captureEvents(webhookCapture({ types: [...types], timeZone: config.timeZone }, clock), () =>
+    dispatcher.wake(),
+  );
   const screen = config.webhookBeforeSend
     ? new BeforeSendHook(
         {

@@ -4,8 +4,9 @@ import { freshSchema, pgQuery, pgStore } from '../helpers/postgres.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { describeOutboxContract } from './outbox-contract.js';
 
+/** Inline: the contract's capture is a closure (it throws on cue), which cannot cross threads. */
 async function sqliteStore(): Promise<SqliteStore> {
-  const store = new SqliteStore({ dataDir: tempDir() });
+  const store = new SqliteStore({ dataDir: tempDir(), writer: 'inline' });
   onCleanup(() => store.close());
   return store;
 }

@@ -52,6 +52,7 @@ export class Checkpointer {
 
   /** Stops the worker and waits until its connection is closed. */
   async stop(): Promise<void> {
+    this.worker.ref(); // an unreferenced thread would let the process end before it closed
     this.worker.postMessage('stop');
     await this.exited;
   }

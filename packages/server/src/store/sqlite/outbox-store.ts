@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { DispatchLease, Outbox, OutboxCapture, OutboxEvent, OutboxRow } from '../outbox.js';
 import type { WriteOp, WriteResult } from '../store.js';
 import { prep } from './prep.js';
+import type { ThreadedWriter } from './writer/threaded-writer.js';
 
 interface Row {
   id: number;
@@ -32,7 +33,14 @@ export class SqliteOutbox implements Outbox {
   /** Events written by the batch being applied. */
   private wrote = false;
 
-  constructor(db: Database.Database) {
+  /**
+   * `writer`: the batches run in the SQLite writer thread, which captures there (rebuilt from the
+   * capture's recipe) and also takes this outbox's own writes; reads stay on this connection.
+   */
+  constructor(
+    db: Database.Database,
+    private readonly writer?: ThreadedWriter,
+  ) {
     this.sql = {
       insert: prep<[string, string, number, string]>(
         db,
@@ -68,6 +76,21 @@ export class SqliteOutbox implements Outbox {
   captureEvents(capture: OutboxCapture | undefined, committed?: () => void): void {
     this.capturing = capture;
     this.committed = committed;
+    if (!this.writer) return;
+    if (capture && !capture.recipe)
+      throw new Error('this outbox capture cannot run in the SQLite writer thread');
+    // sent before any later batch: the thread answers calls in order
+    this.writer.configure({ kind: 'capture', recipe: capture?.recipe }).catch(() => {});
+  }
+
+  /** The time the capture's clock gives a batch about to be written (the writer thread's events). */
+  batchNow(): number {
+    return this.capturing?.clock?.now() ?? Date.now();
+  }
+
+  /** A batch written in the writer thread committed events: the dispatcher may go. */
+  eventsCommitted(): void {
+    this.committed?.();
   }
 
   /** Inside the batch transaction: writes the events of one applied operation; returns its result. */
@@ -94,10 +117,16 @@ export class SqliteOutbox implements Outbox {
   }
 
   async outboxDelivered(ids: readonly number[], nowMs: number): Promise<void> {
-    if (ids.length > 0) this.sql.delivered.run(nowMs, JSON.stringify(ids));
+    if (ids.length === 0) return;
+    if (this.writer) await this.writer.call({ kind: 'outboxDelivered', ids, nowMs });
+    else this.sql.delivered.run(nowMs, JSON.stringify(ids));
   }
 
   async outboxPurge(beforeMs: number, limit: number): Promise<{ delivered: number; undelivered: number }> {
+    if (this.writer) {
+      const reply = await this.writer.call({ kind: 'outboxPurge', beforeMs, limit });
+      return reply.value as { delivered: number; undelivered: number };
+    }
     return {
       delivered: this.sql.purgeDelivered.run(beforeMs, limit).changes,
       undelivered: this.sql.purgeUndelivered.run(beforeMs, limit).changes,

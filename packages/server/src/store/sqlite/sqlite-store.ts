@@ -44,6 +44,7 @@ import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { block, ensureUser, setContacts, upsertUser } from './user-writes.js';
+import { ThreadedWriter } from './writer/threaded-writer.js';
 
 export interface SqliteStoreOptions {
   /** Folder holding `parley.db`; `:memory:` for a throwaway store. */
@@ -52,8 +53,14 @@ export interface SqliteStoreOptions {
   synchronous?: 'normal' | 'full';
   /** How often a worker thread checkpoints the WAL (0: SQLite's own, inside commits). Default 250 ms. */
   checkpointIntervalMs?: number;
-  /** Where checkpoint failures are reported. */
+  /** Where checkpoint and writer-thread failures are reported. */
   log?: Logger;
+  /**
+   * Where write batches run: `thread` (the default for a file), a worker thread with a connection
+   * of its own, so statements and commits run beside the event loop; `inline`, on the caller's
+   * thread (always for `:memory:`, which another connection cannot open).
+   */
+  writer?: 'thread' | 'inline';
 }
 
 /** The embedded default Store: one SQLite file in WAL mode, written by this process only. */
@@ -64,6 +71,8 @@ export class SqliteStore implements Store {
   /** The webhook outbox, written by the batches (see outbox.ts). */
   readonly outbox: SqliteOutbox;
   private readonly checkpointer: Checkpointer | undefined;
+  /** The writer thread, when batches run there (see `SqliteStoreOptions.writer`). */
+  private readonly writer: ThreadedWriter | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     const file = opts.dataDir === ':memory:' ? ':memory:' : path.join(opts.dataDir, 'parley.db');
@@ -78,9 +87,17 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.sql = prepareStatements(this.db);
-    this.outbox = new SqliteOutbox(this.db);
     const interval = opts.checkpointIntervalMs ?? 250;
-    if (file !== ':memory:' && interval > 0) {
+    if (file !== ':memory:' && opts.writer !== 'inline') {
+      // the writer thread's own (inline) store owns the checkpoints; this connection only reads
+      this.writer = new ThreadedWriter(
+        { dir: opts.dataDir, synchronous: opts.synchronous ?? 'normal', checkpointIntervalMs: interval },
+        opts.log,
+      );
+      this.writer.start(); // its start (loading modules, opening the file) overlaps the server's
+    }
+    this.outbox = new SqliteOutbox(this.db, this.writer);
+    if (file !== ':memory:' && interval > 0 && !this.writer) {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = new Checkpointer(file, interval, opts.log);
     }
@@ -101,7 +118,17 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** Resolves once the writer thread (if any) has opened the database and takes writes. */
+  async opened(): Promise<void> {
+    await this.writer?.call({ kind: 'ping' });
+  }
+
   async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
+    if (this.writer) {
+      const { results, wroteEvents } = await this.writer.write(ops, this.outbox.batchNow());
+      if (wroteEvents) this.outbox.eventsCommitted();
+      return results;
+    }
     const results = this.writeBatch(ops);
     this.outbox.settled();
     return results;
@@ -331,6 +358,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.writer?.close();
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close(); // the last connection checkpoints what is left
   }

@@ -1,0 +1,35 @@
+import type { CaptureRecipe } from '../../outbox.js';
+import type { WriteOp, WriteResult } from '../../store.js';
+
+/** What the SQLite writer thread is started with. */
+export interface WriterData {
+  /** The data folder (holding parley.db), migrated already. */
+  dir: string;
+  synchronous: 'normal' | 'full';
+  checkpointIntervalMs: number;
+}
+
+/** A call from the event loop to the writer thread; answered by a `WriterReply` with the same id. */
+export type WriterCall =
+  | { id: number; kind: 'write'; ops: readonly WriteOp[]; nowMs: number }
+  | { id: number; kind: 'outboxDelivered'; ids: readonly number[]; nowMs: number }
+  | { id: number; kind: 'outboxPurge'; beforeMs: number; limit: number }
+  | { id: number; kind: 'capture'; recipe: CaptureRecipe | undefined }
+  | { id: number; kind: 'ping' }
+  | { id: number; kind: 'close' };
+
+/** An error as it crosses threads: what logs and callers look at. */
+export interface WriterError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+export type WriterReply =
+  | { id: number; ok: true; value: unknown; wroteEvents?: boolean }
+  | { id: number; ok: false; error: WriterError }
+  /** The thread could not open the database: every call fails until it is restarted. */
+  | { id: -1; ok: false; error: WriterError };
+
+/** The results of a `write` call. */
+export type WriteReplyValue = WriteResult[];
