@@ -355,8 +355,15 @@ export function renderMarkdown(r: BenchResults): string {
       calibrateTable(s.calibrate),
     );
   }
-  if (s.latency?.kind === 'latency')
+  if (s.latency?.kind === 'latency') {
     out.push('### Latency at a fixed offered rate', latencyTable(s.latency.levels));
+    const p = s.latency.probe;
+    if (p)
+      out.push(
+        `Parley's saturation rate with ${int(p.pairs)} pairs × window ${p.window} (probed first, Parley alone): ` +
+          `${int(p.ackedPerSec)} msg/s; "${p.halfSaturation}" offers half of it (the ack p99 target applies there).`,
+      );
+  }
   if (s.durability?.kind === 'durability') {
     out.push(`### Cost of durability (Parley, ${s.durability.pairs} pairs, window ${s.durability.window})`);
     out.push(durabilityTable(s.durability));

@@ -40,6 +40,11 @@ export interface SaturationResult {
 export interface LatencyResult {
   kind: 'latency';
   levels: LoadLevel[];
+  /**
+   * Parley's saturation rate at the latency runs' pair count, probed first (window mode, Parley
+   * only); the level offering half of it is `halfSaturation`.
+   */
+  probe?: { pairs: number; window: number; ackedPerSec: number; halfSaturation: string };
 }
 
 export interface DurabilityResult {
