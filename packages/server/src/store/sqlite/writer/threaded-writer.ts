@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { compiledModuleUrl } from '../../../threads/compiled-module.js';
 import type { WriteOp, WriteResult } from '../../store.js';
+import { decodeResults, encodeOps } from './batch-codec.js';
 import type { WriterCall, WriterData, WriterError, WriterReply } from './writer-messages.js';
 
 /** A call as the event loop builds it: the id is added when it is posted. */
@@ -45,8 +46,8 @@ export class ThreadedWriter {
     ops: readonly WriteOp[],
     nowMs: number,
   ): Promise<{ results: WriteResult[]; wroteEvents: boolean }> {
-    const reply = await this.call({ kind: 'write', ops, nowMs });
-    return { results: reply.value as WriteResult[], wroteEvents: reply.wroteEvents === true };
+    const reply = await this.call({ kind: 'write', batch: encodeOps(ops), nowMs });
+    return { results: decodeResults(ops, reply.value as unknown[]), wroteEvents: reply.wroteEvents === true };
   }
 
   /** Sends a call now and again to every new thread (before anything else it is sent). */

@@ -1,5 +1,4 @@
 import type { CaptureRecipe } from '../../outbox.js';
-import type { WriteOp, WriteResult } from '../../store.js';
 
 /** What the SQLite writer thread is started with. */
 export interface WriterData {
@@ -11,7 +10,8 @@ export interface WriterData {
 
 /** A call from the event loop to the writer thread; answered by a `WriterReply` with the same id. */
 export type WriterCall =
-  | { id: number; kind: 'write'; ops: readonly WriteOp[]; nowMs: number }
+  /** `batch`: the operations as `encodeOps` wrote them. */
+  | { id: number; kind: 'write'; batch: unknown[]; nowMs: number }
   | { id: number; kind: 'outboxDelivered'; ids: readonly number[]; nowMs: number }
   | { id: number; kind: 'outboxPurge'; beforeMs: number; limit: number }
   | { id: number; kind: 'capture'; recipe: CaptureRecipe | undefined }
@@ -30,6 +30,3 @@ export type WriterReply =
   | { id: number; ok: false; error: WriterError }
   /** The thread could not open the database: every call fails until it is restarted. */
   | { id: -1; ok: false; error: WriterError };
-
-/** The results of a `write` call. */
-export type WriteReplyValue = WriteResult[];

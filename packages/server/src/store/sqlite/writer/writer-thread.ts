@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { OutboxCapture } from '../../outbox.js';
 import { SqliteStore } from '../sqlite-store.js';
+import { decodeOps, encodeResults } from './batch-codec.js';
 import type { WriterCall, WriterData, WriterError, WriterReply } from './writer-messages.js';
 
 /**
@@ -46,7 +47,8 @@ async function answer(call: WriterCall): Promise<unknown> {
     case 'write': {
       batchNowMs = call.nowMs;
       wroteEvents = false;
-      return store.write(call.ops);
+      const ops = decodeOps(call.batch);
+      return encodeResults(ops, await store.write(ops));
     }
     case 'outboxDelivered':
       return store.outbox.outboxDelivered(call.ids, call.nowMs);
