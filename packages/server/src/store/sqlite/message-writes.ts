@@ -30,15 +30,23 @@ export function purgeReservations(sql: Statements, op: Op<'purgeReservations'>):
   return { purged: sql.purgeReservations.run(op.expiredBeforeMs, op.limit).changes };
 }
 
+/** Takes the reservation of an id for the user: when it was made, or undefined when there is none. */
+export function takeReservation(sql: Statements, msgId: number, userId: string): number | undefined {
+  const reservation = sql.reservedAt.get(msgId, userId);
+  if (!reservation) return undefined;
+  sql.dropReservation.run(msgId);
+  return reservation.reserved_ms;
+}
+
 export function append(w: WriteContext, m: Op<'append'>): AppendResult {
   const { sql } = w;
   // The common case first: the id is reserved for the sender, and taking the reservation proves it.
-  const reservation = sql.takeReservation.get(m.msgId, m.fromId);
-  if (!reservation) return reused(sql, m);
-  if (reservation.reserved_ms < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
+  const reservedMs = takeReservation(sql, m.msgId, m.fromId);
+  if (reservedMs === undefined) return reused(sql, m);
+  if (reservedMs < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
   const result = isGroupId(m.toId) ? appendToGroup(sql, m) : appendToUser(w, m);
   // refused: the id stays the sender's
-  if (result.outcome !== 'stored') sql.reserve.run(m.msgId, m.fromId, reservation.reserved_ms);
+  if (result.outcome !== 'stored') sql.reserve.run(m.msgId, m.fromId, reservedMs);
   return result;
 }
 
