@@ -31,6 +31,8 @@ const OWNED: [string, string][] = [
   ['files', 'owner'],
   ['room_messages', 'from_id'],
 ];
+/** Tables of one backend only: the SQLite store counts pending messages in memory. */
+const POSTGRES_ONLY = new Set(['pending_counts']);
 
 interface Backend {
   name: string;
@@ -208,12 +210,14 @@ describe.each(backends)('account deletion ($name)', (backend) => {
     expect([kept.status, await kept.text()]).toEqual([200, 'same content']);
 
     // and nothing of alice is left in the tables; her messages are empty shells
-    for (const [table, column] of OWNED)
+    for (const [table, column] of OWNED) {
+      if (backend.name === 'SQLite' && POSTGRES_ONLY.has(table)) continue;
       expect([table, column, await query(`SELECT * FROM ${table} WHERE ${column} = ?`, 'alice')]).toEqual([
         table,
         column,
         [],
       ]);
+    }
     const sent = await query('SELECT body, digest, recalled FROM messages WHERE from_id = ?', 'alice');
     expect(sent).toHaveLength(6);
     for (const m of sent) expect([m.body, m.digest, Boolean(m.recalled)]).toEqual(['', '', true]);

@@ -49,6 +49,11 @@ describe('SqliteStore specifics', () => {
       'entrySeq',
       'reservationCount',
       'pendingFriendRequestCount',
+      // the writer's confirmations, and what it loads once per user
+      'confirmPending',
+      'pendingCount',
+      'blocksOf',
+      'settleSeqHead',
     ];
     for (const name of reads) {
       const text = sql[name]?.source;
@@ -82,6 +87,7 @@ describe('SqliteStore specifics', () => {
       'touchGroupConversations',
       'readGroupConversation',
       'readUserConversation',
+      'touchConversation',
     ]) {
       const text = sql[name]?.source;
       expect(text, name).toBeDefined();

@@ -59,7 +59,6 @@ export function prepareAdminStatements(db: Database.Database) {
     deleteUploadUsageChunk: chunk(db, 'upload_usage', 'owner', 'owner, day'),
     /** The user's messages in chat rooms' recent windows (bounded: a window per room). */
     deleteRoomMessagesOf: prep<[string]>(db, 'DELETE FROM room_messages WHERE from_id = ?'),
-    deletePendingCount: prep<[string]>(db, 'DELETE FROM pending_counts WHERE user_id = ?'),
     deleteUser: prep<[string]>(db, 'DELETE FROM users WHERE id = ?'),
 
     /** The oldest messages stored before `?1`. */
@@ -74,10 +73,11 @@ export function prepareAdminStatements(db: Database.Database) {
       'DELETE FROM group_timeline WHERE group_id = ? AND msg_id = ?',
     ),
     deleteMessage: prep<[number]>(db, 'DELETE FROM messages WHERE msg_id = ?'),
-    expirePending: prep<[number, number]>(
+    /** Returns the user of each pending row deleted (the writer counts what is pending). */
+    expirePending: prep<[number, number], { user_id: string }>(
       db,
       `DELETE FROM pending WHERE (user_id, seq) IN
-         (SELECT user_id, seq FROM pending WHERE time_ms < ? ORDER BY time_ms LIMIT ?)`,
+         (SELECT user_id, seq FROM pending WHERE time_ms < ? ORDER BY time_ms LIMIT ?) RETURNING user_id`,
     ),
 
     recordFile: prep<[string, string | null, string, number, number]>(

@@ -7,24 +7,26 @@ import { recall } from './message-writes.js';
 import { expireMessages, expirePending } from './retention-writes.js';
 import { toMessage } from './rows.js';
 import type { Statements } from './statements.js';
+import type { WriteContext } from './write-context.js';
 
 type Op<K extends keyof AdminWriteOps> = AdminWriteOps[K]['op'];
 type Result<K extends keyof AdminWriteOps> = AdminWriteOps[K]['result'];
 export type AdminOp = Extract<WriteOp, { kind: keyof AdminWriteOps }>;
 
 /** The admin write operations, run inside the batch transaction (one entry for the store's switch). */
-export function applyAdmin(sql: Statements, op: AdminOp): WriteResult {
+export function applyAdmin(w: WriteContext, op: AdminOp): WriteResult {
+  const { sql } = w;
   switch (op.kind) {
     case 'revokeTokens':
       return revokeTokens(sql, op);
     case 'eraseMessage':
-      return eraseMessage(sql, op);
+      return eraseMessage(w, op);
     case 'deleteUser':
-      return deleteUser(sql, op);
+      return deleteUser(w, op);
     case 'expireMessages':
-      return expireMessages(sql, op);
+      return expireMessages(w, op);
     case 'expirePending':
-      return expirePending(sql, op);
+      return expirePending(w, op);
     case 'recordFile':
       sql.recordFile.run(op.id, op.owner ?? null, op.sha256, op.size, op.createdMs);
       return null;
@@ -38,12 +40,13 @@ function revokeTokens(sql: Statements, op: Op<'revokeTokens'>): Result<'revokeTo
   return { outcome: 'revoked', validFromMs: sql.revokeTokens.get(op.userId, op.validFromMs)!.valid_from_ms };
 }
 
-function eraseMessage(sql: Statements, op: Op<'eraseMessage'>): Result<'eraseMessage'> {
+function eraseMessage(w: WriteContext, op: Op<'eraseMessage'>): Result<'eraseMessage'> {
+  const { sql } = w;
   const row = sql.messageById.get(op.msgId);
   if (!row || row.from_id !== op.userId || row.to_id !== op.toId) return { outcome: 'not_found' };
   if (!isGroupId(row.to_id)) {
     // a recall whenever it was sent: the same rule and notice as action 6
-    const r = recall(sql, {
+    const r = recall(w, {
       userId: op.userId,
       peerId: op.toId,
       msgId: op.msgId,
@@ -68,9 +71,13 @@ function eraseMessage(sql: Statements, op: Op<'eraseMessage'>): Result<'eraseMes
   };
 }
 
-function deleteUser(sql: Statements, op: Op<'deleteUser'>): Result<'deleteUser'> {
+function deleteUser({ sql, users }: WriteContext, op: Op<'deleteUser'>): Result<'deleteUser'> {
   const { userId, limit } = op;
   if (!sql.userExists.get(userId)) return { outcome: 'unknown_user' };
+  // its pending count, its head, and others' blocks of it change: the writer loads them again
+  users.clear();
+  // while the user is there, deleting its newest entries must not make their positions reusable
+  sql.settleSeqHead.run(userId, userId);
   let more = false;
   for (const stmt of [
     sql.deleteTimelineChunk,
@@ -91,7 +98,6 @@ function deleteUser(sql: Statements, op: Op<'deleteUser'>): Result<'deleteUser'>
   }
   if (more) return { outcome: 'more' };
   sql.deleteRoomMessagesOf.run(userId);
-  sql.deletePendingCount.run(userId);
   // the id may come back (open mode, a new account): tokens issued before now never work for it
   sql.revokeTokens.get(userId, op.timeMs);
   sql.deleteUser.run(userId);

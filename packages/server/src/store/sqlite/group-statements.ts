@@ -147,16 +147,13 @@ export function prepareGroupStatements(db: Database.Database) {
          WHERE group_id = ? AND seq > ? AND kind = 0 AND actor_id != ? LIMIT ${MAX_UNREAD}))
        WHERE user_id = ? AND conv_id = ?`,
     ),
-    /** A note to oneself: its one row (nothing unread). */
-    touchSentConversation: prep<[string, string, number, number]>(
+    /**
+     * The 1:1 messages of a batch in one conversation row (conversation-buffer.ts): the last one,
+     * and `unread` more (0 for the sender's row and notes to oneself), counted up to MAX_UNREAD.
+     */
+    touchConversation: prep<[string, string, number, number, number]>(
       db,
-      `INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id) VALUES (?, ?, ?, ?)
-       ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms, last_msg_id = excluded.last_msg_id`,
-    ),
-    /** A 1:1 message to another user: the sender's row and the recipient's (one more unread) at once. */
-    touchConversations: prep<[string, string, number, number, string, string, number, number]>(
-      db,
-      `INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread) VALUES (?, ?, ?, ?, 0), (?, ?, ?, ?, 1)
+      `INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread) VALUES (?, ?, ?, ?, MIN(?, ${MAX_UNREAD}))
        ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms,
          last_msg_id = excluded.last_msg_id, unread = MIN(unread + excluded.unread, ${MAX_UNREAD})`,
     ),

@@ -5,6 +5,7 @@ import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { appendToGroup, groupRetry } from './group-writes.js';
 import { factsOf, toMessage } from './rows.js';
 import type { Statements } from './statements.js';
+import type { WriteContext } from './write-context.js';
 
 type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
 type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
@@ -16,11 +17,12 @@ export function reserve(sql: Statements, op: Op<'reserve'>): Result<'reserve'> {
   // inside the write transaction: no other reserve of this user can come between count and insert
   if (sql.reservationCount.get(userId)!.n + count > op.maxOutstanding) return { outcome: 'too_many' };
   const end = sql.nextId.get(count)!.value;
-  const ids: number[] = [];
-  for (let id = end - count; id < end; id++) {
-    sql.reserve.run(id, userId, nowMs);
-    ids.push(id);
-  }
+  const ids = Array.from({ length: count }, (_, i) => end - count + i);
+  // ten rows a statement (action 2 draws ten), the rest one by one
+  let i = 0;
+  for (; i + 10 <= count; i += 10)
+    sql.reserveTen.run(...ids.slice(i, i + 10).flatMap((id) => [id, userId, nowMs]));
+  for (; i < count; i++) sql.reserve.run(ids[i]!, userId, nowMs);
   return { outcome: 'reserved', ids };
 }
 
@@ -28,34 +30,40 @@ export function purgeReservations(sql: Statements, op: Op<'purgeReservations'>):
   return { purged: sql.purgeReservations.run(op.expiredBeforeMs, op.limit).changes };
 }
 
-export function append(sql: Statements, m: Op<'append'>): AppendResult {
+/** Takes the reservation of an id for the user: when it was made, or undefined when there is none. */
+export function takeReservation(sql: Statements, msgId: number, userId: string): number | undefined {
+  const reservation = sql.reservedAt.get(msgId, userId);
+  if (!reservation) return undefined;
+  sql.dropReservation.run(msgId);
+  return reservation.reserved_ms;
+}
+
+export function append(w: WriteContext, m: Op<'append'>): AppendResult {
+  const { sql } = w;
   // The common case first: the id is reserved for the sender, and taking the reservation proves it.
-  const reservation = sql.takeReservation.get(m.msgId, m.fromId);
-  if (!reservation) return reused(sql, m);
-  if (reservation.reserved_ms < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
-  const result = isGroupId(m.toId) ? appendToGroup(sql, m) : appendToUser(sql, m);
+  const reservedMs = takeReservation(sql, m.msgId, m.fromId);
+  if (reservedMs === undefined) return reused(sql, m);
+  if (reservedMs < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
+  const result = isGroupId(m.toId) ? appendToGroup(sql, m) : appendToUser(w, m);
   // refused: the id stays the sender's
-  if (result.outcome !== 'stored') sql.reserve.run(m.msgId, m.fromId, reservation.reserved_ms);
+  if (result.outcome !== 'stored') sql.reserve.run(m.msgId, m.fromId, reservedMs);
   return result;
 }
 
-function appendToUser(sql: Statements, m: Op<'append'>): AppendResult {
-  const recipient = sql.recipientFacts.get(m.toId, m.toId, m.fromId)!;
-  if (!recipient.exists) return { outcome: 'unknown_user' };
-  if (recipient.blocked) return { outcome: 'blocked' };
-  if (sql.countPending.run(m.toId, m.maxPending).changes === 0) return { outcome: 'recipient_full' };
+function appendToUser({ sql, users, convs }: WriteContext, m: Op<'append'>): AppendResult {
+  if (!users.exists(m.toId)) return { outcome: 'unknown_user' };
+  if (users.blocks(m.toId, m.fromId)) return { outcome: 'blocked' };
+  if (!users.addPending(m.toId, m.maxPending)) return { outcome: 'recipient_full' };
   // positions are drawn only once the message is sure to be stored: a timeline has no gaps
-  const recipientSeq = sql.nextSeq.get(m.toId)!.seq;
+  const recipientSeq = users.nextSeq(m.toId);
   const conv = conversationKey(m.fromId, m.toId);
   sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, m.digest, m.timeMs);
-  sql.insertEntry.run(m.toId, recipientSeq, m.msgId, m.fromId, 1);
   // a note to oneself is one entry; otherwise the sender's timeline has it too
-  const senderSeq = m.toId === m.fromId ? recipientSeq : sql.nextSeq.get(m.fromId)!.seq;
+  sql.insertEntry.run(m.toId, recipientSeq, m.msgId, m.fromId, 1);
+  const senderSeq = m.toId === m.fromId ? recipientSeq : users.nextSeq(m.fromId);
   if (m.toId !== m.fromId) sql.insertEntry.run(m.fromId, senderSeq, m.msgId, m.toId, 0);
   sql.insertPending.run(m.toId, recipientSeq, m.msgId, m.timeMs);
-  // both conversation rows in one statement; a note to oneself is one row, nothing unread
-  if (m.toId === m.fromId) sql.touchSentConversation.run(m.fromId, m.toId, m.timeMs, m.msgId);
-  else sql.touchConversations.run(m.fromId, m.toId, m.timeMs, m.msgId, m.toId, m.fromId, m.timeMs, m.msgId);
+  convs.message(m.fromId, m.toId, m.timeMs, m.msgId);
   const { msgId, fromId, toId, type, body, timeMs } = m;
   return {
     outcome: 'stored',
@@ -87,39 +95,48 @@ function receivedSeq(sql: Statements, userId: string, msgId: number): number | u
   return entry?.incoming === 1 ? entry.seq : undefined;
 }
 
-export function confirm(sql: Statements, { userId, msgId }: Op<'confirm'>): Result<'confirm'> {
-  const seq = receivedSeq(sql, userId, msgId);
-  if (seq === undefined) return { found: false };
-  sql.deletePending.run(userId, seq);
-  return { found: true };
+export function confirm({ sql, users }: WriteContext, { userId, msgId }: Op<'confirm'>): Result<'confirm'> {
+  // the common case in one statement; nothing deleted: not received, or confirmed already
+  if (sql.confirmPending.run(userId, userId, msgId).changes > 0) {
+    users.pendingGone(userId, 1);
+    return { found: true };
+  }
+  return { found: receivedSeq(sql, userId, msgId) !== undefined };
 }
 
 export function confirmThrough(
-  sql: Statements,
+  { sql, users }: WriteContext,
   { userId, seq }: Op<'confirmThrough'>,
 ): Result<'confirmThrough'> {
-  sql.deletePendingThrough.run(userId, seq);
+  users.pendingGone(userId, sql.deletePendingThrough.run(userId, seq).changes);
   return null;
 }
 
-export function read(sql: Statements, op: Op<'read'>): Result<'read'> {
+/** Deletes the pending row of a message the user received at `seq`, if it is still there. */
+export function deletePending({ sql, users }: WriteContext, userId: string, seq: number): void {
+  users.pendingGone(userId, sql.deletePending.run(userId, seq).changes);
+}
+
+export function read(w: WriteContext, op: Op<'read'>): Result<'read'> {
+  const { sql } = w;
   if (!readable(factsOf(sql.messageById.get(op.msgId)), op)) return { outcome: 'not_found' };
   const seq = receivedSeq(sql, op.readerId, op.msgId);
   if (seq !== undefined) {
-    sql.deletePending.run(op.readerId, seq);
+    deletePending(w, op.readerId, seq);
     sql.readUserConversation.run(seq, op.readerId, op.senderId, seq, op.readerId, op.senderId, seq);
   }
   if (sql.markRead.run(op.msgId).changes === 0) return { outcome: 'already' };
   return { outcome: 'read', noticeId: Number(sql.insertNotice.run(op.senderId, op.notice).lastInsertRowid) };
 }
 
-export function recall(sql: Statements, op: Op<'recall'>): Result<'recall'> {
+export function recall(w: WriteContext, op: Op<'recall'>): Result<'recall'> {
+  const { sql } = w;
   const row = sql.messageById.get(op.msgId);
   const outcome = recallOutcome(factsOf(row), op);
   if (outcome !== 'recall' || !row) return { outcome: outcome === 'recall' ? 'not_found' : outcome };
   if (sql.setMessageRecalled.run(op.msgId).changes === 0) return { outcome: 'already' };
   const seq = receivedSeq(sql, row.to_id, op.msgId);
-  if (seq !== undefined) sql.deletePending.run(row.to_id, seq);
+  if (seq !== undefined) deletePending(w, row.to_id, seq);
   return {
     outcome: 'recalled',
     noticeId: Number(sql.insertNotice.run(row.to_id, op.notice).lastInsertRowid),

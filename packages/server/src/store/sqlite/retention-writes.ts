@@ -1,6 +1,7 @@
 import { isGroupId } from '@parley/protocol';
 import type { AdminWriteOps } from '../admin.js';
-import type { Statements } from './statements.js';
+import { deletePending } from './message-writes.js';
+import type { WriteContext } from './write-context.js';
 
 type Op<K extends keyof AdminWriteOps> = AdminWriteOps[K]['op'];
 type Result<K extends keyof AdminWriteOps> = AdminWriteOps[K]['result'];
@@ -9,7 +10,8 @@ type Result<K extends keyof AdminWriteOps> = AdminWriteOps[K]['result'];
  * Age-based sweeps, run inside the batch transaction: each reads the oldest end of a time index
  * and deletes by key, at most `limit` at a time.
  */
-export function expireMessages(sql: Statements, op: Op<'expireMessages'>): Result<'expireMessages'> {
+export function expireMessages(w: WriteContext, op: Op<'expireMessages'>): Result<'expireMessages'> {
+  const { sql } = w;
   const old = sql.oldMessages.all(op.beforeMs, op.limit);
   for (const m of old) {
     if (isGroupId(m.to_id)) sql.deleteGroupEntries.run(m.to_id, m.msg_id);
@@ -17,7 +19,9 @@ export function expireMessages(sql: Statements, op: Op<'expireMessages'>): Resul
       for (const userId of m.from_id === m.to_id ? [m.to_id] : [m.to_id, m.from_id]) {
         const entry = sql.entrySeq.get(userId, m.msg_id);
         if (!entry) continue;
-        if (entry.incoming === 1) sql.deletePending.run(userId, entry.seq);
+        if (entry.incoming === 1) deletePending(w, userId, entry.seq);
+        // the newest entry may go: its position must stay used
+        sql.settleSeqHead.run(userId, userId);
         sql.deleteEntry.run(userId, m.msg_id);
       }
     }
@@ -26,6 +30,11 @@ export function expireMessages(sql: Statements, op: Op<'expireMessages'>): Resul
   return { deleted: old.length };
 }
 
-export function expirePending(sql: Statements, op: Op<'expirePending'>): Result<'expirePending'> {
-  return { expired: sql.expirePending.run(op.beforeMs, op.limit).changes };
+export function expirePending(
+  { sql, users }: WriteContext,
+  op: Op<'expirePending'>,
+): Result<'expirePending'> {
+  const gone = sql.expirePending.all(op.beforeMs, op.limit);
+  for (const r of gone) users.pendingGone(r.user_id, 1);
+  return { expired: gone.length };
 }

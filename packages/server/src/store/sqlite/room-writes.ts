@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RoomAppendResult, RoomMessage, RoomWriteOps } from '../rooms.js';
 import { reuseOutcome } from '../rules.js';
 import type { NewMessage } from '../store.js';
+import { takeReservation } from './message-writes.js';
 import type { Stmt } from './prep.js';
 import { factsOf } from './rows.js';
 import type { Statements } from './statements.js';
@@ -72,9 +73,9 @@ export function roomAppend(
   m: RoomWriteOps['roomAppend']['op'],
 ): RoomAppendResult {
   const room = statementsOf(db);
-  const reservation = sql.takeReservation.get(m.msgId, m.fromId);
-  if (!reservation) return reused(sql, room, m);
-  if (reservation.reserved_ms < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
+  const reservedMs = takeReservation(sql, m.msgId, m.fromId);
+  if (reservedMs === undefined) return reused(sql, room, m);
+  if (reservedMs < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
   const seq = room.nextSeq.get(m.toId)!.seq;
   room.insert.run(m.toId, seq, m.msgId, m.fromId, m.type, m.body, m.digest, m.timeMs);
   if (seq > m.keep) room.trim.run(m.toId, seq - m.keep);

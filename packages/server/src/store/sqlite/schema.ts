@@ -215,4 +215,11 @@ export const MIGRATIONS: readonly string[] = [
   `,
   OUTBOX_TABLES,
   ADMIN_TABLES,
+  `
+  -- the writer counts the messages pending per recipient in memory (a COUNT of the user's pending
+  -- rows when first needed), so the counts table and its trigger go; users.seq_head is from here on
+  -- a floor of the user's head, which is the larger of it and the last position in user_timeline
+  DROP TRIGGER pending_gone;
+  DROP TABLE pending_counts;
+  `,
 ];

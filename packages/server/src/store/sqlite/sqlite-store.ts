@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Contact } from '@parley/protocol';
+import { type Contact, isGroupId } from '@parley/protocol';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { DataDirError, ensureDir } from '../../datadir/ensure-dir.js';
@@ -24,6 +24,7 @@ import type {
 } from '../store.js';
 import { applyAdmin, toFile } from './admin-writes.js';
 import { Checkpointer } from './checkpointer.js';
+import { ConversationBuffer } from './conversation-buffer.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
 import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
@@ -43,7 +44,9 @@ import { roomAppend, roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { UserFacts } from './user-facts.js';
 import { block, ensureUser, setContacts, upsertUser } from './user-writes.js';
+import type { WriteContext } from './write-context.js';
 import { ThreadedWriter } from './writer/threaded-writer.js';
 
 export interface SqliteStoreOptions {
@@ -63,11 +66,18 @@ export interface SqliteStoreOptions {
   writer?: 'thread' | 'inline';
 }
 
-/** The embedded default Store: one SQLite file in WAL mode, written by this process only. */
+/**
+ * The embedded default Store: one SQLite file in WAL mode, written by this process only (the data
+ * folder's lock). That is what lets the writer keep users' facts for the 1:1 message path in memory
+ * (user-facts.ts) and write a batch's conversation rows once (conversation-buffer.ts), both dropped
+ * when a batch rolls back; the reads never use them.
+ */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Statements;
   private readonly writeBatch: (ops: readonly WriteOp[]) => WriteResult[];
+  /** The writer's in-memory state (user facts, buffered conversation rows), dropped on rollback. */
+  private readonly w: WriteContext;
   /** The webhook outbox, written by the batches (see outbox.ts). */
   readonly outbox: SqliteOutbox;
   private readonly checkpointer: Checkpointer | undefined;
@@ -101,9 +111,12 @@ export class SqliteStore implements Store {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = new Checkpointer(file, interval, opts.log);
     }
-    this.writeBatch = this.db.transaction((ops: readonly WriteOp[]) =>
-      ops.map((op) => this.outbox.capture(op, this.apply(op))),
-    ).immediate;
+    this.w = { sql: this.sql, users: new UserFacts(this.sql), convs: new ConversationBuffer() };
+    this.writeBatch = this.db.transaction((ops: readonly WriteOp[]) => {
+      const results = ops.map((op) => this.outbox.capture(op, this.apply(op)));
+      this.w.convs.flush(this.sql);
+      return results;
+    }).immediate;
   }
 
   private migrate(): void {
@@ -129,13 +142,23 @@ export class SqliteStore implements Store {
       if (wroteEvents) this.outbox.eventsCommitted();
       return results;
     }
-    const results = this.writeBatch(ops);
+    this.w.users.trim();
+    let results: WriteResult[];
+    try {
+      results = this.writeBatch(ops);
+    } catch (err) {
+      // rolled back: what the writer remembered of this batch is not in the database
+      this.w.users.clear();
+      this.w.convs.clear();
+      throw err;
+    }
     this.outbox.settled();
     return results;
   }
 
   private apply(op: WriteOp): WriteResult {
-    const sql = this.sql;
+    const { sql, w } = this;
+    if (!keepsConversationsBuffered(op)) w.convs.flush(sql);
     switch (op.kind) {
       case 'ensureUser':
         return ensureUser(sql, op);
@@ -155,19 +178,19 @@ export class SqliteStore implements Store {
       case 'purgeReservations':
         return purgeReservations(sql, op);
       case 'append':
-        return append(sql, op);
+        return append(w, op);
       case 'confirm':
-        return confirm(sql, op);
+        return confirm(w, op);
       case 'confirmThrough':
-        return confirmThrough(sql, op);
+        return confirmThrough(w, op);
       case 'read':
-        return read(sql, op);
+        return read(w, op);
       case 'noticeDone':
         return noticeDone(sql, op);
       case 'purgeNotices':
         return purgeNotices(sql, op);
       case 'recall':
-        return recall(sql, op);
+        return recall(w, op);
       case 'friendRequest':
         return friendRequest(sql, op);
       case 'friendResponse':
@@ -175,7 +198,7 @@ export class SqliteStore implements Store {
       case 'unfriend':
         return unfriend(sql, op);
       case 'block':
-        return block(sql, op);
+        return block(w, op);
       case 'createGroup':
         return createGroup(sql, op);
       case 'changeGroup':
@@ -197,7 +220,7 @@ export class SqliteStore implements Store {
       case 'expirePending':
       case 'recordFile':
       case 'dropFiles':
-        return applyAdmin(sql, op);
+        return applyAdmin(w, op);
     }
   }
 
@@ -254,7 +277,7 @@ export class SqliteStore implements Store {
   }
 
   async seqHead(userId: string): Promise<number> {
-    return this.sql.seqHead.get(userId)?.seq ?? 0;
+    return this.sql.seqHead.get(userId, userId)?.seq ?? 0;
   }
 
   async pendingNotices(userId: string, afterId: number, limit: number): Promise<Notice[]> {
@@ -361,5 +384,25 @@ export class SqliteStore implements Store {
     await this.writer?.close();
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close(); // the last connection checkpoints what is left
+  }
+}
+
+/**
+ * The operations that neither read nor write conversation rows, nor 1:1 timelines' conversation
+ * state: the 1:1 message path, run with the conversation rows of the batch's messages still
+ * buffered. Any other operation first writes them (conversation-buffer.ts).
+ */
+function keepsConversationsBuffered(op: WriteOp): boolean {
+  switch (op.kind) {
+    case 'append':
+      return !isGroupId(op.toId);
+    case 'confirm':
+    case 'confirmThrough':
+    case 'reserve':
+    case 'noticeDone':
+    case 'presence':
+      return true;
+    default:
+      return false;
   }
 }

@@ -47,10 +47,17 @@ export function prepareStatements(db: Database.Database) {
       db,
       'INSERT INTO reservations (msg_id, user_id, reserved_ms) VALUES (?, ?, ?)',
     ),
-    takeReservation: prep<[number, string], { reserved_ms: number }>(
+    /** Reserves ten ids at once (action 2 draws ten): id, user, time, ten times. */
+    reserveTen: prep<(number | string)[]>(
       db,
-      'DELETE FROM reservations WHERE msg_id = ? AND user_id = ? RETURNING reserved_ms',
+      `INSERT INTO reservations (msg_id, user_id, reserved_ms) VALUES ${Array(10).fill('(?, ?, ?)').join(', ')}`,
     ),
+    /** When the id was reserved for the user, if it is (taking it is two statements: cheaper than RETURNING). */
+    reservedAt: prep<[number, string], { reserved_ms: number }>(
+      db,
+      'SELECT reserved_ms FROM reservations WHERE msg_id = ? AND user_id = ?',
+    ),
+    dropReservation: prep<[number]>(db, 'DELETE FROM reservations WHERE msg_id = ?'),
     isReserved: prep<[number], { one: number }>(db, 'SELECT 1 AS one FROM reservations WHERE msg_id = ?'),
     dropExpiredReservationsOf: prep<[string, number]>(
       db,
@@ -71,17 +78,8 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO messages (msg_id, from_id, to_id, conv, type, body, digest, status, time_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
     ),
-    /** The next position in a user's timeline; no row when the user does not exist. */
-    nextSeq: prep<[string], { seq: number }>(
-      db,
-      'UPDATE users SET seq_head = seq_head + 1 WHERE id = ? RETURNING seq_head AS seq',
-    ),
-    /** One more pending message for the user, unless it has `max` already (changes 0 then). */
-    countPending: prep<[string, number]>(
-      db,
-      `INSERT INTO pending_counts (user_id, n) VALUES (?, 1)
-       ON CONFLICT (user_id) DO UPDATE SET n = n + 1 WHERE n < ?`,
-    ),
+    /** How many messages are pending for the user (loaded once by the writer, see user-facts.ts). */
+    pendingCount: prep<[string], { n: number }>(db, 'SELECT COUNT(*) AS n FROM pending WHERE user_id = ?'),
     insertEntry: prep<[string, number, number, string, number]>(
       db,
       'INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming) VALUES (?, ?, ?, ?, ?)',
@@ -96,6 +94,15 @@ export function prepareStatements(db: Database.Database) {
     ),
     deletePendingThrough: prep<[string, number]>(db, 'DELETE FROM pending WHERE user_id = ? AND seq <= ?'),
     deletePending: prep<[string, number]>(db, 'DELETE FROM pending WHERE user_id = ? AND seq = ?'),
+    /**
+     * A confirmation: the pending row of the message the user received, found by the message's id
+     * (pending rows are only ever at positions where the user received a message). Parameters:
+     * user, user, message.
+     */
+    confirmPending: prep<[string, string, number]>(
+      db,
+      `DELETE FROM pending WHERE user_id = ? AND seq = (SELECT seq FROM user_timeline WHERE user_id = ? AND msg_id = ?)`,
+    ),
     markRead: prep<[number]>(db, 'UPDATE messages SET status = 2 WHERE msg_id = ? AND status < 2'),
     insertNotice: prep<[string, string]>(db, 'INSERT INTO notices (user_id, frame) VALUES (?, ?)'),
     noticeDone: prep<[number, string]>(db, 'UPDATE notices SET done = 1 WHERE id = ? AND user_id = ?'),
@@ -154,7 +161,22 @@ export function prepareStatements(db: Database.Database) {
       `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
        WHERE t.user_id = ? AND t.seq > ? AND t.seq < ? ORDER BY t.seq LIMIT ?`,
     ),
-    seqHead: prep<[string], { seq: number }>(db, 'SELECT seq_head AS seq FROM users WHERE id = ?'),
+    /**
+     * The last position of a user's timeline (no row: no such user). The writer does not raise
+     * `seq_head` per message: it is a floor, settled before timeline entries are deleted, and the
+     * head is the larger of it and the last entry. Parameters: user, user.
+     */
+    seqHead: prep<[string, string], { seq: number }>(
+      db,
+      `SELECT MAX(seq_head, COALESCE((SELECT MAX(seq) FROM user_timeline WHERE user_id = ?), 0)) AS seq
+       FROM users WHERE id = ?`,
+    ),
+    /** Before timeline entries of the user are deleted: `seq_head` up to the head. Parameters: user, user. */
+    settleSeqHead: prep<[string, string]>(
+      db,
+      `UPDATE users SET seq_head = MAX(seq_head, COALESCE((SELECT MAX(seq) FROM user_timeline WHERE user_id = ?), 0))
+       WHERE id = ?`,
+    ),
     pendingMessages: prep<[string, number, number], EntryRow>(
       db,
       `SELECT p.seq, ${M_COLUMNS} FROM pending p JOIN messages m ON m.msg_id = p.msg_id
@@ -209,12 +231,8 @@ export function prepareStatements(db: Database.Database) {
       'INSERT INTO blocks (user_id, blocked_id, time_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
     ),
     unblock: prep<[string, string]>(db, 'DELETE FROM blocks WHERE user_id = ? AND blocked_id = ?'),
-    /** Whether the recipient exists and whether it blocked the sender, in one statement. */
-    recipientFacts: prep<[string, string, string], { exists: number; blocked: number }>(
-      db,
-      `SELECT EXISTS (SELECT 1 FROM users WHERE id = ?) AS "exists",
-              EXISTS (SELECT 1 FROM blocks WHERE user_id = ? AND blocked_id = ?) AS blocked`,
-    ),
+    /** Whom the user blocked (loaded once by the writer, see user-facts.ts). */
+    blocksOf: prep<[string], { blocked_id: string }>(db, 'SELECT blocked_id FROM blocks WHERE user_id = ?'),
     isBlocked: prep<[string, string], { one: number }>(
       db,
       'SELECT 1 AS one FROM blocks WHERE user_id = ? AND blocked_id = ?',

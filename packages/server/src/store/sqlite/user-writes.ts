@@ -2,6 +2,7 @@ import { contactList } from '../rules.js';
 import type { WriteOps } from '../store.js';
 import { addContacts } from './friend-writes.js';
 import type { Statements } from './statements.js';
+import type { WriteContext } from './write-context.js';
 
 type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
 type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
@@ -32,10 +33,11 @@ export function setContacts(
   return { unknown };
 }
 
-export function block(sql: Statements, op: Op<'block'>): Result<'block'> {
+export function block({ sql, users }: WriteContext, op: Op<'block'>): Result<'block'> {
   if (!sql.userExists.get(op.otherId)) return { outcome: 'unknown_user' };
   const changes = op.blocked
     ? sql.block.run(op.userId, op.otherId, op.timeMs).changes
     : sql.unblock.run(op.userId, op.otherId).changes;
+  if (changes > 0) users.blockChanged(op.userId, op.otherId, op.blocked);
   return { outcome: changes > 0 ? 'changed' : 'unchanged' };
 }

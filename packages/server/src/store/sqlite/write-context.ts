@@ -1,0 +1,12 @@
+import type { ConversationBuffer } from './conversation-buffer.js';
+import type { Statements } from './statements.js';
+import type { UserFacts } from './user-facts.js';
+
+/** What the write operations of a batch use: the statements and the writer's in-memory state. */
+export interface WriteContext {
+  readonly sql: Statements;
+  /** Users' facts for the 1:1 message path; every write that changes one keeps it in step. */
+  readonly users: UserFacts;
+  /** The conversation rows of the batch's 1:1 messages, written at the end of the batch. */
+  readonly convs: ConversationBuffer;
+}
