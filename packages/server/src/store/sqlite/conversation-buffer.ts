@@ -1,3 +1,5 @@
+import { isGroupId } from '@parley/protocol';
+import type { WriteOp } from '../store.js';
 import type { Statements } from './statements.js';
 
 /** A conversation row's change by the 1:1 messages of a batch so far. */
@@ -56,5 +58,25 @@ export class ConversationBuffer {
   /** Drops what was not written (the batch rolled back). */
   clear(): void {
     this.rows.clear();
+  }
+}
+
+/**
+ * The operations that neither read nor write conversation rows (the 1:1 message path and its
+ * confirmations), run with the rows of the batch's messages still buffered. Before any other
+ * operation the store flushes the buffer.
+ */
+export function keepsConversationsBuffered(op: WriteOp): boolean {
+  switch (op.kind) {
+    case 'append':
+      return !isGroupId(op.toId);
+    case 'confirm':
+    case 'confirmThrough':
+    case 'reserve':
+    case 'noticeDone':
+    case 'presence':
+      return true;
+    default:
+      return false;
   }
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Contact, isGroupId } from '@parley/protocol';
+import type { Contact } from '@parley/protocol';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { DataDirError, ensureDir } from '../../datadir/ensure-dir.js';
@@ -24,7 +24,7 @@ import type {
 } from '../store.js';
 import { applyAdmin, toFile } from './admin-writes.js';
 import { Checkpointer } from './checkpointer.js';
-import { ConversationBuffer } from './conversation-buffer.js';
+import { ConversationBuffer, keepsConversationsBuffered } from './conversation-buffer.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
 import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
@@ -384,25 +384,5 @@ export class SqliteStore implements Store {
     await this.writer?.close();
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close(); // the last connection checkpoints what is left
-  }
-}
-
-/**
- * The operations that neither read nor write conversation rows, nor 1:1 timelines' conversation
- * state: the 1:1 message path, run with the conversation rows of the batch's messages still
- * buffered. Any other operation first writes them (conversation-buffer.ts).
- */
-function keepsConversationsBuffered(op: WriteOp): boolean {
-  switch (op.kind) {
-    case 'append':
-      return !isGroupId(op.toId);
-    case 'confirm':
-    case 'confirmThrough':
-    case 'reserve':
-    case 'noticeDone':
-    case 'presence':
-      return true;
-    default:
-      return false;
   }
 }
