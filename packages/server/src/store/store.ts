@@ -18,8 +18,9 @@ import type { RoomReads, RoomWriteOps } from './rooms.js';
  * commit acknowledges many frames at once. What an operation decides (is this a retry, may this
  * user recall that message, where is a friend request in its life) is in `rules.ts`, shared by every
  * store; a store reads what a rule needs, locked against concurrent writers where it has several,
- * and executes the outcome with conditional writes. Nothing in a store may be correct only because
- * there is one writer.
+ * and executes the outcome with conditional writes. A store meant for several writers (PostgreSQL)
+ * must not be correct only because there is one; the SQLite store has exactly one writer (the data
+ * folder's lock) and keeps some per-user facts of its write path in memory for it (user-facts.ts).
  *
  * Every user has a timeline: the messages it sent and received, numbered 1, 2, 3 … by `seq`, a
  * per-user position assigned inside the transaction that stores the message, so it is gap-free and
