@@ -220,6 +220,48 @@ export function busContract(name: string, factory: BusFactory): void {
       await roundTrip(a, b);
     });
 
+    /**
+     * A message whose frame is serialized on its first read, as the core publishes them (the
+     * sender's own copy mostly reaches no one): a bus reads `frame` when it needs it, like any other.
+     */
+    const lazyMessage = (userId: string, frame: string): Delivery => {
+      let built: string | undefined;
+      return {
+        kind: 'message',
+        userId,
+        seq: 9,
+        origin: 'n1.c7',
+        get frame() {
+          built ??= frame;
+          return built;
+        },
+      };
+    };
+    const lazyRoundTrip = async (a: Node, publisher: Node) => {
+      await a.bus.join('u1');
+      publisher.bus.publish(lazyMessage('u1', '{"action":"3","lazy":true}'));
+      await a.rec.count('u1', 1);
+      expect({ ...a.rec.of('u1')[0] }).toStrictEqual({
+        kind: 'message',
+        userId: 'u1',
+        seq: 9,
+        origin: 'n1.c7',
+        frame: '{"action":"3","lazy":true}',
+      });
+    };
+
+    it('carries a message whose frame is serialized on first read (same node)', async () => {
+      const [a] = await cluster(1);
+      if (!a) throw new Error('no node');
+      await lazyRoundTrip(a, a);
+    });
+
+    multi('carries a message whose frame is serialized on first read (from another node)', async () => {
+      const [a, b] = await cluster(2);
+      if (!a || !b) throw new Error('no node');
+      await lazyRoundTrip(a, b);
+    });
+
     multi('carries a kick to every node where the user is joined, and nowhere else', async () => {
       const [a, b, c] = await cluster(3);
       if (!a || !b || !c) throw new Error('no node');
