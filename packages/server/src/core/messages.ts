@@ -5,7 +5,7 @@ import type { CoreContext } from './context.js';
 import { blockedBy, CoreError } from './core-error.js';
 import { dismissed, notMember, unknownGroup } from './groups/group-service.js';
 import { reservationsValidFrom } from './quotas.js';
-import { lazyDelivery } from './wire.js';
+import { deliveryFrame, OwnCopy } from './wire.js';
 
 /**
  * Storing and routing a message to a user or a group: the part of action 3 that the server API's
@@ -116,11 +116,11 @@ export function routeMessage(
   }
   // a retry is routed again too: its first publish may have died with the node that stored it,
   // and a connection that already has it drops the copy (it is not past its position)
-  ctx.publish(lazyDelivery(m.toId, m, m.seq, ctx.time));
+  ctx.publish({ kind: 'message', userId: m.toId, seq: m.seq, frame: deliveryFrame(m, ctx.time) });
   // the sender's other devices show it too, at its place in the sender's timeline (serialized only
-  // if one is connected: the sending connection takes its position without the frame)
+  // if one of them, here or on another node, is there to read it)
   if (result.senderSeq !== undefined && m.toId !== m.fromId) {
-    ctx.publish(lazyDelivery(m.fromId, m, result.senderSeq, ctx.time, origin));
+    ctx.publish(new OwnCopy(m.fromId, result.senderSeq, m, ctx.time, origin));
   }
 }
 

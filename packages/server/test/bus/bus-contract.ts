@@ -1,5 +1,8 @@
+import { createTimeFormatter } from '@parley/protocol';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Bus, Delivery } from '../../src/bus/bus.js';
+import type { Bus, Delivery, MessageDelivery } from '../../src/bus/bus.js';
+import { deliveryFrame, OwnCopy } from '../../src/core/wire.js';
+import type { TimelineEntry } from '../../src/store/store.js';
 import { Recorder } from './recorder.js';
 
 export interface BusFactory {
@@ -221,33 +224,33 @@ export function busContract(name: string, factory: BusFactory): void {
     });
 
     /**
-     * A message whose frame is serialized on its first read, as the core publishes them (the
-     * sender's own copy mostly reaches no one): a bus reads `frame` when it needs it, like any other.
+     * The sender's own copy of a message, as the core publishes it: its frame is serialized when
+     * first read (a getter), and a bus reads `frame` when it needs it, like any other.
      */
-    const lazyMessage = (userId: string, frame: string): Delivery => {
-      let built: string | undefined;
-      return {
-        kind: 'message',
-        userId,
-        seq: 9,
-        origin: 'n1.c7',
-        get frame() {
-          built ??= frame;
-          return built;
-        },
-      };
-    };
     const lazyRoundTrip = async (a: Node, publisher: Node) => {
       await a.bus.join('u1');
-      publisher.bus.publish(lazyMessage('u1', '{"action":"3","lazy":true}'));
+      const m: TimelineEntry = {
+        msgId: 42,
+        fromId: 'u1',
+        toId: 'u2',
+        type: 0,
+        body: 'sent from another device\n"quoted"',
+        status: 1,
+        timeMs: 1_795_398_182_714,
+        recalled: false,
+        seq: 3,
+      };
+      const time = createTimeFormatter();
+      publisher.bus.publish(new OwnCopy('u1', 9, m, time, 'n1.c7'));
       await a.rec.count('u1', 1);
-      expect({ ...a.rec.of('u1')[0] }).toStrictEqual({
-        kind: 'message',
-        userId: 'u1',
-        seq: 9,
-        origin: 'n1.c7',
-        frame: '{"action":"3","lazy":true}',
-      });
+      const got = a.rec.of('u1')[0] as MessageDelivery;
+      expect([got.kind, got.userId, got.seq, got.origin, got.frame]).toStrictEqual([
+        'message',
+        'u1',
+        9,
+        'n1.c7',
+        deliveryFrame(m, time, 9),
+      ]);
     };
 
     it('carries a message whose frame is serialized on first read (same node)', async () => {
