@@ -29,18 +29,28 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 export function object<S extends Shape>(shape: S): Checker<ShapeValue<S>> {
-  const entries = Object.entries(shape);
+  const keys = Object.keys(shape);
+  const specs = Object.values(shape);
+  // the field paths of the last `path` seen (an object's path is nearly always the same one)
+  let pathsOf: string | undefined;
+  let paths: string[] = [];
   return (value, path) => {
     if (!isPlainObject(value)) throw new SchemaError(`${path || 'frame'} must be an object`);
+    if (path !== pathsOf) {
+      paths = keys.map((key) => (path ? `${path}.${key}` : key));
+      pathsOf = path;
+    }
+    const fieldPaths = paths; // a nested call with another path replaces `paths`, not this
     const out: Record<string, unknown> = {};
-    for (const [key, spec] of entries) {
-      const fieldPath = path ? `${path}.${key}` : key;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const spec = specs[i]!;
       const v = Object.hasOwn(value, key) ? value[key] : undefined;
       if (v === undefined || v === null) {
-        if (!spec.optional) throw new SchemaError(`${fieldPath} is required`);
+        if (!spec.optional) throw new SchemaError(`${fieldPaths[i]} is required`);
         continue;
       }
-      out[key] = spec.check(v, fieldPath);
+      out[key] = spec.check(v, fieldPaths[i]!);
     }
     return out as ShapeValue<S>;
   };

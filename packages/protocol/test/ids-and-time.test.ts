@@ -25,6 +25,33 @@ describe('message ids', () => {
     }
   });
 
+  it('parses exactly what the definition (MSG and 6 to 15 digits, formatMsgId gives it back) accepts', () => {
+    const byDefinition = (id: string): number | undefined => {
+      const m = /^MSG(\d{6,15})$/.exec(id);
+      if (!m) return undefined;
+      const n = Number(m[1]);
+      return n >= 1 && Number.isSafeInteger(n) && formatMsgId(n) === id ? n : undefined;
+    };
+    let seed = 3;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const chars = ['0', '0', '0', '1', '5', '9', 'a', ' ', '-', '.', '١', 'e', '+'];
+    const ids = ['MSG999999999999999', 'MSG100000000000000', 'MSG000000000000001', 'MSG1e6000', 'MSG+00001'];
+    for (let i = 0; i < 20_000; i++) {
+      const length = Math.floor(random() * 20);
+      let digits = '';
+      for (let k = 0; k < length; k++)
+        digits +=
+          random() < 0.8 ? String(Math.floor(random() * 10)) : chars[Math.floor(random() * chars.length)];
+      const prefix = random() < 0.9 ? 'MSG' : ['msg', 'MS', 'MSGG', ' MSG', ''][Math.floor(random() * 5)];
+      ids.push(prefix + digits);
+      ids.push(formatMsgId(Math.floor(random() * 10 ** Math.floor(random() * 16))));
+    }
+    for (const id of ids) expect(parseMsgId(id), id).toBe(byDefinition(id));
+  });
+
   it('accepts seed-like, email-like and UUID user ids only', () => {
     for (const ok of ['HK0001', 'a', 'alice@example.com', '3f2b-11ee_x.y:z+1'])
       expect(isUserId(ok), ok).toBe(true);

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ErrorCode, type MsgTypeCode } from '@parley/protocol';
 import type { AppendResult, WriteOps } from '../store/store.js';
 import type { CoreContext } from './context.js';
 import { blockedBy, CoreError } from './core-error.js';
 import { dismissed, notMember, unknownGroup } from './groups/group-service.js';
 import { reservationsValidFrom } from './quotas.js';
-import { deliveryFrame } from './wire.js';
+import { deliveryFrame, OwnCopy } from './wire.js';
 
 /**
  * Storing and routing a message to a user or a group: the part of action 3 that the server API's
@@ -48,7 +48,7 @@ export async function appendMessage(
   write: AppendWrite = (op) => ctx.write(op),
 ): Promise<StoredMessage> {
   const now = ctx.clock.now();
-  const result = await write({
+  const op: Parameters<AppendWrite>[0] = {
     kind: 'append',
     validFromMs: reservationsValidFrom(ctx.config, now),
     maxPending: ctx.config.maxPendingMessages,
@@ -59,8 +59,9 @@ export async function appendMessage(
     body: m.body,
     digest: contentDigest(m.type, m.body),
     timeMs: now,
-    ...(m.asSystem && { asSystem: true }),
-  });
+  };
+  if (m.asSystem) op.asSystem = true;
+  const result = await write(op);
   switch (result.outcome) {
     case 'stored':
       ctx.metrics.messageStored();
@@ -116,18 +117,14 @@ export function routeMessage(
   // a retry is routed again too: its first publish may have died with the node that stored it,
   // and a connection that already has it drops the copy (it is not past its position)
   ctx.publish({ kind: 'message', userId: m.toId, seq: m.seq, frame: deliveryFrame(m, ctx.time) });
-  // the sender's other devices show it too, at its place in the sender's timeline
+  // the sender's other devices show it too, at its place in the sender's timeline (serialized only
+  // if one of them, here or on another node, is there to read it)
   if (result.senderSeq !== undefined && m.toId !== m.fromId) {
-    const own = { ...m, seq: result.senderSeq };
-    const frame = deliveryFrame(own, ctx.time);
-    ctx.publish(
-      origin === undefined
-        ? { kind: 'message', userId: m.fromId, seq: own.seq, frame }
-        : { kind: 'message', userId: m.fromId, seq: own.seq, frame, origin },
-    );
+    ctx.publish(new OwnCopy(m.fromId, result.senderSeq, m, ctx.time, origin));
   }
 }
 
+/** The digest a retry is recognized by: one-shot `hash` (no Hash object per message). */
 function contentDigest(type: number, body: string): string {
-  return createHash('sha256').update(`${type}\n${body}`).digest('base64url');
+  return hash('sha256', `${type}\n${body}`, 'base64url');
 }

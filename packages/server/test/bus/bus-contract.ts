@@ -1,5 +1,8 @@
+import { createTimeFormatter } from '@parley/protocol';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Bus, Delivery } from '../../src/bus/bus.js';
+import type { Bus, Delivery, MessageDelivery } from '../../src/bus/bus.js';
+import { deliveryFrame, OwnCopy } from '../../src/core/wire.js';
+import type { TimelineEntry } from '../../src/store/store.js';
 import { Recorder } from './recorder.js';
 
 export interface BusFactory {
@@ -218,6 +221,48 @@ export function busContract(name: string, factory: BusFactory): void {
       const [a, b] = await cluster(2);
       if (!a || !b) throw new Error('no node');
       await roundTrip(a, b);
+    });
+
+    /**
+     * The sender's own copy of a message, as the core publishes it: its frame is serialized when
+     * first read (a getter), and a bus reads `frame` when it needs it, like any other.
+     */
+    const lazyRoundTrip = async (a: Node, publisher: Node) => {
+      await a.bus.join('u1');
+      const m: TimelineEntry = {
+        msgId: 42,
+        fromId: 'u1',
+        toId: 'u2',
+        type: 0,
+        body: 'sent from another device\n"quoted"',
+        status: 1,
+        timeMs: 1_795_398_182_714,
+        recalled: false,
+        seq: 3,
+      };
+      const time = createTimeFormatter();
+      publisher.bus.publish(new OwnCopy('u1', 9, m, time, 'n1.c7'));
+      await a.rec.count('u1', 1);
+      const got = a.rec.of('u1')[0] as MessageDelivery;
+      expect([got.kind, got.userId, got.seq, got.origin, got.frame]).toStrictEqual([
+        'message',
+        'u1',
+        9,
+        'n1.c7',
+        deliveryFrame(m, time, 9),
+      ]);
+    };
+
+    it('carries a message whose frame is serialized on first read (same node)', async () => {
+      const [a] = await cluster(1);
+      if (!a) throw new Error('no node');
+      await lazyRoundTrip(a, a);
+    });
+
+    multi('carries a message whose frame is serialized on first read (from another node)', async () => {
+      const [a, b] = await cluster(2);
+      if (!a || !b) throw new Error('no node');
+      await lazyRoundTrip(a, b);
     });
 
     multi('carries a kick to every node where the user is joined, and nowhere else', async () => {

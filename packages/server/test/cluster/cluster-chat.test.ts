@@ -77,6 +77,28 @@ describe('a cluster of three nodes on PostgreSQL and Redis', () => {
     ]);
   });
 
+  it("shows what one device sends on the sender's devices on other nodes, not on the sending one", async () => {
+    const [a, b, c] = (await cluster()) as [TestServer, TestServer, TestServer];
+    const alice = await a.connect('alice');
+    const web = await a.connect('bob');
+    const phone = await b.connect('bob');
+    const tablet = await c.connect('bob');
+    const sent = await web.say('alice', 'sent on the web, node a');
+    for (const device of [phone, tablet])
+      expect(await device.nextAction('3')).toMatchObject({
+        fromId: 'bob',
+        toId: 'alice',
+        chatMsg: { id: sent.id, message: 'sent on the web, node a', status: 1, seq: 1 },
+      });
+    expect((await alice.nextAction('3')).chatMsg).toMatchObject({ id: sent.id, seq: 1 });
+    // from a node with no other device of bob's, the copy goes to the other nodes only
+    const fromPhone = await phone.say('alice', 'sent on the phone, node b');
+    for (const device of [web, tablet])
+      expect((await device.nextAction('3')).chatMsg).toMatchObject({ id: fromPhone.id, seq: 2 });
+    expect((await web.drain()).filter((f) => f.action === '3')).toEqual([]);
+    expect((await phone.drain()).filter((f) => f.action === '3')).toEqual([]);
+  });
+
   it('keeps each user a gap-free timeline when several nodes write to it at once', async () => {
     const [a, b, c] = (await cluster()) as [TestServer, TestServer, TestServer];
     const senders = await Promise.all([a.connect('s1'), b.connect('s2'), c.connect('s3')]);

@@ -27,6 +27,6 @@ export async function sendMessage(s: Session, f: SendMessageFrame): Promise<void
     // with a message check, its write waits for the answer (and for the connection's earlier messages)
     screen && ((op) => screenedAppend(s, op, screen)),
   );
-  s.reply(ackFrame(stored.message, ctx.time));
+  s.replyText(ackFrame(stored.message, ctx.time));
   routeMessage(ctx, stored, s.id);
 }
