@@ -63,4 +63,43 @@ describe('group commit', () => {
     expect(done).toBe(10);
     await inner.close();
   });
+
+  it('sends the next batch before the previous is answered to a pipelined store, and settles in order', async () => {
+    const sent: {
+      ops: readonly WriteOp[];
+      answer: (r: (WriteResult | Error)[]) => void;
+      fail: (e: Error) => void;
+    }[] = [];
+    const store = {
+      pipelineDepth: 2,
+      write: (ops: readonly WriteOp[]) =>
+        new Promise<WriteResult[]>((resolve, reject) =>
+          sent.push({ ops, answer: (r) => resolve(r as WriteResult[]), fail: reject }),
+        ),
+    } as unknown as Store;
+    const q = new CommitQueue(store);
+    const order: string[] = [];
+    const first = q.enqueue(reserve('a')).then(() => order.push('first'));
+    await waitUntil(() => sent.length === 1);
+    const second = q.enqueue(reserve('b')).then(() => order.push('second'));
+    const bad = q.enqueue(reserve('bad')).catch((e: Error) => order.push(`bad: ${e.message}`));
+    await waitUntil(() => sent.length === 2); // sent while the first is unanswered
+    const third = q.enqueue(reserve('c'));
+    await new Promise((r) => setImmediate(r));
+    expect(sent.length).toBe(2); // two in flight at most
+    sent[1]!.answer([{ outcome: 'reserved', ids: [2] }, new Error('that one failed')]);
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual([]); // the second waits for the first to be settled
+    sent[0]!.answer([{ outcome: 'reserved', ids: [1] }]);
+    await Promise.all([first, second, bad]);
+    expect(order).toEqual(['first', 'second', 'bad: that one failed']);
+    await waitUntil(() => sent.length === 3);
+    sent[2]!.answer([{ outcome: 'reserved', ids: [3] }]);
+    expect(ids(await third)).toEqual([3]);
+  });
 });
+
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setImmediate(r));
+  expect(done()).toBe(true);
+}

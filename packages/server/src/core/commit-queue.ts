@@ -10,11 +10,23 @@ interface Entry {
  * Group commit: writes that arrive during one turn of the event loop are applied in one store
  * transaction, in arrival order, and each caller's promise settles only after that transaction
  * committed. While a batch is being written the next one gathers.
+ *
+ * A store that applies batches strictly in the order it receives them, elsewhere than on this
+ * thread (`Store.pipelineDepth` > 1: SQLite's writer thread), gets the next batch before the
+ * previous one is answered, so it never waits for this thread between two batches. Results are
+ * still settled in batch order, and the fallback after a failed batch (one transaction per
+ * operation) waits for the batches before it, so one connection's writes keep their order.
+ * Such a store also answers a failed operation inside a batch with an `Error` in its place in the
+ * results (it already retried the batch operation by operation), which fails that caller alone.
  */
 export class CommitQueue {
   private queue: Entry[] = [];
-  private running: Promise<void> | undefined;
+  /** Batches sent and not settled yet. */
+  private inFlight = 0;
+  /** Settles after the newest batch sent was settled (in order). */
+  private tail: Promise<void> = Promise.resolve();
   private scheduled = false;
+  private readonly depth: number;
 
   constructor(
     private readonly store: Store,
@@ -22,12 +34,14 @@ export class CommitQueue {
     private readonly onError: (err: unknown, ops: number) => void = () => {},
     /** Called with the size of each group commit before it is written. */
     private readonly onBatch: (ops: number) => void = () => {},
-  ) {}
+  ) {
+    this.depth = Math.max(1, store.pipelineDepth ?? 1);
+  }
 
   enqueue<K extends WriteKind>(op: { kind: K } & WriteOps[K]['op']): Promise<WriteResultOf<K>> {
     return new Promise((resolve, reject) => {
       this.queue.push({ op: op as WriteOp, resolve: resolve as (r: WriteResult) => void, reject });
-      if (!this.scheduled && !this.running) {
+      if (!this.scheduled && this.inFlight < this.depth) {
         this.scheduled = true;
         setImmediate(() => this.run());
       }
@@ -36,27 +50,28 @@ export class CommitQueue {
 
   /** Resolves once everything enqueued so far is committed (or failed). */
   async drain(): Promise<void> {
-    while (this.running || this.queue.length > 0) {
-      if (!this.running) this.run();
-      await this.running;
+    while (this.inFlight > 0 || this.queue.length > 0) {
+      this.run();
+      await this.tail;
     }
   }
 
   private run(): void {
     this.scheduled = false;
-    if (this.running || this.queue.length === 0) return;
-    this.running = this.flush().finally(() => {
-      this.running = undefined;
-      if (this.queue.length > 0) this.run();
-    });
+    while (this.queue.length > 0 && this.inFlight < this.depth)
+      this.send(this.queue.splice(0, this.maxBatch));
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      this.onBatch(batch.length);
+  private send(batch: Entry[]): void {
+    this.onBatch(batch.length);
+    this.inFlight++;
+    const written = this.store.write(batch.map((e) => e.op));
+    written.catch(() => {}); // handled below, in turn
+    const previous = this.tail;
+    this.tail = (async () => {
+      await previous;
       try {
-        settle(batch, await this.store.write(batch.map((e) => e.op)));
+        settle(batch, await written);
       } catch (err) {
         this.onError(err, batch.length);
         // One bad operation must not fail the others: retry each in a transaction of its own.
@@ -68,10 +83,16 @@ export class CommitQueue {
           }
         }
       }
-    }
+      this.inFlight--;
+      if (this.queue.length > 0) this.run();
+    })();
   }
 }
 
 function settle(batch: Entry[], results: WriteResult[]): void {
-  for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i] as WriteResult);
+  for (let i = 0; i < batch.length; i++) {
+    const r = results[i] as WriteResult | Error;
+    if (r instanceof Error) batch[i]!.reject(r);
+    else batch[i]!.resolve(r);
+  }
 }

@@ -28,6 +28,13 @@ import type { RoomReads, RoomWriteOps } from './rooms.js';
  */
 export interface Store extends RoomReads, AdminReads {
   write(ops: readonly WriteOp[]): Promise<WriteResult[]>;
+  /**
+   * How many batches the commit queue may have sent and not seen answered (default 1). Only for
+   * a store that applies batches strictly in the order it got them, away from the event loop, and
+   * that retries a failed batch operation by operation itself, answering each failed operation
+   * with an `Error` in its place in the results (see CommitQueue).
+   */
+  readonly pipelineDepth?: number;
 
   getUser(id: string): Promise<User | undefined>;
   listUsers(after: string | undefined, limit: number): Promise<User[]>;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { CommitQueue } from '../../src/core/commit-queue.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { WriteOp } from '../../src/store/store.js';
 import { webhookCapture } from '../../src/webhooks/capture.js';
@@ -86,11 +87,31 @@ describe('SqliteStore writer thread', () => {
     const other = new Database(path.join(dir, 'parley.db'));
     other.exec('DROP TABLE contacts');
     other.close();
-    const failing = store.write([{ kind: 'setContacts', userId: 'a', contactIds: ['b'] }]);
+    // through the commit queue, as the server writes: the caller of the bad operation gets the error
+    const failing = new CommitQueue(store).enqueue({ kind: 'setContacts', userId: 'a', contactIds: ['b'] });
     await expect(failing).rejects.toThrow(/no such table: contacts/);
     await expect(failing).rejects.toMatchObject({ code: 'SQLITE_ERROR' });
     const { stored } = await sendOne(store, 'a', 'b', 'after the error');
     expect(stored).toMatchObject({ outcome: 'stored' });
+  });
+
+  it('retries a failed batch op by op in the thread: the bad operation fails alone, in its place', async () => {
+    const dir = tempDir();
+    const store = threadedStore(dir);
+    await store.write(users('a', 'b'));
+    const other = new Database(path.join(dir, 'parley.db'));
+    other.exec('DROP TABLE contacts');
+    other.close();
+    const results = (await store.write([
+      ...users('c'),
+      { kind: 'setContacts', userId: 'a', contactIds: ['b'] },
+      ...users('d'),
+    ])) as unknown[];
+    expect(results[0]).toEqual({ id: 'c', name: 'c' });
+    expect(results[1]).toBeInstanceOf(Error);
+    expect(results[1]).toMatchObject({ code: 'SQLITE_ERROR', message: expect.stringMatching(/contacts/) });
+    expect(results[2]).toEqual({ id: 'd', name: 'd' });
+    expect(await store.getUser('d')).toEqual({ id: 'd', name: 'd' });
   });
 
   it('fails the writes in flight when the thread dies, and starts a new one for the next', async () => {

@@ -4,6 +4,7 @@ import {
   decodeResults,
   encodeOps,
   encodeResults,
+  OpFailure,
 } from '../../src/store/sqlite/writer/batch-codec.js';
 import type { WriteOp, WriteResult } from '../../src/store/store.js';
 
@@ -65,8 +66,20 @@ describe('the writer thread batch codec', () => {
 
   it('gives back every result as it was, the compact ones rebuilt from their operation', () => {
     const flat = encodeResults(ops, results);
-    expect(decodeResults(ops, flat)).toStrictEqual(results);
+    expect(decodeResults(ops, flat, () => new Error('none failed'))).toStrictEqual(results);
     // the usual ones travel as primitives: no message object for the first append or a confirm
     expect(flat.slice(0, 4)).toEqual([3, 10, 20, 4]);
+  });
+
+  it('puts the error of a failed operation in its place', () => {
+    const failed = new OpFailure({ name: 'SqliteError', message: 'disk I/O error', code: 'SQLITE_IOERR' });
+    const flat = encodeResults(ops.slice(0, 3), [results[0]!, failed, results[2]!]);
+    const back = decodeResults(ops.slice(0, 3), flat, (e) =>
+      Object.assign(new Error(e.message), { code: e.code }),
+    );
+    expect(back[0]).toStrictEqual(results[0]);
+    expect(back[1]).toBeInstanceOf(Error);
+    expect(back[1]).toMatchObject({ message: 'disk I/O error', code: 'SQLITE_IOERR' });
+    expect(back[2]).toStrictEqual(results[2]);
   });
 });

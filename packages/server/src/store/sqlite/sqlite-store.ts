@@ -131,6 +131,11 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** With the writer thread, the next batch goes out while one is being written. */
+  get pipelineDepth(): number {
+    return this.writer ? 2 : 1;
+  }
+
   /** Resolves once the writer thread (if any) has opened the database and takes writes. */
   async opened(): Promise<void> {
     await this.writer?.call({ kind: 'ping' });

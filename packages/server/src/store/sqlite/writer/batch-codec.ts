@@ -1,4 +1,10 @@
 import type { AppendResult, WriteOp, WriteOps, WriteResult } from '../../store.js';
+import type { WriterError } from './writer-messages.js';
+
+/** In the writer thread's results: this operation failed (alone, in a transaction of its own). */
+export class OpFailure {
+  constructor(readonly error: WriterError) {}
+}
 
 /**
  * How a batch and its results cross to and from the writer thread. Structured cloning an object
@@ -16,6 +22,8 @@ const CONFIRM = 2;
 const STORED = 3;
 const FOUND = 4;
 const NOT_FOUND = 5;
+/** An operation that failed in a transaction of its own (after its batch failed). */
+const FAILED = 6;
 
 type Append = { kind: 'append' } & WriteOps['append']['op'];
 
@@ -76,12 +84,16 @@ function storedAsSent(op: Append, r: AppendResult): r is Extract<AppendResult, {
   );
 }
 
-export function encodeResults(ops: readonly WriteOp[], results: readonly WriteResult[]): unknown[] {
+export function encodeResults(
+  ops: readonly WriteOp[],
+  results: readonly (WriteResult | OpFailure)[],
+): unknown[] {
   const flat: unknown[] = [];
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     const r = results[i]!;
-    if (op.kind === 'append' && storedAsSent(op, r as AppendResult)) {
+    if (r instanceof OpFailure) flat.push(FAILED, r.error);
+    else if (op.kind === 'append' && storedAsSent(op, r as AppendResult)) {
       const stored = r as Extract<AppendResult, { outcome: 'stored' }>;
       flat.push(STORED, stored.message.seq, stored.senderSeq ?? -1);
     } else if (op.kind === 'confirm' && Object.keys(r as object).length === 1)
@@ -91,8 +103,13 @@ export function encodeResults(ops: readonly WriteOp[], results: readonly WriteRe
   return flat;
 }
 
-export function decodeResults(ops: readonly WriteOp[], flat: readonly unknown[]): WriteResult[] {
-  const results: WriteResult[] = [];
+/** The results; a failed operation's place holds its error, made by `toError`. */
+export function decodeResults(
+  ops: readonly WriteOp[],
+  flat: readonly unknown[],
+  toError: (e: WriterError) => Error,
+): (WriteResult | Error)[] {
+  const results: (WriteResult | Error)[] = [];
   let i = 0;
   for (const op of ops) {
     const tag = flat[i++];
@@ -107,6 +124,7 @@ export function decodeResults(ops: readonly WriteOp[], flat: readonly unknown[])
         senderSeq < 0 ? { outcome: 'stored', message } : { outcome: 'stored', message, senderSeq },
       );
     } else if (tag === FOUND || tag === NOT_FOUND) results.push({ found: tag === FOUND });
+    else if (tag === FAILED) results.push(toError(flat[i++] as WriterError));
     else results.push(flat[i++] as WriteResult);
   }
   return results;

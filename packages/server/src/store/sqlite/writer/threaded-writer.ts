@@ -47,7 +47,14 @@ export class ThreadedWriter {
     nowMs: number,
   ): Promise<{ results: WriteResult[]; wroteEvents: boolean }> {
     const reply = await this.call({ kind: 'write', batch: encodeOps(ops), nowMs });
-    return { results: decodeResults(ops, reply.value as unknown[]), wroteEvents: reply.wroteEvents === true };
+    if (reply.batchError)
+      this.log?.error(
+        { err: reply.batchError, ops: ops.length },
+        'group commit failed; the writer thread retried its operations one by one',
+      );
+    // a failed operation's place holds its Error (the commit queue fails that caller alone)
+    const results = decodeResults(ops, reply.value as unknown[], (e) => new WriterThreadError(e));
+    return { results: results as WriteResult[], wroteEvents: reply.wroteEvents === true };
   }
 
   /** Sends a call now and again to every new thread (before anything else it is sent). */

@@ -26,7 +26,8 @@ export interface WriterError {
 }
 
 export type WriterReply =
-  | { id: number; ok: true; value: unknown; wroteEvents?: boolean }
+  /** `batchError`: the batch failed as a whole and was retried op by op (`value` has each outcome). */
+  | { id: number; ok: true; value: unknown; wroteEvents?: boolean; batchError?: WriterError }
   | { id: number; ok: false; error: WriterError }
   /** The thread could not open the database: every call fails until it is restarted. */
   | { id: -1; ok: false; error: WriterError };

@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { OutboxCapture } from '../../outbox.js';
+import type { WriteOp, WriteResult } from '../../store.js';
 import { SqliteStore } from '../sqlite-store.js';
-import { decodeOps, encodeResults } from './batch-codec.js';
+import { decodeOps, encodeResults, OpFailure } from './batch-codec.js';
 import type { WriterCall, WriterData, WriterError, WriterReply } from './writer-messages.js';
 
 /**
@@ -42,13 +43,36 @@ let batchNowMs = Date.now();
 const batchClock = { now: () => batchNowMs };
 let wroteEvents = false;
 
+/** Why the batch being answered failed as a whole (it was then retried op by op). */
+let batchError: WriterError | undefined;
+
+/** Every operation in a transaction of its own: one bad operation fails alone. */
+async function oneByOne(ops: readonly WriteOp[]): Promise<(WriteResult | OpFailure)[]> {
+  const results: (WriteResult | OpFailure)[] = [];
+  for (const op of ops) {
+    try {
+      results.push((await store.write([op]))[0]!);
+    } catch (err) {
+      results.push(new OpFailure(toWriterError(err)));
+    }
+  }
+  return results;
+}
+
 async function answer(call: WriterCall): Promise<unknown> {
   switch (call.kind) {
     case 'write': {
       batchNowMs = call.nowMs;
       wroteEvents = false;
+      batchError = undefined;
       const ops = decodeOps(call.batch);
-      return encodeResults(ops, await store.write(ops));
+      try {
+        return encodeResults(ops, await store.write(ops));
+      } catch (err) {
+        // here, before any later batch, so that one connection's writes keep their order
+        batchError = toWriterError(err);
+        return encodeResults(ops, await oneByOne(ops));
+      }
     }
     case 'outboxDelivered':
       return store.outbox.outboxDelivered(call.ids, call.nowMs);
@@ -81,7 +105,7 @@ port.on('message', (call: WriterCall) => {
       const value = await answer(call);
       post(
         call.kind === 'write'
-          ? { id: call.id, ok: true, value, wroteEvents }
+          ? { id: call.id, ok: true, value, wroteEvents, ...(batchError && { batchError }) }
           : { id: call.id, ok: true, value },
       );
     } catch (err) {
