@@ -12,8 +12,13 @@ import { onCleanup, tempDir } from '../helpers/test-server.js';
 
 const USERS = ['a', 'b', 'c', 'd'];
 
+/**
+ * A store whose batches run inline: these tests look at one batch's transaction and what the
+ * writer remembers of it (the writer thread runs the same inline store, and answers a failed batch
+ * by retrying it op by op: see sqlite-writer-thread.test.ts).
+ */
 function open(dataDir = tempDir()): SqliteStore {
-  const store = new SqliteStore({ dataDir });
+  const store = new SqliteStore({ dataDir, writer: 'inline' });
   onCleanup(() => store.close());
   return store;
 }
