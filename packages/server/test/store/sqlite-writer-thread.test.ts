@@ -42,6 +42,17 @@ async function sendOne(store: SqliteStore, from: string, to: string, body: strin
   return { msgId, stored };
 }
 
+/** A store with users a and b whose `contacts` table is gone: setting contacts fails in SQLite. */
+async function withoutContactsTable(): Promise<SqliteStore> {
+  const dir = tempDir();
+  const store = threadedStore(dir);
+  await store.write(users('a', 'b'));
+  const other = new Database(path.join(dir, 'parley.db'));
+  other.exec('DROP TABLE contacts');
+  other.close();
+  return store;
+}
+
 /** The writer thread of a store, reached past `private` (only a test does this). */
 function writerThreadOf(store: SqliteStore): { terminate(): Promise<number> } {
   const writer = (store as unknown as { writer: { worker?: { terminate(): Promise<number> } } }).writer;
@@ -81,12 +92,7 @@ describe('SqliteStore writer thread', () => {
   });
 
   it('passes a database error back with its code, and goes on writing', async () => {
-    const dir = tempDir();
-    const store = threadedStore(dir);
-    await store.write(users('a', 'b'));
-    const other = new Database(path.join(dir, 'parley.db'));
-    other.exec('DROP TABLE contacts');
-    other.close();
+    const store = await withoutContactsTable();
     // through the commit queue, as the server writes: the caller of the bad operation gets the error
     const failing = new CommitQueue(store).enqueue({ kind: 'setContacts', userId: 'a', contactIds: ['b'] });
     await expect(failing).rejects.toThrow(/no such table: contacts/);
@@ -96,12 +102,7 @@ describe('SqliteStore writer thread', () => {
   });
 
   it('retries a failed batch op by op in the thread: the bad operation fails alone, in its place', async () => {
-    const dir = tempDir();
-    const store = threadedStore(dir);
-    await store.write(users('a', 'b'));
-    const other = new Database(path.join(dir, 'parley.db'));
-    other.exec('DROP TABLE contacts');
-    other.close();
+    const store = await withoutContactsTable();
     const results = (await store.write([
       ...users('c'),
       { kind: 'setContacts', userId: 'a', contactIds: ['b'] },
