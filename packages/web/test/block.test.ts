@@ -1,34 +1,27 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../../server/test/helpers/test-server.js';
 import {
   bubble,
   bubbles,
   conversationItem,
-  launchBrowser,
   makeContacts,
   newPerson,
   openChat,
   signIn,
   tickOf,
   typeAndSend,
+  useBrowser,
 } from './helpers/browser.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('blocking in the web client', () => {
   it('a blocked user’s message shows an error on its side and never reaches the blocker', async () => {
     const t = await startTestServer();
     const base = t.server.url;
     await makeContacts(base, { alice: 'Alice', bob: 'Bob' });
-    const alice = await newPerson(browser, base);
-    const bob = await newPerson(browser, base);
+    const alice = await newPerson(browser(), base);
+    const bob = await newPerson(browser(), base);
     await signIn(alice, base, 'alice');
     await signIn(bob, base, 'bob');
 

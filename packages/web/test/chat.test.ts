@@ -1,26 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../../server/test/helpers/test-server.js';
 import {
   bubble,
   bubbles,
   conversationItem,
-  launchBrowser,
   makeContacts,
   newPerson,
   openChat,
   signIn,
   tickOf,
   typeAndSend,
+  useBrowser,
 } from './helpers/browser.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const TEXT = '你好 👋 𠀀 see https://example.com/a?b=1.';
 const HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>';
@@ -30,8 +23,8 @@ describe('the web client, two people in two browser contexts', () => {
     const t = await startTestServer();
     const base = t.server.url;
     await makeContacts(base, { alice: 'Alice', bob: 'Bob' });
-    const alice = await newPerson(browser, base);
-    const bob = await newPerson(browser, base);
+    const alice = await newPerson(browser(), base);
+    const bob = await newPerson(browser(), base);
     await signIn(alice, base, 'alice');
     await signIn(bob, base, 'bob');
 
@@ -88,8 +81,8 @@ describe('the web client, two people in two browser contexts', () => {
     const t = await startTestServer();
     const base = t.server.url;
     const phone = { width: 390, height: 760 };
-    const carol = await newPerson(browser, base, phone);
-    const dave = await newPerson(browser, base, phone);
+    const carol = await newPerson(browser(), base, phone);
+    const dave = await newPerson(browser(), base, phone);
     await signIn(carol, base, 'carol');
     await signIn(dave, base, 'dave');
 

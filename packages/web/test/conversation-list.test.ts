@@ -1,24 +1,18 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ParleyClient } from '../../client/src/index.js';
 import { onCleanup, startTestServer } from '../../server/test/helpers/test-server.js';
 import {
   conversationItem,
   groupItem,
-  launchBrowser,
   makeContacts,
   newPerson,
   signIn,
+  useBrowser,
 } from './helpers/browser.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Title, preview and unread badge of each row of the list, top to bottom. */
 async function rows(page: Page): Promise<string[]> {
@@ -54,7 +48,7 @@ describe('the conversation list in the web client', () => {
     await bob!.createGroup('Climbing', ['alice', 'dave']); // joined last, no message yet
     await alice!.close(); // the page is alice now
 
-    const page = (await newPerson(browser, base)).page;
+    const page = (await newPerson(browser(), base)).page;
     await signIn({ page, errors: [], foreign: [] }, base, 'alice');
     const expected = [
       'Climbing | No messages yet | 0',
@@ -103,7 +97,7 @@ describe('the conversation list in the web client', () => {
     await delivered;
     await device.contacts(); // a round trip: its confirmations are in
     await device.close();
-    const person = await newPerson(browser, base, { width: 900, height: 600 });
+    const person = await newPerson(browser(), base, { width: 900, height: 600 });
     await signIn(person, base, 'alice');
     const { page } = person;
     await conversationItem(page, 'u45').waitFor();

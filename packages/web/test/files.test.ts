@@ -1,25 +1,18 @@
 import { crc32, deflateSync } from 'node:zlib';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../../server/test/helpers/test-server.js';
 import {
   bubbles,
   conversationItem,
-  launchBrowser,
   makeContacts,
   newPerson,
   openChat,
   signIn,
   tickOf,
+  useBrowser,
 } from './helpers/browser.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** A real PNG of `size`×`size` red pixels. */
 function png(size: number): Buffer {
@@ -49,8 +42,8 @@ describe('files in the web client', () => {
     const t = await startTestServer();
     const base = t.server.url;
     await makeContacts(base, { alice: 'Alice', bob: 'Bob' });
-    const alice = await newPerson(browser, base);
-    const bob = await newPerson(browser, base);
+    const alice = await newPerson(browser(), base);
+    const bob = await newPerson(browser(), base);
     await signIn(alice, base, 'alice');
     await signIn(bob, base, 'bob');
     await openChat(alice.page, 'bob');

@@ -1,5 +1,4 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ParleyClient } from '../../client/src/index.js';
 import { onCleanup, startTestServer } from '../../server/test/helpers/test-server.js';
@@ -7,7 +6,6 @@ import {
   bubble,
   bubbles,
   groupItem,
-  launchBrowser,
   makeContacts,
   newPerson,
   openChat,
@@ -16,15 +14,10 @@ import {
   systemLine,
   tickOf,
   typeAndSend,
+  useBrowser,
 } from './helpers/browser.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const NAME = 'Trip 🏔';
 
@@ -33,9 +26,9 @@ describe('groups in the web client, three people in three browser contexts', () 
     const t = await startTestServer();
     const base = t.server.url;
     await makeContacts(base, { alice: 'Alice', bob: 'Bob', carol: 'Carol' });
-    const alice = await newPerson(browser, base);
-    const bob = await newPerson(browser, base);
-    const carol = await newPerson(browser, base);
+    const alice = await newPerson(browser(), base);
+    const bob = await newPerson(browser(), base);
+    const carol = await newPerson(browser(), base);
     await signIn(alice, base, 'alice');
     await signIn(bob, base, 'bob');
     await signIn(carol, base, 'carol');
@@ -149,9 +142,9 @@ describe('groups in the web client, three people in three browser contexts', () 
     const base = t.server.url;
     await makeContacts(base, { alice: 'Alice', bob: 'Bob', dave: 'Dave' });
     const phone = { width: 390, height: 760 };
-    const alice = await newPerson(browser, base, phone);
+    const alice = await newPerson(browser(), base, phone);
     await signIn(alice, base, 'alice');
-    const bob = await newPerson(browser, base, phone);
+    const bob = await newPerson(browser(), base, phone);
     await signIn(bob, base, 'bob');
 
     // the form replaces the list, the chat replaces the form

@@ -1,24 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ParleyClient } from '../../client/src/index.js';
 import { onCleanup, startTestServer } from '../../server/test/helpers/test-server.js';
-import {
-  bubbles,
-  conversationItem,
-  launchBrowser,
-  makeContacts,
-  newPerson,
-  signIn,
-} from './helpers/browser.js';
+import { bubbles, conversationItem, makeContacts, newPerson, signIn, useBrowser } from './helpers/browser.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const COUNT = 70;
 
@@ -52,7 +38,7 @@ describe('history in the web client', () => {
       }),
     );
 
-    const alice = await newPerson(browser, base, { width: 900, height: 600 });
+    const alice = await newPerson(browser(), base, { width: 900, height: 600 });
     await signIn(alice, base, 'alice');
     const item = conversationItem(alice.page, 'bob');
     await item

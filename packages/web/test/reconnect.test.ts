@@ -1,27 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ParleyClient } from '../../client/src/index.js';
 import { onCleanup, startTestServer } from '../../server/test/helpers/test-server.js';
 import {
   bubble,
   bubbles,
-  launchBrowser,
   makeContacts,
   newPerson,
   openChat,
   signIn,
   tickOf,
   typeAndSend,
+  useBrowser,
 } from './helpers/browser.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('the web client when the server goes away', () => {
   it('shows a banner while reconnecting and sends what was typed offline exactly once', async () => {
@@ -46,7 +39,7 @@ describe('the web client when the server goes away', () => {
     );
     await bob.connect();
 
-    const alice = await newPerson(browser, base);
+    const alice = await newPerson(browser(), base);
     await signIn(alice, base, 'alice');
     await openChat(alice.page, 'bob');
     const banner = alice.page.getByTestId('reconnect-banner');

@@ -1,17 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onCleanup, startTestServer } from '../../server/test/helpers/test-server.js';
-import { launchBrowser, newPerson } from './helpers/browser.js';
+import { newPerson, useBrowser } from './helpers/browser.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const SECRET = 'a-secret-of-at-least-32-characters!!';
 
@@ -50,11 +43,11 @@ describe('signing in to the web client with APP_SECRET set', () => {
     const t = await startTestServer({ appSecret: SECRET, webTokenUrl: `${backend}/parley-token` });
     parley.url = t.server.url;
 
-    const stranger = await newPerson(browser, t.server.url);
+    const stranger = await newPerson(browser(), t.server.url);
     await stranger.page.goto(t.server.url);
     await stranger.page.getByText('sign in to the app first').waitFor();
 
-    const erin = await newPerson(browser, t.server.url);
+    const erin = await newPerson(browser(), t.server.url);
     await erin.page.context().addCookies([{ name: 'app_user', value: 'erin', url: backend }]);
     await erin.page.goto(t.server.url);
     await erin.page.getByTestId('me').filter({ hasText: 'erin' }).waitFor();
