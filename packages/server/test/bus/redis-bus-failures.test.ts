@@ -191,6 +191,19 @@ describe('RedisBus rooms', () => {
     expect(a.rec.rooms.map((r) => r.d.frame).sort()).toEqual(['to !one', 'to !two']);
   });
 
+  it('takes a room joined in the instant its connection dies without an error, and covers it after', async () => {
+    const a = await node();
+    const b = await node();
+    // the socket is gone but ioredis has not seen the close yet: still 'ready', no longer writable
+    const sub = (a.bus as unknown as { sub: { status: string; stream: { destroy(): void } } }).sub;
+    sub.stream.destroy();
+    expect(sub.status).toBe('ready');
+    await a.bus.subscribeRoom('!instant');
+    await a.rec.until(() => a.rec.gaps === 1, 'the gap');
+    b.bus.publishRoom({ roomId: '!instant', frame: 'after' });
+    await a.rec.until(() => a.rec.rooms.length === 1, 'the room frame');
+  });
+
   it('drops, counts and survives what is not a delivery on a room channel', async () => {
     const a = await node();
     const b = await node();

@@ -431,10 +431,18 @@ export class RedisBus implements Bus {
  * no error: the recovery after it redoes the work for every joined user.
  */
 async function whileUp(client: Redis, command: () => Promise<unknown>): Promise<void> {
-  if (client.status !== 'ready') return;
+  if (!isUp(client)) return;
   try {
     await command();
   } catch (err) {
-    if (client.status === 'ready') throw err;
+    if (isUp(client)) throw err;
   }
+}
+
+/**
+ * Ready and writable: a connection the server cut is still 'ready' until ioredis sees the close
+ * event, but its socket already refuses writes.
+ */
+function isUp(client: Redis): boolean {
+  return client.status === 'ready' && client.stream.writable;
 }
