@@ -120,9 +120,16 @@ describe('SqliteStore writer thread', () => {
     const store = threadedStore(dir);
     await store.write(users('a', 'b'));
     const first = await sendOne(store, 'a', 'b', 'committed before');
+    // another connection holds the write lock: the batch cannot commit before the thread is stopped
+    const other = new Database(path.join(dir, 'parley.db'));
+    other.exec('BEGIN IMMEDIATE');
     const inFlight = store.write(users('c'));
-    await writerThreadOf(store).terminate();
+    const terminated = writerThreadOf(store).terminate();
+    other.exec('ROLLBACK');
+    other.close();
+    await terminated;
     await expect(inFlight).rejects.toThrow(/writer thread exited/);
+    expect(await store.getUser('c')).toBeUndefined();
     const after = await sendOne(store, 'a', 'b', 'after a restart');
     expect(after.stored).toMatchObject({ outcome: 'stored', message: { seq: 2 } });
     expect((await store.getMessage(first.msgId))?.body).toBe('committed before');
