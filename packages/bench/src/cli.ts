@@ -18,7 +18,7 @@ interface Args {
   mode: Mode;
   scenarios: Scenario[];
   durationS?: number;
-  threads: number;
+  threads?: number;
   cpuProfile: boolean;
   outDir: string;
 }
@@ -32,7 +32,8 @@ redis://127.0.0.1:6379 (BENCH_PG_URL, BENCH_REDIS_URL override); without them th
   --quick             every scenario at small scale (about a minute; a smoke check)
   --scenario <names>  only these scenarios, comma-separated: ${SCENARIOS.map((s) => s.name).join(', ')}
   --duration <s>      measured seconds per server and load level (saturation, latency, durability)
-  --threads <n>       load generator threads for the fixed-rate runs (default: 2, or 1 on one CPU)
+  --threads <n>       load generator threads for the fixed-rate runs (default: one per 6,000 msg/s
+                      offered, at most one per CPU)
   --cpu-prof          run Parley under node --cpu-prof and report its top self-time functions
   --out <dir>         where results go (default packages/bench/results)
   --help              this text
@@ -45,7 +46,6 @@ function parseArgs(argv: readonly string[]): Args | undefined {
   const args: Args = {
     mode: 'full',
     scenarios: [...SCENARIOS],
-    threads: Math.min(2, os.availableParallelism()),
     cpuProfile: false,
     outDir: resultsDir,
   };
@@ -137,7 +137,7 @@ async function main(): Promise<number> {
       scenarios[s.name] = await s.run({
         mode: args.mode,
         targets: ALL_TARGETS,
-        threads: args.threads,
+        ...(args.threads !== undefined && { threads: args.threads }),
         progress,
         ...(args.durationS !== undefined && { durationS: args.durationS }),
         ...(args.cpuProfile && { cpuProfile: true, profileDir }),
@@ -158,7 +158,7 @@ async function main(): Promise<number> {
     finishedAt: new Date().toISOString(),
     command: `node packages/bench/dist/cli.js ${process.argv.slice(2).join(' ')}`.trim(),
     durationOverrideS: args.durationS ?? null,
-    generatorThreads: args.threads,
+    generatorThreads: args.threads ?? null,
     machine,
     source,
     fdLimit,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { idNumberAt } from '../src/load/clients.js';
 import {
@@ -7,6 +8,7 @@ import {
   mergeRounds,
 } from '../src/load/run-result.js';
 import { latencyHistogram } from '../src/metrics/histogram.js';
+import { runQueueWaitMeter, runQueueWaitSeconds } from '../src/metrics/proc.js';
 
 // No timing here: synthetic rounds, as the generator reports them, and what the merge makes of them.
 function partial(generatorCpuPercent: number, generatorThreads: number): LoadPartial {
@@ -44,6 +46,30 @@ describe('generator-bound flag', () => {
     // 50% of a core for 2 s is 1 CPU second, over 1,000 messages: 1,000 µs each
     expect(run.serverCpuUsPerMsg).toBeCloseTo(1000);
     expect(run.generatorCpuUsPerMsg).toBeCloseTo(1000);
+  });
+
+  it('weighs the time spent waiting for a CPU by round, and leaves it out unless every round has it', () => {
+    const waited = (server: number, generator: number, measuredS: number): LoadPartial => ({
+      ...partial(50, 1),
+      measuredS,
+      server: { ...partial(50, 1).server, runQueueWaitPercent: server },
+      generatorWaitPercent: generator,
+    });
+    const run = mergeRounds([waited(10, 40, 1), waited(40, 10, 3)]);
+    expect(run.server.runQueueWaitPercent).toBeCloseTo(32.5);
+    expect(run.generatorWaitPercent).toBeCloseTo(17.5);
+    const partly = mergeRounds([waited(10, 40, 1), partial(50, 1)]);
+    expect(partly.server.runQueueWaitPercent).toBeUndefined();
+    expect(partly.generatorWaitPercent).toBeUndefined();
+  });
+});
+
+describe('run-queue wait', () => {
+  it("adds up the waits of a process's threads, and has none for a process that is gone", () => {
+    const own = runQueueWaitSeconds(process.pid);
+    if (existsSync('/proc/self/task')) expect(own).toBeGreaterThanOrEqual(0);
+    expect(runQueueWaitSeconds(2 ** 30)).toBeUndefined();
+    expect(runQueueWaitMeter(2 ** 30)()).toBeUndefined();
   });
 });
 

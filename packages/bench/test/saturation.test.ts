@@ -80,6 +80,10 @@ describe('quick saturation, Parley and the ws relay', () => {
       expect(run.serverCpuUsPerMsg).toBeGreaterThan(0);
       expect(typeof run.generatorBound).toBe('boolean');
       expect(run.generatorThreads).toBe(1);
+      if (existsSync('/proc/self/task/')) {
+        expect(run.server.runQueueWaitPercent).toBeGreaterThanOrEqual(0);
+        expect(run.generatorWaitPercent).toBeGreaterThanOrEqual(0);
+      }
     }
     expect(json.machine.nproc).toBeGreaterThan(0);
     expect(readFileSync(files.markdown, 'utf8')).toContain('### Saturation throughput');

@@ -4,6 +4,7 @@ export { RedisBus, type RedisBusOptions, type RedisBusStats } from './bus/redis/
 export { defaultConfig, type ServerConfig } from './config/config.js';
 export { ChatCore, type CoreConfig } from './core/chat-core.js';
 export type { Peer } from './core/peer.js';
+export { connectionCeiling } from './gateway/fd-limit.js';
 export { type ParleyServer, type ServerParts, startServer } from './server.js';
 export {
   DatabaseStartError,

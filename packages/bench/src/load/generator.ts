@@ -1,5 +1,5 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import { ProcSampler, type ProcUsage, selfCpuMeter } from '../metrics/proc.js';
+import { ProcSampler, type ProcUsage, runQueueWaitMeter, selfCpuMeter } from '../metrics/proc.js';
 import type { RunningTarget } from '../targets.js';
 import { sleep } from './connect.js';
 import { type LoadPartial, type LoadRun, mergeRounds } from './run-result.js';
@@ -91,6 +91,7 @@ export async function runRound(
     const samplers = pids.map((pid) => new ProcSampler(pid));
     for (const s of samplers) s.start();
     const genCpu = selfCpuMeter();
+    const genWait = runQueueWaitMeter(process.pid);
     const t0 = performance.now();
     await all((s) => s.measure());
     await ticking(spec.durationS, async (f, elapsedS) => {
@@ -107,6 +108,7 @@ export async function runRound(
     const nodes = samplers.map((s) => s.stop());
     const server = sumUsage(nodes);
     const generatorCpuPercent = genCpu();
+    const generatorWaitPercent = genWait();
 
     progress?.(1, 'draining');
     await all((s) => s.drain((spec.drainTimeoutS ?? 20) * 1000));
@@ -139,6 +141,7 @@ export async function runRound(
       server,
       ...(nodes.length > 1 && { nodes }),
       generatorCpuPercent,
+      ...(generatorWaitPercent !== undefined && { generatorWaitPercent }),
       generatorThreads: n,
       totals: {
         sent: sum((r) => r.totals.sent),
@@ -164,8 +167,10 @@ export async function runRound(
 /** The usage of several processes (the nodes of a cluster) as one: CPU and RSS add up. */
 export function sumUsage(nodes: readonly ProcUsage[]): ProcUsage {
   const sum = (f: (u: ProcUsage) => number) => nodes.reduce((a, u) => a + f(u), 0);
+  const waits = nodes.map((u) => u.runQueueWaitPercent);
   return {
     cpuPercent: sum((u) => u.cpuPercent),
+    ...(waits.every((w) => w !== undefined) && { runQueueWaitPercent: sum((u) => u.runQueueWaitPercent!) }),
     rssStartMiB: sum((u) => u.rssStartMiB),
     rssPeakMiB: sum((u) => u.rssPeakMiB),
     rssEndMiB: sum((u) => u.rssEndMiB),

@@ -55,6 +55,8 @@ export interface LoadRun {
   serverCpuUsPerMsg: number;
   /** CPU of the load generator process over the measured window, in percent of one core. */
   generatorCpuPercent: number;
+  /** Time the generator's threads waited for a CPU, in percent of the window (see ProcUsage). */
+  generatorWaitPercent?: number;
   /** Generator CPU time per acknowledged message, in µs. */
   generatorCpuUsPerMsg: number;
   /** Threads the generator ran the load on. */
@@ -97,6 +99,7 @@ export interface LoadPartial {
   server: ProcUsage;
   nodes?: ProcUsage[];
   generatorCpuPercent: number;
+  generatorWaitPercent?: number;
   generatorThreads: number;
   totals: Totals;
   integrity: Integrity;
@@ -155,6 +158,11 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
   const cpuSeconds = (f: (p: LoadPartial) => number) => sum((p) => (f(p) * p.measuredS) / 100);
   const perMsg = (seconds: number) => (acked > 0 ? (seconds * 1e6) / acked : 0);
   const generatorCpuPercent = weighted((p) => p.generatorCpuPercent);
+  /** A weighted mean of a figure every round has, else undefined. */
+  const weightedIfAll = (f: (p: LoadPartial) => number | undefined) =>
+    parts.every((p) => f(p) !== undefined) ? weighted((p) => f(p)!) : undefined;
+  const serverWait = weightedIfAll((p) => p.server.runQueueWaitPercent);
+  const generatorWait = weightedIfAll((p) => p.generatorWaitPercent);
   const nodeCount = first.nodes?.length ?? 0;
   const nodes =
     nodeCount > 0
@@ -186,6 +194,7 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
     e2eCurve: curve(e2eHist),
     server: {
       cpuPercent: weighted((p) => p.server.cpuPercent),
+      ...(serverWait !== undefined && { runQueueWaitPercent: serverWait }),
       rssStartMiB: first.server.rssStartMiB,
       rssPeakMiB: Math.max(...parts.map((p) => p.server.rssPeakMiB)),
       rssEndMiB: last.server.rssEndMiB,
@@ -193,6 +202,7 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
     ...(nodes && { nodes }),
     serverCpuUsPerMsg: perMsg(cpuSeconds((p) => p.server.cpuPercent)),
     generatorCpuPercent,
+    ...(generatorWait !== undefined && { generatorWaitPercent: generatorWait }),
     generatorCpuUsPerMsg: perMsg(cpuSeconds((p) => p.generatorCpuPercent)),
     generatorThreads: first.generatorThreads,
     generatorBound: isGeneratorBound(generatorCpuPercent, first.generatorThreads),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 let clockTicks: number | undefined;
 
@@ -31,9 +31,46 @@ export function rssBytes(pid: number): { rss: number; hwm: number } {
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
+/**
+ * Seconds the threads of a process have spent runnable but waiting for a CPU (the second field of
+ * /proc/<pid>/task/<tid>/schedstat), or undefined where the kernel does not keep it.
+ */
+export function runQueueWaitSeconds(pid: number): number | undefined {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+    return Number.isFinite(ns) ? ns / 1e9 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How long a process's threads waited for a CPU over a window, in percent of the window (100 = one
+ * thread always waiting): on a machine with more runnable threads than cores, the tail latencies
+ * follow this more than the CPU time. Undefined where the kernel does not tell.
+ */
+export function runQueueWaitMeter(pid: number): () => number | undefined {
+  const w0 = runQueueWaitSeconds(pid);
+  const t0 = performance.now();
+  return () => {
+    const w = runQueueWaitSeconds(pid);
+    const elapsedS = (performance.now() - t0) / 1000;
+    return w === undefined || w0 === undefined || elapsedS <= 0 ? undefined : (100 * (w - w0)) / elapsedS;
+  };
+}
+
 export interface ProcUsage {
   /** CPU used over the window, in percent of one core (200 = two cores busy). */
   cpuPercent: number;
+  /** Time its threads waited for a CPU over the window, in percent (see `runQueueWaitMeter`). */
+  runQueueWaitPercent?: number;
   rssStartMiB: number;
   rssPeakMiB: number;
   rssEndMiB: number;
@@ -48,6 +85,7 @@ export class ProcSampler {
   private rss0 = 0;
   private peak = 0;
   private timer: NodeJS.Timeout | undefined;
+  private waited: (() => number | undefined) | undefined;
 
   constructor(
     readonly pid: number,
@@ -56,6 +94,7 @@ export class ProcSampler {
 
   start(): void {
     this.cpu0 = cpuSeconds(this.pid);
+    this.waited = runQueueWaitMeter(this.pid);
     this.t0 = performance.now();
     this.rss0 = rssBytes(this.pid).rss;
     this.peak = this.rss0;
@@ -83,8 +122,10 @@ export class ProcSampler {
     } catch {
       // the process is gone
     }
+    const waitPercent = this.waited?.();
     return {
       cpuPercent: elapsed > 0 ? (100 * cpu) / elapsed : 0,
+      ...(waitPercent !== undefined && { runQueueWaitPercent: waitPercent }),
       rssStartMiB: this.rss0 / MiB,
       rssPeakMiB: this.peak / MiB,
       rssEndMiB: end / MiB,

@@ -28,4 +28,10 @@ export function cpuPair(r: LoadRun): string {
   return `${r.server.cpuPercent.toFixed(0)}% / ${r.generatorCpuPercent.toFixed(0)}%${flag}`;
 }
 
+/** `server% / generator%` of time their threads waited for a CPU ('–' where the kernel does not tell). */
+export function waitPair(r: LoadRun): string {
+  const pct = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(0)}%`);
+  return `${pct(r.server.runQueueWaitPercent)} / ${pct(r.generatorWaitPercent)}`;
+}
+
 export const usPerMsg = (n: number) => (n > 0 ? `${n.toFixed(n >= 100 ? 0 : 1)} µs` : '–');

@@ -11,7 +11,7 @@ import type {
 } from '../scenarios/types.js';
 import { TARGET_LABELS } from '../targets.js';
 import { fanoutSection } from './fanout-markdown.js';
-import { cpuPair, errorsOf, int, mib, ms, pcts, ratio, table, usPerMsg } from './format.js';
+import { cpuPair, errorsOf, int, mib, ms, pcts, ratio, table, usPerMsg, waitPair } from './format.js';
 import { goalsMarkdown } from './goals.js';
 import { profileMarkdown } from './profile.js';
 import type { BenchResults } from './results.js';
@@ -75,6 +75,7 @@ function latencyTable(levels: readonly LoadLevel[]): string {
       ratio(r.ack.p99, baseline(l, 'socketio')?.ack.p99),
       usPerMsg(r.serverCpuUsPerMsg),
       cpuPair(r),
+      waitPair(r),
       mib(r.server.rssPeakMiB),
       `${r.integrity.lost} / ${r.integrity.doubled}`,
       errorsOf(r.errors),
@@ -92,11 +93,12 @@ function latencyTable(levels: readonly LoadLevel[]): string {
       'ack p99 ÷ Socket.IO',
       'server CPU per msg',
       'CPU server / generator',
+      'waiting for a CPU server / generator',
       'server RSS peak',
       'lost / doubled',
       'errors',
     ],
-    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
+    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
     rows,
   );
 }
@@ -337,7 +339,7 @@ export function renderMarkdown(r: BenchResults): string {
     `Run ${r.startedAt} (${r.mode}${r.durationOverrideS ? `, --duration ${r.durationOverrideS}` : ''}) ` +
       `of commit ${r.source.commit}${dirty(r)}, server built ${r.source.serverBuiltAt.slice(0, 16)}: ` +
       `${m.nproc} CPUs (${m.cpuModel}), ${int(m.memTotalMiB)} MiB, Node ${m.node}, ${m.os}; ` +
-      `load generator: one process, 1 thread at saturation, ${r.generatorThreads} at fixed rates; ` +
+      `load generator: one process, 1 thread at saturation, ${r.generatorThreads ?? 'one per 6,000 msg/s offered'} at fixed rates; ` +
       `load average ${m.loadAvgStart.toFixed(2)} at start, ${m.loadAvgEnd?.toFixed(2) ?? '?'} at end; ` +
       `open files ${int(r.fdLimit.soft)} (${r.fdLimit.note}); Parley started by ${r.parleyEntry}.`,
   ];

@@ -13,7 +13,8 @@ export interface BenchResults {
   command: string;
   durationOverrideS: number | null;
   /** Threads of the load generator (all in one process, sharing the machine with the servers). */
-  generatorThreads: number;
+  /** `--threads`, or null: one thread per 6,000 msg/s offered (each run records its own). */
+  generatorThreads: number | null;
   machine: MachineInfo;
   source: SourceInfo;
   /** Set when packages/server/dist changed during the run (another build): scenarios after it measured that. */

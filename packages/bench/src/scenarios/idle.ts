@@ -1,3 +1,4 @@
+import { connectionCeiling } from '@parley/server';
 import { IdleClient } from '../load/clients.js';
 import { connectAll, sleep } from '../load/connect.js';
 import { newContext } from '../load/context.js';
@@ -83,7 +84,10 @@ export const idle: Scenario = {
     const quick = ctx.mode === 'quick';
     // Each connection takes a descriptor in the server and one in this process, and neither can
     // go past the open-file limit (raiseFdLimit lifts it when it may; see the JSON's fdLimit).
-    const fdRoom = readFdLimit().soft - 100;
+    // Parley keeps a tenth of its descriptors for files and the database and refuses upgrades past
+    // the rest with 503: every server gets the number of connections Parley takes.
+    const limit = readFdLimit().soft;
+    const fdRoom = Math.min(limit - 100, connectionCeiling(limit));
     const sizes = (quick ? [300, 1000] : [10_000, 25_000]).map((n) => Math.min(n, fdRoom));
     const rows: IdleRow[] = [];
     for (const target of ctx.targets) {

@@ -1,5 +1,5 @@
 import { runInterleaved } from './interleave.js';
-import { type LevelSpec, levelLabel, runLevels } from './levels.js';
+import { generatorThreadsFor, type LevelSpec, levelLabel, runLevels } from './levels.js';
 import type { Scenario, ScenarioContext } from './types.js';
 
 /**
@@ -16,16 +16,19 @@ export const latency: Scenario = {
     const pairs = quick ? 100 : 1000;
     const probe = await probeSaturation(ctx, pairs, quick);
     const half = Math.max(100, Math.round(probe.ackedPerSec / 2 / 100) * 100);
-    const fixed: LevelSpec[] = quick
+    const fixed: (LevelSpec & { rate: number })[] = quick
       ? [{ pairs, rate: 1000 }]
       : [
           { pairs, rate: 2_500 },
           { pairs, rate: 10_000 },
         ];
-    const levels = [{ pairs, rate: half }, ...fixed.filter((l) => l.rate !== half)];
-    // At a fixed rate the generator's work is spread over 2,000 sockets with little batching; two
-    // threads keep its own queueing out of the latencies (it needs about a core at 10,000 msg/s).
-    const threads = ctx.threads ?? 2;
+    // At a fixed rate the generator's work is spread over 2,000 sockets with little batching: it
+    // needs about a core at 10,000 msg/s, so the faster levels get a thread more.
+    const levels = [{ pairs, rate: half }, ...fixed.filter((l) => l.rate !== half)].map((l) => ({
+      ...l,
+      threads: ctx.threads ?? generatorThreadsFor(l.rate),
+    }));
+    const threads = ctx.threads ?? 1;
     const timing = quick
       ? { durationS: 1.5, warmupS: 0.5, rounds: 1, threads }
       : { durationS: 16, warmupS: 1.5, rounds: 4, threads };

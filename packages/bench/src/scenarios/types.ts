@@ -11,7 +11,7 @@ export interface ScenarioContext {
   mode: Mode;
   /** Measured seconds per target and load level (`--duration`); each scenario has its default. */
   durationS?: number;
-  /** Load generator threads for the fixed-rate runs (default 2); saturation runs use one. */
+  /** Load generator threads for the fixed-rate runs (`--threads`; default: by the rate offered). */
   threads?: number;
   /** Which servers to run (Parley and both baselines unless a test narrows it down). */
   targets: readonly TargetName[];
