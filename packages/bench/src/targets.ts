@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { NODE_FLAGS } from '@parley/server';
 import type { Driver } from './load/drivers/driver.js';
 import { parleyDriver } from './load/drivers/parley.js';
 import { socketIoDriver } from './load/drivers/socketio.js';
@@ -111,7 +112,8 @@ export async function startParley(opts: ParleyOptions): Promise<RunningTarget> {
     child = await spawnServer({
       name: 'parley',
       script: parleyEntry().script,
-      nodeArgs: opts.nodeArgs ?? [],
+      // the flags `npm start` runs the server with, then the run's own (e.g. --cpu-prof)
+      nodeArgs: [...NODE_FLAGS, ...(opts.nodeArgs ?? [])],
       env: {
         ...PARLEY_LIMITS_OFF,
         PORT: '0',

@@ -5,6 +5,7 @@ export { defaultConfig, type ServerConfig } from './config/config.js';
 export { ChatCore, type CoreConfig } from './core/chat-core.js';
 export type { Peer } from './core/peer.js';
 export { connectionCeiling } from './gateway/fd-limit.js';
+export { NODE_FLAGS } from './runtime/node-flags.js';
 export { type ParleyServer, type ServerParts, startServer } from './server.js';
 export {
   DatabaseStartError,

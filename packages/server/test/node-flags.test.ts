@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../src/runtime/node-flags.js';
+
+const root = new URL('../../../', import.meta.url);
+const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
+
+describe('the Node flags the server runs with', () => {
+  it('are on every command line that starts it: npm start and the Dockerfile', () => {
+    expect(NODE_FLAGS.length).toBeGreaterThan(0);
+    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start!;
+    const cmd = read('Dockerfile')
+      .split('\n')
+      .find((l) => l.startsWith('CMD '))!;
+    for (const flag of NODE_FLAGS) {
+      expect(start.split(' ')).toContain(flag);
+      expect(JSON.parse(cmd.slice(4)) as string[]).toContain(flag);
+    }
+    // flags go before the script: after it they would be the script's arguments
+    expect(start.indexOf(NODE_FLAGS[0]!)).toBeLessThan(start.indexOf('scripts/start.mjs'));
+  });
+});
