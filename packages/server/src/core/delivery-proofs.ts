@@ -7,12 +7,14 @@ import type { Peer } from './peer.js';
  * one proof is in flight at a time (the next covers everything written meanwhile). If the
  * connection ends first, what was not proven stays pending and comes again at the next connect.
  */
+const NONE_WRITTEN: ReadonlyMap<string, number> = new Map();
+
 export class DeliveryProofs {
   /** Frames written and not proven yet, and those the proof in flight covers. */
   private unproven = 0;
   private proving = 0;
-  /** The highest position written per timeline ('' the user's own, else a group's). */
-  private written = new Map<string, number>();
+  /** The highest position written per timeline ('' the user's own, else a group's); made when needed. */
+  private written: Map<string, number> | undefined;
   private scheduled = false;
   private stopped = false;
 
@@ -29,7 +31,8 @@ export class DeliveryProofs {
    */
   wrote(stream: string | undefined, seq: number, ping = true): void {
     const key = stream ?? '';
-    if (seq > (this.written.get(key) ?? 0)) this.written.set(key, seq);
+    const written = (this.written ??= new Map());
+    if (seq > (written.get(key) ?? 0)) written.set(key, seq);
     if (!ping) return;
     this.unproven++;
     this.schedule();
@@ -58,8 +61,8 @@ export class DeliveryProofs {
 
   private request(): void {
     if (this.stopped || this.unproven === 0) return;
-    const written = this.written;
-    this.written = new Map();
+    const written: ReadonlyMap<string, number> = this.written ?? NONE_WRITTEN;
+    this.written = undefined;
     this.proving = this.unproven;
     this.unproven = 0;
     this.peer.proveReceived(() => {

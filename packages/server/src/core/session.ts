@@ -44,11 +44,11 @@ export class Session {
    */
   private held: Delivery[] = [];
   private heldBytes = 0;
-  private replayedNotices = new Set<number>();
+  private replayedNotices: Set<number> | undefined;
   /** This connection has every message of its user's timeline up to here that it should get. */
   private lastSeq = 0;
   /** The same per group: the position of each group's timeline this connection is at. */
-  private readonly groupSeqs = new Map<string, number>();
+  private groupSeqs: Map<string, number> | undefined;
   /**
    * Whether the client said in action 1 that it confirms what it receives (`confirms`). If not (a
    * client written from the seed, which never confirms), a message counts as delivered once the
@@ -181,7 +181,7 @@ export class Session {
       done?.(new Error('connection closed'));
       return;
     }
-    if (d.kind === 'notice') this.replayedNotices.add(d.noticeId);
+    if (d.kind === 'notice') (this.replayedNotices ??= new Set()).add(d.noticeId);
     if (d.kind === 'message' || d.kind === 'recall')
       this.advance(d.kind === 'message' ? d.stream : undefined, d.seq);
     this.send(d, done);
@@ -198,7 +198,7 @@ export class Session {
   private advance(stream: string | undefined, seq: number): void {
     if (stream === undefined) {
       if (seq > this.lastSeq) this.lastSeq = seq;
-    } else if (seq > (this.groupSeqs.get(stream) ?? -1)) this.groupSeqs.set(stream, seq);
+    } else if (seq > (this.groupSeqs?.get(stream) ?? -1)) (this.groupSeqs ??= new Map()).set(stream, seq);
   }
 
   /** The backlog is out: release what arrived meanwhile, minus what the backlog already carried. */
@@ -209,8 +209,8 @@ export class Session {
     const replayedNotices = this.replayedNotices;
     this.held = [];
     this.heldBytes = 0;
-    this.replayedNotices = new Set();
-    for (const d of held) if (d.kind !== 'notice' || !replayedNotices.has(d.noticeId)) this.deliver(d);
+    this.replayedNotices = undefined;
+    for (const d of held) if (d.kind !== 'notice' || !replayedNotices?.has(d.noticeId)) this.deliver(d);
   }
 
   deliver(d: Delivery): void {
@@ -235,7 +235,7 @@ export class Session {
    */
   private deliverInOrder(d: MessageDelivery | RecallDelivery): void {
     const stream = d.kind === 'message' ? d.stream : undefined;
-    const at = stream === undefined ? this.lastSeq : this.groupSeqs.get(stream);
+    const at = stream === undefined ? this.lastSeq : this.groupSeqs?.get(stream);
     if (at !== undefined && d.seq <= at) return; // the backlog or a fill already carried it
     if (at !== undefined && d.seq === at + 1) {
       this.advance(stream, d.seq);

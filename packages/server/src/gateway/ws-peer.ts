@@ -6,6 +6,9 @@ import { Pings } from './pings.js';
 
 export type PauseReason = 'queue' | 'rate';
 
+/** The reasons reading is paused for, one bit each (no Set per connection). */
+const PAUSE_BITS: Record<PauseReason, number> = { queue: 1, rate: 2 };
+
 export interface WsPeerOptions {
   remote: string;
   /** Unsent bytes past which the client is a slow consumer. */
@@ -27,7 +30,7 @@ export class WsPeer implements Peer {
   /** Liveness and delivery-proof pings, answered by one pong handler. */
   readonly pings: Pings;
   /** Why reading is paused: the session's queue behind action 1, the gateway's rate shaping. */
-  private readonly pausedFor = new Set<PauseReason>();
+  private pausedFor = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -95,19 +98,22 @@ export class WsPeer implements Peer {
    * that paused it is lifted, so the session's queue and the rate shaper never undo each other.
    */
   pause(reason: PauseReason): void {
-    if (this.pausedFor.has(reason)) return;
-    this.pausedFor.add(reason);
-    if (this.pausedFor.size === 1) this.ws.pause();
+    const bit = PAUSE_BITS[reason];
+    if (this.pausedFor & bit) return;
+    this.pausedFor |= bit;
+    if (this.pausedFor === bit) this.ws.pause();
   }
 
   resume(reason: PauseReason): void {
-    if (!this.pausedFor.delete(reason)) return;
-    if (this.pausedFor.size === 0) this.ws.resume();
+    const bit = PAUSE_BITS[reason];
+    if (!(this.pausedFor & bit)) return;
+    this.pausedFor &= ~bit;
+    if (this.pausedFor === 0) this.ws.resume();
   }
 
   /** Whether reading is paused, for any reason. */
   get readingPaused(): boolean {
-    return this.pausedFor.size > 0;
+    return this.pausedFor !== 0;
   }
 
   proveReceived(done: () => void): void {
