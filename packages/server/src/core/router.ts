@@ -21,7 +21,8 @@ export interface PresenceObserver {
  * a user's first connection here (`join`) and of its last one going (`leave`).
  */
 export class Router<S extends Deliverable = Deliverable> {
-  private readonly byUser = new Map<string, Set<S>>();
+  /** A user's one connection here, or a set of them (most users have one: no Set for them). */
+  private readonly byUser = new Map<string, S | Set<S>>();
   /** The bus join of each user present here; later connections wait for the same one. */
   private readonly joins = new Map<string, Promise<void>>();
   /** The last bus call per user: joins and leaves of one user reach the bus in order. */
@@ -37,12 +38,10 @@ export class Router<S extends Deliverable = Deliverable> {
    * backlog read after this misses nothing routed live.
    */
   attach(userId: string, session: S): Promise<void> {
-    let set = this.byUser.get(userId);
-    if (!set) {
-      set = new Set();
-      this.byUser.set(userId, set);
-    }
-    set.add(session);
+    const here = this.byUser.get(userId);
+    if (here === undefined) this.byUser.set(userId, session);
+    else if (here instanceof Set) here.add(session);
+    else if (here !== session) this.byUser.set(userId, new Set([here, session]));
     let joined = this.joins.get(userId);
     if (!joined) {
       joined = this.inOrder(userId, () =>
@@ -55,8 +54,15 @@ export class Router<S extends Deliverable = Deliverable> {
 
   /** Removes a connection; the last one of its user leaves the bus. */
   detach(userId: string, session: S): Promise<void> {
-    const set = this.byUser.get(userId);
-    if (!set?.delete(session) || set.size > 0) return Promise.resolve();
+    const here = this.byUser.get(userId);
+    if (here instanceof Set) {
+      if (!here.delete(session)) return Promise.resolve();
+      if (here.size > 1) return Promise.resolve();
+      const [other] = here;
+      this.byUser.set(userId, other!);
+      return Promise.resolve();
+    }
+    if (here !== session) return Promise.resolve();
     this.byUser.delete(userId);
     this.joins.delete(userId);
     return this.inOrder(userId, () => (this.observer ? this.leaveObserved(userId) : this.bus.leave(userId)));
@@ -86,16 +92,21 @@ export class Router<S extends Deliverable = Deliverable> {
   }
 
   deliver(d: Delivery): void {
-    const set = this.byUser.get(d.userId);
-    if (set) for (const s of set) s.deliver(d);
+    const here = this.byUser.get(d.userId);
+    if (here instanceof Set) for (const s of here) s.deliver(d);
+    else here?.deliver(d);
   }
 
   sessionsOf(userId: string): ReadonlySet<S> {
-    return this.byUser.get(userId) ?? new Set();
+    const here = this.byUser.get(userId);
+    return here instanceof Set ? here : new Set(here === undefined ? [] : [here]);
   }
 
   /** Every connection bound to a user on this node. */
   *all(): IterableIterator<S> {
-    for (const set of this.byUser.values()) yield* set;
+    for (const here of this.byUser.values()) {
+      if (here instanceof Set) yield* here;
+      else yield here;
+    }
   }
 }
