@@ -12,8 +12,10 @@ export interface BenchResults {
   finishedAt: string;
   command: string;
   durationOverrideS: number | null;
-  /** Threads of the load generator (all in one process, sharing the machine with the servers). */
-  /** `--threads`, or null: one thread per 6,000 msg/s offered (each run records its own). */
+  /**
+   * Threads of the load generator at fixed rates (all in one process, sharing the machine with the
+   * servers): `--threads`, or null for one per 6,000 msg/s offered (each run records its own).
+   */
   generatorThreads: number | null;
   machine: MachineInfo;
   source: SourceInfo;

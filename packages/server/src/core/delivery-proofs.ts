@@ -1,5 +1,8 @@
 import type { Peer } from './peer.js';
 
+/** What a proof carries when nothing was written since the last one. */
+const NONE_WRITTEN: ReadonlyMap<string, number> = new Map();
+
 /**
  * Proof of delivery for a connection whose client does not confirm what it receives (a client
  * written from the seed) and for group entries: a frame counts as received once the client's
@@ -7,8 +10,6 @@ import type { Peer } from './peer.js';
  * one proof is in flight at a time (the next covers everything written meanwhile). If the
  * connection ends first, what was not proven stays pending and comes again at the next connect.
  */
-const NONE_WRITTEN: ReadonlyMap<string, number> = new Map();
-
 export class DeliveryProofs {
   /** Frames written and not proven yet, and those the proof in flight covers. */
   private unproven = 0;
