@@ -47,6 +47,9 @@ async function main(): Promise<void> {
     process.stderr.write(`parley: ${err.message}\n`);
     process.exit(2);
   }
+  // These streams carry only notices (the log has its own destination): a reader that went away (a
+  // closed pipe, EPIPE) must not stop the server, or cut its shutdown short.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   if (config.appSecret === undefined) {
     process.stdout.write(
       'Parley is in OPEN MODE: anyone who can reach it can connect as any user. Set APP_SECRET to require tokens.\n',

@@ -75,3 +75,12 @@ describe('starting the server', () => {
     expect(r.stdout).toMatch(/^parley \d+\.\d+\.\d+\n$/);
   });
 });
+
+describe('stopping the server', () => {
+  it('stops cleanly on SIGTERM after the reader of its stdout went away', async () => {
+    const p = await spawnServer({ DATA_DIR: tempDir() });
+    p.child.stdout!.destroy(); // the pipe's reader is gone: the next line written there fails (EPIPE)
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+  });
+});
