@@ -47,18 +47,7 @@ async function main(): Promise<void> {
     process.stderr.write(`parley: ${err.message}\n`);
     process.exit(2);
   }
-  // These streams carry only notices (the log has its own destination): a reader that went away (a
-  // closed pipe, EPIPE) must not stop the server, or cut its shutdown short.
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
-  if (config.appSecret === undefined) {
-    process.stdout.write(
-      'Parley is in OPEN MODE: anyone who can reach it can connect as any user. Set APP_SECRET to require tokens.\n',
-    );
-  }
-  process.stdout.write(
-    `Parley listening on ${server.url} (WebSocket: ${server.url.replace(/^http/, 'ws')}/ws)\n`,
-  );
-
+  // before the line that says it is listening: whoever waits for that line may stop it at once
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -78,6 +67,17 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => stop('SIGHUP'));
+  // These streams carry only notices (the log has its own destination): a reader that went away (a
+  // closed pipe, EPIPE) must not stop the server, or cut its shutdown short.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  if (config.appSecret === undefined) {
+    process.stdout.write(
+      'Parley is in OPEN MODE: anyone who can reach it can connect as any user. Set APP_SECRET to require tokens.\n',
+    );
+  }
+  process.stdout.write(
+    `Parley listening on ${server.url} (WebSocket: ${server.url.replace(/^http/, 'ws')}/ws)\n`,
+  );
 }
 
 main().catch((err: unknown) => {
