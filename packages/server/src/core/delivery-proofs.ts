@@ -32,8 +32,8 @@ export class DeliveryProofs {
    */
   wrote(stream: string | undefined, seq: number, ping = true): void {
     const key = stream ?? '';
-    const written = (this.written ??= new Map());
-    if (seq > (written.get(key) ?? 0)) written.set(key, seq);
+    if (!this.written) this.written = new Map();
+    if (seq > (this.written.get(key) ?? 0)) this.written.set(key, seq);
     if (!ping) return;
     this.unproven++;
     this.schedule();

@@ -181,7 +181,10 @@ export class Session {
       done?.(new Error('connection closed'));
       return;
     }
-    if (d.kind === 'notice') (this.replayedNotices ??= new Set()).add(d.noticeId);
+    if (d.kind === 'notice') {
+      if (!this.replayedNotices) this.replayedNotices = new Set();
+      this.replayedNotices.add(d.noticeId);
+    }
     if (d.kind === 'message' || d.kind === 'recall')
       this.advance(d.kind === 'message' ? d.stream : undefined, d.seq);
     this.send(d, done);
@@ -198,7 +201,10 @@ export class Session {
   private advance(stream: string | undefined, seq: number): void {
     if (stream === undefined) {
       if (seq > this.lastSeq) this.lastSeq = seq;
-    } else if (seq > (this.groupSeqs?.get(stream) ?? -1)) (this.groupSeqs ??= new Map()).set(stream, seq);
+    } else if (seq > (this.groupSeqs?.get(stream) ?? -1)) {
+      if (!this.groupSeqs) this.groupSeqs = new Map();
+      this.groupSeqs.set(stream, seq);
+    }
   }
 
   /** The backlog is out: release what arrived meanwhile, minus what the backlog already carried. */
