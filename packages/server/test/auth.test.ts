@@ -172,6 +172,11 @@ describe('token auth (B1)', () => {
     const r2 = await pre(open.server.url, 'https://app.example.com');
     expect(r2.status).toBe(204);
     expect(r2.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    // a browser asks before every method a route takes (DELETE: the admin API's account deletion)
+    const allowed = (r2.headers.get('access-control-allow-methods') ?? '').split(/,\s*/);
+    const methods = new Set(open.server.httpRoutes.map((r) => r.split(' ')[0]!));
+    expect(methods).toContain('DELETE');
+    expect(allowed).toEqual(expect.arrayContaining([...methods]));
     expect((await pre(open.server.url, 'https://evil.example.com')).status).toBe(403);
   });
 });

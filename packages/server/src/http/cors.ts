@@ -34,7 +34,8 @@ export class CorsPolicy {
     if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined)
       return undefined;
     if (allowed) {
-      res.setHeader('access-control-allow-methods', 'GET, HEAD, POST, PUT');
+      // every method a route takes (DELETE: the admin API's account deletion)
+      res.setHeader('access-control-allow-methods', 'GET, HEAD, POST, PUT, DELETE');
       res.setHeader('access-control-allow-headers', 'authorization, content-type, range, x-file-name');
       res.setHeader('access-control-max-age', '600');
     }
