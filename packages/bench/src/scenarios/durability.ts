@@ -1,4 +1,4 @@
-import { runInterleaved } from './interleave.js';
+import { compareParley } from './interleave.js';
 import type { Scenario } from './types.js';
 
 /** The cost of durability: the same saturation load with SQLITE_SYNC=normal and =full (fsync per commit). */
@@ -6,29 +6,17 @@ export const durability: Scenario = {
   name: 'durability',
   describe: 'Parley with SQLITE_SYNC=normal vs full (an fsync per group commit), same load',
   async run(ctx) {
-    const quick = ctx.mode === 'quick';
-    const pairs = quick ? 10 : 100;
+    const pairs = ctx.mode === 'quick' ? 10 : 100;
     const window = 8;
-    const { runs } = await runInterleaved(
-      [
-        {
-          id: 'normal',
-          target: 'parley',
-          label: 'Parley SQLITE_SYNC=normal',
-          parley: { sqliteSync: 'normal' },
-        },
-        { id: 'full', target: 'parley', label: 'Parley SQLITE_SYNC=full', parley: { sqliteSync: 'full' } },
-      ],
-      {
-        pairs,
-        window,
-        warmupS: quick ? 0.5 : 1.5,
-        durationS: ctx.durationS ?? (quick ? 1.5 : 16),
-        threads: ctx.threads ?? 1,
-      },
+    const [normal, full] = await compareParley(
       ctx,
-      { rounds: quick ? 1 : 4, stage: 'durability' },
+      [
+        { id: 'normal', label: 'Parley SQLITE_SYNC=normal', parley: { sqliteSync: 'normal' } },
+        { id: 'full', label: 'Parley SQLITE_SYNC=full', parley: { sqliteSync: 'full' } },
+      ],
+      { pairs, window },
+      'durability',
     );
-    return { kind: 'durability', normal: runs[0]!, full: runs[1]!, pairs, window };
+    return { kind: 'durability', normal: normal!, full: full!, pairs, window };
   },
 };

@@ -88,3 +88,29 @@ export function collectProfiles(dirs: readonly string[]): ProfileSummary[] {
   }
   return out;
 }
+
+/**
+ * Parley in several configurations under the same saturation load (`pairs` senders, each keeping
+ * `window` messages unacknowledged), interleaved: what one setting costs or buys (durability,
+ * writer). Runs in the order of `variants`.
+ */
+export async function compareParley(
+  ctx: ScenarioContext,
+  variants: readonly Omit<Variant, 'target'>[],
+  load: { pairs: number; window: number },
+  stage: string,
+): Promise<LoadRun[]> {
+  const quick = ctx.mode === 'quick';
+  const { runs } = await runInterleaved(
+    variants.map((v) => ({ ...v, target: 'parley' as const })),
+    {
+      ...load,
+      warmupS: quick ? 0.5 : 1.5,
+      durationS: ctx.durationS ?? (quick ? 1.5 : 16),
+      threads: ctx.threads ?? 1,
+    },
+    ctx,
+    { rounds: quick ? 1 : 4, stage },
+  );
+  return runs;
+}

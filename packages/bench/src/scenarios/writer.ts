@@ -1,4 +1,4 @@
-import { runInterleaved } from './interleave.js';
+import { compareParley } from './interleave.js';
 import type { Scenario } from './types.js';
 
 /**
@@ -9,41 +9,33 @@ export const writer: Scenario = {
   name: 'writer',
   describe: 'Parley with SQLITE_WRITER=thread (default) vs inline (batches on the event loop), same load',
   async run(ctx) {
-    const quick = ctx.mode === 'quick';
-    const levels = quick
-      ? [{ pairs: 10, window: 8 }]
-      : [
-          { pairs: 100, window: 8 },
-          { pairs: 1000, window: 2 },
-        ];
+    const levels =
+      ctx.mode === 'quick'
+        ? [{ pairs: 10, window: 8 }]
+        : [
+            { pairs: 100, window: 8 },
+            { pairs: 1000, window: 2 },
+          ];
     const out = [];
     for (const { pairs, window } of levels) {
-      const { runs } = await runInterleaved(
+      const [thread, inline] = await compareParley(
+        ctx,
         [
           {
             id: 'thread',
-            target: 'parley',
             label: 'Parley SQLITE_WRITER=thread',
             parley: { env: { SQLITE_WRITER: 'thread' } },
           },
           {
             id: 'inline',
-            target: 'parley',
             label: 'Parley SQLITE_WRITER=inline',
             parley: { env: { SQLITE_WRITER: 'inline' } },
           },
         ],
-        {
-          pairs,
-          window,
-          warmupS: quick ? 0.5 : 1.5,
-          durationS: ctx.durationS ?? (quick ? 1.5 : 16),
-          threads: ctx.threads ?? 1,
-        },
-        ctx,
-        { rounds: quick ? 1 : 4, stage: `writer ${pairs} pairs` },
+        { pairs, window },
+        `writer ${pairs} pairs`,
       );
-      out.push({ pairs, window, thread: runs[0]!, inline: runs[1]! });
+      out.push({ pairs, window, thread: thread!, inline: inline! });
     }
     return { kind: 'writer', levels: out };
   },

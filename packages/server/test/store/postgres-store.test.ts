@@ -12,25 +12,11 @@ import { onCleanup } from '../helpers/test-server.js';
 import { describeConversationContract } from './conversation-contract.js';
 import { describeGroupContract } from './group-contract.js';
 import { describeStoreContract } from './store-contract.js';
+import { reserveIds, reserveOp } from './write-ops.js';
 
 describeStoreContract('postgres', () => pgStore());
 describeGroupContract('postgres', () => pgStore());
 describeConversationContract('postgres', () => pgStore());
-
-const reserveOp = (userId: string, count: number): WriteOp => ({
-  kind: 'reserve',
-  userId,
-  count,
-  nowMs: 1,
-  validFromMs: 0,
-  maxOutstanding: 1_000_000,
-});
-
-async function reserveIds(store: Store, userId: string, count: number): Promise<number[]> {
-  const [r] = await store.write([reserveOp(userId, count)]);
-  if (r === null || r === undefined || !('ids' in r)) throw new Error(`reserve: ${JSON.stringify(r)}`);
-  return r.ids;
-}
 
 describe('PostgresStore with several nodes', () => {
   it('keeps every timeline gap-free when two nodes append between the same users at once', async () => {

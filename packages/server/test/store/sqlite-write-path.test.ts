@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store, WriteOp, WriteResult } from '../../src/store/store.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
+import { reserveIds } from './write-ops.js';
 
 /**
  * The SQLite writer keeps users' facts in memory (timeline heads, pending counts, blocks) and writes
@@ -28,20 +29,6 @@ async function withUsers(store: SqliteStore): Promise<SqliteStore> {
     USERS.map((id) => ({ kind: 'upsertUser', userId: id, name: id.toUpperCase(), timeMs: 0 })),
   );
   return store;
-}
-
-const reserveOp = (userId: string, count: number): WriteOp => ({
-  kind: 'reserve',
-  userId,
-  count,
-  nowMs: 1,
-  validFromMs: 0,
-  maxOutstanding: 1e6,
-});
-
-async function reserve(store: Store, userId: string, count: number): Promise<number[]> {
-  const [r] = await store.write([reserveOp(userId, count)]);
-  return (r as { ids: number[] }).ids;
 }
 
 type AppendOp = Extract<WriteOp, { kind: 'append' }>;
@@ -75,9 +62,9 @@ async function view(store: Store, userId: string) {
 describe('SQLite write path: in-memory facts and buffered conversation rows', () => {
   it('forgets what a rolled-back batch did: positions follow the last commit, caps, blocks and rows are as committed', async () => {
     const store = await withUsers(open());
-    const ids = await reserve(store, 'a', 10);
-    const [fromB] = await reserve(store, 'b', 1);
-    const [fromC] = await reserve(store, 'c', 1);
+    const ids = await reserveIds(store, 'a', 10);
+    const [fromB] = await reserveIds(store, 'b', 1);
+    const [fromC] = await reserveIds(store, 'c', 1);
     await store.write([appendOp(ids[0]!, 'a', 'b', 3)]);
     const before = { a: await view(store, 'a'), b: await view(store, 'b') };
     // a block, positions drawn, pending slots counted, conversation rows buffered: then a real
@@ -128,7 +115,7 @@ describe('SQLite write path: in-memory facts and buffered conversation rows', ()
 
   it('follows blocks and unblocks written after it learnt whom a user blocked', async () => {
     const store = await withUsers(open(':memory:'));
-    const ids = await reserve(store, 'a', 6);
+    const ids = await reserveIds(store, 'a', 6);
     const block = (blocked: boolean): WriteOp => ({
       kind: 'block',
       userId: 'b',
@@ -153,7 +140,7 @@ describe('SQLite write path: in-memory facts and buffered conversation rows', ()
   it('keeps a head after its newest entries are deleted (retention, account erasure), across a restart', async () => {
     const dir = tempDir();
     const s1 = await withUsers(open(dir));
-    const ids = await reserve(s1, 'a', 6);
+    const ids = await reserveIds(s1, 'a', 6);
     for (const id of ids.slice(0, 3)) await s1.write([appendOp(id, 'a', 'b')]);
     // retention deletes every message, the newest entries included
     expect(await s1.write([{ kind: 'expireMessages', beforeMs: clock + 1, limit: 100 }])).toEqual([
@@ -174,14 +161,14 @@ describe('SQLite write path: in-memory facts and buffered conversation rows', ()
 
     const s2 = open(dir);
     expect([await s2.seqHead('a'), await s2.seqHead('b'), await s2.seqHead('c')]).toEqual([6, 4, 2]);
-    const [next] = await reserve(s2, 'a', 1);
+    const [next] = await reserveIds(s2, 'a', 1);
     const [stored] = await s2.write([appendOp(next!, 'a', 'b')]);
     expect(stored).toMatchObject({ outcome: 'stored', message: { seq: 5 }, senderSeq: 7 });
     // the erasure finishes; an account of the same id starts a timeline of its own
     expect(await s2.write([erase])).toEqual([{ outcome: 'deleted' }]);
     expect(await s2.seqHead('c')).toBe(0);
     await s2.write([{ kind: 'ensureUser', userId: 'c', timeMs: 2 }]);
-    const [again] = await reserve(s2, 'a', 1);
+    const [again] = await reserveIds(s2, 'a', 1);
     expect((await s2.write([appendOp(again!, 'a', 'c')]))[0]).toMatchObject({
       message: { seq: 1 },
       senderSeq: 8,
@@ -191,7 +178,7 @@ describe('SQLite write path: in-memory facts and buffered conversation rows', ()
   it('enforces maxPending after a restart, and counts confirmations, reads, recalls and sweeps', async () => {
     const dir = tempDir();
     const s1 = await withUsers(open(dir));
-    const ids = await reserve(s1, 'a', 8);
+    const ids = await reserveIds(s1, 'a', 8);
     const outcomes = async (s: Store, ops: WriteOp[]) =>
       (await s.write(ops)).map((r) => (r as { outcome?: string; found?: boolean }).outcome ?? r);
     expect(await outcomes(s1, [appendOp(ids[0]!, 'a', 'b', 2), appendOp(ids[1]!, 'a', 'b', 2)])).toEqual([
@@ -242,7 +229,7 @@ describe('SQLite write path: in-memory facts and buffered conversation rows', ()
     const dir = tempDir();
     const writer = await withUsers(open(dir));
     const reader = open(dir);
-    const ids = await reserve(writer, 'a', 3);
+    const ids = await reserveIds(writer, 'a', 3);
     await writer.write([
       appendOp(ids[0]!, 'a', 'b'),
       appendOp(ids[1]!, 'a', 'b'),
@@ -259,8 +246,8 @@ describe('SQLite write path: in-memory facts and buffered conversation rows', ()
     const many = await withUsers(open(':memory:'));
     const ids = new Map<string, number[]>();
     for (const u of USERS) {
-      const mine = await reserve(one, u, 1500);
-      expect(await reserve(many, u, 1500)).toEqual(mine);
+      const mine = await reserveIds(one, u, 1500);
+      expect(await reserveIds(many, u, 1500)).toEqual(mine);
       ids.set(u, mine);
     }
     const take = (u: string) => ids.get(u)!.shift()!;

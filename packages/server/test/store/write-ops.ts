@@ -1,0 +1,18 @@
+import type { Store, WriteOp } from '../../src/store/store.js';
+
+/** Action 2's write: `count` ids for `userId`, with no reservation expired and no cap in the way. */
+export const reserveOp = (userId: string, count: number): WriteOp => ({
+  kind: 'reserve',
+  userId,
+  count,
+  nowMs: 1,
+  validFromMs: 0,
+  maxOutstanding: 1_000_000,
+});
+
+/** Reserves `count` message ids for `userId`; fails the test if the store did not reserve them. */
+export async function reserveIds(store: Store, userId: string, count: number): Promise<number[]> {
+  const [r] = await store.write([reserveOp(userId, count)]);
+  if (r === null || r === undefined || !('ids' in r)) throw new Error(`reserve: ${JSON.stringify(r)}`);
+  return r.ids;
+}
