@@ -1,5 +1,10 @@
 import type { Peer } from './peer.js';
 
+/** Who is told what a pong proved: the connection's session. */
+export interface ProofOwner {
+  confirmProven(written: ReadonlyMap<string, number>): void;
+}
+
 /** What a proof carries when nothing was written since the last one. */
 const NONE_WRITTEN: ReadonlyMap<string, number> = new Map();
 
@@ -21,8 +26,8 @@ export class DeliveryProofs {
 
   constructor(
     private readonly peer: Pick<Peer, 'proveReceived'>,
-    /** Called with the positions a pong proved, per timeline. */
-    private readonly proven: (written: ReadonlyMap<string, number>) => void,
+    /** Told the positions a pong proved, per timeline (an object, not a closure: one less per connection). */
+    private readonly owner: ProofOwner,
   ) {}
 
   /**
@@ -68,7 +73,7 @@ export class DeliveryProofs {
     this.unproven = 0;
     this.peer.proveReceived(() => {
       this.proving = 0;
-      this.proven(written);
+      this.owner.confirmProven(written);
       this.schedule();
     });
   }

@@ -40,9 +40,9 @@ export class Session {
   private paused = false;
   /**
    * Live deliveries that arrive while the backlog is replayed, and the notices already replayed
-   * (messages need no such set: one at or below `lastSeq` was sent already).
+   * (messages need no such set: one at or below `lastSeq` was sent already). Made when needed.
    */
-  private held: Delivery[] = [];
+  private held: Delivery[] | undefined;
   private heldBytes = 0;
   private replayedNotices: Set<number> | undefined;
   /** This connection has every message of its user's timeline up to here that it should get. */
@@ -66,7 +66,7 @@ export class Session {
     readonly ctx: CoreContext,
     readonly peer: Peer,
   ) {
-    this.proofs = new DeliveryProofs(peer, (written) => this.confirmProven(written));
+    this.proofs = new DeliveryProofs(peer, this);
   }
 
   receive(frame: ClientFrame): void {
@@ -213,10 +213,11 @@ export class Session {
     this.phase = 'live';
     const held = this.held;
     const replayedNotices = this.replayedNotices;
-    this.held = [];
+    this.held = undefined;
     this.heldBytes = 0;
     this.replayedNotices = undefined;
-    for (const d of held) if (d.kind !== 'notice' || !replayedNotices?.has(d.noticeId)) this.deliver(d);
+    if (held)
+      for (const d of held) if (d.kind !== 'notice' || !replayedNotices?.has(d.noticeId)) this.deliver(d);
   }
 
   deliver(d: Delivery): void {
@@ -307,6 +308,7 @@ export class Session {
    * closes the connection instead: what is held is stored and comes with the next connect's replay.
    */
   private hold(d: Delivery): void {
+    if (!this.held) this.held = [];
     this.held.push(d);
     this.heldBytes += d.frame.length;
     const max = this.ctx.config.maxHeldBytes;
@@ -357,7 +359,7 @@ export class Session {
    * the ping (but those a `since` catch-up left to history past its 1,000, which this device is not
    * sent anyway), so one write per timeline confirms them.
    */
-  private confirmProven(written: ReadonlyMap<string, number>): void {
+  confirmProven(written: ReadonlyMap<string, number>): void {
     const userId = this.userId;
     if (userId === undefined) return;
     for (const [key, seq] of written) {
@@ -406,7 +408,7 @@ export class Session {
     this.ctx.rooms.leaveAll(this);
     const wasBound = this.userId !== undefined && this.phase !== 'new';
     this.phase = 'closed';
-    this.held = [];
+    this.held = undefined;
     this.heldBytes = 0;
     this.proofs.stop();
     if (wasBound && this.userId !== undefined) {

@@ -16,7 +16,7 @@ import { KeyedBuckets, TokenBucket } from '../limits/token-bucket.js';
 import { type Metrics, noMetrics } from '../metrics/metrics.js';
 import { Admission, type Ticket } from './admission.js';
 import { refuseUpgrade } from './refuse.js';
-import { WsPeer } from './ws-peer.js';
+import { WsPeer, type WsPeerHost } from './ws-peer.js';
 
 export interface GatewayConfig {
   path: string;
@@ -58,19 +58,43 @@ const MAX_SHAPED_FRAMES = 4096;
 const MIN_SHAPED_BYTES = 256 * 1024;
 
 interface Conn {
-  ws: WebSocket;
-  peer: WsPeer;
+  ws: ConnSocket;
+  peer: WsPeer<ConnSocket>;
   session: Session;
+  /** Its place in the connection caps, released when the WebSocket closes. */
+  ticket: Ticket;
   /** When the connected user last sent a frame (frames before action 1 do not count). */
   lastFrameAt: number;
   bucket: TokenBucket;
-  /** Frames read while over the rate, in arrival order, waiting for tokens; and their size. */
-  shaped: ParseResult[];
+  /** Frames read while over the rate, in arrival order, waiting for tokens (none: undefined); and their size. */
+  shaped: ParseResult[] | undefined;
   shapedBytes: number;
   /** Runs the shaped frames once the buckets have refilled. */
   shapeTimer: NodeJS.Timeout | undefined;
   /** Closes the connection if action 1 has not completed in time. */
   authTimer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * A WebSocket that knows its connection, so that one set of listeners, made once per gateway,
+ * serves every connection: a closure per event and connection would cost about 300 bytes each
+ * connection for its whole life.
+ */
+class ConnSocket extends WebSocket {
+  conn: Conn | undefined = undefined;
+}
+
+/** The listeners of every connection's WebSocket (`this` is the socket: a ConnSocket). */
+interface SocketListeners {
+  message(this: WebSocket, data: RawData, isBinary: boolean): void;
+  pong(this: WebSocket, data: Buffer): void;
+  error(this: WebSocket, err: Error): void;
+  close(this: WebSocket, code: number): void;
+}
+
+/** The connection of a gateway's WebSocket (none yet while it is being accepted). */
+function connOf(ws: WebSocket): Conn | undefined {
+  return (ws as ConnSocket).conn;
 }
 
 /**
@@ -80,6 +104,8 @@ interface Conn {
 export class WsGateway {
   private readonly wss: WebSocketServer;
   private readonly conns = new Set<Conn>();
+  private readonly listeners: SocketListeners;
+  private readonly peerHost: WsPeerHost<ConnSocket>;
   private readonly timer: NodeJS.Timeout;
   private readonly userBuckets: KeyedBuckets;
   private readonly admission: Admission;
@@ -101,7 +127,28 @@ export class WsGateway {
       noServer: true,
       maxPayload: config.maxFrameBytes * 2,
       perMessageDeflate: false,
+      // the gateway keeps its own set of connections (ws's would add a closure to each)
+      clientTracking: false,
+      WebSocket: ConnSocket,
     });
+    this.listeners = this.socketListeners();
+    this.peerHost = {
+      maxBuffered: config.maxBufferedBytes,
+      metrics,
+      slow: (ws) =>
+        this.log.warn(
+          { user: ws.conn?.session.userId, remote: ws.conn?.peer.remote },
+          'slow consumer disconnected',
+        ),
+      authenticated: (ws) => {
+        const conn = ws.conn;
+        if (!conn) return;
+        this.admission.connected(conn.ticket);
+        clearTimeout(conn.authTimer);
+        conn.authTimer = undefined;
+        conn.lastFrameAt = Date.now();
+      },
+    };
     this.admission = new Admission({
       maxConnections: config.maxConnections,
       maxPendingPerAddress: config.maxPendingConnectionsPerIp,
@@ -127,17 +174,15 @@ export class WsGateway {
       return;
     }
     const { ticket } = admitted;
-    this.releaseOnClose(socket, ticket);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, ticket));
-  }
-
-  /**
-   * The ticket lives as long as the raw socket, whether or not the upgrade completes. Registered
-   * here, not in `handleUpgrade`: a closure keeps every variable its function's closures use, and
-   * there the upgrade request (headers and all, about 1.5 KiB) would stay for the connection's life.
-   */
-  private releaseOnClose(socket: Duplex, ticket: Ticket): void {
-    socket.once('close', () => this.admission.release(ticket));
+    // the ticket lives as long as the raw socket, whether or not the upgrade completes
+    const release = () => this.admission.release(ticket);
+    socket.once('close', release);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // from here the WebSocket's close releases it: nothing of this upgrade (the request and its
+      // headers, about 1.5 KiB) stays referenced from the socket for the connection's life
+      socket.removeListener('close', release);
+      this.accept(ws as ConnSocket, req, ticket);
+    });
   }
 
   get connectionCount(): number {
@@ -163,62 +208,80 @@ export class WsGateway {
     this.refusalLoggedAt = now;
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage, ticket: Ticket): void {
+  private accept(ws: ConnSocket, req: IncomingMessage, ticket: Ticket): void {
     if (this.closing) {
+      ws.once('close', () => this.admission.release(ticket));
       ws.close(CloseCode.GoingAway, 'server shutting down');
       return;
     }
-    const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    const peer = new WsPeer(ws, {
-      remote,
-      maxBuffered: this.config.maxBufferedBytes,
-      metrics: this.metrics,
-      onSlow: () => this.log.warn({ user: conn.session.userId, remote }, 'slow consumer disconnected'),
-      onAuthenticated: () => {
-        this.admission.connected(ticket);
-        clearTimeout(conn.authTimer);
-        conn.authTimer = undefined;
-        conn.lastFrameAt = Date.now();
-      },
-    });
+    const peer = new WsPeer(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`, this.peerHost);
     const now = Date.now();
     const rate = this.config.framesPerSecond;
     const conn: Conn = {
       ws,
       peer,
       session: this.core.openSession(peer),
+      ticket,
       lastFrameAt: now,
       bucket: new TokenBucket(rate, rate * 2, now),
-      shaped: [],
+      shaped: undefined,
       shapedBytes: 0,
       shapeTimer: undefined,
       authTimer: undefined,
     };
-    conn.authTimer = setTimeout(() => this.authTimeout(conn, remote), this.config.authTimeoutMs);
+    conn.authTimer = setTimeout(() => this.authTimeout(conn), this.config.authTimeoutMs);
     conn.authTimer.unref();
     this.conns.add(conn);
-    ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
+    ws.conn = conn;
+    const { message, pong, error, close } = this.listeners;
+    ws.on('message', message);
     // one handler for liveness and delivery-proof pings: it settles every ping the pong answers
-    ws.on('pong', (data) => peer.pings.pong(data));
-    ws.on('error', (err) => this.log.warn({ err, user: conn.session.userId, remote }, 'websocket error'));
-    ws.on('close', (code) => {
-      clearTimeout(conn.authTimer);
-      clearTimeout(conn.shapeTimer);
-      conn.shaped = [];
-      peer.pings.dispose();
-      this.conns.delete(conn);
-      const user = conn.session.userId;
-      this.core.closeSession(conn.session);
-      if (user !== undefined) this.log.info({ user, remote, code }, 'disconnected');
-    });
+    ws.on('pong', pong);
+    ws.on('error', error);
+    ws.on('close', close);
+  }
+
+  /** The listeners every connection's WebSocket shares. */
+  private socketListeners(): SocketListeners {
+    const gateway = this;
+    return {
+      message(data, isBinary) {
+        const conn = connOf(this);
+        if (conn) gateway.onFrame(conn, data, isBinary);
+      },
+      pong(data) {
+        connOf(this)?.peer.pings.pong(data);
+      },
+      error(err) {
+        const conn = connOf(this);
+        gateway.log.warn({ err, user: conn?.session.userId, remote: conn?.peer.remote }, 'websocket error');
+      },
+      close(code) {
+        const conn = connOf(this);
+        if (conn) gateway.closed(conn, code);
+      },
+    };
+  }
+
+  /** A connection's WebSocket closed: its session ends and its slot is free. */
+  private closed(conn: Conn, code: number): void {
+    clearTimeout(conn.authTimer);
+    clearTimeout(conn.shapeTimer);
+    conn.shaped = undefined;
+    conn.peer.pings.dispose();
+    this.conns.delete(conn);
+    this.admission.release(conn.ticket);
+    const user = conn.session.userId;
+    this.core.closeSession(conn.session);
+    if (user !== undefined) this.log.info({ user, remote: conn.peer.remote, code }, 'disconnected');
   }
 
   /** Action 1 has not completed in time: the connection holds a slot without credentials. */
-  private authTimeout(conn: Conn, remote: string): void {
+  private authTimeout(conn: Conn): void {
     conn.authTimer = undefined;
     if (conn.session.userId !== undefined || conn.ws.readyState !== WebSocket.OPEN) return;
     const ms = this.config.authTimeoutMs;
-    this.log.info({ remote, authTimeoutMs: ms }, 'closed: no action 1 in time');
+    this.log.info({ remote: conn.peer.remote, authTimeoutMs: ms }, 'closed: no action 1 in time');
     conn.session.sendError(ErrorCode.NotConnected, `send action 1 (connect) within ${ms} ms`);
     conn.ws.close(CloseCode.HeartbeatTimeout, 'authentication timeout');
   }
@@ -244,7 +307,7 @@ export class WsGateway {
     const parsed = parseClientFrame(buf.toString('utf8'));
     this.metrics.frameIn(parsed.ok ? parsed.frame.action : undefined);
     // frames run in arrival order: once one waits for tokens, those after it wait behind it
-    if (conn.shaped.length === 0 && this.waitMs(conn, parsed, now) === 0) {
+    if (conn.shaped === undefined && this.waitMs(conn, parsed, now) === 0) {
       this.take(conn, parsed, now);
       this.handle(conn, parsed);
     } else {
@@ -285,7 +348,8 @@ export class WsGateway {
    * the small bound of what ws had already read are refused.
    */
   private shape(conn: Conn, parsed: ParseResult, bytes: number, now: number): void {
-    if (conn.shaped.length >= MAX_SHAPED_FRAMES || conn.shapedBytes + bytes > this.maxShapedBytes) {
+    const shaped = conn.shaped ?? [];
+    if (shaped.length >= MAX_SHAPED_FRAMES || conn.shapedBytes + bytes > this.maxShapedBytes) {
       const ref = parsed.ok ? refOf(parsed.frame) : parsed.ref;
       conn.session.sendError(
         ErrorCode.RateLimited,
@@ -294,10 +358,11 @@ export class WsGateway {
       );
       return;
     }
-    conn.shaped.push(parsed);
+    shaped.push(parsed);
+    conn.shaped = shaped;
     conn.shapedBytes += bytes;
     conn.peer.pause('rate');
-    if (conn.shapeTimer === undefined) this.waitForTokens(conn, this.waitMs(conn, conn.shaped[0]!, now));
+    if (conn.shapeTimer === undefined) this.waitForTokens(conn, this.waitMs(conn, shaped[0]!, now));
   }
 
   private waitForTokens(conn: Conn, ms: number): void {
@@ -307,19 +372,22 @@ export class WsGateway {
   /** Runs the waiting frames the buckets can pay for now; waits again for the rest, or resumes reading. */
   private runShaped(conn: Conn): void {
     conn.shapeTimer = undefined;
-    while (conn.shaped.length > 0) {
+    let shaped = conn.shaped;
+    while (shaped !== undefined && shaped.length > 0) {
       if (conn.ws.readyState !== WebSocket.OPEN) return;
       const now = Date.now();
-      const next = conn.shaped[0]!;
+      const next = shaped[0]!;
       const wait = this.waitMs(conn, next, now);
       if (wait > 0) {
         this.waitForTokens(conn, wait);
         return;
       }
-      conn.shaped.shift();
+      shaped.shift();
       this.take(conn, next, now);
       this.handle(conn, next);
+      shaped = conn.shaped; // a frame it ran may have closed the connection
     }
+    conn.shaped = undefined;
     conn.shapedBytes = 0;
     conn.peer.resume('rate');
   }

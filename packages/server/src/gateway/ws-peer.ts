@@ -9,14 +9,16 @@ export type PauseReason = 'queue' | 'rate';
 /** The reasons reading is paused for, one bit each (no Set per connection). */
 const PAUSE_BITS: Record<PauseReason, number> = { queue: 1, rate: 2 };
 
-export interface WsPeerOptions {
-  remote: string;
+/** What the peers of a gateway share (one object for all of them: nothing per connection). */
+export interface WsPeerHost<S extends WebSocket> {
   /** Unsent bytes past which the client is a slow consumer. */
   maxBuffered: number;
   /** Counts the frames sent. */
   metrics: Metrics;
-  onSlow: () => void;
-  onAuthenticated: (userId: string) => void;
+  /** The client was dropped as a slow consumer. */
+  slow(ws: S): void;
+  /** Action 1 completed on the connection. */
+  authenticated(ws: S): void;
 }
 
 /**
@@ -24,19 +26,19 @@ export interface WsPeerOptions {
  * `maxBuffered` bytes pile up unread is a slow consumer and is dropped; what it missed stays stored
  * and pending, so it gets everything at its next connect.
  */
-export class WsPeer implements Peer {
+export class WsPeer<S extends WebSocket = WebSocket> implements Peer {
   private corked = false;
-  readonly remote: string;
   /** Liveness and delivery-proof pings, answered by one pong handler. */
   readonly pings: Pings;
   /** Why reading is paused: the session's queue behind action 1, the gateway's rate shaping. */
   private pausedFor = 0;
 
   constructor(
-    private readonly ws: WebSocket,
-    private readonly opts: WsPeerOptions,
+    private readonly ws: S,
+    /** The client's address and port. */
+    readonly remote: string,
+    private readonly host: WsPeerHost<S>,
   ) {
-    this.remote = opts.remote;
     this.pings = new Pings(ws);
   }
 
@@ -45,16 +47,16 @@ export class WsPeer implements Peer {
       done?.(new Error('connection closed'));
       return;
     }
-    if (this.ws.bufferedAmount > this.opts.maxBuffered) {
+    if (this.ws.bufferedAmount > this.host.maxBuffered) {
       // A client that does not read would never read a close frame either: drop the connection.
-      this.opts.onSlow();
+      this.host.slow(this.ws);
       this.ws.terminate();
       done?.(new Error('slow consumer'));
       return;
     }
     this.batch();
     this.ws.send(frame, done);
-    this.opts.metrics.frameOut(frame);
+    this.host.metrics.frameOut(frame);
   }
 
   /**
@@ -78,11 +80,11 @@ export class WsPeer implements Peer {
   }
 
   get highWaterMark(): number {
-    return this.opts.maxBuffered / 4;
+    return this.host.maxBuffered / 4;
   }
 
-  authenticated(userId: string): void {
-    this.opts.onAuthenticated(userId);
+  authenticated(): void {
+    this.host.authenticated(this.ws);
   }
 
   pauseReading(): void {
