@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import { ErrorCode, type MsgTypeCode } from '@parley/protocol';
 import type { AppendResult, WriteOps } from '../store/store.js';
 import type { CoreContext } from './context.js';
@@ -57,7 +56,6 @@ export async function appendMessage(
     toId: m.toId,
     type: m.type,
     body: m.body,
-    digest: contentDigest(m.type, m.body),
     timeMs: now,
   };
   if (m.asSystem) op.asSystem = true;
@@ -122,9 +120,4 @@ export function routeMessage(
   if (result.senderSeq !== undefined && m.toId !== m.fromId) {
     ctx.publish(new OwnCopy(m.fromId, result.senderSeq, m, ctx.time, origin));
   }
-}
-
-/** The digest a retry is recognized by: one-shot `hash` (no Hash object per message). */
-function contentDigest(type: number, body: string): string {
-  return hash('sha256', `${type}\n${body}`, 'base64url');
 }

@@ -34,7 +34,7 @@ export function screenedAppend(s: Session, op: AppendOp, screen: MessageScreen):
     .then((v) => {
       if (v.outcome === 'refuse') throw new CoreError(v.code, v.reason);
       // the digest stays the original's, so a retry of the same message is still one
-      write = s.ctx.write(v.body === undefined ? op : { ...op, body: v.body });
+      write = s.ctx.write(v.body === undefined ? op : { ...op, body: v.body, sentBody: op.body });
     });
   turns.set(
     s,

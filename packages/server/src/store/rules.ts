@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { NewMessage, WriteOps } from './store.js';
 
 /**
@@ -5,6 +6,15 @@ import type { NewMessage, WriteOps } from './store.js';
  * a rule names (inside its write transaction, locked where it has concurrent writers), asks the
  * rule, and executes the outcome with conditional writes.
  */
+
+/**
+ * The digest a message's content is stored with, so that a retry (the same message under its id
+ * again) can be told from another message under a used id. Computed where the message is written
+ * (SQLite: on the writer thread, off the event loop); one-shot `hash`, no Hash object per message.
+ */
+export function contentDigest(m: Pick<NewMessage, 'type' | 'body' | 'sentBody'>): string {
+  return hash('sha256', `${m.type}\n${m.sentBody ?? m.body}`, 'base64url');
+}
 
 /** What the rules need to know of a stored message. */
 export interface MessageFacts {
@@ -28,7 +38,7 @@ export function reuseOutcome(
 ): 'retry' | 'duplicate' | 'bad_id' | 'expired_id' {
   if (!existing) return unused.expired ? 'expired_id' : 'bad_id';
   if (existing.fromId !== m.fromId) return 'bad_id';
-  return existing.digest === m.digest && existing.toId === m.toId ? 'retry' : 'duplicate';
+  return existing.toId === m.toId && existing.digest === contentDigest(m) ? 'retry' : 'duplicate';
 }
 
 type RecallOp = WriteOps['recall']['op'];

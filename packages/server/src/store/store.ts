@@ -143,14 +143,18 @@ export interface HistoryQuery {
   limit: number;
 }
 
-/** A message to append. `digest` identifies its content, so that a retry can be told from a reuse. */
+/** A message to append (the store keeps a digest of its content: `contentDigest` in rules.ts). */
 export interface NewMessage {
   msgId: number;
   fromId: string;
   toId: string;
   type: MsgTypeCode;
   body: string;
-  digest: string;
+  /**
+   * The body as the sender sent it, when a before-send check rewrote `body`: the content digest is
+   * of this, so that the sender's retry of the same message is still recognized as one.
+   */
+  sentBody?: string;
   timeMs: number;
 }
 

@@ -65,7 +65,7 @@ export class GroupDriver {
   }
 
   msg(msgId: number, fromId: string, toId: string, body = `m${msgId}`, timeMs = this.t++): NewMessage {
-    return { msgId, fromId, toId, type: 0, body, digest: `d:${body}`, timeMs };
+    return { msgId, fromId, toId, type: 0, body, timeMs };
   }
 
   append(m: NewMessage): Promise<AppendResult> {

@@ -52,7 +52,6 @@ export function describeOutboxContract(name: string, makeStore: () => Promise<St
       toId,
       type: 0,
       body,
-      digest: `d:${body}`,
       timeMs: t++,
       validFromMs: 0,
       maxPending: 1e6,

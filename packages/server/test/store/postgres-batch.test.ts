@@ -105,7 +105,6 @@ class Generator {
           toId,
           type: this.pick([0, 1, 2] as const),
           body,
-          digest: `d:${b}`, // a hash in the server: never U+0000
           timeMs: t,
           // sometimes every reservation older than now is expired
           validFromMs: this.chance(0.07) ? t - this.int(30) : 0,
@@ -279,7 +278,6 @@ describe('PostgresStore set-based runs, one batch by hand', () => {
       toId,
       type: 0,
       body,
-      digest: `d:${body}`,
       timeMs: 5,
       validFromMs: 0,
       maxPending: 1000,

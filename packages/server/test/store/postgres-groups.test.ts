@@ -51,7 +51,6 @@ describe('PostgresStore groups with several nodes', () => {
           toId,
           type: 0,
           body: `w${w} b${b} ${i}`,
-          digest: `d${ids[i]}`,
           timeMs: b,
           validFromMs: 0,
           maxPending: 1_000_000,

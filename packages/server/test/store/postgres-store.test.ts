@@ -49,7 +49,6 @@ describe('PostgresStore with several nodes', () => {
             toId: fromId === users[w % 3] ? toId : fromId,
             type: 0,
             body: `w${w} b${b} m${i}`,
-            digest: `d${msgId}`,
             timeMs: b,
             validFromMs: 0,
             maxPending: 1_000_000,
@@ -190,7 +189,6 @@ describe('PostgresStore with several nodes', () => {
       toId: 'a',
       type: 0,
       body: 'x',
-      digest: 'd',
       timeMs: 0,
       validFromMs: 0,
       maxPending: 9,
@@ -226,7 +224,6 @@ describe('PostgresStore with several nodes', () => {
       toId: 'b',
       type: 0,
       body: 'x',
-      digest: 'd',
       timeMs: 0,
       validFromMs: 0,
       maxPending: 9,
@@ -261,7 +258,6 @@ describe('PostgresStore with several nodes', () => {
           toId: `u${i}`,
           type: 0 as const,
           body: text,
-          digest: `d${i}`,
         };
         out.push(await store.write([{ kind: 'append', ...m, timeMs: i, validFromMs: 0, maxPending: 9 }]));
         out.push(await store.write([{ kind: 'append', ...m, timeMs: i, validFromMs: 0, maxPending: 9 }])); // retry

@@ -26,7 +26,6 @@ export function describeRoomContract(name: string, makeStore: () => Promise<Stor
       toId,
       type: 0,
       body,
-      digest: `d:${JSON.stringify(body)}`, // digests are base64url: never a NUL
       timeMs: t++,
     });
     const roomAppend = async (m: NewMessage, keep = 100, validFromMs = 0) =>

@@ -38,7 +38,6 @@ describe('PostgresStore rooms with several nodes', () => {
           toId: (i + (userId === 'a' ? 0 : 1)) % 2 === 0 ? '!one' : '!two',
           type: 0,
           body: `${userId} ${b} ${i}`,
-          digest: `${userId} ${b} ${i}`,
           timeMs: 1,
           keep,
           validFromMs: 0,

@@ -20,7 +20,6 @@ async function storeMessages(store: SqliteStore, n: number): Promise<void> {
       toId: 'b',
       type: 0 as const,
       body: `message ${msgId} ${'x'.repeat(200)}`,
-      digest: `d${msgId}`,
       timeMs: 2,
       validFromMs: 0,
       maxPending: n,

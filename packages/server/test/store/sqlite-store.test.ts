@@ -186,7 +186,6 @@ describe('SqliteStore specifics', () => {
       toId: 'b',
       type: 0 as const,
       body: 'four',
-      digest: 'd4',
       timeMs: 4,
     };
     const [appended] = await store.write([{ kind: 'append', ...message, validFromMs: 0, maxPending: 1 }]);

@@ -41,7 +41,6 @@ const appendOp = (msgId: number, fromId: string, toId: string, maxPending = 1e6)
   toId,
   type: 0,
   body: `m${msgId}`,
-  digest: `d${msgId}`,
   timeMs: clock++,
   validFromMs: 0,
   maxPending,

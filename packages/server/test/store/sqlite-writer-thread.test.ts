@@ -33,7 +33,6 @@ async function sendOne(store: SqliteStore, from: string, to: string, body: strin
       toId: to,
       type: 0,
       body,
-      digest: `d:${body}`,
       timeMs: 5,
       validFromMs: 0,
       maxPending: 100,

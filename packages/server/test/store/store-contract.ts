@@ -43,7 +43,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       toId,
       type: 0,
       body,
-      digest: `d:${body}`,
       timeMs: t++,
     });
     const append = async (m: NewMessage, validFromMs = 0, maxPending = 1_000_000) =>

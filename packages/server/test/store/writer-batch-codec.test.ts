@@ -15,7 +15,6 @@ const append = (msgId: number, fromId: string, toId: string, extra: object = {})
   toId,
   type: 0,
   body: `body ${msgId}`,
-  digest: `d${msgId}`,
   timeMs: 1_700_000_000_000 + msgId,
   validFromMs: 5,
   maxPending: 100,
@@ -46,6 +45,7 @@ describe('the writer thread batch codec', () => {
     append(7, 'a', 'b'), // stored with a body the op did not carry (must not be rebuilt from the op)
     { kind: 'confirm', userId: 'b', msgId: 99 },
     { kind: 'reserve', userId: 'a', count: 3, nowMs: 1, validFromMs: 0, maxOutstanding: 10 },
+    append(11, 'a', 'b', { body: 'd*** it', sentBody: 'darn it' }), // rewritten by a check: keeps what was sent
   ];
   const results: WriteResult[] = [
     { outcome: 'stored', message: message(1, 'a', 'b', 10), senderSeq: 20 },
@@ -58,6 +58,7 @@ describe('the writer thread batch codec', () => {
     { outcome: 'stored', message: { ...message(7, 'a', 'b', 12), body: 'other' }, senderSeq: 22 },
     { found: false },
     { outcome: 'reserved', ids: [8, 9, 10] },
+    { outcome: 'stored', message: { ...message(11, 'a', 'b', 13), body: 'd*** it' }, senderSeq: 23 },
   ];
 
   it('gives back every operation as it was', () => {

@@ -9,14 +9,11 @@ import type { Session } from '../session.js';
 export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
   const { ctx } = s;
   const msgId = parseMsgId(f.chatMsg.id);
-  // built only when needed: an Error captures a stack, too costly for every confirmation
-  const notFound = () =>
-    new CoreError(ErrorCode.NotFound, `no message ${f.chatMsg.id} from ${f.toId} to ${f.fromId}`);
-  if (msgId === undefined) throw notFound();
+  if (msgId === undefined) throw notFound(f);
   if (isGroupId(f.toId)) return groupStatus(s, f, msgId);
   if (f.chatMsg.status === 1) {
     const { found } = await ctx.write({ kind: 'confirm', userId: f.fromId, msgId });
-    if (!found) throw notFound();
+    if (!found) throw notFound(f);
     return;
   }
   const receipt: StatusNotice = {
@@ -33,12 +30,20 @@ export async function updateStatus(s: Session, f: StatusFrame): Promise<void> {
     msgId,
     notice,
   });
-  if (result.outcome === 'not_found') throw notFound();
+  if (result.outcome === 'not_found') throw notFound(f);
   if (result.outcome === 'read') {
     ctx.publish({ kind: 'notice', userId: f.toId, noticeId: result.noticeId, frame: notice });
     // the reader's other devices online now learn it was read here (offline ones: action 17's counts)
     ctx.publish({ kind: 'transient', userId: f.fromId, frame: notice, origin: s.id });
   }
+}
+
+/**
+ * The refusal of a status for a message the user did not receive. Built only when needed (an Error
+ * captures a stack) and by a plain function: a closure would be allocated for every confirmation.
+ */
+function notFound(f: StatusFrame): CoreError {
+  return new CoreError(ErrorCode.NotFound, `no message ${f.chatMsg.id} from ${f.toId} to ${f.fromId}`);
 }
 
 /**

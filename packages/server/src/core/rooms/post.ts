@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ErrorCode, type MessageDelivery, parseMsgId, type SendMessageFrame } from '@parley/protocol';
 import { CoreError } from '../core-error.js';
 import { reservationsValidFrom } from '../quotas.js';
@@ -32,7 +31,6 @@ export async function postToRoom(s: Session, f: SendMessageFrame): Promise<void>
     toId: room,
     type: f.chatMsg.type,
     body,
-    digest: createHash('sha256').update(`${f.chatMsg.type}\n${body}`).digest('base64url'),
     timeMs: now,
   });
   switch (result.outcome) {

@@ -6,7 +6,7 @@ import {
   planGroupChange,
 } from '../group-rules.js';
 import { EntryKind, type GroupEntry, type GroupEventData, RoleCode, RoleOfCode } from '../groups.js';
-import { recallOutcome } from '../rules.js';
+import { contentDigest, recallOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { toGroup, toMember } from './group-rows.js';
 import { factsOf, type MessageRow, toMessage } from './rows.js';
@@ -184,7 +184,7 @@ export async function appendToGroup(db: Db, m: NewMessage & { asSystem?: boolean
     m.fromId,
     m.type,
     toDb(m.body),
-    m.digest,
+    contentDigest(m),
     m.timeMs,
   ))!;
   const { msgId, fromId, toId, type, body, timeMs } = m;

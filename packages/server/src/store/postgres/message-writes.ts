@@ -1,5 +1,5 @@
 import { isGroupId } from '@parley/protocol';
-import { readable, recallOutcome, reuseOutcome } from '../rules.js';
+import { contentDigest, readable, recallOutcome, reuseOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { appendToGroup, groupRetry } from './group-writes.js';
 import { factsOf, toMessage } from './rows.js';
@@ -45,7 +45,7 @@ export async function append(db: Db, m: Op<'append'>): Promise<AppendResult> {
     m.toId,
     m.type,
     toDb(m.body),
-    m.digest,
+    contentDigest(m),
     m.timeMs,
   );
   if (!stored) throw new Error(`append ${m.msgId}: the recipient ${m.toId} vanished`);

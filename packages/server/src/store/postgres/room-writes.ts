@@ -1,5 +1,5 @@
 import type { RoomAppendResult, RoomMessage, RoomWriteOps } from '../rooms.js';
-import { reuseOutcome } from '../rules.js';
+import { contentDigest, reuseOutcome } from '../rules.js';
 import type { WriteOp } from '../store.js';
 import { factsOf } from './rows.js';
 import { type Db, SQL, type Stmt } from './statements.js';
@@ -92,7 +92,7 @@ export async function roomAppend(db: Db, m: RoomAppendOp): Promise<RoomAppendRes
     m.toId,
     m.type,
     toDb(m.body),
-    m.digest,
+    contentDigest(m),
     m.timeMs,
     m.keep,
   ))!;

@@ -1,6 +1,6 @@
 import { type GroupPlan, mayPost, memberFacts, planGroupChange } from '../group-rules.js';
 import { EntryKind, type GroupEntry, type GroupEventData, RoleCode } from '../groups.js';
-import { recallOutcome } from '../rules.js';
+import { contentDigest, recallOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { toGroup, toMember } from './group-rows.js';
 import { factsOf, toMessage } from './rows.js';
@@ -108,7 +108,7 @@ export function appendToGroup(sql: Statements, m: NewMessage & { asSystem?: bool
   if (!m.asSystem && (!member || member.left_seq !== null)) return { outcome: 'not_member' };
   if (!m.asSystem && !mayPost(toGroup(row), toMember(member!), m.timeMs)) return { outcome: 'muted' };
   const seq = sql.nextGroupSeq.get(m.toId)!.seq;
-  sql.insertMessage.run(m.msgId, m.fromId, m.toId, m.toId, m.type, m.body, m.digest, m.timeMs);
+  sql.insertMessage.run(m.msgId, m.fromId, m.toId, m.toId, m.type, m.body, contentDigest(m), m.timeMs);
   sql.insertGroupEntry.run(m.toId, seq, EntryKind.Message, m.msgId, m.fromId, null, m.timeMs);
   sql.touchGroupConversations.run(m.timeMs, m.msgId, m.fromId, m.toId, m.toId);
   // the sender has read its own message

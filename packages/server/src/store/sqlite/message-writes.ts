@@ -1,6 +1,6 @@
 import { isGroupId } from '@parley/protocol';
 import { conversationKey } from '../conversation.js';
-import { readable, recallOutcome, reuseOutcome } from '../rules.js';
+import { contentDigest, readable, recallOutcome, reuseOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { appendToGroup, groupRetry } from './group-writes.js';
 import { factsOf, toMessage } from './rows.js';
@@ -57,7 +57,7 @@ function appendToUser({ sql, users, convs }: WriteContext, m: Op<'append'>): App
   // positions are drawn only once the message is sure to be stored: a timeline has no gaps
   const recipientSeq = users.nextSeq(m.toId);
   const conv = conversationKey(m.fromId, m.toId);
-  sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, m.digest, m.timeMs);
+  sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, contentDigest(m), m.timeMs);
   // a note to oneself is one entry; otherwise the sender's timeline has it too
   sql.insertEntry.run(m.toId, recipientSeq, m.msgId, m.fromId, 1);
   const senderSeq = m.toId === m.fromId ? recipientSeq : users.nextSeq(m.fromId);

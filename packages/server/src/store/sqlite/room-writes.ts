@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RoomAppendResult, RoomMessage, RoomWriteOps } from '../rooms.js';
-import { reuseOutcome } from '../rules.js';
+import { contentDigest, reuseOutcome } from '../rules.js';
 import type { NewMessage } from '../store.js';
 import { takeReservation } from './message-writes.js';
 import type { Stmt } from './prep.js';
@@ -77,7 +77,7 @@ export function roomAppend(
   if (reservedMs === undefined) return reused(sql, room, m);
   if (reservedMs < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
   const seq = room.nextSeq.get(m.toId)!.seq;
-  room.insert.run(m.toId, seq, m.msgId, m.fromId, m.type, m.body, m.digest, m.timeMs);
+  room.insert.run(m.toId, seq, m.msgId, m.fromId, m.type, m.body, contentDigest(m), m.timeMs);
   if (seq > m.keep) room.trim.run(m.toId, seq - m.keep);
   const { msgId, fromId, toId, type, body, timeMs } = m;
   return { outcome: 'stored', message: { msgId, fromId, toId, type, body, timeMs, seq } };

@@ -30,8 +30,8 @@ type Append = { kind: 'append' } & WriteOps['append']['op'];
 export function encodeOps(ops: readonly WriteOp[]): unknown[] {
   const flat: unknown[] = [];
   for (const op of ops) {
-    if (op.kind === 'append' && op.asSystem === undefined) {
-      flat.push(APPEND, op.msgId, op.fromId, op.toId, op.type, op.body, op.digest, op.timeMs);
+    if (op.kind === 'append' && op.asSystem === undefined && op.sentBody === undefined) {
+      flat.push(APPEND, op.msgId, op.fromId, op.toId, op.type, op.body, op.timeMs);
       flat.push(op.validFromMs, op.maxPending);
     } else if (op.kind === 'confirm') flat.push(CONFIRM, op.userId, op.msgId);
     else flat.push(OTHER, op);
@@ -52,12 +52,11 @@ export function decodeOps(flat: readonly unknown[]): WriteOp[] {
         toId: flat[i + 2] as string,
         type: flat[i + 3] as Append['type'],
         body: flat[i + 4] as string,
-        digest: flat[i + 5] as string,
-        timeMs: flat[i + 6] as number,
-        validFromMs: flat[i + 7] as number,
-        maxPending: flat[i + 8] as number,
+        timeMs: flat[i + 5] as number,
+        validFromMs: flat[i + 6] as number,
+        maxPending: flat[i + 7] as number,
       });
-      i += 9;
+      i += 8;
     } else if (tag === CONFIRM) {
       ops.push({ kind: 'confirm', userId: flat[i] as string, msgId: flat[i + 1] as number });
       i += 2;
