@@ -355,9 +355,10 @@ export class Session {
   }
 
   /**
-   * A pong proved these positions written: every message pending up to each was written here before
-   * the ping (but those a `since` catch-up left to history past its 1,000, which this device is not
-   * sent anyway), so one write per timeline confirms them.
+   * A pong proved these positions written (the connection's DeliveryProofs say so): every message
+   * pending up to each was written here before the ping (but those a `since` catch-up left to
+   * history past its 1,000, which this device is not sent anyway), so one write per timeline
+   * confirms them.
    */
   confirmProven(written: ReadonlyMap<string, number>): void {
     const userId = this.userId;
