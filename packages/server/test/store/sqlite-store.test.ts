@@ -47,7 +47,8 @@ describe('SqliteStore specifics', () => {
       'pendingNotices',
       'messageById',
       'entrySeq',
-      'reservationCount',
+      'unusedIdsOf',
+      'rangeAt',
       'pendingFriendRequestCount',
       // the writer's confirmations, and what it loads once per user
       'confirmPending',
@@ -60,7 +61,7 @@ describe('SqliteStore specifics', () => {
       expect(text, name).toBeDefined();
       const p = plan(text!);
       expect(p, name).not.toMatch(
-        /SCAN (m|messages|t|user_timeline|p|pending|notices|reservations|friend_requests)\b(?! USING)/,
+        /SCAN (m|messages|t|user_timeline|p|pending|notices|id_ranges|friend_requests)\b(?! USING)/,
       );
       expect(p, name).not.toMatch(/TEMP B-TREE/);
     }

@@ -52,7 +52,7 @@ export function prepareAdminStatements(db: Database.Database) {
     deleteContactOfChunk: chunk(db, 'contacts', 'contact_id', 'user_id, contact_id'),
     deleteRequestsFromChunk: chunk(db, 'friend_requests', 'from_id', 'from_id, to_id'),
     deleteRequestsToChunk: chunk(db, 'friend_requests', 'to_id', 'from_id, to_id'),
-    deleteReservationsChunk: chunk(db, 'reservations', 'user_id', 'msg_id'),
+    deleteReservationsChunk: chunk(db, 'id_ranges', 'user_id', 'first_id'),
     deleteBlocksChunk: chunk(db, 'blocks', 'user_id', 'user_id, blocked_id'),
     deleteBlockedByChunk: chunk(db, 'blocks', 'blocked_id', 'user_id, blocked_id'),
     deleteMembershipsChunk: chunk(db, 'group_members', 'user_id', 'group_id, user_id'),
@@ -66,7 +66,7 @@ export function prepareAdminStatements(db: Database.Database) {
       db,
       'SELECT msg_id, from_id, to_id FROM messages WHERE time_ms < ? ORDER BY time_ms LIMIT ?',
     ),
-    deleteEntry: prep<[string, number]>(db, 'DELETE FROM user_timeline WHERE user_id = ? AND msg_id = ?'),
+    deleteEntry: prep<[string, number]>(db, 'DELETE FROM user_timeline WHERE user_id = ? AND seq = ?'),
     /** A group message's entries: the message and its recall. */
     deleteGroupEntries: prep<[string, number]>(
       db,

@@ -1,8 +1,8 @@
 import { isGroupId } from '@parley/protocol';
-import { conversationKey } from '../conversation.js';
 import { contentDigest, readable, recallOutcome, reuseOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { appendToGroup, groupRetry } from './group-writes.js';
+import { isReserved, reservationOf, reservedMs, useReservation } from './id-ranges.js';
 import { factsOf, toMessage } from './rows.js';
 import type { Statements } from './statements.js';
 import type { WriteContext } from './write-context.js';
@@ -10,43 +10,24 @@ import type { WriteContext } from './write-context.js';
 type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
 type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
 
+/** A user's timeline entry of a message, if the user has one (see `entrySeq`). */
+export function timelineEntry(sql: Statements, userId: string, msgId: number) {
+  return sql.entrySeq.get(userId, userId, userId, msgId, msgId);
+}
+
 /** The message write operations, run inside the batch transaction. */
-export function reserve(sql: Statements, op: Op<'reserve'>): Result<'reserve'> {
-  const { userId, count, nowMs } = op;
-  sql.dropExpiredReservationsOf.run(userId, op.validFromMs);
-  // inside the write transaction: no other reserve of this user can come between count and insert
-  if (sql.reservationCount.get(userId)!.n + count > op.maxOutstanding) return { outcome: 'too_many' };
-  const end = sql.nextId.get(count)!.value;
-  const ids = Array.from({ length: count }, (_, i) => end - count + i);
-  // ten rows a statement (action 2 draws ten), the rest one by one
-  let i = 0;
-  for (; i + 10 <= count; i += 10)
-    sql.reserveTen.run(...ids.slice(i, i + 10).flatMap((id) => [id, userId, nowMs]));
-  for (; i < count; i++) sql.reserve.run(ids[i]!, userId, nowMs);
-  return { outcome: 'reserved', ids };
-}
-
-export function purgeReservations(sql: Statements, op: Op<'purgeReservations'>): Result<'purgeReservations'> {
-  return { purged: sql.purgeReservations.run(op.expiredBeforeMs, op.limit).changes };
-}
-
-/** Takes the reservation of an id for the user: when it was made, or undefined when there is none. */
-export function takeReservation(sql: Statements, msgId: number, userId: string): number | undefined {
-  const reservation = sql.reservedAt.get(msgId, userId);
-  if (!reservation) return undefined;
-  sql.dropReservation.run(msgId);
-  return reservation.reserved_ms;
-}
-
 export function append(w: WriteContext, m: Op<'append'>): AppendResult {
   const { sql } = w;
-  // The common case first: the id is reserved for the sender, and taking the reservation proves it.
-  const reservedMs = takeReservation(sql, m.msgId, m.fromId);
-  if (reservedMs === undefined) return reused(sql, m);
-  if (reservedMs < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
+  // The common case first: the id is reserved for the sender, and the reservation proves it.
+  const reservation = reservationOf(sql, m.msgId, m.fromId);
+  if (reservation === undefined) return reused(sql, m);
+  if (reservedMs(reservation) < m.validFromMs) {
+    useReservation(sql, reservation); // gone now
+    return { outcome: 'expired_id' };
+  }
   const result = isGroupId(m.toId) ? appendToGroup(sql, m) : appendToUser(w, m);
   // refused: the id stays the sender's
-  if (result.outcome !== 'stored') sql.reserve.run(m.msgId, m.fromId, reservedMs);
+  if (result.outcome === 'stored') useReservation(sql, reservation);
   return result;
 }
 
@@ -56,15 +37,25 @@ function appendToUser({ sql, users, convs }: WriteContext, m: Op<'append'>): App
   if (!users.addPending(m.toId, m.maxPending)) return { outcome: 'recipient_full' };
   // positions are drawn only once the message is sure to be stored: a timeline has no gaps
   const recipientSeq = users.nextSeq(m.toId);
-  const conv = conversationKey(m.fromId, m.toId);
-  sql.insertMessage.run(m.msgId, m.fromId, m.toId, conv, m.type, m.body, contentDigest(m), m.timeMs);
   // a note to oneself is one entry; otherwise the sender's timeline has it too
-  sql.insertEntry.run(m.toId, recipientSeq, m.msgId, m.fromId, 1);
-  const senderSeq = m.toId === m.fromId ? recipientSeq : users.nextSeq(m.fromId);
-  if (m.toId !== m.fromId) sql.insertEntry.run(m.fromId, senderSeq, m.msgId, m.toId, 0);
-  sql.insertPending.run(m.toId, recipientSeq, m.msgId, m.timeMs);
-  convs.message(m.fromId, m.toId, m.timeMs, m.msgId);
+  const toSelf = m.toId === m.fromId;
+  const senderSeq = toSelf ? recipientSeq : users.nextSeq(m.fromId);
   const { msgId, fromId, toId, type, body, timeMs } = m;
+  sql.insertMessage.run(
+    msgId,
+    fromId,
+    toId,
+    type,
+    body,
+    contentDigest(m),
+    timeMs,
+    recipientSeq,
+    toSelf ? null : senderSeq,
+  );
+  sql.insertEntry.run(toId, recipientSeq, msgId, fromId, 1);
+  if (!toSelf) sql.insertEntry.run(fromId, senderSeq, msgId, toId, 0);
+  sql.insertPending.run(m.toId, recipientSeq, m.msgId, m.timeMs);
+  convs.message(fromId, toId, timeMs, msgId);
   return {
     outcome: 'stored',
     message: { seq: recipientSeq, msgId, fromId, toId, type, body, status: 1, timeMs, recalled: false },
@@ -77,27 +68,26 @@ function reused(sql: Statements, m: NewMessage): AppendResult {
   const existing = sql.messageById.get(m.msgId);
   const outcome = reuseOutcome(factsOf(existing), m, {
     // handed out once, never used, no longer reserved: its reservation expired and was purged
-    expired:
-      !existing && m.msgId > 0 && m.msgId < sql.nextIdValue.get()!.value && !sql.isReserved.get(m.msgId),
+    expired: !existing && m.msgId > 0 && m.msgId < sql.nextIdValue.get()!.value && !isReserved(sql, m.msgId),
   });
   if (outcome !== 'retry' || !existing) return { outcome: outcome === 'retry' ? 'bad_id' : outcome };
   if (isGroupId(existing.to_id)) return groupRetry(sql, existing.to_id, existing.msg_id);
-  const seq = sql.entrySeq.get(existing.to_id, existing.msg_id)!.seq;
+  const seq = timelineEntry(sql, existing.to_id, existing.msg_id)!.seq;
   // none when the sender is not a user
-  const senderSeq = sql.entrySeq.get(existing.from_id, existing.msg_id)?.seq;
+  const senderSeq = timelineEntry(sql, existing.from_id, existing.msg_id)?.seq;
   const retry: AppendResult = { outcome: 'retry', message: { seq, ...toMessage(existing) } };
   return senderSeq === undefined ? retry : { ...retry, senderSeq };
 }
 
 /** The position of a message in the timeline of the user who received it, if that user did. */
 function receivedSeq(sql: Statements, userId: string, msgId: number): number | undefined {
-  const entry = sql.entrySeq.get(userId, msgId);
+  const entry = timelineEntry(sql, userId, msgId);
   return entry?.incoming === 1 ? entry.seq : undefined;
 }
 
 export function confirm({ sql, users }: WriteContext, { userId, msgId }: Op<'confirm'>): Result<'confirm'> {
   // the common case in one statement; nothing deleted: not received, or confirmed already
-  if (sql.confirmPending.run(userId, userId, msgId).changes > 0) {
+  if (sql.confirmPending.run(userId, msgId, userId, msgId).changes > 0) {
     users.pendingGone(userId, 1);
     return { found: true };
   }

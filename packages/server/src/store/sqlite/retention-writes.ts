@@ -1,6 +1,6 @@
 import { isGroupId } from '@parley/protocol';
 import type { AdminWriteOps } from '../admin.js';
-import { deletePending } from './message-writes.js';
+import { deletePending, timelineEntry } from './message-writes.js';
 import type { WriteContext } from './write-context.js';
 
 type Op<K extends keyof AdminWriteOps> = AdminWriteOps[K]['op'];
@@ -17,12 +17,12 @@ export function expireMessages(w: WriteContext, op: Op<'expireMessages'>): Resul
     if (isGroupId(m.to_id)) sql.deleteGroupEntries.run(m.to_id, m.msg_id);
     else {
       for (const userId of m.from_id === m.to_id ? [m.to_id] : [m.to_id, m.from_id]) {
-        const entry = sql.entrySeq.get(userId, m.msg_id);
+        const entry = timelineEntry(sql, userId, m.msg_id);
         if (!entry) continue;
         if (entry.incoming === 1) deletePending(w, userId, entry.seq);
         // the newest entry may go: its position must stay used
         sql.settleSeqHead.run(userId, userId);
-        sql.deleteEntry.run(userId, m.msg_id);
+        sql.deleteEntry.run(userId, entry.seq);
       }
     }
     sql.deleteMessage.run(m.msg_id);

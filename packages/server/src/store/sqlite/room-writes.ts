@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RoomAppendResult, RoomMessage, RoomWriteOps } from '../rooms.js';
 import { contentDigest, reuseOutcome } from '../rules.js';
 import type { NewMessage } from '../store.js';
-import { takeReservation } from './message-writes.js';
+import { isReserved, reservationOf, reservedMs, useReservation } from './id-ranges.js';
 import type { Stmt } from './prep.js';
 import { factsOf } from './rows.js';
 import type { Statements } from './statements.js';
@@ -73,9 +73,10 @@ export function roomAppend(
   m: RoomWriteOps['roomAppend']['op'],
 ): RoomAppendResult {
   const room = statementsOf(db);
-  const reservedMs = takeReservation(sql, m.msgId, m.fromId);
-  if (reservedMs === undefined) return reused(sql, room, m);
-  if (reservedMs < m.validFromMs) return { outcome: 'expired_id' }; // and it is gone now
+  const reservation = reservationOf(sql, m.msgId, m.fromId);
+  if (reservation === undefined) return reused(sql, room, m);
+  useReservation(sql, reservation); // used, or gone when it expired
+  if (reservedMs(reservation) < m.validFromMs) return { outcome: 'expired_id' };
   const seq = room.nextSeq.get(m.toId)!.seq;
   room.insert.run(m.toId, seq, m.msgId, m.fromId, m.type, m.body, contentDigest(m), m.timeMs);
   if (seq > m.keep) room.trim.run(m.toId, seq - m.keep);
@@ -96,7 +97,7 @@ function reused(sql: Statements, room: RoomStatements, m: NewMessage): RoomAppen
       }
     : factsOf(sql.messageById.get(m.msgId));
   const expired =
-    !facts && m.msgId > 0 && m.msgId < sql.nextIdValue.get()!.value && !sql.isReserved.get(m.msgId);
+    !facts && m.msgId > 0 && m.msgId < sql.nextIdValue.get()!.value && !isReserved(sql, m.msgId);
   const outcome = reuseOutcome(facts, m, { expired });
   if (outcome !== 'retry') return { outcome };
   return inRoom ? { outcome: 'retry', message: toRoomMessage(inRoom) } : { outcome: 'bad_id' };

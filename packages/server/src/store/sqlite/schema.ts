@@ -1,4 +1,5 @@
 import { ADMIN_TABLES } from './admin-schema.js';
+import { APPEND_ROWS_TABLES } from './append-rows-schema.js';
 import { OUTBOX_TABLES } from './outbox-schema.js';
 import { ROOM_TABLES } from './room-schema.js';
 
@@ -222,4 +223,5 @@ export const MIGRATIONS: readonly string[] = [
   DROP TRIGGER pending_gone;
   DROP TABLE pending_counts;
   `,
+  APPEND_ROWS_TABLES,
 ];

@@ -28,16 +28,16 @@ import { ConversationBuffer, keepsConversationsBuffered } from './conversation-b
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
 import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
+import { purgeReservations, reserve } from './id-ranges.js';
 import {
   append,
   confirm,
   confirmThrough,
   noticeDone,
   purgeNotices,
-  purgeReservations,
   read,
   recall,
-  reserve,
+  timelineEntry,
 } from './message-writes.js';
 import { SqliteOutbox } from './outbox-store.js';
 import { roomAppend, roomRecent } from './room-writes.js';
@@ -253,7 +253,7 @@ export class SqliteStore implements Store {
   async history(q: HistoryQuery): Promise<TimelineEntry[] | 'unknown_base'> {
     let before = Number.MAX_SAFE_INTEGER;
     if (q.beforeMsgId !== undefined) {
-      const base = this.sql.entrySeq.get(q.userId, q.beforeMsgId);
+      const base = timelineEntry(this.sql, q.userId, q.beforeMsgId);
       if (!base) return 'unknown_base';
       before = base.seq;
     }

@@ -26,6 +26,16 @@ export interface FriendRequestRow {
   answered_ms: number;
 }
 
+/** Ids reserved for a user: `size` ids from `first_id`, bit i of `taken` set once `first_id + i` is used. */
+export interface RangeRow {
+  first_id: number;
+  user_id: string;
+  size: number;
+  taken: number;
+  unused: number;
+  reserved_ms: number;
+}
+
 /** A message as a user's timeline has it: with the user's position. */
 export interface EntryRow extends MessageRow {
   seq: number;
@@ -43,40 +53,45 @@ export function prepareStatements(db: Database.Database) {
       `UPDATE meta SET value = value + ? WHERE key = 'next_msg_id' RETURNING value`,
     ),
     nextIdValue: prep<[], { value: number }>(db, "SELECT value FROM meta WHERE key = 'next_msg_id'"),
-    reserve: prep<[number, string, number]>(
+    /** An id range reserved for a user: first id, user, size, taken, unused, time. */
+    insertRange: prep<[number, string, number, number, number, number]>(
       db,
-      'INSERT INTO reservations (msg_id, user_id, reserved_ms) VALUES (?, ?, ?)',
+      'INSERT INTO id_ranges (first_id, user_id, size, taken, unused, reserved_ms) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    /** Reserves ten ids at once (action 2 draws ten): id, user, time, ten times. */
-    reserveTen: prep<(number | string)[]>(
+    /** The range that would hold the id: the one starting at or below it (whether it reaches it is the caller's check). */
+    rangeAt: prep<[number], RangeRow>(
       db,
-      `INSERT INTO reservations (msg_id, user_id, reserved_ms) VALUES ${Array(10).fill('(?, ?, ?)').join(', ')}`,
+      'SELECT first_id, user_id, size, taken, unused, reserved_ms FROM id_ranges WHERE first_id <= ? ORDER BY first_id DESC LIMIT 1',
     ),
-    /** When the id was reserved for the user, if it is (taking it is two statements: cheaper than RETURNING). */
-    reservedAt: prep<[number, string], { reserved_ms: number }>(
+    /** One more id of the range is used: its bits taken and what is left unused. */
+    takeFromRange: prep<[number, number, number]>(
       db,
-      'SELECT reserved_ms FROM reservations WHERE msg_id = ? AND user_id = ?',
+      'UPDATE id_ranges SET taken = ?, unused = ? WHERE first_id = ?',
     ),
-    dropReservation: prep<[number]>(db, 'DELETE FROM reservations WHERE msg_id = ?'),
-    isReserved: prep<[number], { one: number }>(db, 'SELECT 1 AS one FROM reservations WHERE msg_id = ?'),
-    dropExpiredReservationsOf: prep<[string, number]>(
+    dropRange: prep<[number]>(db, 'DELETE FROM id_ranges WHERE first_id = ?'),
+    dropExpiredRangesOf: prep<[string, number]>(
       db,
-      'DELETE FROM reservations WHERE user_id = ? AND reserved_ms < ?',
+      'DELETE FROM id_ranges WHERE user_id = ? AND reserved_ms < ?',
     ),
-    reservationCount: prep<[string], { n: number }>(
+    unusedIdsOf: prep<[string], { n: number }>(
       db,
-      'SELECT COUNT(*) AS n FROM reservations WHERE user_id = ?',
+      'SELECT COALESCE(SUM(unused), 0) AS n FROM id_ranges WHERE user_id = ?',
     ),
-    purgeReservations: prep<[number, number]>(
+    /** Drops at most `?2` ranges reserved before `?1`, oldest first; returns the ids they left unused. */
+    purgeRanges: prep<[number, number], { unused: number }>(
       db,
-      `DELETE FROM reservations WHERE msg_id IN
-         (SELECT msg_id FROM reservations WHERE reserved_ms < ? ORDER BY reserved_ms LIMIT ?)`,
+      `DELETE FROM id_ranges WHERE first_id IN
+         (SELECT first_id FROM id_ranges WHERE reserved_ms < ? ORDER BY reserved_ms LIMIT ?)
+       RETURNING unused`,
     ),
     messageById: prep<[number], MessageRow>(db, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE msg_id = ?`),
-    insertMessage: prep<[number, string, string, string, number, string, string, number]>(
+    /** A message: id, from, to, type, body, digest, time, then its positions (recipient, sender; null for a group). */
+    insertMessage: prep<
+      [number, string, string, number, string, string, number, number | null, number | null]
+    >(
       db,
-      `INSERT INTO messages (msg_id, from_id, to_id, conv, type, body, digest, status, time_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+      `INSERT INTO messages (msg_id, from_id, to_id, type, body, digest, status, time_ms, to_seq, from_seq)
+       VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
     ),
     /** How many messages are pending for the user (loaded once by the writer, see user-facts.ts). */
     pendingCount: prep<[string], { n: number }>(db, 'SELECT COUNT(*) AS n FROM pending WHERE user_id = ?'),
@@ -84,9 +99,16 @@ export function prepareStatements(db: Database.Database) {
       db,
       'INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming) VALUES (?, ?, ?, ?, ?)',
     ),
-    entrySeq: prep<[string, number], { seq: number; incoming: number }>(
+    /**
+     * The user's timeline entry of a message, at the position the message row gives for the user,
+     * if the entry there still holds it (the user may have been deleted since, and its id reused).
+     * Parameters: user, user, user, message, message.
+     */
+    entrySeq: prep<[string, string, string, number, number], { seq: number; incoming: number }>(
       db,
-      'SELECT seq, incoming FROM user_timeline WHERE user_id = ? AND msg_id = ?',
+      `SELECT seq, incoming FROM user_timeline WHERE user_id = ? AND seq =
+         (SELECT CASE WHEN to_id = ? THEN to_seq WHEN from_id = ? THEN from_seq END FROM messages WHERE msg_id = ?)
+       AND msg_id = ?`,
     ),
     insertPending: prep<[string, number, number, number]>(
       db,
@@ -95,13 +117,14 @@ export function prepareStatements(db: Database.Database) {
     deletePendingThrough: prep<[string, number]>(db, 'DELETE FROM pending WHERE user_id = ? AND seq <= ?'),
     deletePending: prep<[string, number]>(db, 'DELETE FROM pending WHERE user_id = ? AND seq = ?'),
     /**
-     * A confirmation: the pending row of the message the user received, found by the message's id
-     * (pending rows are only ever at positions where the user received a message). Parameters:
-     * user, user, message.
+     * A confirmation: the pending row of the message the user received, at the recipient's
+     * position the message row gives, if the row there is of that message. Parameters: user,
+     * message, user, message.
      */
-    confirmPending: prep<[string, string, number]>(
+    confirmPending: prep<[string, number, string, number]>(
       db,
-      `DELETE FROM pending WHERE user_id = ? AND seq = (SELECT seq FROM user_timeline WHERE user_id = ? AND msg_id = ?)`,
+      `DELETE FROM pending WHERE user_id = ? AND seq = (SELECT to_seq FROM messages WHERE msg_id = ? AND to_id = ?)
+       AND msg_id = ?`,
     ),
     markRead: prep<[number]>(db, 'UPDATE messages SET status = 2 WHERE msg_id = ? AND status < 2'),
     insertNotice: prep<[string, string]>(db, 'INSERT INTO notices (user_id, frame) VALUES (?, ?)'),

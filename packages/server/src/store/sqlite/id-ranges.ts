@@ -1,0 +1,69 @@
+import type { WriteOps } from '../store.js';
+import type { RangeRow, Statements } from './statements.js';
+
+type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
+type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
+
+/** The most ids one range row holds: its `taken` bits stay within a small integer. */
+export const RANGE_MAX_IDS = 30;
+
+/**
+ * Reserved ids, kept as ranges (append-rows-schema.ts): a batch of ids is one row, a message
+ * marks its id taken in that row, and the row goes when all of its ids are taken. Run inside the
+ * batch transaction.
+ */
+export function reserve(sql: Statements, op: Op<'reserve'>): Result<'reserve'> {
+  const { userId, count, nowMs } = op;
+  sql.dropExpiredRangesOf.run(userId, op.validFromMs);
+  // inside the write transaction: no other reserve of this user can come between count and insert
+  if (sql.unusedIdsOf.get(userId)!.n + count > op.maxOutstanding) return { outcome: 'too_many' };
+  const end = sql.nextId.get(count)!.value;
+  const ids = Array.from({ length: count }, (_, i) => end - count + i);
+  for (let first = end - count; first < end; first += RANGE_MAX_IDS) {
+    const size = Math.min(RANGE_MAX_IDS, end - first);
+    sql.insertRange.run(first, userId, size, 0, size, nowMs);
+  }
+  return { outcome: 'reserved', ids };
+}
+
+/** Drops at most `limit` expired ranges; `purged` counts the ids they still held. */
+export function purgeReservations(sql: Statements, op: Op<'purgeReservations'>): Result<'purgeReservations'> {
+  let purged = 0;
+  for (const r of sql.purgeRanges.all(op.expiredBeforeMs, op.limit)) purged += r.unused;
+  return { purged };
+}
+
+/** The range holding the id, when the id is reserved and not used yet (by anyone: check the owner). */
+function openRangeOf(sql: Statements, msgId: number): RangeRow | undefined {
+  const r = sql.rangeAt.get(msgId);
+  if (!r || msgId >= r.first_id + r.size || (r.taken & bitOf(r, msgId)) !== 0) return undefined;
+  return r;
+}
+
+const bitOf = (r: RangeRow, msgId: number) => 1 << (msgId - r.first_id);
+
+/** An id reserved for a user and not used yet: the range that holds it. */
+export interface Reservation {
+  readonly msgId: number;
+  readonly range: RangeRow;
+}
+
+/** The user's reservation of the id, if the id is reserved for it and not used yet. */
+export function reservationOf(sql: Statements, msgId: number, userId: string): Reservation | undefined {
+  const range = openRangeOf(sql, msgId);
+  return range && range.user_id === userId ? { msgId, range } : undefined;
+}
+
+/** When the reservation was made. */
+export const reservedMs = (r: Reservation) => r.range.reserved_ms;
+
+/** The reserved id is used up (stored, or refused as expired): it is no longer anyone's. */
+export function useReservation(sql: Statements, { msgId, range }: Reservation): void {
+  if (range.unused <= 1) sql.dropRange.run(range.first_id);
+  else sql.takeFromRange.run(range.taken | bitOf(range, msgId), range.unused - 1, range.first_id);
+}
+
+/** Whether the id is reserved for anyone and not used yet. */
+export function isReserved(sql: Statements, msgId: number): boolean {
+  return openRangeOf(sql, msgId) !== undefined;
+}

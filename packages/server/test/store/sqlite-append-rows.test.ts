@@ -1,0 +1,147 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { contentDigest } from '../../src/store/rules.js';
+import { RANGE_MAX_IDS } from '../../src/store/sqlite/id-ranges.js';
+import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { TimelineEntry, WriteOp } from '../../src/store/store.js';
+import { onCleanup, tempDir } from '../helpers/test-server.js';
+import { reserveIds } from './write-ops.js';
+
+/** What the SQLite store writes per message (append-rows-schema.ts): id ranges, messages by id. */
+
+const user = (userId: string): WriteOp => ({ kind: 'upsertUser', userId, name: userId, timeMs: 0 });
+const append = (msgId: number, fromId: string, toId: string, body = 'hi'): WriteOp => ({
+  kind: 'append',
+  msgId,
+  fromId,
+  toId,
+  type: 0,
+  body,
+  timeMs: 1,
+  validFromMs: 0,
+  maxPending: 100,
+});
+const seqs = (rows: TimelineEntry[] | 'unknown_base') =>
+  rows === 'unknown_base' ? rows : rows.map((m) => [m.seq, m.msgId]).reverse();
+
+async function open(dir = tempDir()) {
+  const store = new SqliteStore({ dataDir: dir, writer: 'inline' });
+  onCleanup(() => store.close());
+  // a second connection to look at the rows (WAL: it sees what the store committed)
+  const db = new Database(`${dir}/parley.db`, { readonly: true });
+  onCleanup(() => db.close());
+  const ranges = () =>
+    db.prepare('SELECT first_id, size, taken, unused FROM id_ranges ORDER BY first_id').all() as {
+      first_id: number;
+      size: number;
+      taken: number;
+      unused: number;
+    }[];
+  return { store, ranges };
+}
+
+describe('SQLite id ranges', () => {
+  it('keeps a batch of ids as one row, marks each id used once, and drops the row when all are', async () => {
+    const { store, ranges } = await open();
+    await store.write([user('a'), user('b')]);
+    const ids = await reserveIds(store, 'a', RANGE_MAX_IDS + 2);
+    expect(ranges().map((r) => [r.first_id, r.size, r.unused])).toEqual([
+      [ids[0], RANGE_MAX_IDS, RANGE_MAX_IDS],
+      [ids[RANGE_MAX_IDS], 2, 2],
+    ]);
+    // refused (unknown recipient): the id stays reserved
+    expect(await store.write([append(ids[1]!, 'a', 'nobody')])).toEqual([{ outcome: 'unknown_user' }]);
+    expect(ranges()[0]!.unused).toBe(RANGE_MAX_IDS);
+    expect(await store.write([append(ids[1]!, 'a', 'b')])).toMatchObject([{ outcome: 'stored' }]);
+    expect(ranges()[0]).toMatchObject({ taken: 0b10, unused: RANGE_MAX_IDS - 1 });
+    // used: the same message again is a retry, another one under the id a duplicate
+    expect(await store.write([append(ids[1]!, 'a', 'b')])).toMatchObject([{ outcome: 'retry' }]);
+    expect(await store.write([append(ids[1]!, 'a', 'b', 'other')])).toEqual([{ outcome: 'duplicate' }]);
+    // ids of a range are someone's: another user's attempt is a bad id and takes nothing
+    expect(await store.write([append(ids[0]!, 'b', 'a')])).toEqual([{ outcome: 'bad_id' }]);
+    await store.write(ids.slice(RANGE_MAX_IDS).map((id) => append(id, 'a', 'b')));
+    expect(ranges().map((r) => r.first_id)).toEqual([ids[0]]);
+    // the highest id of a full range
+    expect(await store.write([append(ids[RANGE_MAX_IDS - 1]!, 'a', 'b')])).toMatchObject([
+      { outcome: 'stored' },
+    ]);
+    expect(ranges()[0]!.taken).toBe(0b10 | (1 << (RANGE_MAX_IDS - 1)));
+    // the unused count is what the cap counts
+    const cap = { kind: 'reserve', userId: 'a', count: 1, nowMs: 1, validFromMs: 0 } as const;
+    expect(await store.write([{ ...cap, maxOutstanding: RANGE_MAX_IDS - 2 }])).toEqual([
+      { outcome: 'too_many' },
+    ]);
+    expect(await store.write([{ ...cap, maxOutstanding: RANGE_MAX_IDS - 1 }])).toMatchObject([
+      { outcome: 'reserved' },
+    ]);
+  });
+
+  it('finds a user entry by message id only where it still holds that message', async () => {
+    const { store } = await open();
+    await store.write([user('a'), user('b')]);
+    const [first, second] = await reserveIds(store, 'a', 2);
+    await store.write([append(first!, 'a', 'b')]);
+    // b is deleted and its id taken again: the old message's position 1 in b's timeline is reused
+    expect(await store.write([{ kind: 'deleteUser', userId: 'b', limit: 100, timeMs: 2 }])).toEqual([
+      { outcome: 'deleted' },
+    ]);
+    await store.write([user('b'), append(second!, 'a', 'b')]);
+    expect((await store.pendingMessages('b', 0, 10)).map((m) => [m.seq, m.msgId])).toEqual([[1, second]]);
+    // a confirmation of the old message leaves the new one pending
+    expect(await store.write([{ kind: 'confirm', userId: 'b', msgId: first! }])).toEqual([{ found: false }]);
+    expect((await store.pendingMessages('b', 0, 10)).map((m) => m.msgId)).toEqual([second]);
+    expect(await store.history({ userId: 'b', beforeMsgId: first!, limit: 10 })).toBe('unknown_base');
+    expect(seqs(await store.history({ userId: 'a', beforeMsgId: second!, limit: 10 }))).toEqual([[1, first]]);
+    expect(await store.write([{ kind: 'confirm', userId: 'b', msgId: second! }])).toEqual([{ found: true }]);
+    expect(await store.pendingMessages('b', 0, 10)).toEqual([]);
+  });
+
+  it('migrates reservations and messages of the previous version, keeping ids, positions and what is pending', async () => {
+    const dir = tempDir();
+    const old = new Database(`${dir}/parley.db`);
+    const digestOfOne = contentDigest({ type: 0, body: 'one' });
+    for (const [v, step] of MIGRATIONS.slice(0, -1).entries()) {
+      old.exec(step);
+      old.pragma(`user_version = ${v + 1}`);
+    }
+    old.exec(`
+      UPDATE meta SET value = 9 WHERE key = 'next_msg_id';
+      INSERT INTO users (id, name, created_ms, seq_head) VALUES ('a', 'A', 0, 3), ('b', 'B', 0, 1);
+      INSERT INTO messages (seq, msg_id, from_id, to_id, conv, type, body, digest, status, time_ms) VALUES
+        (1, 2, 'a', 'b', 'a b', 0, 'one', '${digestOfOne}', 1, 10), (2, 4, 'a', 'a', 'a a', 0, 'note', 'd4', 1, 20),
+        (3, 5, 'a', '~g', '~g', 0, 'group', 'd5', 1, 30);
+      INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming) VALUES
+        ('a', 2, 2, 'b', 0), ('b', 1, 2, 'a', 1), ('a', 3, 4, 'a', 1);
+      INSERT INTO pending (user_id, seq, msg_id, time_ms) VALUES ('b', 1, 2, 10);
+      INSERT INTO reservations (msg_id, user_id, reserved_ms) VALUES (6, 'a', 100), (7, 'a', 100), (8, 'b', 100);
+    `);
+    old.close();
+    const { store, ranges } = await open(dir);
+    expect(ranges().map((r) => [r.first_id, r.size, r.unused])).toEqual([
+      [6, 1, 1],
+      [7, 1, 1],
+      [8, 1, 1],
+    ]);
+    // positions by message id: retries, history bases and confirmations
+    expect(await store.write([append(2, 'a', 'b', 'one')])).toEqual([
+      expect.objectContaining({
+        outcome: 'retry',
+        message: expect.objectContaining({ seq: 1 }),
+        senderSeq: 2,
+      }),
+    ]);
+    expect(seqs(await store.history({ userId: 'a', beforeMsgId: 4, limit: 10 }))).toEqual([[2, 2]]);
+    expect(await store.write([{ kind: 'confirm', userId: 'b', msgId: 2 }])).toEqual([{ found: true }]);
+    expect(await store.pendingMessages('b', 0, 10)).toEqual([]);
+    // the reserved ids are still their owners', once
+    expect(await store.write([append(8, 'a', 'b')])).toEqual([{ outcome: 'bad_id' }]);
+    expect(await store.write([append(6, 'a', 'b'), append(8, 'b', 'a')])).toMatchObject([
+      { outcome: 'stored', message: { seq: 2 }, senderSeq: 4 },
+      { outcome: 'stored', message: { seq: 5 }, senderSeq: 3 },
+    ]);
+    expect(ranges().map((r) => r.first_id)).toEqual([7]);
+    expect(await store.getMessage(5)).toMatchObject({ toId: '~g', body: 'group' });
+    expect(await reserveIds(store, 'a', 1)).toEqual([9]);
+  });
+});
