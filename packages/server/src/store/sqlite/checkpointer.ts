@@ -6,8 +6,16 @@ import type { Logger } from 'pino';
  * Copies the write-ahead log back into the database file from a worker thread, with a connection
  * of its own, so that checkpoints (and the fsync they end with) never run inside a commit on the
  * event loop: with SQLite's automatic checkpoint, every ~1,000 pages one commit paid 6-13 ms.
- * PASSIVE checkpoints never block the writer; the WAL restarts from its beginning once a
- * checkpoint has caught up. Durability is unchanged (commits are in the WAL either way).
+ * PASSIVE checkpoints never block the writer. Durability is unchanged (commits are in the WAL
+ * either way).
+ *
+ * The WAL restarts from its beginning only when a write finds every frame of it checkpointed. Under
+ * a steady stream of commits this thread never catches up (the writer appends while it copies), so
+ * the log would grow without end: hundreds of MB in seconds at full load, each new block zeroed by
+ * the file system, until the disk is full. So each pass reports the log's length, and once it
+ * exceeds `RESTART_FRAMES` (by default) the owner (`onLongLog`) checkpoints the rest on the writer's own
+ * connection between two batches: only the frames written since this pass, and the next commit
+ * starts the log again from its beginning.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -16,7 +24,8 @@ const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
 const run = () => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (r && r.log >= workerData.restartFrames) parentPort.postMessage({ log: r.log });
   } catch (err) {
     parentPort.postMessage({ error: String(err && err.message || err) });
   }
@@ -30,16 +39,31 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/** The WAL length, in frames (pages), past which the writer's connection finishes a checkpoint. */
+export const RESTART_FRAMES = 4096;
+
 export class Checkpointer {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
 
-  constructor(file: string, intervalMs: number, log?: Logger) {
+  /**
+   * `onLongLog`: the log is longer than `restartFrames` after a pass; called on the owner's
+   * thread, between its batches.
+   */
+  constructor(
+    file: string,
+    intervalMs: number,
+    log?: Logger,
+    restartFrames = RESTART_FRAMES,
+    onLongLog?: () => void,
+  ) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs } });
+    const workerData = { driver, file, intervalMs, restartFrames };
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.unref();
-    this.worker.on('message', (m: { error?: string }) => {
+    this.worker.on('message', (m: { error?: string; log?: number }) => {
       if (m.error) log?.warn({ err: m.error }, 'WAL checkpoint failed; the next one retries');
+      else if (m.log !== undefined) onLongLog?.();
     });
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', () => resolve());

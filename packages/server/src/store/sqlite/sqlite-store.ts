@@ -56,6 +56,8 @@ export interface SqliteStoreOptions {
   synchronous?: 'normal' | 'full';
   /** How often a worker thread checkpoints the WAL (0: SQLite's own, inside commits). Default 250 ms. */
   checkpointIntervalMs?: number;
+  /** The WAL length (pages) past which the writing connection finishes a checkpoint (see checkpointer.ts). */
+  walRestartFrames?: number;
   /** Where checkpoint and writer-thread failures are reported. */
   log?: Logger;
   /**
@@ -81,6 +83,9 @@ export class SqliteStore implements Store {
   /** The webhook outbox, written by the batches (see outbox.ts). */
   readonly outbox: SqliteOutbox;
   private readonly checkpointer: Checkpointer | undefined;
+  /** The checkpoint thread reported a long WAL, and this connection has not finished a checkpoint since. */
+  private walLong = false;
+  private readonly log: Logger | undefined;
   /** The writer thread, when batches run there (see `SqliteStoreOptions.writer`). */
   private readonly writer: ThreadedWriter | undefined;
 
@@ -95,6 +100,7 @@ export class SqliteStore implements Store {
     }
     this.db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
+    this.log = opts.log;
     this.migrate();
     this.sql = prepareStatements(this.db);
     const interval = opts.checkpointIntervalMs ?? 250;
@@ -109,7 +115,10 @@ export class SqliteStore implements Store {
     this.outbox = new SqliteOutbox(this.db, this.writer);
     if (file !== ':memory:' && interval > 0 && !this.writer) {
       this.db.pragma('wal_autocheckpoint = 0');
-      this.checkpointer = new Checkpointer(file, interval, opts.log);
+      this.checkpointer = new Checkpointer(file, interval, opts.log, opts.walRestartFrames, () => {
+        this.walLong = true;
+        this.finishCheckpoint();
+      });
     }
     this.w = { sql: this.sql, users: new UserFacts(this.sql), convs: new ConversationBuffer() };
     this.writeBatch = this.db.transaction((ops: readonly WriteOp[]) => {
@@ -117,6 +126,21 @@ export class SqliteStore implements Store {
       this.w.convs.flush(this.sql);
       return results;
     }).immediate;
+  }
+
+  /**
+   * Checkpoints what the checkpoint thread has not copied yet, on this (the writing) connection
+   * between two batches, so that the next commit restarts the WAL (see checkpointer.ts). PASSIVE:
+   * it never waits; while the checkpoint thread is in a pass (busy), the next batch tries again.
+   */
+  private finishCheckpoint(): void {
+    try {
+      const [r] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number }[];
+      this.walLong = r?.busy === 1;
+    } catch (err) {
+      this.walLong = false; // the checkpoint thread's next report tries again
+      this.log?.warn({ err }, 'WAL checkpoint on the writer failed; the log restarts after a later one');
+    }
   }
 
   private migrate(): void {
@@ -158,6 +182,7 @@ export class SqliteStore implements Store {
       throw err;
     }
     this.outbox.settled();
+    if (this.walLong) this.finishCheckpoint();
     return results;
   }
 
