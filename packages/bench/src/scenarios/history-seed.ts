@@ -13,7 +13,18 @@ export interface SeedSpec {
 /** The columns the seeder writes, as packages/server/src/store/sqlite/schema.ts defines them. */
 const NEEDED: Record<string, string[]> = {
   users: ['id', 'name', 'created_ms', 'seq_head'],
-  messages: ['seq', 'msg_id', 'from_id', 'to_id', 'conv', 'type', 'body', 'digest', 'status', 'time_ms'],
+  messages: [
+    'msg_id',
+    'from_id',
+    'to_id',
+    'type',
+    'body',
+    'digest',
+    'status',
+    'time_ms',
+    'to_seq',
+    'from_seq',
+  ],
   user_timeline: ['user_id', 'seq', 'msg_id', 'peer_id', 'incoming'],
   conversations: ['user_id', 'conv_id', 'last_ms', 'last_msg_id', 'unread', 'read_seq'],
   meta: ['key', 'value'],
@@ -32,8 +43,8 @@ function openDatabase(file: string): BetterSqlite3.Database {
  * Writes `messages` stored, read messages straight into a Parley database that the server has
  * already created (and migrated), in one transaction of set-based SQL: a million rows take seconds
  * where the protocol would take minutes. Rows look exactly like the ones the server writes:
- * conversation key, a timeline entry per participant at its own position (each user is in one
- * conversation, so message v is at position v / conversations + 1 of both), the users' timeline
+ * a timeline entry per participant at its own position, which the message row carries too (each user
+ * is in one conversation, so message v is at position v / conversations + 1 of both), the users' timeline
  * heads, one conversation row per user (all read), nothing pending.
  */
 export function seedHistory(dataDir: string, spec: SeedSpec): { seconds: number; dbMiB: number } {
@@ -69,13 +80,12 @@ export function seedHistory(dataDir: string, spec: SeedSpec): { seconds: number;
         UNION ALL SELECT printf('hB%05d', v), printf('hB%05d', v), ${now} FROM k`);
       // Message k belongs to conversation k % c; within a conversation the two sides take turns.
       db.exec(`${series(n)}
-        INSERT INTO messages (seq, msg_id, from_id, to_id, conv, type, body, digest, status, time_ms)
-        SELECT v + 1, v + 1,
+        INSERT INTO messages (msg_id, from_id, to_id, type, body, digest, status, time_ms, to_seq, from_seq)
+        SELECT v + 1,
           printf(CASE WHEN (v / ${c}) % 2 = 0 THEN 'hA%05d' ELSE 'hB%05d' END, v % ${c}),
           printf(CASE WHEN (v / ${c}) % 2 = 0 THEN 'hB%05d' ELSE 'hA%05d' END, v % ${c}),
-          printf('hA%05d hB%05d', v % ${c}, v % ${c}),
           0, printf('%-64s', 'seeded message ' || (v + 1)), printf('seed%d', v + 1), 2,
-          ${now - n} + v
+          ${now - n} + v, v / ${c} + 1, v / ${c} + 1
         FROM k`);
       db.exec(`INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming)
         SELECT from_id, (msg_id - 1) / ${c} + 1, msg_id, to_id, 0 FROM messages
