@@ -4,6 +4,7 @@ import { type Outbox, outboxOf } from '../../src/store/outbox.js';
 import type { Store, WriteOp } from '../../src/store/store.js';
 import { eventCapture } from '../../src/webhooks/capture.js';
 import { EVENT_TYPES } from '../../src/webhooks/event-types.js';
+import { appendOp } from './write-ops.js';
 
 /**
  * The webhook outbox every Store must keep: an event is written in the transaction of the change
@@ -45,17 +46,8 @@ export function describeOutboxContract(name: string, makeStore: () => Promise<St
       });
       return (r as { ids: number[] }).ids;
     };
-    const append = (msgId: number, fromId: string, toId: string, body = `m${msgId}`): WriteOp => ({
-      kind: 'append',
-      msgId,
-      fromId,
-      toId,
-      type: 0,
-      body,
-      timeMs: t++,
-      validFromMs: 0,
-      maxPending: 1e6,
-    });
+    const append = (msgId: number, fromId: string, toId: string, body = `m${msgId}`) =>
+      appendOp(msgId, fromId, toId, body, t++);
     /** Undelivered events as `type conv`, oldest first. */
     const pending = async (skip: string[] = []) =>
       (await outbox.outboxPending(100, skip)).map((r) => `${r.type} ${r.conv}`);

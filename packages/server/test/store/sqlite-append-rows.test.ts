@@ -6,22 +6,12 @@ import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TimelineEntry, WriteOp } from '../../src/store/store.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
-import { reserveIds } from './write-ops.js';
+import { appendOp, reserveIds } from './write-ops.js';
 
 /** What the SQLite store writes per message (append-rows-schema.ts): id ranges, messages by id. */
 
 const user = (userId: string): WriteOp => ({ kind: 'upsertUser', userId, name: userId, timeMs: 0 });
-const append = (msgId: number, fromId: string, toId: string, body = 'hi'): WriteOp => ({
-  kind: 'append',
-  msgId,
-  fromId,
-  toId,
-  type: 0,
-  body,
-  timeMs: 1,
-  validFromMs: 0,
-  maxPending: 100,
-});
+const append = appendOp;
 const seqs = (rows: TimelineEntry[] | 'unknown_base') =>
   rows === 'unknown_base' ? rows : rows.map((m) => [m.seq, m.msgId]).reverse();
 

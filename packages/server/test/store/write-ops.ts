@@ -16,3 +16,16 @@ export async function reserveIds(store: Store, userId: string, count: number): P
   if (r === null || r === undefined || !('ids' in r)) throw new Error(`reserve: ${JSON.stringify(r)}`);
   return r.ids;
 }
+
+/** A 1:1 message for the store, with no reservation expired and no pending cap in the way. */
+export const appendOp = (msgId: number, fromId: string, toId: string, body = 'hi', timeMs = 1): WriteOp => ({
+  kind: 'append',
+  msgId,
+  fromId,
+  toId,
+  type: 0,
+  body,
+  timeMs,
+  validFromMs: 0,
+  maxPending: 1e6,
+});
