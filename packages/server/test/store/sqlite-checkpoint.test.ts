@@ -84,7 +84,8 @@ describe('SQLite WAL checkpoints off the event loop', () => {
       if (Date.now() >= start + 500) written += batch.length * 1000;
       await new Promise((resolve) => setImmediate(resolve)); // the writer thread's turn between batches
     }
-    expect(written).toBeGreaterThan(4 * 2 ** 20);
+    // enough bytes that a log keeping all of them would break the bound below
+    expect(written).toBeGreaterThan(2 ** 20);
     expect(grown).toBeLessThan(written / 4);
   });
 
