@@ -9,13 +9,13 @@ import type { Logger } from 'pino';
  * PASSIVE checkpoints never block the writer. Durability is unchanged (commits are in the WAL
  * either way).
  *
- * The WAL restarts from its beginning only when a write finds every frame of it checkpointed. Under
- * a steady stream of commits this thread never catches up (the writer appends while it copies), so
- * the log would grow without end: hundreds of MB in seconds at full load (and at 2,500 msg/s), each
- * new block zeroed by the file system, until the disk is full. So each pass reports the log's length, and once it
- * exceeds `RESTART_FRAMES` (by default) the owner (`onLongLog`) checkpoints the rest on the writer's own
- * connection between two batches: only the frames written since this pass, and the next commit
- * starts the log again from its beginning.
+ * The WAL restarts from its beginning only when a write finds every frame of it checkpointed.
+ * Under a steady stream of commits this thread never catches up (the writer appends while it
+ * copies), so the log would grow without end: hundreds of MB in seconds at full load and at
+ * 2,500 msg/s, each new block zeroed by the file system, until the disk is full. So each pass
+ * reports a log longer than `RESTART_FRAMES` (by default), and the owner (`onLongLog`) checkpoints
+ * the rest on the writer's own connection between two batches (only the frames written since this
+ * pass); the next commit starts the log again from its beginning.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
