@@ -11,7 +11,6 @@ import { appendOp, reserveIds } from './write-ops.js';
 /** What the SQLite store writes per message (append-rows-schema.ts): id ranges, messages by id. */
 
 const user = (userId: string): WriteOp => ({ kind: 'upsertUser', userId, name: userId, timeMs: 0 });
-const append = appendOp;
 const seqs = (rows: TimelineEntry[] | 'unknown_base') =>
   rows === 'unknown_base' ? rows : rows.map((m) => [m.seq, m.msgId]).reverse();
 
@@ -41,19 +40,19 @@ describe('SQLite id ranges', () => {
       [ids[RANGE_MAX_IDS], 2, 2],
     ]);
     // refused (unknown recipient): the id stays reserved
-    expect(await store.write([append(ids[1]!, 'a', 'nobody')])).toEqual([{ outcome: 'unknown_user' }]);
+    expect(await store.write([appendOp(ids[1]!, 'a', 'nobody')])).toEqual([{ outcome: 'unknown_user' }]);
     expect(ranges()[0]!.unused).toBe(RANGE_MAX_IDS);
-    expect(await store.write([append(ids[1]!, 'a', 'b')])).toMatchObject([{ outcome: 'stored' }]);
+    expect(await store.write([appendOp(ids[1]!, 'a', 'b')])).toMatchObject([{ outcome: 'stored' }]);
     expect(ranges()[0]).toMatchObject({ taken: 0b10, unused: RANGE_MAX_IDS - 1 });
     // used: the same message again is a retry, another one under the id a duplicate
-    expect(await store.write([append(ids[1]!, 'a', 'b')])).toMatchObject([{ outcome: 'retry' }]);
-    expect(await store.write([append(ids[1]!, 'a', 'b', 'other')])).toEqual([{ outcome: 'duplicate' }]);
+    expect(await store.write([appendOp(ids[1]!, 'a', 'b')])).toMatchObject([{ outcome: 'retry' }]);
+    expect(await store.write([appendOp(ids[1]!, 'a', 'b', 'other')])).toEqual([{ outcome: 'duplicate' }]);
     // ids of a range are someone's: another user's attempt is a bad id and takes nothing
-    expect(await store.write([append(ids[0]!, 'b', 'a')])).toEqual([{ outcome: 'bad_id' }]);
-    await store.write(ids.slice(RANGE_MAX_IDS).map((id) => append(id, 'a', 'b')));
+    expect(await store.write([appendOp(ids[0]!, 'b', 'a')])).toEqual([{ outcome: 'bad_id' }]);
+    await store.write(ids.slice(RANGE_MAX_IDS).map((id) => appendOp(id, 'a', 'b')));
     expect(ranges().map((r) => r.first_id)).toEqual([ids[0]]);
     // the highest id of a full range
-    expect(await store.write([append(ids[RANGE_MAX_IDS - 1]!, 'a', 'b')])).toMatchObject([
+    expect(await store.write([appendOp(ids[RANGE_MAX_IDS - 1]!, 'a', 'b')])).toMatchObject([
       { outcome: 'stored' },
     ]);
     expect(ranges()[0]!.taken).toBe(0b10 | (1 << (RANGE_MAX_IDS - 1)));
@@ -71,12 +70,12 @@ describe('SQLite id ranges', () => {
     const { store } = await open();
     await store.write([user('a'), user('b')]);
     const [first, second] = await reserveIds(store, 'a', 2);
-    await store.write([append(first!, 'a', 'b')]);
+    await store.write([appendOp(first!, 'a', 'b')]);
     // b is deleted and its id taken again: the old message's position 1 in b's timeline is reused
     expect(await store.write([{ kind: 'deleteUser', userId: 'b', limit: 100, timeMs: 2 }])).toEqual([
       { outcome: 'deleted' },
     ]);
-    await store.write([user('b'), append(second!, 'a', 'b')]);
+    await store.write([user('b'), appendOp(second!, 'a', 'b')]);
     expect((await store.pendingMessages('b', 0, 10)).map((m) => [m.seq, m.msgId])).toEqual([[1, second]]);
     // a confirmation of the old message leaves the new one pending
     expect(await store.write([{ kind: 'confirm', userId: 'b', msgId: first! }])).toEqual([{ found: false }]);
@@ -114,7 +113,7 @@ describe('SQLite id ranges', () => {
       [8, 1, 1],
     ]);
     // positions by message id: retries, history bases and confirmations
-    expect(await store.write([append(2, 'a', 'b', 'one')])).toEqual([
+    expect(await store.write([appendOp(2, 'a', 'b', 'one')])).toEqual([
       expect.objectContaining({
         outcome: 'retry',
         message: expect.objectContaining({ seq: 1 }),
@@ -125,8 +124,8 @@ describe('SQLite id ranges', () => {
     expect(await store.write([{ kind: 'confirm', userId: 'b', msgId: 2 }])).toEqual([{ found: true }]);
     expect(await store.pendingMessages('b', 0, 10)).toEqual([]);
     // the reserved ids are still their owners', once
-    expect(await store.write([append(8, 'a', 'b')])).toEqual([{ outcome: 'bad_id' }]);
-    expect(await store.write([append(6, 'a', 'b'), append(8, 'b', 'a')])).toMatchObject([
+    expect(await store.write([appendOp(8, 'a', 'b')])).toEqual([{ outcome: 'bad_id' }]);
+    expect(await store.write([appendOp(6, 'a', 'b'), appendOp(8, 'b', 'a')])).toMatchObject([
       { outcome: 'stored', message: { seq: 2 }, senderSeq: 4 },
       { outcome: 'stored', message: { seq: 5 }, senderSeq: 3 },
     ]);

@@ -42,23 +42,14 @@ function openRangeOf(sql: Statements, msgId: number): RangeRow | undefined {
 
 const bitOf = (r: RangeRow, msgId: number) => 1 << (msgId - r.first_id);
 
-/** An id reserved for a user and not used yet: the range that holds it. */
-export interface Reservation {
-  readonly msgId: number;
-  readonly range: RangeRow;
-}
-
-/** The user's reservation of the id, if the id is reserved for it and not used yet. */
-export function reservationOf(sql: Statements, msgId: number, userId: string): Reservation | undefined {
+/** The range holding the id, if the id is reserved for the user and not used yet. */
+export function reservationOf(sql: Statements, msgId: number, userId: string): RangeRow | undefined {
   const range = openRangeOf(sql, msgId);
-  return range && range.user_id === userId ? { msgId, range } : undefined;
+  return range?.user_id === userId ? range : undefined;
 }
-
-/** When the reservation was made. */
-export const reservedMs = (r: Reservation) => r.range.reserved_ms;
 
 /** The reserved id is used up (stored, or refused as expired): it is no longer anyone's. */
-export function useReservation(sql: Statements, { msgId, range }: Reservation): void {
+export function useReservation(sql: Statements, range: RangeRow, msgId: number): void {
   if (range.unused <= 1) sql.dropRange.run(range.first_id);
   else sql.takeFromRange.run(range.taken | bitOf(range, msgId), range.unused - 1, range.first_id);
 }

@@ -2,7 +2,7 @@ import { isGroupId } from '@parley/protocol';
 import { contentDigest, readable, recallOutcome, reuseOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { appendToGroup, groupRetry } from './group-writes.js';
-import { isReserved, reservationOf, reservedMs, useReservation } from './id-ranges.js';
+import { isReserved, reservationOf, useReservation } from './id-ranges.js';
 import { factsOf, toMessage } from './rows.js';
 import type { Statements } from './statements.js';
 import type { WriteContext } from './write-context.js';
@@ -19,15 +19,15 @@ export function timelineEntry(sql: Statements, userId: string, msgId: number) {
 export function append(w: WriteContext, m: Op<'append'>): AppendResult {
   const { sql } = w;
   // The common case first: the id is reserved for the sender, and the reservation proves it.
-  const reservation = reservationOf(sql, m.msgId, m.fromId);
-  if (reservation === undefined) return reused(sql, m);
-  if (reservedMs(reservation) < m.validFromMs) {
-    useReservation(sql, reservation); // gone now
+  const range = reservationOf(sql, m.msgId, m.fromId);
+  if (range === undefined) return reused(sql, m);
+  if (range.reserved_ms < m.validFromMs) {
+    useReservation(sql, range, m.msgId); // gone now
     return { outcome: 'expired_id' };
   }
   const result = isGroupId(m.toId) ? appendToGroup(sql, m) : appendToUser(w, m);
   // refused: the id stays the sender's
-  if (result.outcome === 'stored') useReservation(sql, reservation);
+  if (result.outcome === 'stored') useReservation(sql, range, m.msgId);
   return result;
 }
 

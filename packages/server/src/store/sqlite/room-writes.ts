@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RoomAppendResult, RoomMessage, RoomWriteOps } from '../rooms.js';
 import { contentDigest, reuseOutcome } from '../rules.js';
 import type { NewMessage } from '../store.js';
-import { isReserved, reservationOf, reservedMs, useReservation } from './id-ranges.js';
+import { isReserved, reservationOf, useReservation } from './id-ranges.js';
 import type { Stmt } from './prep.js';
 import { factsOf } from './rows.js';
 import type { Statements } from './statements.js';
@@ -73,10 +73,10 @@ export function roomAppend(
   m: RoomWriteOps['roomAppend']['op'],
 ): RoomAppendResult {
   const room = statementsOf(db);
-  const reservation = reservationOf(sql, m.msgId, m.fromId);
-  if (reservation === undefined) return reused(sql, room, m);
-  useReservation(sql, reservation); // used, or gone when it expired
-  if (reservedMs(reservation) < m.validFromMs) return { outcome: 'expired_id' };
+  const range = reservationOf(sql, m.msgId, m.fromId);
+  if (range === undefined) return reused(sql, room, m);
+  useReservation(sql, range, m.msgId); // used, or gone when it expired
+  if (range.reserved_ms < m.validFromMs) return { outcome: 'expired_id' };
   const seq = room.nextSeq.get(m.toId)!.seq;
   room.insert.run(m.toId, seq, m.msgId, m.fromId, m.type, m.body, contentDigest(m), m.timeMs);
   if (seq > m.keep) room.trim.run(m.toId, seq - m.keep);
