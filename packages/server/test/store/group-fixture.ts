@@ -107,3 +107,9 @@ export function storedAs(m: StoredMessage, recalled = false): StoredMessage {
   const { msgId, fromId, toId, type, body, status, timeMs } = m;
   return { msgId, fromId, toId, type, body: recalled ? '' : body, status, timeMs, recalled };
 }
+
+/** A result with its `recipients` (if any) sorted: the order of recipients is not part of the contract. */
+export function sorted<R extends object>(r: R): R {
+  const recipients = (r as { recipients?: string[] }).recipients;
+  return recipients ? { ...r, recipients: [...recipients].sort() } : r;
+}

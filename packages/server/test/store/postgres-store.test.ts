@@ -11,6 +11,7 @@ import { pgPlan } from '../helpers/query-plans.js';
 import { onCleanup } from '../helpers/test-server.js';
 import { describeConversationContract } from './conversation-contract.js';
 import { describeGroupContract } from './group-contract.js';
+import { describeGroupMessageContract } from './group-message-contract.js';
 import { describeSocialContract } from './social-contract.js';
 import { describeStoreContract } from './store-contract.js';
 import { reserveIds, reserveOp } from './write-ops.js';
@@ -18,6 +19,7 @@ import { reserveIds, reserveOp } from './write-ops.js';
 describeStoreContract('postgres', () => pgStore());
 describeSocialContract('postgres', () => pgStore());
 describeGroupContract('postgres', () => pgStore());
+describeGroupMessageContract('postgres', () => pgStore());
 describeConversationContract('postgres', () => pgStore());
 
 describe('PostgresStore with several nodes', () => {

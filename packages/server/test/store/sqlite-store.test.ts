@@ -7,6 +7,7 @@ import { sqlitePlans } from '../helpers/query-plans.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { describeConversationContract } from './conversation-contract.js';
 import { describeGroupContract } from './group-contract.js';
+import { describeGroupMessageContract } from './group-message-contract.js';
 import { describeSocialContract } from './social-contract.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -19,6 +20,7 @@ async function sqliteStore(): Promise<SqliteStore> {
 describeStoreContract('sqlite', sqliteStore);
 describeSocialContract('sqlite', sqliteStore);
 describeGroupContract('sqlite', sqliteStore);
+describeGroupMessageContract('sqlite', sqliteStore);
 describeConversationContract('sqlite', sqliteStore);
 
 describe('SqliteStore specifics', () => {
