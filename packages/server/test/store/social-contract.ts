@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { storeWithUsers } from './write-ops.js';
 
 /**
  * The behaviour every Store must have around users rather than messages: users and ordered
@@ -12,9 +13,7 @@ export function describeSocialContract(name: string, makeStore: () => Promise<St
     let t = 1_700_000_000_000;
 
     beforeEach(async () => {
-      store = await makeStore();
-      for (const id of ['a', 'b', 'c'])
-        await store.write([{ kind: 'upsertUser', userId: id, name: id.toUpperCase(), timeMs: 0 }]);
+      store = await storeWithUsers(makeStore);
     });
 
     const upsertUser = async (userId: string, name: string) =>

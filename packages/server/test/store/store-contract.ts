@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { NewMessage, Store, TimelineEntry } from '../../src/store/store.js';
+import { storeWithUsers } from './write-ops.js';
 
 /**
  * The behaviour every Store must have. Each implementation runs this suite
@@ -11,9 +12,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     let t = 1_700_000_000_000;
 
     beforeEach(async () => {
-      store = await makeStore();
-      for (const id of ['a', 'b', 'c'])
-        await store.write([{ kind: 'upsertUser', userId: id, name: id.toUpperCase(), timeMs: 0 }]);
+      store = await storeWithUsers(makeStore);
     });
 
     const reserveOp = (userId: string, count = 10, nowMs = t, maxOutstanding = 1_000_000) => ({

@@ -29,3 +29,11 @@ export const appendOp = (msgId: number, fromId: string, toId: string, body = 'hi
   validFromMs: 0,
   maxPending: 1e6,
 });
+
+/** A store from `makeStore` with the users a, b and c (named A, B and C), as the contract suites start. */
+export async function storeWithUsers(makeStore: () => Promise<Store>): Promise<Store> {
+  const store = await makeStore();
+  for (const id of ['a', 'b', 'c'])
+    await store.write([{ kind: 'upsertUser', userId: id, name: id.toUpperCase(), timeMs: 0 }]);
+  return store;
+}
