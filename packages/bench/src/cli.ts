@@ -33,7 +33,7 @@ redis://127.0.0.1:6379 (BENCH_PG_URL, BENCH_REDIS_URL override); without them th
   --scenario <names>  only these scenarios, comma-separated: ${SCENARIOS.map((s) => s.name).join(', ')}
   --duration <s>      measured seconds per server and load level (saturation, latency, durability)
   --threads <n>       load generator threads for the fixed-rate runs (default: one per 6,000 msg/s
-                      offered, at most one per CPU)
+                      offered, at most one per CPU) and the saturation runs (default: one)
   --cpu-prof          run Parley under node --cpu-prof and report its top self-time functions
   --out <dir>         where results go (default packages/bench/results)
   --help              this text

@@ -8,7 +8,13 @@ import {
   mergeRounds,
 } from '../src/load/run-result.js';
 import { latencyHistogram } from '../src/metrics/histogram.js';
-import { runQueueWaitMeter, runQueueWaitSeconds } from '../src/metrics/proc.js';
+import {
+  busiestThreadMeter,
+  cpuSeconds,
+  runQueueWaitMeter,
+  runQueueWaitSeconds,
+  threadCpuSeconds,
+} from '../src/metrics/proc.js';
 
 // No timing here: synthetic rounds, as the generator reports them, and what the merge makes of them.
 function partial(generatorCpuPercent: number, generatorThreads: number): LoadPartial {
@@ -41,6 +47,24 @@ describe('generator-bound flag', () => {
     expect(mergeRounds([partial(40, 1), partial(50, 1)]).generatorBound).toBe(false);
   });
 
+  it('does not flag a run whose server was at its limit on a thread too', () => {
+    expect(isGeneratorBound(97, 1, 95)).toBe(false);
+    expect(isGeneratorBound(97, 1, 60)).toBe(true);
+    expect(isGeneratorBound(60, 1, 95)).toBe(false);
+    const busy = (server: number, measuredS: number): LoadPartial => ({
+      ...partial(96, 1),
+      measuredS,
+      server: { ...partial(96, 1).server, busiestThreadPercent: server },
+    });
+    // weighted by round: (99 * 3 + 70 * 1) / 4 = 91.75, over the limit
+    const merged = mergeRounds([busy(70, 1), busy(99, 3)]);
+    expect(merged.server.busiestThreadPercent).toBeCloseTo(91.75);
+    expect(merged.generatorBound).toBe(false);
+    expect(mergeRounds([busy(99, 1), busy(70, 3)]).generatorBound).toBe(true);
+    // a round without the figure leaves it out, and a saturated generator is then enough
+    expect(mergeRounds([busy(99, 1), partial(96, 1)]).generatorBound).toBe(true);
+  });
+
   it('reports CPU per message for the server and the generator', () => {
     const run = mergeRounds([partial(50, 1)]);
     // 50% of a core for 2 s is 1 CPU second, over 1,000 messages: 1,000 µs each
@@ -70,6 +94,25 @@ describe('run-queue wait', () => {
     if (existsSync('/proc/self/task')) expect(own).toBeGreaterThanOrEqual(0);
     expect(runQueueWaitSeconds(2 ** 30)).toBeUndefined();
     expect(runQueueWaitMeter(2 ** 30)()).toBeUndefined();
+  });
+});
+
+describe('busiest thread', () => {
+  it.skipIf(!existsSync('/proc/self/task'))(
+    "reads each thread's CPU, the main thread's under the process id",
+    () => {
+      const meter = busiestThreadMeter(process.pid);
+      const threads = threadCpuSeconds(process.pid);
+      expect(threads.has(String(process.pid))).toBe(true);
+      const total = [...threads.values()].reduce((a, b) => a + b, 0);
+      // threads that have ended count in the process's time but not under its tasks
+      expect(total).toBeLessThanOrEqual(cpuSeconds(process.pid) + 0.05);
+      expect(meter()).toBeGreaterThanOrEqual(0);
+    },
+  );
+
+  it('has no figure for a process that is gone', () => {
+    expect(busiestThreadMeter(2 ** 30)()).toBeUndefined();
   });
 });
 

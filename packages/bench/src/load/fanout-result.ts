@@ -90,6 +90,9 @@ export function mergeFanoutRounds(
   const totals = { ...first.totals };
   for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] = sum((p) => p.totals[k]);
   const generatorCpuPercent = weighted((p) => p.generatorCpuPercent);
+  const serverBusiest = parts.every((p) => p.server.busiestThreadPercent !== undefined)
+    ? weighted((p) => p.server.busiestThreadPercent!)
+    : undefined;
   return {
     target: first.target,
     connections: spec.connections,
@@ -108,6 +111,7 @@ export function mergeFanoutRounds(
     sendLag: summarize(first.lagHist),
     server: {
       cpuPercent: weighted((p) => p.server.cpuPercent),
+      ...(serverBusiest !== undefined && { busiestThreadPercent: serverBusiest }),
       rssStartMiB: first.server.rssStartMiB,
       rssPeakMiB: Math.max(...parts.map((p) => p.server.rssPeakMiB)),
       rssEndMiB: last.server.rssEndMiB,
@@ -116,7 +120,7 @@ export function mergeFanoutRounds(
     generatorCpuPercent,
     generatorCpuUsPerDelivery: perDelivery((p) => p.generatorCpuPercent),
     generatorThreads: 1,
-    generatorBound: isGeneratorBound(generatorCpuPercent, 1),
+    generatorBound: isGeneratorBound(generatorCpuPercent, 1, serverBusiest),
     totals,
     integrity,
     errors: Object.fromEntries(errors),

@@ -164,13 +164,20 @@ export async function runRound(
   }
 }
 
-/** The usage of several processes (the nodes of a cluster) as one: CPU and RSS add up. */
+/**
+ * The usage of several processes (the nodes of a cluster) as one: CPU and RSS add up; the busiest
+ * thread is the busiest of any node.
+ */
 export function sumUsage(nodes: readonly ProcUsage[]): ProcUsage {
   const sum = (f: (u: ProcUsage) => number) => nodes.reduce((a, u) => a + f(u), 0);
   const waits = nodes.map((u) => u.runQueueWaitPercent);
+  const busiest = nodes.map((u) => u.busiestThreadPercent);
   return {
     cpuPercent: sum((u) => u.cpuPercent),
     ...(waits.every((w) => w !== undefined) && { runQueueWaitPercent: sum((u) => u.runQueueWaitPercent!) }),
+    ...(busiest.every((b) => b !== undefined) && {
+      busiestThreadPercent: Math.max(...(busiest as number[])),
+    }),
     rssStartMiB: sum((u) => u.rssStartMiB),
     rssPeakMiB: sum((u) => u.rssPeakMiB),
     rssEndMiB: sum((u) => u.rssEndMiB),

@@ -62,8 +62,9 @@ export interface LoadRun {
   /** Threads the generator ran the load on. */
   generatorThreads: number;
   /**
-   * The generator used more than GENERATOR_BOUND_PERCENT of a core per thread: it, not the server,
-   * may have set the pace, and the server's figures are then a lower bound.
+   * The generator used more than GENERATOR_BOUND_PERCENT of a core per thread while no thread of the
+   * server did: the generator, not the server, may have set the pace, and the server's figures are
+   * then a lower bound (see `isGeneratorBound`).
    */
   generatorBound: boolean;
   totals: Totals;
@@ -71,12 +72,27 @@ export interface LoadRun {
   errors: Record<string, number>;
 }
 
-/** Above this CPU per generator thread (percent of one core) a run is flagged generator-bound. */
+/**
+ * Above this CPU per generator thread (percent of one core) the generator is saturated; a server
+ * thread above it is at its limit too.
+ */
 export const GENERATOR_BOUND_PERCENT = 90;
 
-/** Whether a generator that used `cpuPercent` (of one core) over `threads` threads was saturated. */
-export function isGeneratorBound(cpuPercent: number, threads: number): boolean {
-  return cpuPercent / Math.max(1, threads) > GENERATOR_BOUND_PERCENT;
+/**
+ * Whether a run was generator-bound: the generator used `cpuPercent` (of one core) over `threads`
+ * threads, more than GENERATOR_BOUND_PERCENT per thread, and the server's busiest thread did not.
+ * When both are above it (a single-threaded relay and a one-thread generator, one core each), the
+ * server was at its own limit: a faster generator would not have made it faster, so the run is not
+ * flagged. Without a figure for the server's threads, a saturated generator is enough.
+ */
+export function isGeneratorBound(
+  cpuPercent: number,
+  threads: number,
+  serverBusiestThreadPercent?: number,
+): boolean {
+  const generatorSaturated = cpuPercent / Math.max(1, threads) > GENERATOR_BOUND_PERCENT;
+  const serverSaturated = (serverBusiestThreadPercent ?? 0) > GENERATOR_BOUND_PERCENT;
+  return generatorSaturated && !serverSaturated;
 }
 
 export interface Totals {
@@ -162,6 +178,7 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
   const weightedIfAll = (f: (p: LoadPartial) => number | undefined) =>
     parts.every((p) => f(p) !== undefined) ? weighted((p) => f(p)!) : undefined;
   const serverWait = weightedIfAll((p) => p.server.runQueueWaitPercent);
+  const serverBusiest = weightedIfAll((p) => p.server.busiestThreadPercent);
   const generatorWait = weightedIfAll((p) => p.generatorWaitPercent);
   const nodeCount = first.nodes?.length ?? 0;
   const nodes =
@@ -195,6 +212,7 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
     server: {
       cpuPercent: weighted((p) => p.server.cpuPercent),
       ...(serverWait !== undefined && { runQueueWaitPercent: serverWait }),
+      ...(serverBusiest !== undefined && { busiestThreadPercent: serverBusiest }),
       rssStartMiB: first.server.rssStartMiB,
       rssPeakMiB: Math.max(...parts.map((p) => p.server.rssPeakMiB)),
       rssEndMiB: last.server.rssEndMiB,
@@ -205,7 +223,7 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
     ...(generatorWait !== undefined && { generatorWaitPercent: generatorWait }),
     generatorCpuUsPerMsg: perMsg(cpuSeconds((p) => p.generatorCpuPercent)),
     generatorThreads: first.generatorThreads,
-    generatorBound: isGeneratorBound(generatorCpuPercent, first.generatorThreads),
+    generatorBound: isGeneratorBound(generatorCpuPercent, first.generatorThreads, serverBusiest),
     totals: {
       sent: sum((p) => p.totals.sent),
       acked: sum((p) => p.totals.acked),

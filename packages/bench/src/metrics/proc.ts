@@ -15,13 +15,58 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
-/** User + system CPU seconds a process has used, from /proc/<pid>/stat (fields 14 and 15). */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User + system CPU seconds in the text of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file. */
+function statCpuSeconds(stat: string): number {
   // The command name (field 2) is in parentheses and may contain spaces: split after it.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state), so utime (14) is fields[11] and stime (15) is fields[12].
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+}
+
+/** User + system CPU seconds a process has used, from /proc/<pid>/stat (fields 14 and 15). */
+export function cpuSeconds(pid: number): number {
+  return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** User + system CPU seconds of each thread of a process, by thread id (/proc/<pid>/task/<tid>/stat). */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out.set(tid, statCpuSeconds(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * The CPU of a process's busiest thread over a window, in percent of one core (a thread started in
+ * the window counts from zero). A single-threaded server at 90% or more is at its limit whatever the
+ * load generator does. Undefined if the process is gone.
+ */
+export function busiestThreadMeter(pid: number): () => number | undefined {
+  let t0: Map<string, number>;
+  try {
+    t0 = threadCpuSeconds(pid);
+  } catch {
+    return () => undefined;
+  }
+  const start = performance.now();
+  return () => {
+    let t1: Map<string, number>;
+    try {
+      t1 = threadCpuSeconds(pid);
+    } catch {
+      return undefined;
+    }
+    const elapsedS = (performance.now() - start) / 1000;
+    if (elapsedS <= 0) return undefined;
+    let busiest = 0;
+    for (const [tid, s] of t1) busiest = Math.max(busiest, s - (t0.get(tid) ?? 0));
+    return (100 * busiest) / elapsedS;
+  };
 }
 
 /** Resident set size in bytes (VmRSS), and its peak (VmHWM), from /proc/<pid>/status. */
@@ -71,6 +116,8 @@ export interface ProcUsage {
   cpuPercent: number;
   /** Time its threads waited for a CPU over the window, in percent (see `runQueueWaitMeter`). */
   runQueueWaitPercent?: number;
+  /** CPU of its busiest thread over the window, in percent of one core (see `busiestThreadMeter`). */
+  busiestThreadPercent?: number;
   rssStartMiB: number;
   rssPeakMiB: number;
   rssEndMiB: number;
@@ -86,6 +133,7 @@ export class ProcSampler {
   private peak = 0;
   private timer: NodeJS.Timeout | undefined;
   private waited: (() => number | undefined) | undefined;
+  private busiest: (() => number | undefined) | undefined;
 
   constructor(
     readonly pid: number,
@@ -95,6 +143,7 @@ export class ProcSampler {
   start(): void {
     this.cpu0 = cpuSeconds(this.pid);
     this.waited = runQueueWaitMeter(this.pid);
+    this.busiest = busiestThreadMeter(this.pid);
     this.t0 = performance.now();
     this.rss0 = rssBytes(this.pid).rss;
     this.peak = this.rss0;
@@ -123,9 +172,11 @@ export class ProcSampler {
       // the process is gone
     }
     const waitPercent = this.waited?.();
+    const busiestPercent = this.busiest?.();
     return {
       cpuPercent: elapsed > 0 ? (100 * cpu) / elapsed : 0,
       ...(waitPercent !== undefined && { runQueueWaitPercent: waitPercent }),
+      ...(busiestPercent !== undefined && { busiestThreadPercent: busiestPercent }),
       rssStartMiB: this.rss0 / MiB,
       rssPeakMiB: this.peak / MiB,
       rssEndMiB: end / MiB,

@@ -1,16 +1,7 @@
 import type { FanoutRun } from '../load/fanout-result.js';
 import type { FanoutResult } from '../scenarios/types.js';
 import { TARGET_LABELS } from '../targets.js';
-
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-const us = (n: number) => (n > 0 ? `${n.toFixed(n >= 100 ? 0 : 1)} µs` : '–');
-const ratio = (a: number, b: number | undefined) => (b && b > 0 ? (a / b).toFixed(2) : '–');
-
-function errorsOf(errors: Record<string, number>): string {
-  const total = Object.values(errors).reduce((a, b) => a + b, 0);
-  return total === 0 ? '0' : `${total} (${Object.keys(errors).slice(0, 2).join('; ')})`;
-}
+import { errorsOf, int, ms, ratio, serverCpu, usPerMsg as us } from './format.js';
 
 function row(label: string, r: FanoutRun, ws: FanoutRun | undefined): string[] {
   const i = r.integrity;
@@ -26,7 +17,7 @@ function row(label: string, r: FanoutRun, ws: FanoutRun | undefined): string[] {
     ms(r.sendLag.p99),
     us(r.serverCpuUsPerDelivery),
     ratio(r.serverCpuUsPerDelivery, ws?.serverCpuUsPerDelivery),
-    `${r.server.cpuPercent.toFixed(0)}% / ${r.generatorCpuPercent.toFixed(0)}%${flag}`,
+    `${serverCpu(r.server)} / ${r.generatorCpuPercent.toFixed(0)}%${flag}`,
     us(r.generatorCpuUsPerDelivery),
     `${r.server.rssPeakMiB.toFixed(0)} MiB`,
     `${i.lost} / ${i.doubled} / ${i.echoed}`,

@@ -1,4 +1,5 @@
 import type { LoadRun } from '../load/generator.js';
+import type { ProcUsage } from '../metrics/proc.js';
 
 /** Number and table formatting shared by the Markdown reports. */
 
@@ -22,10 +23,20 @@ export function errorsOf(errors: Record<string, number>): string {
   return total === 0 ? '0' : `${total} (${Object.keys(errors).slice(0, 2).join('; ')})`;
 }
 
-/** `server% / generator%`, flagged when the generator was saturated (its figures are then a floor). */
+/**
+ * `server% (busiest thread%) / generator%`, flagged when the generator was saturated and the server
+ * was not (the server's figures are then a floor).
+ */
 export function cpuPair(r: LoadRun): string {
   const flag = r.generatorBound ? ' **generator-bound**' : '';
-  return `${r.server.cpuPercent.toFixed(0)}% / ${r.generatorCpuPercent.toFixed(0)}%${flag}`;
+  return `${serverCpu(r.server)} / ${r.generatorCpuPercent.toFixed(0)}%${flag}`;
+}
+
+/** `cpu%`, with the busiest thread's share when it is known: `97% (thread 95%)`. */
+export function serverCpu(u: ProcUsage): string {
+  const thread =
+    u.busiestThreadPercent === undefined ? '' : ` (thread ${u.busiestThreadPercent.toFixed(0)}%)`;
+  return `${u.cpuPercent.toFixed(0)}%${thread}`;
 }
 
 /** `server% / generator%` of time their threads waited for a CPU ('–' where the kernel does not tell). */

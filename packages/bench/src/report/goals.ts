@@ -16,7 +16,12 @@ export function goals(r: BenchResults): GoalRow[] {
     const ws = sat.runs.find((x) => x.target === 'ws');
     if (!parley || !ws) continue;
     const q = parley.ackedPerSec / ws.ackedPerSec;
-    const bound = ws.generatorBound ? '; the relay was generator-bound, so this is an upper bound' : '';
+    const thread = ws.server.busiestThreadPercent;
+    const bound = ws.generatorBound
+      ? '; the relay was generator-bound, so this is an upper bound'
+      : thread !== undefined
+        ? `; the relay's thread at ${thread.toFixed(0)}% of a core`
+        : '';
     rows.push({
       goal: `durable 1:1 throughput ÷ bare ws relay (${sat.label})`,
       measured: `${q.toFixed(2)} (${Math.round(parley.ackedPerSec)} vs ${Math.round(ws.ackedPerSec)} msg/s${bound})`,

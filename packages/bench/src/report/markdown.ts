@@ -11,7 +11,19 @@ import type {
 } from '../scenarios/types.js';
 import { TARGET_LABELS } from '../targets.js';
 import { fanoutSection } from './fanout-markdown.js';
-import { cpuPair, errorsOf, int, mib, ms, pcts, ratio, table, usPerMsg, waitPair } from './format.js';
+import {
+  cpuPair,
+  errorsOf,
+  int,
+  mib,
+  ms,
+  pcts,
+  ratio,
+  serverCpu,
+  table,
+  usPerMsg,
+  waitPair,
+} from './format.js';
 import { goalsMarkdown } from './goals.js';
 import { profileMarkdown } from './profile.js';
 import type { BenchResults } from './results.js';
@@ -170,7 +182,7 @@ function calibrateTable(c: CalibrateResult): string {
         int(c.benchAckedPerSecMedian),
         rounds(c.benchAckedPerSecRounds),
         c.ratio.toFixed(2),
-        `${b.server.cpuPercent.toFixed(0)}%`,
+        serverCpu(b.server),
         usPerMsg(b.serverCpuUsPerMsg),
         `${b.generatorCpuPercent.toFixed(0)}%${b.generatorBound ? ' **generator-bound**' : ''}`,
         usPerMsg(b.generatorCpuUsPerMsg),

@@ -11,7 +11,7 @@ export interface ScenarioContext {
   mode: Mode;
   /** Measured seconds per target and load level (`--duration`); each scenario has its default. */
   durationS?: number;
-  /** Load generator threads for the fixed-rate runs (`--threads`; default: by the rate offered). */
+  /** Load generator threads (`--threads`; default: by the rate offered at fixed rates, one at saturation). */
   threads?: number;
   /** Which servers to run (Parley and both baselines unless a test narrows it down). */
   targets: readonly TargetName[];
