@@ -1,10 +1,13 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import type { ServerConfig } from '../src/config/config.js';
+import type { ServerParts } from '../src/server.js';
 import { admin } from './helpers/admin.js';
 import { freshSchema, PG_URL, pgQuery } from './helpers/postgres.js';
 import type { Frame, TestClient } from './helpers/test-client.js';
 import { onCleanup, startTestServer, type TestServer } from './helpers/test-server.js';
+import { WEBHOOK_TEST_SECRET, type WebhookData, webhookReceiver } from './helpers/webhook-receiver.js';
 import { join } from './rooms/room-frames.js';
 
 const SECRET = 'app-secret-of-at-least-32-characters!!';
@@ -45,7 +48,10 @@ const ownedBy = (backend: string) =>
 
 interface Backend {
   name: string;
-  start(): Promise<{
+  start(
+    more?: Partial<ServerConfig>,
+    parts?: ServerParts,
+  ): Promise<{
     t: TestServer;
     query: (sql: string, userId: string) => Promise<Record<string, unknown>[]>;
   }>;
@@ -54,8 +60,8 @@ interface Backend {
 const backends: Backend[] = [
   {
     name: 'SQLite',
-    async start() {
-      const t = await startTestServer({ appSecret: SECRET, adminKey: ADMIN });
+    async start(more = {}, parts = {}) {
+      const t = await startTestServer({ appSecret: SECRET, adminKey: ADMIN, ...more }, parts);
       const db = new Database(path.join(t.dataDir, 'parley.db'), { readonly: true });
       onCleanup(() => db.close());
       return { t, query: async (sql, userId) => db.prepare(sql).all(userId) as Record<string, unknown>[] };
@@ -63,14 +69,12 @@ const backends: Backend[] = [
   },
   {
     name: 'PostgreSQL',
-    async start() {
+    async start(more = {}, parts = {}) {
       const databaseSchema = freshSchema();
-      const t = await startTestServer({
-        appSecret: SECRET,
-        adminKey: ADMIN,
-        databaseUrl: PG_URL,
-        databaseSchema,
-      });
+      const t = await startTestServer(
+        { appSecret: SECRET, adminKey: ADMIN, databaseUrl: PG_URL, databaseSchema, ...more },
+        parts,
+      );
       return {
         t,
         query: (sql, userId) =>
@@ -236,5 +240,89 @@ describe.each(backends)('account deletion ($name)', (backend) => {
     const again = await connect('alice');
     expect(await again.drain()).toEqual([]);
     expect((await again.request({ action: '17', fromId: 'alice' })).conversations).toEqual([]);
+  });
+
+  it("blanks the user's words in the webhook outbox, delivered or not, and tells the receiver of each erasure", async () => {
+    const hook = await webhookReceiver();
+    const { t, query } = await backend.start(
+      { webhookUrl: hook.url, webhookSecret: WEBHOOK_TEST_SECRET },
+      { webhookTiming: { pollMs: 50, leaseCheckMs: 200 } },
+    );
+    const call = (method: string, p: string, body?: unknown) => admin(t.server.url, method, p, body, key);
+    for (const id of ['alice', 'bob']) await call('PUT', `/v1/users/${id}`, { name: id });
+    await call('POST', '/v1/groups', { id: '~g', name: 'G', ownerId: 'bob', members: ['alice'] });
+    const send = async (fromId: string, toId: string, message: string) =>
+      (await call('POST', '/v1/messages', { fromId, toId, message })).body.id as string;
+    const delivered = await send('alice', 'bob', 'delivered secret');
+    const inGroup = await send('alice', '~g', 'group secret');
+    const fromBob = await send('bob', 'alice', 'bob keeps this');
+    await hook.until(() => hook.delivered.filter((e) => e.type === 'message.sent').length === 3, '3 sent');
+    // the receiver is down: the next events wait in the outbox, text and all
+    await hook.down();
+    const waiting = await send('alice', 'bob', 'waiting secret');
+    const c = await t.client();
+    const token = (
+      await admin(
+        t.server.url,
+        'POST',
+        '/v1/tokens',
+        { userId: 'alice' },
+        {
+          authorization: `Bearer ${SECRET}`,
+        },
+      )
+    ).body.token as string;
+    await c.request({ action: '1', fromId: 'alice', token });
+    c.send({ action: '8', fromId: 'alice', toId: 'bob', chatMsg: { message: 'request secret' } });
+    await c.nextAction('8');
+    const secrets = async () =>
+      (await query('SELECT type, body FROM webhook_outbox WHERE body LIKE ?', '%secret%')).map((r) => r.type);
+    expect((await secrets()).sort()).toEqual([
+      'friend.requested',
+      'message.sent',
+      'message.sent',
+      'message.sent',
+    ]);
+
+    expect((await call('DELETE', '/v1/users/alice')).status).toBe(200);
+    // nothing alice wrote is left in the outbox; bob's message is untouched
+    expect(await secrets()).toEqual([]);
+    const bodies = (await query('SELECT body FROM webhook_outbox WHERE type <> ?', 'user.online')).map(
+      (r) => JSON.parse(r.body as string) as { type: string; data: WebhookData },
+    );
+    const sentBy = (id: string) =>
+      bodies.filter((b) => b.type === 'message.sent' && b.data.chatMsg.id === id).map((b) => b.data);
+    for (const id of [delivered, inGroup, waiting])
+      expect(sentBy(id)).toEqual([
+        expect.objectContaining({
+          fromId: 'alice',
+          erased: true,
+          chatMsg: expect.objectContaining({ id, message: '' }),
+        }),
+      ]);
+    expect(sentBy(fromBob)).toEqual([expect.not.objectContaining({ erased: true })]);
+    expect(sentBy(fromBob)[0]!.chatMsg.message).toBe('bob keeps this');
+    expect(bodies.filter((b) => b.type === 'friend.requested').map((b) => b.data)).toEqual([
+      expect.objectContaining({ fromId: 'alice', toId: 'bob', message: '', erased: true }),
+    ]);
+    expect(await query('SELECT id FROM webhook_outbox WHERE from_id = ?', 'alice')).toEqual([]);
+
+    // back up: the waiting events go out blanked, and every erasure comes as a recall marked erased
+    await hook.up();
+    const recalled = (id: string) =>
+      hook.event((e) => e.type === 'message.recalled' && e.data.chatMsg.id === id);
+    for (const [id, toId] of [
+      [delivered, 'bob'],
+      [waiting, 'bob'],
+    ])
+      expect((await recalled(id!)).data).toEqual({ fromId: 'alice', toId, chatMsg: { id }, erased: true });
+    expect((await recalled(inGroup)).data).toEqual({
+      fromId: 'alice',
+      toId: '~g',
+      chatMsg: { id: inGroup, seq: expect.any(Number) },
+      erased: true,
+    });
+    const late = await hook.event((e) => e.type === 'message.sent' && e.data.chatMsg.id === waiting);
+    expect(late.data).toMatchObject({ erased: true, chatMsg: { message: '' } });
   });
 });

@@ -60,7 +60,8 @@ export interface AdminWriteOps {
   /**
    * Deletes at most `limit` rows per table of what belongs to the user (its timeline, pending
    * deliveries, notices, conversation rows, contacts both ways, friend requests, reservations,
-   * blocks both ways, group memberships, upload counts); once nothing is left, its messages in room
+   * blocks both ways, group memberships, upload counts), and blanks its words in the webhook outbox
+   * (`OutboxEvent.fromId`); once nothing is left, its messages in room
    * windows and the user itself, keeping only a revocation of its tokens issued before `timeMs`.
    * `more`: call again.
    */

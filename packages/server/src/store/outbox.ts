@@ -15,6 +15,11 @@ export interface OutboxEvent {
   timeMs: number;
   /** The JSON sent, as is, on every attempt. */
   body: string;
+  /**
+   * The user whose own words `body` carries (a message's text, a friend request's): deleting that
+   * account blanks them in the stored event (`data.erased: true`), delivered or not.
+   */
+  fromId?: string;
 }
 
 /** A stored event. */
@@ -61,6 +66,11 @@ export interface Outbox {
   captureEvents(capture: OutboxCapture | undefined, committed?: () => void): void;
   /** Undelivered events, oldest first, skipping the conversations in `skipConvs`. */
   outboxPending(limit: number, skipConvs: readonly string[]): Promise<OutboxRow[]>;
+  /**
+   * The bodies of these events as stored now, by id; an event deleted meanwhile is missing. (An
+   * account deletion blanks bodies: the dispatcher reads them again before it sends rows it holds.)
+   */
+  outboxBodies(ids: readonly number[]): Promise<Map<number, string>>;
   outboxDelivered(ids: readonly number[], nowMs: number): Promise<void>;
   /**
    * Deletes events created before `beforeMs` (at most `limit` of each kind per call): delivered

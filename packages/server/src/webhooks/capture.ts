@@ -34,8 +34,16 @@ export const userConv = (userId: string) => `user:${userId}`;
  */
 export function eventCapture(opts: CaptureOptions): OutboxCapture {
   const { types, time, clock } = opts;
-  const event = (type: EventType, conv: string, timeMs: number, data: unknown): OutboxEvent[] =>
-    types.has(type) ? [{ conv, type, timeMs, body: envelope(type, timeMs, data) }] : [];
+  const event = (
+    type: EventType,
+    conv: string,
+    timeMs: number,
+    data: unknown,
+    fromId?: string,
+  ): OutboxEvent[] =>
+    types.has(type)
+      ? [{ conv, type, timeMs, body: envelope(type, timeMs, data), ...(fromId !== undefined && { fromId }) }]
+      : [];
   const groupEvents = (entries: readonly GroupEntry[]): OutboxEvent[] =>
     entries.flatMap((e) =>
       e.kind === 'event'
@@ -50,11 +58,13 @@ export function eventCapture(opts: CaptureOptions): OutboxCapture {
         if (r.outcome !== 'stored') return [];
         const m = r.message;
         const conv = isGroupId(m.toId) ? m.toId : pairConv(m.fromId, m.toId);
-        return event('message.sent', conv, m.timeMs, {
-          fromId: m.fromId,
-          toId: m.toId,
-          chatMsg: chatMsgOf(m, time, m.seq),
-        });
+        return event(
+          'message.sent',
+          conv,
+          m.timeMs,
+          { fromId: m.fromId, toId: m.toId, chatMsg: chatMsgOf(m, time, m.seq) },
+          m.fromId,
+        );
       }
       case 'read': {
         const r = result as WriteResultOf<'read'>;
@@ -95,17 +105,36 @@ export function eventCapture(opts: CaptureOptions): OutboxCapture {
           chatMsg: { id: formatMsgId(op.msgId), seq: r.entry.seq },
         });
       }
+      case 'eraseMessage': {
+        // an erasure by the server API (account deletion): a recall the receiver must apply too
+        const r = result as WriteResultOf<'eraseMessage'>;
+        if (r.outcome === 'erased')
+          return event('message.recalled', pairConv(op.userId, op.toId), op.timeMs, {
+            fromId: op.userId,
+            toId: op.toId,
+            chatMsg: { id: formatMsgId(op.msgId) },
+            erased: true,
+          });
+        if (r.outcome === 'erased_in_group')
+          return event('message.recalled', op.toId, op.timeMs, {
+            fromId: op.userId,
+            toId: op.toId,
+            chatMsg: { id: formatMsgId(op.msgId), seq: r.entry.seq },
+            erased: true,
+          });
+        return [];
+      }
       case 'friendRequest': {
         const r = result as WriteResultOf<'friendRequest'>;
         if (r.outcome !== 'requested') return [];
         const q = r.request;
-        return event('friend.requested', pairConv(q.fromId, q.toId), q.timeMs, {
-          fromId: q.fromId,
-          toId: q.toId,
-          message: q.message,
-          time: time(q.timeMs),
-          ts: q.timeMs,
-        });
+        return event(
+          'friend.requested',
+          pairConv(q.fromId, q.toId),
+          q.timeMs,
+          { fromId: q.fromId, toId: q.toId, message: q.message, time: time(q.timeMs), ts: q.timeMs },
+          q.fromId,
+        );
       }
       case 'friendResponse': {
         const r = result as WriteResultOf<'friendResponse'>;

@@ -212,10 +212,29 @@ export class WebhookDispatcher {
     }
   }
 
-  /** Delivers one conversation's events in order; stops at the first failure. */
-  private async deliver(rows: readonly OutboxRow[]): Promise<void> {
-    const conv = rows[0]!.conv;
+  /**
+   * Delivers one conversation's events in order; stops at the first failure. Their bodies are read
+   * again first: rows held since an earlier read (a retry, a queued conversation) may have been
+   * blanked by an account deletion meanwhile, or purged. (The erasure's own `message.recalled`
+   * events are in the same conversations, so they always come after.)
+   */
+  private async deliver(held: readonly OutboxRow[]): Promise<void> {
+    const conv = held[0]!.conv;
     try {
+      let bodies: Map<number, string>;
+      try {
+        bodies = await this.outbox.outboxBodies(held.map((r) => r.id));
+      } catch (err) {
+        this.log.error({ err }, 'webhook dispatcher: reading the outbox failed');
+        this.block(held[0]!, (this.blocked.get(conv)?.attempts ?? 0) + 1, false);
+        return;
+      }
+      // a purged event is gone: the conversation goes on with the next
+      const rows = held.flatMap((r) => {
+        const body = bodies.get(r.id);
+        return body === undefined ? [] : [{ ...r, body }];
+      });
+      if (rows.length < held.length) this.blocked.delete(conv);
       for (const row of rows) {
         if (this.stopped || !this.leading) return;
         if (row.timeMs < this.clock.now() - this.opts.retentionMs) {

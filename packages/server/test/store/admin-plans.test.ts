@@ -30,6 +30,7 @@ describe('index plans of the admin and retention statements', () => {
       'deleteBlockedByChunk',
       'deleteMembershipsChunk',
       'deleteUploadUsageChunk',
+      'redactOutboxChunk',
       'oldMessages',
       'deleteEntry',
       'deleteGroupEntries',
@@ -58,6 +59,7 @@ describe('index plans of the admin and retention statements', () => {
     );
     expect(plan(sql.deleteContactOfChunk!.source)).toMatch(/contacts_by_contact/);
     expect(plan(sql.deleteBlockedByChunk!.source)).toMatch(/blocks_by_blocked/);
+    expect(plan(sql.redactOutboxChunk!.source)).toMatch(/webhook_outbox_by_sender/);
   });
 
   it('PostgreSQL: reads indexes in custom and generic plans, never a sequential scan or a sort', async () => {
@@ -99,6 +101,9 @@ describe('index plans of the admin and retention statements', () => {
         SELECT 'f' || i, 'u' || (i % 2000 + 1), md5(i::text), 1, i FROM generate_series(1, 60000) i;
       INSERT INTO token_revocations (user_id, valid_from_ms) SELECT 'u' || i, i FROM generate_series(1, 20000) i;
       INSERT INTO pending_counts (user_id, n) SELECT 'u' || i, 1 FROM generate_series(1, 20000) i;
+      INSERT INTO webhook_outbox (conv, type, time_ms, body, from_id)
+        SELECT 'c' || i, 'message.sent', i, '{}', CASE WHEN i % 10 = 0 THEN 'u' || (i % 2000 + 1) END
+        FROM generate_series(1, 60000) i;
       ANALYZE;
     `);
     const params: Partial<Record<keyof typeof SQL, unknown[]>> = {
@@ -120,6 +125,7 @@ describe('index plans of the admin and retention statements', () => {
       deleteBlockedByChunk: ['u5', 100],
       deleteMembershipsChunk: ['u5', 100],
       deleteUploadUsageChunk: ['u5', 100],
+      redactOutboxChunk: ['u5', 100],
       deletePendingCount: ['u5'],
       deleteUserRow: ['u5'],
       oldMessages: [100, 50],
@@ -141,7 +147,7 @@ describe('index plans of the admin and retention statements', () => {
      */
     const sortsItsRun = new Set(['lockUsersSkipLocked', 'membershipsOf']);
     const tables =
-      'users|messages|user_timeline|pending|pending_counts|notices|reservations|friend_requests|contacts|blocks|conversations|group_members|group_timeline|upload_usage|files|token_revocations';
+      'users|messages|user_timeline|pending|pending_counts|notices|reservations|friend_requests|contacts|blocks|conversations|group_members|group_timeline|upload_usage|files|token_revocations|webhook_outbox';
     for (const mode of ['force_custom_plan', 'force_generic_plan']) {
       await client.query(`SET plan_cache_mode = ${mode}`);
       for (const [name, values] of Object.entries(params)) {
@@ -153,6 +159,7 @@ describe('index plans of the admin and retention statements', () => {
         if (name === 'oldMessages') expect(plan, `${mode} ${name}`).toMatch(/messages_by_time/);
         if (name === 'oldPending') expect(plan, `${mode} ${name}`).toMatch(/pending_by_time/);
         if (name === 'filesBefore') expect(plan, `${mode} ${name}`).toMatch(/files_by_time/);
+        if (name === 'redactOutboxChunk') expect(plan, `${mode} ${name}`).toMatch(/webhook_outbox_by_sender/);
       }
     }
   });

@@ -153,8 +153,14 @@ export function describeOutboxContract(name: string, makeStore: () => Promise<St
       const [m4] = await ids('b');
       await write(append(m4!, 'b', 'c')); // newer than the cut below
       // older than `before + 10`: one delivered, two undelivered; the newest stays
+      const newest = (await outbox.outboxPending(100, [])).at(-1)!;
       expect(await outbox.outboxPurge(before + 10, 100)).toEqual({ delivered: 1, undelivered: 2 });
       expect(await pending()).toEqual(['message.sent b c']);
+      // bodies as stored now: the purged ones are missing
+      expect(await outbox.outboxBodies([rows[0]!.id, rows[2]!.id, newest.id])).toEqual(
+        new Map([[newest.id, newest.body]]),
+      );
+      expect(await outbox.outboxBodies([])).toEqual(new Map());
       expect(await outbox.outboxPurge(before + 10, 100)).toEqual({ delivered: 0, undelivered: 0 });
     });
 

@@ -61,8 +61,8 @@ export class UserAdmin {
    * erased as a recall would (recipients and group members are told), it leaves its groups as a
    * member leaving would (an owner hands the group over), its uploads are removed, then whatever
    * else is its (timeline, pending deliveries, notices, conversation rows, contacts both ways,
-   * friend requests, reservations, blocks both ways, memberships) and the user itself, in bounded
-   * transactions. Safe to run again after an interruption: what was done is not done twice.
+   * friend requests, reservations, blocks both ways, memberships, its words in webhook events) and
+   * the user itself, in bounded transactions. Safe to run again after an interruption: what was done is not done twice.
    */
   async delete(userId: string): Promise<DeletionReport> {
     await this.existing(userId);

@@ -17,6 +17,19 @@ const chunk = (table: string, column: string) =>
     `DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${table} WHERE ${column} = $1 LIMIT $2))`,
   );
 
+/**
+ * Blanks the user `$1`'s words in at most `$2` webhook events (a message's text, a friend
+ * request's), marks them `data.erased`, and takes them off the sender index so they are not found
+ * again.
+ */
+const redactOutboxChunk = stmt<[string, number]>(
+  `UPDATE webhook_outbox SET from_id = NULL, body = jsonb_set(
+     jsonb_set(body::jsonb, CASE type WHEN 'message.sent' THEN '{data,chatMsg,message}'::text[]
+       ELSE '{data,message}'::text[] END, '""'),
+     '{data,erased}', 'true')::text
+   WHERE id = ANY (ARRAY(SELECT id FROM webhook_outbox WHERE from_id = $1 LIMIT $2))`,
+);
+
 const FILE_COLUMNS = 'id, owner, sha256, size, created_ms';
 
 /** The statements of the server API and data retention (part of `SQL`). */
@@ -52,6 +65,7 @@ export const adminStatements = {
   deleteBlockedByChunk: chunk('blocks', 'blocked_id'),
   deleteMembershipsChunk: chunk('group_members', 'user_id'),
   deleteUploadUsageChunk: chunk('upload_usage', 'owner'),
+  redactOutboxChunk,
   /** The user's messages in chat rooms' recent windows (bounded: a window per room). */
   deleteRoomMessagesOf: stmt<[string]>('DELETE FROM room_messages WHERE from_id = $1'),
   deletePendingCount: stmt<[string]>('DELETE FROM pending_counts WHERE user_id = $1'),

@@ -106,6 +106,7 @@ async function deleteUser(db: Db, op: Op<'deleteUser'>): Promise<Result<'deleteU
     SQL.deleteBlockedByChunk,
     SQL.deleteMembershipsChunk,
     SQL.deleteUploadUsageChunk,
+    SQL.redactOutboxChunk,
   ]) {
     if ((await db.run(stmt, userId, limit)) >= limit) more = true;
   }

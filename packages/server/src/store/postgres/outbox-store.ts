@@ -17,17 +17,22 @@ function stmt<P extends unknown[] = [], R = never>(name: string, text: string): 
 
 const OUTBOX_SQL = {
   /** In op order, so the ids of a batch's events follow the order of its operations. */
-  insert: stmt<[string[], string[], number[], string[]]>(
+  insert: stmt<[string[], string[], number[], string[], (string | null)[]]>(
     'insert',
-    `INSERT INTO webhook_outbox (conv, type, time_ms, body)
-     SELECT conv, type, time_ms, body
-     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS e(conv, type, time_ms, body, n)
+    `INSERT INTO webhook_outbox (conv, type, time_ms, body, from_id)
+     SELECT conv, type, time_ms, body, from_id
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[])
+       WITH ORDINALITY AS e(conv, type, time_ms, body, from_id, n)
      ORDER BY n`,
   ),
   pending: stmt<[string[], number], Row>(
     'pending',
     `SELECT id, conv, type, time_ms, body FROM webhook_outbox
      WHERE delivered_ms IS NULL AND conv <> ALL($1::text[]) ORDER BY id LIMIT $2`,
+  ),
+  bodies: stmt<[number[]], { id: number; body: string }>(
+    'bodies',
+    'SELECT id, body FROM webhook_outbox WHERE id = ANY($1::bigint[])',
   ),
   delivered: stmt<[number, number[]]>(
     'delivered',
@@ -74,6 +79,7 @@ export class PgOutbox implements Outbox {
       events.map((e) => e.type),
       events.map((e) => e.timeMs),
       events.map((e) => e.body),
+      events.map((e) => e.fromId ?? null),
     );
     return true;
   }
@@ -86,6 +92,12 @@ export class PgOutbox implements Outbox {
   async outboxPending(limit: number, skipConvs: readonly string[]): Promise<OutboxRow[]> {
     const rows = await this.reads.all(OUTBOX_SQL.pending, [...skipConvs], limit);
     return rows.map((r) => ({ id: r.id, conv: r.conv, type: r.type, timeMs: r.time_ms, body: r.body }));
+  }
+
+  async outboxBodies(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.reads.all(OUTBOX_SQL.bodies, [...ids]);
+    return new Map(rows.map((r) => [r.id, r.body]));
   }
 
   async outboxDelivered(ids: readonly number[], nowMs: number): Promise<void> {

@@ -57,6 +57,17 @@ export function prepareAdminStatements(db: Database.Database) {
     deleteBlockedByChunk: chunk(db, 'blocks', 'blocked_id', 'user_id, blocked_id'),
     deleteMembershipsChunk: chunk(db, 'group_members', 'user_id', 'group_id, user_id'),
     deleteUploadUsageChunk: chunk(db, 'upload_usage', 'owner', 'owner, day'),
+    /**
+     * Blanks the user's words in at most `?` webhook events (a message's text, a friend request's),
+     * marks them `data.erased`, and takes them off the sender index so they are not found again.
+     */
+    redactOutboxChunk: prep<[string, number]>(
+      db,
+      `UPDATE webhook_outbox SET from_id = NULL, body = CASE type
+         WHEN 'message.sent' THEN json_set(body, '$.data.chatMsg.message', '', '$.data.erased', json('true'))
+         ELSE json_set(body, '$.data.message', '', '$.data.erased', json('true')) END
+       WHERE id IN (SELECT id FROM webhook_outbox WHERE from_id = ? LIMIT ?)`,
+    ),
     /** The user's messages in chat rooms' recent windows (bounded: a window per room). */
     deleteRoomMessagesOf: prep<[string]>(db, 'DELETE FROM room_messages WHERE from_id = ?'),
     deleteUser: prep<[string]>(db, 'DELETE FROM users WHERE id = ?'),

@@ -93,6 +93,7 @@ function deleteUser({ sql, users }: WriteContext, op: Op<'deleteUser'>): Result<
     sql.deleteBlockedByChunk,
     sql.deleteMembershipsChunk,
     sql.deleteUploadUsageChunk,
+    sql.redactOutboxChunk,
   ]) {
     if (stmt.run(userId, limit).changes >= limit) more = true;
   }

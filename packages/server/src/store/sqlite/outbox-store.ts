@@ -42,14 +42,18 @@ export class SqliteOutbox implements Outbox {
     private readonly writer?: ThreadedWriter,
   ) {
     this.sql = {
-      insert: prep<[string, string, number, string]>(
+      insert: prep<[string, string, number, string, string | null]>(
         db,
-        'INSERT INTO webhook_outbox (conv, type, time_ms, body) VALUES (?, ?, ?, ?)',
+        'INSERT INTO webhook_outbox (conv, type, time_ms, body, from_id) VALUES (?, ?, ?, ?, ?)',
       ),
       pending: prep<[string, number], Row>(
         db,
         `SELECT id, conv, type, time_ms, body FROM webhook_outbox INDEXED BY webhook_outbox_pending
          WHERE delivered_ms IS NULL AND conv NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`,
+      ),
+      bodies: prep<[string], { id: number; body: string }>(
+        db,
+        'SELECT id, body FROM webhook_outbox WHERE id IN (SELECT value FROM json_each(?))',
       ),
       delivered: prep<[number, string]>(
         db,
@@ -97,7 +101,7 @@ export class SqliteOutbox implements Outbox {
   capture(op: WriteOp, result: WriteResult): WriteResult {
     if (!this.capturing) return result;
     const events: readonly OutboxEvent[] = this.capturing(op, result);
-    for (const e of events) this.sql.insert.run(e.conv, e.type, e.timeMs, e.body);
+    for (const e of events) this.sql.insert.run(e.conv, e.type, e.timeMs, e.body, e.fromId ?? null);
     if (events.length > 0) this.wrote = true;
     return result;
   }
@@ -114,6 +118,11 @@ export class SqliteOutbox implements Outbox {
 
   async outboxPending(limit: number, skipConvs: readonly string[]): Promise<OutboxRow[]> {
     return this.sql.pending.all(JSON.stringify(skipConvs), limit).map(toRow);
+  }
+
+  async outboxBodies(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    return new Map(this.sql.bodies.all(JSON.stringify(ids)).map((r) => [r.id, r.body]));
   }
 
   async outboxDelivered(ids: readonly number[], nowMs: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { ADMIN_TABLES } from './admin-schema.js';
 import { APPEND_ROWS_TABLES } from './append-rows-schema.js';
-import { OUTBOX_TABLES } from './outbox-schema.js';
+import { OUTBOX_SENDER, OUTBOX_TABLES } from './outbox-schema.js';
 import { ROOM_TABLES } from './room-schema.js';
 
 /** The SQLite schema, versioned with `PRAGMA user_version`. Each entry migrates from the previous version. */
@@ -224,4 +224,5 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE pending_counts;
   `,
   APPEND_ROWS_TABLES,
+  OUTBOX_SENDER,
 ];

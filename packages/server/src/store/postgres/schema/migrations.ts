@@ -1,5 +1,5 @@
 import { ADMIN_TABLES } from './admin-tables.js';
-import { OUTBOX_TABLES } from './outbox-tables.js';
+import { OUTBOX_SENDER, OUTBOX_TABLES } from './outbox-tables.js';
 import { ROOM_TABLES } from './room-tables.js';
 
 /**
@@ -219,4 +219,5 @@ export const MIGRATIONS: readonly string[] = [
   `,
   OUTBOX_TABLES,
   ADMIN_TABLES,
+  OUTBOX_SENDER,
 ];
