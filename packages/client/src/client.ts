@@ -1,38 +1,23 @@
-import {
-  type Contact,
-  type ContactsFrame,
-  type ContactsReply,
-  type FriendRequestFrame,
-  type FriendRequestNotice,
-  type FriendResponseNotice,
-  type GetIdsFrame,
-  type GroupInfo,
-  type GroupMember,
-  type HistoryEntry,
-  type IdsReply,
-  isGroupId,
-  isRoomId,
-  type PresenceFrame,
-  type PresenceReply,
-  type StatusFrame,
-  type UnfriendNotice,
+import type {
+  Contact,
+  FriendRequestNotice,
+  FriendResponseNotice,
+  GroupInfo,
+  GroupMember,
+  HistoryEntry,
+  UnfriendNotice,
 } from '@parley/protocol';
 import { blockedUsers, setBlocked } from './blocklist.js';
-import { Connection } from './connection.js';
-import { conversationOf, conversationsPage, UnreadCounts } from './conversations.js';
+import { ClientCore } from './client-core.js';
+import { contactList, isOnline } from './contacts.js';
+import { conversationsPage } from './conversations.js';
 import { ParleyError } from './errors.js';
 import { Emitter } from './events.js';
 import { type FileData, type UploadOptions, uploadFile } from './files.js';
-import { type Ask, GroupCursors, Groups, readersOf } from './groups.js';
+import { addFriend, removeFriend, respondFriend } from './friends.js';
+import { type GroupChange, readersOf } from './groups.js';
 import { groupHistory, history } from './history.js';
-import { IdPool } from './id-pool.js';
-import { dispatchFrame, type InboundContext } from './inbound.js';
-import { type ClientOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { RequestTable } from './requests.js';
-import { Rooms } from './rooms.js';
-import { SeenIds } from './seen-ids.js';
-import { Sender } from './sender.js';
-import { TransientSender } from './transient.js';
+import type { ClientOptions } from './options.js';
 import type {
   ClientEvents,
   ConnectionState,
@@ -43,17 +28,13 @@ import type {
   GroupHistoryOptions,
   GroupHistoryPage,
   HistoryOptions,
-  InboundFrame,
   MessageContent,
   MessageRef,
-  OutboundFrame,
   PingResult,
   SendResult,
   UploadedFile,
 } from './types.js';
-import { checkConversation, checkMessage, checkUser, checkUserOrGroup } from './validate.js';
-
-const MAX_QUEUED_RECEIPTS = 1000;
+import { checkConversation, checkMessage, checkUserOrGroup } from './validate.js';
 
 /**
  * A Parley client: one user, one logical connection that reconnects by itself, an outbox that
@@ -61,92 +42,13 @@ const MAX_QUEUED_RECEIPTS = 1000;
  */
 export class ParleyClient extends Emitter<ClientEvents> {
   readonly userId: string;
-  private readonly opts: ResolvedOptions;
-  private readonly conn: Connection;
-  private readonly requests: RequestTable;
-  private readonly pool: IdPool;
-  private readonly inbound: InboundContext;
-  private readonly queuedReceipts: StatusFrame[] = [];
-  private readonly sender: Sender;
-  private readonly transient: TransientSender;
-  private readonly groupsApi: Groups;
-  private readonly groupCursors = new GroupCursors();
-  private readonly roomsApi: Rooms;
-  private readonly unreadCounts = new UnreadCounts();
-  private connectWaiters: { resolve: () => void; reject: (err: ParleyError) => void }[] = [];
-  private closedWith: ParleyError | undefined;
-  private cursor: number | undefined;
-  private noticesCursor: number | undefined;
-  /** Requests answered by the next reply of their action (FIFO per action, in write order). */
-  private readonly ask: Ask = (frame, opts) => this.request(frame, true, opts?.once === true);
+  /** The connection, requests, senders and state behind these methods. */
+  private readonly core: ClientCore;
 
   constructor(options: ClientOptions) {
     super();
-    this.opts = resolveOptions(options);
-    this.userId = this.opts.userId;
-    this.cursor = this.opts.since;
-    this.noticesCursor = this.opts.noticesSince;
-    this.conn = new Connection(
-      { ...this.opts, since: () => this.cursor, noticesSince: () => this.noticesCursor },
-      {
-        state: (change) => this.emit('state', change),
-        ready: () => this.onReady(),
-        frame: (frame) => dispatchFrame(this.inbound, frame),
-        down: () => this.requests.disconnected(),
-        error: (err) => this.emit('error', err),
-        fatal: (err) => this.shutDown(err, true),
-      },
-    );
-    this.requests = new RequestTable(
-      (frame, onWritten) => this.conn.write(frame, onWritten),
-      this.opts.requestTimeoutMs,
-    );
-    this.pool = new IdPool(() => this.fetchIds(), this.opts.idLowWater);
-    this.sender = new Sender({
-      userId: this.userId,
-      outbox: this.opts.outbox,
-      requests: this.requests,
-      pool: this.pool,
-      isReady: () => this.conn.ready,
-      closedWith: () => this.closedWith,
-      onError: (err) => this.emit('error', err),
-    });
-    this.transient = new TransientSender({
-      userId: this.userId,
-      requests: this.requests,
-      maxFrameBytes: this.opts.maxFrameBytes,
-      ensureConnected: () => this.throwIfNotConnected(),
-    });
-    const seen = new SeenIds(this.opts.seenIdsCapacity);
-    const emit = <K extends keyof ClientEvents>(event: K, payload: ClientEvents[K]) => {
-      this.emit(event, payload);
-      if (event === 'message') this.countUnread(payload as ClientEvents['message']);
-    };
-    this.inbound = {
-      userId: this.userId,
-      requests: this.requests,
-      seen,
-      answerPings: this.opts.answerPings,
-      emit,
-      write: (frame) => void this.conn.write(frame),
-      settled: (id) => this.sender.settled(id),
-      advance: (seq) => {
-        if (this.cursor === undefined || seq > this.cursor) this.cursor = seq;
-      },
-      advanceGroup: (groupId, seq) => this.groupCursors.advance(groupId, seq),
-      advanceNotice: (nid) => {
-        if (this.noticesCursor === undefined || nid > this.noticesCursor) this.noticesCursor = nid;
-      },
-      readElsewhere: (conversationId, id) => this.readUpTo(conversationId, id),
-    };
-    this.groupsApi = new Groups(this.userId, this.ask);
-    this.roomsApi = new Rooms({
-      userId: this.userId,
-      ask: (frame, opts) => this.request(frame, opts.resend, false),
-      seen,
-      sentByMe: (id) => this.sender.recipientOf(id) !== undefined,
-      emit,
-    });
+    this.core = new ClientCore(options, (event, payload) => this.emit(event, payload));
+    this.userId = this.core.userId;
   }
 
   /**
@@ -154,7 +56,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * `since` next time to catch up on what other devices already confirmed.
    */
   get syncCursor(): number | undefined {
-    return this.cursor;
+    return this.core.cursor;
   }
 
   /**
@@ -163,7 +65,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * received meanwhile reach this one too. Within one session reconnects do it by themselves.
    */
   get noticeCursor(): number | undefined {
-    return this.noticesCursor;
+    return this.core.noticesCursor;
   }
 
   /**
@@ -171,12 +73,12 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * recalls). Group positions are the group's own and never move `syncCursor`.
    */
   groupSeq(groupId: string): number | undefined {
-    return this.groupCursors.get(groupId);
+    return this.core.groupCursors.get(groupId);
   }
 
   /** The chat rooms this client is in; they are joined again after every reconnect. */
   get rooms(): string[] {
-    return this.roomsApi.list;
+    return this.core.rooms.list;
   }
 
   /**
@@ -184,16 +86,16 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * `conversations()` page that listed it, plus messages from others since, minus `markRead`.
    */
   unread(conversationId: string): number {
-    return this.unreadCounts.get(conversationId);
+    return this.core.reads.unread(conversationId);
   }
 
   get state(): ConnectionState {
-    return this.conn.state;
+    return this.core.conn.state;
   }
 
   /** Ids in the pool, ready for `send()` without a round trip. */
   get pooledIds(): number {
-    return this.pool.size;
+    return this.core.pool.size;
   }
 
   /**
@@ -201,20 +103,12 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * is closed first or the server refuses the user or token (state `closed`, no retry).
    */
   connect(): Promise<void> {
-    if (this.conn.state === 'connected') return Promise.resolve();
-    if (this.closedWith) return Promise.reject(this.closedWith);
-    const connected = new Promise<void>((resolve, reject) => this.connectWaiters.push({ resolve, reject }));
-    if (this.conn.state === 'idle') {
-      this.sender.loadOutbox();
-      this.conn.start();
-    }
-    return connected;
+    return this.core.connect();
   }
 
   /** Closes for good. Pending calls reject with CLOSED; the outbox keeps unacknowledged messages. */
-  async close(): Promise<void> {
-    this.shutDown(new ParleyError('CLOSED', 'the client was closed'), false);
-    await this.conn.stop();
+  close(): Promise<void> {
+    return this.core.close();
   }
 
   /**
@@ -223,23 +117,20 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * disconnected it waits, then goes out with its original id (after the rooms are rejoined).
    */
   send(to: string, content: MessageContent): Promise<SendResult> {
-    try {
-      this.throwIfClosed();
-      const { type, message } = checkMessage(this.userId, to, content, this.opts.maxFrameBytes);
-      return this.sender.send(to, type, message);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return this.core.call(() => {
+      const { type, message } = checkMessage(this.userId, to, content, this.core.opts.maxFrameBytes);
+      return this.core.sender.send(to, type, message);
+    });
   }
 
   /** A transient message (`store: false`): only to connections online now, else OFFLINE. */
   sendTransient(to: string, content: MessageContent): Promise<SendResult> {
-    return this.transient.send(to, content);
+    return this.core.transient.send(to, content);
   }
 
   /** Measures the end-to-end round trip to `user`'s SDK with a transient PING/PONG. */
   ping(user: string): Promise<PingResult> {
-    return this.transient.ping(user);
+    return this.core.transient.ping(user);
   }
 
   /**
@@ -248,22 +139,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * room messages and your own group messages have nothing to read.
    */
   markRead(msg: MessageRef): void {
-    if (msg.transient) return;
-    const group = msg.toId !== undefined && isGroupId(msg.toId);
-    if (msg.toId !== undefined && isRoomId(msg.toId)) return;
-    if (group && msg.fromId === this.userId) return;
-    const frame: StatusFrame = {
-      action: '4',
-      fromId: this.userId,
-      toId: group ? msg.toId! : msg.fromId,
-      chatMsg: { id: msg.chatMsg.id, status: 2 },
-    };
-    this.readUpTo(
-      conversationOf(this.userId, msg.fromId, msg.toId ?? this.userId).conversationId,
-      msg.chatMsg.id,
-    );
-    if (this.conn.write(frame)) return;
-    if (this.queuedReceipts.length < MAX_QUEUED_RECEIPTS) this.queuedReceipts.push(frame);
+    this.core.reads.markRead(msg);
   }
 
   /**
@@ -271,7 +147,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * group as `with`: its messages only (see `groupHistory()` for its events too).
    */
   history(opts: HistoryOptions = {}): AsyncGenerator<HistoryEntry[], void, undefined> {
-    return history(this.ask, this.userId, opts);
+    return history(this.core.ask, this.userId, opts);
   }
 
   /**
@@ -282,22 +158,17 @@ export class ParleyClient extends Emitter<ClientEvents> {
     groupId: string,
     opts: GroupHistoryOptions = {},
   ): AsyncGenerator<GroupHistoryPage, void, undefined> {
-    return groupHistory(this.ask, this.userId, groupId, opts);
+    return groupHistory(this.core.ask, this.userId, groupId, opts);
   }
 
   /** The contact list (action 11). */
-  async contacts(): Promise<Contact[]> {
-    const frame: ContactsFrame = { action: '11', fromId: this.userId };
-    const reply = (await this.ask(frame)) as ContactsReply;
-    return Array.isArray(reply.contacts) ? reply.contacts : [];
+  contacts(): Promise<Contact[]> {
+    return contactList(this.core.ask, this.userId);
   }
 
   /** Whether the server has an open connection of `user` (action 7). */
-  async presence(user: string): Promise<boolean> {
-    checkUser(user);
-    const frame: PresenceFrame = { action: '7', fromId: this.userId, toId: user };
-    const reply = (await this.ask(frame)) as PresenceReply;
-    return reply.online === true;
+  presence(user: string): Promise<boolean> {
+    return isOnline(this.core.ask, this.userId, user);
   }
 
   /**
@@ -305,39 +176,39 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * sent by this client.
    */
   async recall(id: string, to?: string): Promise<void> {
-    const toId = to ?? this.sender.recipientOf(id);
+    const toId = to ?? this.core.sender.recipientOf(id);
     if (toId === undefined) throw new ParleyError('INVALID_ARGUMENT', `recipient of ${id} unknown: pass it`);
     checkUserOrGroup(toId);
-    await this.keyed(`6:${id}`, { action: '6', fromId: this.userId, toId, chatMsg: { id } });
+    await this.core.keyed(`6:${id}`, { action: '6', fromId: this.userId, toId, chatMsg: { id } });
   }
 
   // ---- groups (13, 14, 15) ----------------------------------------------------------------------
 
   /** Creates a group you own (action 13). Not resent if cut off by a disconnect (DISCONNECTED). */
   createGroup(name: string, members?: string | readonly string[]): Promise<GroupInfo> {
-    return this.call(() => this.groupsApi.create(name, members));
+    return this.core.call(() => this.core.groups.create(name, members));
   }
 
   renameGroup(groupId: string, name: string): Promise<GroupInfo> {
-    return this.call(() => this.groupsApi.change(groupId, { op: 'rename', name }));
+    return this.changeGroup(groupId, () => ({ op: 'rename', name }));
   }
 
   addMembers(groupId: string, members: string | readonly string[]): Promise<GroupInfo> {
-    return this.call(() => this.groupsApi.change(groupId, { op: 'add', members: asList(members) }));
+    return this.changeGroup(groupId, () => ({ op: 'add', members: asList(members) }));
   }
 
   removeMembers(groupId: string, members: string | readonly string[]): Promise<GroupInfo> {
-    return this.call(() => this.groupsApi.change(groupId, { op: 'remove', members: asList(members) }));
+    return this.changeGroup(groupId, () => ({ op: 'remove', members: asList(members) }));
   }
 
   /** Leaves a group (an owner hands it on). Not resent if cut off by a disconnect. */
   leaveGroup(groupId: string): Promise<GroupInfo> {
-    return this.call(() => this.groupsApi.change(groupId, { op: 'leave' }));
+    return this.changeGroup(groupId, () => ({ op: 'leave' }));
   }
 
   /** Dismisses a group you own. Not resent if cut off by a disconnect. */
   dismissGroup(groupId: string): Promise<GroupInfo> {
-    return this.call(() => this.groupsApi.change(groupId, { op: 'dismiss' }));
+    return this.changeGroup(groupId, () => ({ op: 'dismiss' }));
   }
 
   setRole(
@@ -345,7 +216,7 @@ export class ParleyClient extends Emitter<ClientEvents> {
     members: string | readonly string[],
     role: 'admin' | 'member',
   ): Promise<GroupInfo> {
-    return this.call(() => this.groupsApi.change(groupId, { op: 'role', members: asList(members), role }));
+    return this.changeGroup(groupId, () => ({ op: 'role', members: asList(members), role }));
   }
 
   /** Mutes members for `durationMs`, or until unmuted when left out. */
@@ -355,26 +226,26 @@ export class ParleyClient extends Emitter<ClientEvents> {
       members: asList(members),
       ...(durationMs !== undefined && { durationMs }),
     };
-    return this.call(() => this.groupsApi.change(groupId, change));
+    return this.changeGroup(groupId, () => change);
   }
 
   unmute(groupId: string, members: string | readonly string[]): Promise<GroupInfo> {
-    return this.call(() => this.groupsApi.change(groupId, { op: 'unmute', members: asList(members) }));
+    return this.changeGroup(groupId, () => ({ op: 'unmute', members: asList(members) }));
   }
 
   /** While on, only the owner and admins may post. */
   muteAll(groupId: string, on: boolean): Promise<GroupInfo> {
-    return this.call(() => this.groupsApi.change(groupId, { op: 'muteAll', on }));
+    return this.changeGroup(groupId, () => ({ op: 'muteAll', on }));
   }
 
   /** The groups you are a member of (action 15). */
   groups(): Promise<GroupInfo[]> {
-    return this.call(() => this.groupsApi.list());
+    return this.core.call(() => this.core.groups.list());
   }
 
   /** A group and its members, with how far each has read (action 15 with the group). */
   group(groupId: string): Promise<GroupDetails> {
-    return this.call(() => this.groupsApi.details(groupId));
+    return this.core.call(() => this.core.groups.details(groupId));
   }
 
   /**
@@ -394,8 +265,8 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * pass `next` as `before` for the following page. Seeds `unread()`.
    */
   async conversations(opts: ConversationsOptions = {}): Promise<ConversationPage> {
-    const page = await this.call(() => conversationsPage(this.ask, this.userId, opts));
-    for (const change of this.unreadCounts.seed(page.conversations)) this.emit('unread', change);
+    const page = await this.core.call(() => conversationsPage(this.core.ask, this.userId, opts));
+    this.core.reads.seed(page.conversations);
     return page;
   }
 
@@ -404,12 +275,12 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * joins it again after every reconnect (rooms are per connection on the server).
    */
   joinRoom(roomId: string): Promise<HistoryEntry[]> {
-    return this.call(() => this.roomsApi.join(roomId));
+    return this.core.call(() => this.core.rooms.join(roomId));
   }
 
   /** Leaves a chat room (action 19); it is no longer rejoined. */
   leaveRoom(roomId: string): Promise<void> {
-    return this.call(() => this.roomsApi.leave(roomId));
+    return this.core.call(() => this.core.rooms.leave(roomId));
   }
 
   // ---- blocklist (20, 21) -----------------------------------------------------------------------
@@ -419,41 +290,34 @@ export class ParleyClient extends Emitter<ClientEvents> {
    * you are refused with BLOCKED (it learns so). Blocking is one way and not applied in groups.
    */
   block(user: string): Promise<void> {
-    return this.call(() => setBlocked(this.ask, this.userId, user, true));
+    return this.core.call(() => setBlocked(this.core.ask, this.userId, user, true));
   }
 
   /** Unblocks a user (action 20 with `blocked: false`). */
   unblock(user: string): Promise<void> {
-    return this.call(() => setBlocked(this.ask, this.userId, user, false));
+    return this.core.call(() => setBlocked(this.core.ask, this.userId, user, false));
   }
 
   /** The users you blocked, oldest first (action 21). */
   blocked(): Promise<string[]> {
-    return this.call(() => blockedUsers(this.ask, this.userId));
+    return this.core.call(() => blockedUsers(this.core.ask, this.userId));
   }
 
-  async addFriend(user: string, message?: string): Promise<FriendRequestNotice> {
-    checkUser(user);
-    const frame: FriendRequestFrame = { action: '8', fromId: this.userId, toId: user };
-    if (message !== undefined) frame.chatMsg = { message };
-    return (await this.keyed(`8:${user}`, frame)) as FriendRequestNotice;
+  addFriend(user: string, message?: string): Promise<FriendRequestNotice> {
+    return addFriend(this.core.keyed, this.userId, user, message);
   }
 
-  async respondFriend(user: string, accepted: boolean): Promise<FriendResponseNotice> {
-    checkUser(user);
-    const frame = { action: '9', fromId: this.userId, toId: user, accepted } as const;
-    return (await this.keyed(`9:${user}`, frame)) as FriendResponseNotice;
+  respondFriend(user: string, accepted: boolean): Promise<FriendResponseNotice> {
+    return respondFriend(this.core.keyed, this.userId, user, accepted);
   }
 
-  async removeFriend(user: string): Promise<UnfriendNotice> {
-    checkUser(user);
-    const frame = { action: '10', fromId: this.userId, toId: user } as const;
-    return (await this.keyed(`10:${user}`, frame)) as UnfriendNotice;
+  removeFriend(user: string): Promise<UnfriendNotice> {
+    return removeFriend(this.core.keyed, this.userId, user);
   }
 
   /** Uploads a file (`POST /files`) and returns where it lives. */
   uploadFile(data: FileData, opts: UploadOptions): Promise<UploadedFile> {
-    return uploadFile(this.opts, data, opts);
+    return uploadFile(this.core.opts, data, opts);
   }
 
   /** Uploads a file, then sends its URL as a file message (type 1). */
@@ -465,80 +329,12 @@ export class ParleyClient extends Emitter<ClientEvents> {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  private onReady(): void {
-    for (const frame of this.queuedReceipts.splice(0)) this.conn.write(frame);
-    // rooms first: the server dropped this client from them with the old connection, and room
-    // messages waiting in the outbox must follow their room's join
-    this.roomsApi.rejoinAll();
-    this.requests.flush();
-    this.pool.refill();
-    for (const w of this.connectWaiters.splice(0)) w.resolve();
-  }
-
-  private shutDown(err: ParleyError, emit: boolean): void {
-    if (this.closedWith) return;
-    this.closedWith = err;
-    if (emit) this.emit('error', err);
-    for (const w of this.connectWaiters.splice(0)) w.reject(err);
-    this.requests.rejectAll(err);
-    this.pool.failWaiters(err);
-  }
-
-  private async fetchIds(): Promise<string[]> {
-    const frame: GetIdsFrame = { action: '2', fromId: this.userId };
-    const reply = (await this.ask(frame)) as IdsReply;
-    return String(reply.chatMsg?.message ?? '').split(',');
-  }
-
   /**
-   * A request answered by the next reply of the same action (FIFO per action, in write order).
-   * `resend`: written again after a reconnect; `once`: only if it never reached a socket.
+   * An action 14 change of a group. The change is made inside the call, so that a closed client or
+   * a bad argument gives a rejection.
    */
-  private request(frame: OutboundFrame, resend: boolean, once: boolean): Promise<InboundFrame> {
-    this.throwIfClosed();
-    return this.requests.add({ kind: 'fifo', action: frame.action, frame, resend, once }, this.conn.ready);
-  }
-
-  /** Runs a call, turning a synchronous refusal (a bad argument, a closed client) into a rejection. */
-  private call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      this.throwIfClosed();
-      return fn();
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  /** The read position of a conversation moved to message `id` (here or on another device). */
-  private readUpTo(conversationId: string, id: string): void {
-    const unread = this.unreadCounts.read(conversationId, id);
-    if (unread !== undefined) this.emit('unread', { conversationId, unread });
-  }
-
-  /** A message from someone else in a user or group conversation counts as unread here. */
-  private countUnread(msg: ClientEvents['message']): void {
-    if (msg.transient || msg.kind === 'room' || msg.fromId === this.userId) return;
-    const unread = this.unreadCounts.received(msg.conversationId, msg.chatMsg.id);
-    this.emit('unread', { conversationId: msg.conversationId, unread });
-  }
-
-  /** A request answered by the server's echo of the same action, matched by `key`. */
-  private keyed(key: string, frame: OutboundFrame): Promise<InboundFrame> {
-    this.throwIfClosed();
-    return this.requests.add(
-      { kind: 'keyed', action: frame.action, frame, key, resend: true },
-      this.conn.ready,
-    );
-  }
-
-  private throwIfClosed(): void {
-    if (this.closedWith) throw this.closedWith;
-  }
-
-  private throwIfNotConnected(): void {
-    this.throwIfClosed();
-    if (!this.conn.ready)
-      throw new ParleyError('DISCONNECTED', 'not connected (transient messages are not queued)');
+  private changeGroup(groupId: string, change: () => GroupChange): Promise<GroupInfo> {
+    return this.core.call(() => this.core.groups.change(groupId, change()));
   }
 }
 
