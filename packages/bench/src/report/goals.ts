@@ -1,3 +1,4 @@
+import type { LoadRun } from '../load/run-result.js';
 import type { BenchResults } from './results.js';
 
 export interface GoalRow {
@@ -5,6 +6,22 @@ export interface GoalRow {
   measured: string;
   target: string;
   met: boolean | undefined;
+}
+
+/** The ack p99 target at half of Parley's saturation rate, in ms. */
+export const ACK_P99_TARGET_MS = 10;
+
+/**
+ * What the machine allows at the same offered rate: the bare relay's ack p99 and the generator's own
+ * send lag (part of every ack time). When the relay misses the target too, the machine's tail, not
+ * Parley's, is above it, and the row says so (the verdict stays Parley's own figure).
+ */
+export function latencyFloor(ws: LoadRun | undefined): string {
+  if (!ws) return '';
+  const relay = `the ws relay ${ws.ack.p99.toFixed(2)} ms, the generator's send lag p99 ${ws.sendLag.p99.toFixed(2)} ms`;
+  return ws.ack.p99 >= ACK_P99_TARGET_MS
+    ? ` (${relay}: the bare relay misses the target too, so this machine's floor is above it)`
+    : ` (${relay})`;
 }
 
 /** Parley's figures against the project's targets (only for the scenarios that ran). */
@@ -44,9 +61,9 @@ export function goals(r: BenchResults): GoalRow[] {
         : '';
     rows.push({
       goal: `ack p99 at ${lat.label}${half}`,
-      measured: `${lp.ack.p99.toFixed(2)} ms`,
-      target: '< 10 ms',
-      met: lp.ack.p99 < 10,
+      measured: `${lp.ack.p99.toFixed(2)} ms${latencyFloor(lat.runs.find((x) => x.target === 'ws'))}`,
+      target: `< ${ACK_P99_TARGET_MS} ms`,
+      met: lp.ack.p99 < ACK_P99_TARGET_MS,
     });
   }
   if (s['idle-memory']?.kind === 'idle') {

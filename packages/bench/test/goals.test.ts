@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { type LoadPartial, mergeRounds } from '../src/load/run-result.js';
+import { latencyHistogram, recordUs } from '../src/metrics/histogram.js';
+import { ACK_P99_TARGET_MS, latencyFloor } from '../src/report/goals.js';
+
+// A fixed-rate relay run whose acks took `ackMs` (every one) and whose sends lagged `lagMs`.
+function relayRun(ackMs: number, lagMs: number) {
+  const ackHist = latencyHistogram();
+  const lagHist = latencyHistogram();
+  for (let i = 0; i < 100; i++) {
+    recordUs(ackHist, ackMs * 1000);
+    recordUs(lagHist, lagMs * 1000);
+  }
+  const part: LoadPartial = {
+    target: 'ws',
+    spec: { pairs: 4, rate: 100, warmupS: 0, durationS: 1 },
+    measuredS: 1,
+    connectS: 0.1,
+    counts: { sent: 100, acked: 100, delivered: 100 },
+    ackHist,
+    e2eHist: latencyHistogram(),
+    lagHist,
+    server: { cpuPercent: 10, rssStartMiB: 50, rssPeakMiB: 60, rssEndMiB: 55 },
+    generatorCpuPercent: 10,
+    generatorThreads: 1,
+    totals: { sent: 100, acked: 100, delivered: 100, refused: 0 },
+    integrity: { lost: 0, doubled: 0, outOfOrder: 0, unacked: 0, unanswered: 0, misrouted: 0 },
+    errors: new Map(),
+  };
+  return mergeRounds([part]);
+}
+
+describe('the ack p99 goal beside the machine floor', () => {
+  it("quotes the relay's p99 and the generator's lag at the same rate", () => {
+    const text = latencyFloor(relayRun(4, 1));
+    expect(text).toMatch(/the ws relay 4\.\d+ ms, the generator's send lag p99 1\.\d+ ms/);
+    expect(text).not.toContain('misses the target');
+  });
+
+  it('says so when the bare relay misses the target too', () => {
+    expect(latencyFloor(relayRun(ACK_P99_TARGET_MS * 3, 9))).toContain(
+      'the bare relay misses the target too',
+    );
+  });
+
+  it('adds nothing without a relay run', () => {
+    expect(latencyFloor(undefined)).toBe('');
+  });
+});
