@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import os from 'node:os';
 import path from 'node:path';
+import type { ConfirmMode } from './load/context.js';
 import { repoDir, resultsDir, serverMain } from './paths.js';
 import { stopAllChildren } from './process/children.js';
 import { runCleanups } from './process/cleanup.js';
@@ -19,6 +20,7 @@ interface Args {
   scenarios: Scenario[];
   durationS?: number;
   threads?: number;
+  confirm?: ConfirmMode;
   cpuProfile: boolean;
   outDir: string;
 }
@@ -34,6 +36,8 @@ redis://127.0.0.1:6379 (BENCH_PG_URL, BENCH_REDIS_URL override); without them th
   --duration <s>      measured seconds per server and load level (saturation, latency, durability)
   --threads <n>       load generator threads for the fixed-rate runs (default: one per 6,000 msg/s
                       offered, at most one per CPU) and the saturation runs (default: one)
+  --confirm <mode>    how recipients confirm deliveries: through (default; one action 22 every
+                      200 ms at most, as the SDK does) or each (one action 4 per message)
   --cpu-prof          run Parley under node --cpu-prof and report its top self-time functions
   --out <dir>         where results go (default packages/bench/results)
   --help              this text
@@ -83,6 +87,12 @@ function parseArgs(argv: readonly string[]): Args | undefined {
         const t = Number(value());
         if (!Number.isInteger(t) || t < 1) throw new Error('--threads must be a positive integer');
         args.threads = t;
+        break;
+      }
+      case '--confirm': {
+        const mode = value();
+        if (mode !== 'each' && mode !== 'through') throw new Error('--confirm must be each or through');
+        args.confirm = mode;
         break;
       }
       case '--cpu-prof':
@@ -138,6 +148,7 @@ async function main(): Promise<number> {
         mode: args.mode,
         targets: ALL_TARGETS,
         ...(args.threads !== undefined && { threads: args.threads }),
+        ...(args.confirm !== undefined && { confirm: args.confirm }),
         progress,
         ...(args.durationS !== undefined && { durationS: args.durationS }),
         ...(args.cpuProfile && { cpuProfile: true, profileDir }),
@@ -159,6 +170,7 @@ async function main(): Promise<number> {
     command: `node packages/bench/dist/cli.js ${process.argv.slice(2).join(' ')}`.trim(),
     durationOverrideS: args.durationS ?? null,
     generatorThreads: args.threads ?? null,
+    confirm: args.confirm ?? 'through',
     machine,
     source,
     fdLimit,

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { idNumberAt } from '../src/load/clients.js';
 import {
   GENERATOR_BOUND_PERCENT,
   isGeneratorBound,
   type LoadPartial,
   mergeRounds,
 } from '../src/load/run-result.js';
+import { idNumberAt } from '../src/load/scan.js';
 import { latencyHistogram } from '../src/metrics/histogram.js';
 import {
   busiestThreadMeter,

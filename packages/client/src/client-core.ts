@@ -1,5 +1,6 @@
 /** The parts a ParleyClient runs on, wired together, and whether it is open: what its methods delegate to. */
 import type { GetIdsFrame, IdsReply } from '@parley/protocol';
+import { Confirmations } from './confirmations.js';
 import { Connection } from './connection.js';
 import { ParleyError } from './errors.js';
 import type { Keyed } from './friends.js';
@@ -36,6 +37,7 @@ export class ClientCore {
   readonly groupCursors = new GroupCursors();
   readonly rooms: Rooms;
   readonly reads: ReadState;
+  readonly confirmations: Confirmations;
   /** The highest `seq` of the stored messages received (the client's `syncCursor`). */
   cursor: number | undefined;
   /** The highest `nid` of the stored notices received (the client's `noticeCursor`). */
@@ -67,7 +69,10 @@ export class ClientCore {
         state: (change) => this.emit('state', change),
         ready: () => this.onReady(),
         frame: (frame) => dispatchFrame(this.inbound, frame),
-        down: () => this.requests.disconnected(),
+        down: () => {
+          this.confirmations.dropped();
+          this.requests.disconnected();
+        },
         error: (err) => this.emit('error', err),
         fatal: (err) => this.shutDown(err, true),
       },
@@ -97,6 +102,12 @@ export class ClientCore {
       write: (frame) => this.conn.write(frame),
       emit: (event, payload) => this.emit(event, payload),
     });
+    this.confirmations = new Confirmations({
+      userId: this.userId,
+      delayMs: this.opts.confirmDelayMs,
+      verdictMs: this.opts.requestTimeoutMs,
+      write: (frame, now) => (now ? this.conn.writeNow(frame) : this.conn.write(frame)),
+    });
     const seen = new SeenIds(this.opts.seenIdsCapacity);
     const emitAndCount = <K extends keyof ClientEvents>(event: K, payload: ClientEvents[K]) => {
       this.emit(event, payload);
@@ -107,6 +118,7 @@ export class ClientCore {
       requests: this.requests,
       seen,
       answerPings: this.opts.answerPings,
+      confirmations: this.confirmations,
       emit: emitAndCount,
       write: (frame) => void this.conn.write(frame),
       settled: (id) => this.sender.settled(id),
@@ -141,7 +153,10 @@ export class ClientCore {
     return connected;
   }
 
-  /** Closes for good. Pending calls reject with CLOSED; the outbox keeps unacknowledged messages. */
+  /**
+   * Closes for good: the receipt confirmations still outstanding go out first. Pending calls reject
+   * with CLOSED; the outbox keeps unacknowledged messages.
+   */
   async close(): Promise<void> {
     this.shutDown(new ParleyError('CLOSED', 'the client was closed'), false);
     await this.conn.stop();
@@ -170,6 +185,8 @@ export class ClientCore {
   private shutDown(err: ParleyError, emit: boolean): void {
     if (this.closedWith) return;
     this.closedWith = err;
+    // written while the socket is still up (close); after a fatal error there is none: dropped
+    this.confirmations.close();
     if (emit) this.emit('error', err);
     for (const w of this.connectWaiters.splice(0)) w.reject(err);
     this.requests.rejectAll(err);

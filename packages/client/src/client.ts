@@ -106,7 +106,10 @@ export class ParleyClient extends Emitter<ClientEvents> {
     return this.core.connect();
   }
 
-  /** Closes for good. Pending calls reject with CLOSED; the outbox keeps unacknowledged messages. */
+  /**
+   * Closes for good; receipt confirmations not written yet go out first. Pending calls reject with
+   * CLOSED; the outbox keeps unacknowledged messages.
+   */
   close(): Promise<void> {
     return this.core.close();
   }

@@ -88,6 +88,14 @@ export class Connection {
     return true;
   }
 
+  /**
+   * Writes a frame at once, unpaced, if the connection is ready (false otherwise): for the last
+   * confirmations before `stop()`, which drops what waits to be paced.
+   */
+  writeNow(frame: OutboundFrame): boolean {
+    return this.isReady && this.rawWrite(frame);
+  }
+
   /** Closes for good: no reconnect. Resolves once the socket is closed (or after closeTimeoutMs). */
   async stop(): Promise<void> {
     if (this.current === 'closed') return;

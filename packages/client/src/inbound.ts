@@ -7,6 +7,7 @@ import {
   type RecallNotice,
   type StatusNotice,
 } from '@parley/protocol';
+import type { Confirmations } from './confirmations.js';
 import { conversationOf } from './conversations.js';
 import { createEnvelope, encodeEnvelope, parseEnvelope } from './envelope.js';
 import { ParleyError } from './errors.js';
@@ -26,8 +27,10 @@ export interface InboundContext {
   readonly requests: RequestTable;
   readonly seen: SeenIds;
   readonly answerPings: boolean;
+  /** Receipt confirmations of the stored messages received, written in batches. */
+  readonly confirmations: Confirmations;
   emit<K extends keyof ClientEvents>(event: K, payload: ClientEvents[K]): void;
-  /** Best-effort write on the current connection (confirmations, PONGs). */
+  /** Best-effort write on the current connection (PONGs). */
   write(frame: OutboundFrame): void;
   /** The server acknowledged or refused a stored message: it leaves the outbox. */
   settled(id: string): void;
@@ -158,12 +161,12 @@ function onMessage(ctx: InboundContext, f: InboundMessageFrame): void {
     else ctx.advance(chatMsg.seq);
   }
   ctx.emit(duplicate ? 'duplicate' : 'message', msg);
-  // Confirm receipt (duplicates too: the server replays until it has a confirmation). A group
-  // message is confirmed to the group: the member has everything of it up to there. A copy of a
-  // 1:1 message this user sent on another device was never pending here: nothing to confirm.
-  if (msg.kind === 'user' && f.fromId === ctx.userId && f.toId !== ctx.userId) return;
-  const toId = msg.kind === 'group' ? f.toId : f.fromId;
-  ctx.write({ action: '4', fromId: ctx.userId, toId, chatMsg: { id: chatMsg.id, status: 1 } });
+  // Confirm receipt, in the next batch (duplicates too: the server replays until it has a
+  // confirmation). A group message is confirmed to the group: the member has everything of it up
+  // to there. A copy of a 1:1 message this user sent on another device was never pending here.
+  if (msg.kind === 'group') ctx.confirmations.group(f.toId, chatMsg.id, chatMsg.seq);
+  else if (f.fromId !== ctx.userId || f.toId === ctx.userId)
+    ctx.confirmations.user(f.fromId, chatMsg.id, chatMsg.seq);
 }
 
 /** A membership change (action 16): in order with the group's messages, dropped if seen. */
@@ -244,6 +247,8 @@ function onStatus(ctx: InboundContext, f: StatusNotice): void {
 
 function onError(ctx: InboundContext, f: ErrorFrame): void {
   const ref = f.ref;
+  // a refused confirmation belongs to no request; an older server's UNKNOWN_ACTION is not the app's
+  if (ref?.action === '22' && ctx.confirmations.refused(f.code)) return;
   const err = new ParleyError(f.code, f.error, { action: ref?.action, id: ref?.id });
   let p: PendingRequest | undefined;
   if (ref?.action === '3' && ref.id !== undefined) p = ctx.requests.findKey(`3:${ref.id}`);

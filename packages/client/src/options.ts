@@ -44,6 +44,14 @@ export interface ClientOptions {
   /** Answer PING envelopes with PONG automatically; default true. */
   answerPings?: boolean;
   /**
+   * How long to gather receipt confirmations before writing them, in ms; default 200. A burst of
+   * 1:1 messages is then confirmed by one action 22 ("received through" the highest `seq`), each
+   * group's by one action 4 status 1 for its last message. 0: as soon as the frames that arrived
+   * together are handled. What is outstanding is written by `close()`; a dropped connection
+   * forgets it (the next connect's `since` confirms it on the server).
+   */
+  confirmDelayMs?: number;
+  /**
    * Multi-device sync: the `syncCursor` this device had at the end of an earlier session (persist
    * it). Connects then ask for every message stored after it, also those another device of the
    * same user already confirmed. Within one session the client does this by itself on reconnects.
@@ -74,6 +82,7 @@ export interface ResolvedOptions {
   seenIdsCapacity: number;
   maxFrameBytes: number;
   answerPings: boolean;
+  confirmDelayMs: number;
   closeTimeoutMs: number;
   maxFramesPerSecond: number;
   since: number | undefined;
@@ -114,6 +123,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     seenIdsCapacity: positive(o.seenIdsCapacity, 10_000),
     maxFrameBytes: positive(o.maxFrameBytes, 64 * 1024),
     answerPings: o.answerPings ?? true,
+    confirmDelayMs: nonNegative(o.confirmDelayMs, 200, 'confirmDelayMs'),
     closeTimeoutMs: 2_000,
     maxFramesPerSecond: o.maxFramesPerSecond === 0 ? 0 : positive(o.maxFramesPerSecond, 50),
     since: cursor(o.since),
@@ -125,6 +135,17 @@ function positive(value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new ParleyError('INVALID_ARGUMENT', `expected a positive number, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegative(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ParleyError(
+      'INVALID_ARGUMENT',
+      `${name} must be a non-negative finite number, got ${String(value)}`,
+    );
   }
   return value;
 }

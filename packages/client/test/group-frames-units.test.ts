@@ -25,7 +25,11 @@ describe('group and room frames arriving', () => {
     expect(h.events.map((e) => e.event)).toEqual(['message', 'message', 'duplicate']);
     expect(h.events[1]!.payload).toMatchObject({ conversationId: '~g1', kind: 'group', toId: '~g1' });
     expect(h.events[0]!.payload).toMatchObject({ conversationId: 'alice', kind: 'user' });
-    expect(h.written.map((f) => (f as { toId: string }).toId)).toEqual(['alice', '~g1', '~g1']);
+    h.flush();
+    expect(h.written).toEqual([
+      { action: '22', fromId: 'bob', seq: 3 },
+      { action: '4', fromId: 'bob', toId: '~g1', chatMsg: { id: 'MSG000002', status: 1 } },
+    ]);
   });
 
   it('does not confirm a copy of its own 1:1 message from another device; notes to self it does', () => {
@@ -46,9 +50,17 @@ describe('group and room frames arriving', () => {
     );
     expect(h.advanced).toEqual([4, 5]);
     expect(h.events[0]!.payload).toMatchObject({ conversationId: 'alice', kind: 'user' });
-    expect(h.written).toEqual([
-      { action: '4', fromId: 'bob', toId: 'bob', chatMsg: { id: 'MSG000002', status: 1 } },
-    ]);
+    h.flush();
+    expect(h.written).toEqual([{ action: '22', fromId: 'bob', seq: 5 }]);
+    h.deliver(
+      message('MSG000003', {
+        fromId: 'bob',
+        toId: 'alice',
+        chatMsg: { ...message('x').chatMsg, id: 'MSG000003', seq: 6 },
+      }),
+    );
+    h.flush();
+    expect(h.written).toHaveLength(1); // a batch of copies only: nothing to write
   });
 
   it('passes on a read made on another device of this user', () => {
@@ -62,6 +74,7 @@ describe('group and room frames arriving', () => {
     const h = harness();
     h.deliver(message('MSG000005', { toId: '!lobby' }));
     h.deliver(message('MSG000005', { toId: '!lobby' }));
+    h.flush();
     expect(h.written).toEqual([]);
     expect(h.advanced).toEqual([]);
     expect(h.events.map((e) => e.event)).toEqual(['message', 'duplicate']);

@@ -2,6 +2,7 @@ import net from 'node:net';
 import WebSocket from 'ws';
 import { onCleanup } from '../../server/test/helpers/test-server.js';
 import { type ClientEvents, type ClientOptions, ParleyClient, type ReceivedMessage } from '../src/index.js';
+import type { WebSocketConstructor } from '../src/transport.js';
 
 /** Options that make tests fast: short backoff, quick failure of lost answers. */
 export const FAST: Partial<ClientOptions> = {
@@ -154,4 +155,54 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
       for (const p of [...pipes]) p.end();
     },
   };
+}
+
+/** A frame the client wrote, as recorded by `recordingWebSocket`. */
+// biome-ignore lint/suspicious/noExplicitAny: frames under test are inspected loosely on purpose
+export type WrittenFrame = Record<string, any>;
+
+/**
+ * A `ws` WebSocket class that records every frame a client writes (parsed), to pass as the
+ * `WebSocket` option; `until(cond)` resolves once `cond(sent)` holds after a write.
+ */
+export function recordingWebSocket(): {
+  WebSocket: WebSocketConstructor;
+  sent: WrittenFrame[];
+  until: (cond: (sent: WrittenFrame[]) => boolean, timeoutMs?: number) => Promise<void>;
+} {
+  const sent: WrittenFrame[] = [];
+  let waiters: (() => void)[] = [];
+  class RecordingWebSocket extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      const send = this.send.bind(this);
+      this.send = ((data: string) => {
+        sent.push(JSON.parse(data) as WrittenFrame);
+        send(data);
+        for (const w of waiters.splice(0)) w();
+      }) as WebSocket['send'];
+    }
+  }
+  const until = (cond: (sent: WrittenFrame[]) => boolean, timeoutMs = 10_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((w) => w !== check);
+        reject(new Error(`the client did not write the expected frames within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const check = () => {
+        if (!cond(sent)) {
+          waiters.push(check);
+          return;
+        }
+        clearTimeout(timer);
+        resolve();
+      };
+      check();
+    });
+  return { WebSocket: RecordingWebSocket, sent, until };
+}
+
+/** Receipt confirmations among written frames: action 22, and action 4 status 1. */
+export function confirmationsIn(sent: readonly WrittenFrame[]): WrittenFrame[] {
+  return sent.filter((f) => f.action === '22' || (f.action === '4' && f.chatMsg?.status === 1));
 }

@@ -1,11 +1,21 @@
+import { Confirmations } from '../src/confirmations.js';
 import { dispatchFrame, type InboundContext } from '../src/inbound.js';
 import { RequestTable } from '../src/requests.js';
 import { SeenIds } from '../src/seen-ids.js';
 import type { ClientEvents, InboundFrame, OutboundFrame } from '../src/types.js';
 
-/** Frame dispatch in isolation: what it writes back and what it emits. */
-export function harness() {
+/**
+ * Frame dispatch in isolation: what it writes back and what it emits. Receipt confirmations are
+ * written when the test calls `flush()` (or at the end of the turn).
+ */
+export function harness(opts: { verdictMs?: number } = {}) {
   const written: OutboundFrame[] = [];
+  const confirmations = new Confirmations({
+    userId: 'bob',
+    delayMs: 0,
+    verdictMs: opts.verdictMs ?? 5_000,
+    write: (frame) => written.push(frame) > 0,
+  });
   const events: { event: keyof ClientEvents; payload: unknown }[] = [];
   const settled: string[] = [];
   const advanced: number[] = [];
@@ -17,6 +27,7 @@ export function harness() {
     requests: new RequestTable(() => true, 5_000),
     seen: new SeenIds(100),
     answerPings: true,
+    confirmations,
     emit: (event, payload) => events.push({ event, payload }),
     write: (frame) => written.push(frame),
     settled: (id) => settled.push(id),
@@ -26,7 +37,19 @@ export function harness() {
     advanceNotice: (nid) => noticesAdvanced.push(nid),
   };
   const deliver = (frame: object) => dispatchFrame(ctx, frame as InboundFrame);
-  return { ctx, written, events, settled, advanced, groupAdvanced, readElsewhere, noticesAdvanced, deliver };
+  const flush = () => confirmations.flush();
+  return {
+    ctx,
+    written,
+    events,
+    settled,
+    advanced,
+    groupAdvanced,
+    readElsewhere,
+    noticesAdvanced,
+    deliver,
+    flush,
+  };
 }
 
 export const message = (id: string, extra: object = {}) => ({

@@ -3,19 +3,25 @@ import { parseEnvelope } from '../src/envelope.js';
 import { harness, message } from './inbound-harness.js';
 
 describe('incoming frames', () => {
-  it('confirms a stored message to its sender, once per arrival, and reports repeats as duplicates', () => {
+  it('confirms a stored message without a seq to its sender, repeats too, and reports them as duplicates', () => {
     const h = harness();
     h.deliver(message('MSG000001'));
     h.deliver(message('MSG000001'));
     expect(h.events.map((e) => e.event)).toEqual(['message', 'duplicate']);
+    expect(h.written).toEqual([]); // gathered until the batch is written
+    h.flush();
     const confirm = { action: '4', fromId: 'bob', toId: 'alice', chatMsg: { id: 'MSG000001', status: 1 } };
-    expect(h.written).toEqual([confirm, confirm]);
+    expect(h.written).toEqual([confirm]); // once per batch
+    h.deliver(message('MSG000001'));
+    h.flush();
+    expect(h.written).toEqual([confirm, confirm]); // a repeat in a later batch: confirmed again
   });
 
   it('never confirms a transient message and never drops one as a duplicate', () => {
     const h = harness();
     h.deliver(message('T_1', { store: false }));
     h.deliver(message('T_1', { store: false }));
+    h.flush();
     expect(h.written).toEqual([]);
     expect(h.events.map((e) => [e.event, (e.payload as { transient: boolean }).transient])).toEqual([
       ['message', true],

@@ -22,6 +22,7 @@ export const Action = {
   LeaveRoom: '19',
   Block: '20',
   Blocked: '21',
+  ReceivedThrough: '22',
 } as const;
 
 export type ActionCode = (typeof Action)[keyof typeof Action];

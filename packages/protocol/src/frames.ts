@@ -153,6 +153,16 @@ export interface BlockedFrame {
   action: '21';
   fromId: string;
 }
+/**
+ * Parley: the device has received every message of the user's timeline up to position `seq` (the
+ * `chatMsg.seq` of 1:1 messages): all of them stop being pending, as if each got action 4 status 1.
+ * One frame confirms a burst; no reply.
+ */
+export interface ReceivedThroughFrame {
+  action: '22';
+  fromId: string;
+  seq: number;
+}
 export interface JoinRoomFrame {
   action: '18';
   fromId: string;
@@ -184,7 +194,8 @@ export type ClientFrame =
   | JoinRoomFrame
   | LeaveRoomFrame
   | BlockFrame
-  | BlockedFrame;
+  | BlockedFrame
+  | ReceivedThroughFrame;
 
 // ---- server to client -------------------------------------------------------------------------
 

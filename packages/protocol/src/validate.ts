@@ -185,6 +185,11 @@ const schemas = {
     blocked: required(boolean),
   }),
   [Action.Blocked]: object({ action: required(text), fromId: required(userId) }),
+  [Action.ReceivedThrough]: object({
+    action: required(text),
+    fromId: required(userId),
+    seq: required(integer(1, Number.MAX_SAFE_INTEGER)),
+  }),
 } as const;
 
 export type ParseResult =

@@ -68,6 +68,7 @@ function accept(ws: WebSocket): void {
         return;
       }
       case '4':
+      case '22':
         return; // a recipient's confirmation: nothing stored, nothing to do
       case '5':
         send(ws, logic.heartbeat(f.fromId));

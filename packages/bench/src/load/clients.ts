@@ -9,8 +9,10 @@ import {
   type StatusFrame,
 } from '@parley/protocol';
 import { recordUs } from '../metrics/histogram.js';
+import { ThroughConfirmations } from './confirmations.js';
 import { countError, type LoadContext, messageText, nowUs, sendTimeOf } from './context.js';
 import type { Conn, Driver } from './drivers/driver.js';
+import { idNumberAt, intAt, seqIn } from './scan.js';
 
 /** A simulated user on one connection: action 1 first, then whatever its role does. */
 export abstract class Client {
@@ -101,36 +103,6 @@ function fit<T extends Uint8Array | Float64Array>(a: T, i: number, make: (n: num
   const b = make(n);
   b.set(a);
   return b;
-}
-
-/**
- * The number in a message id such as `MSG000042` that starts at `s[i]` and ends at a `"` or the end:
- * the digits after a letter prefix; -1 if it is not of that form. No allocation (hot path).
- */
-export function idNumberAt(s: string, i: number): number {
-  let c = s.charCodeAt(i);
-  while ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) c = s.charCodeAt(++i);
-  let n = 0;
-  let digits = 0;
-  while (c >= 48 && c <= 57) {
-    n = n * 10 + (c - 48);
-    digits++;
-    c = s.charCodeAt(++i);
-  }
-  return (c === 34 || Number.isNaN(c)) && digits > 0 ? n : -1;
-}
-
-/** The non-negative integer at `s[i]`, ending at a space; -1 if there is none. */
-export function intAt(s: string, i: number): number {
-  let c = s.charCodeAt(i);
-  let n = 0;
-  let digits = 0;
-  while (c >= 48 && c <= 57) {
-    n = n * 10 + (c - 48);
-    digits++;
-    c = s.charCodeAt(++i);
-  }
-  return c === 32 && digits > 0 ? n : -1;
 }
 
 const ACK_HEAD = '{"action":"4"';
@@ -324,6 +296,8 @@ export class Recipient extends Client {
   private readonly fromNeedle: string;
   private readonly toNeedle: string;
   private readonly confirmHead: string;
+  /** `through` mode (ctx.confirm): one action 22 for what arrived, every CONFIRM_DELAY_MS at most. */
+  private readonly through: ThroughConfirmations | undefined;
 
   constructor(
     ctx: LoadContext,
@@ -334,6 +308,17 @@ export class Recipient extends Client {
     this.fromNeedle = `"fromId":"${peerId}"`;
     this.toNeedle = `"toId":"${userId}"`;
     this.confirmHead = `{"action":"4","fromId":"${userId}","toId":"${peerId}","chatMsg":{"id":"`;
+    if (ctx.confirm === 'through') this.through = new ThroughConfirmations(userId, () => this.conn);
+  }
+
+  override close(): void {
+    this.through?.stop();
+    super.close();
+  }
+
+  override drop(): void {
+    this.through?.stop();
+    super.drop();
   }
 
   protected override fast(s: string): boolean {
@@ -350,7 +335,8 @@ export class Recipient extends Client {
     const k = sentUs < 0 ? -1 : intAt(s, s.indexOf(' ', t) + 1);
     if (idEnd < 0 || k < 0) return false;
     this.onDelivery(k, sentUs);
-    this.conn?.sendText?.(`${this.confirmHead}${s.slice(idStart, idEnd)}","status":1}}`);
+    if (this.through) this.through.received(seqIn(s));
+    else this.conn?.sendText?.(`${this.confirmHead}${s.slice(idStart, idEnd)}","status":1}}`);
     return true;
   }
 
@@ -381,6 +367,10 @@ export class Recipient extends Client {
       return;
     }
     this.onDelivery(k, sentUs);
+    if (this.through) {
+      this.through.received(f.chatMsg.seq ?? -1);
+      return;
+    }
     const confirm: StatusFrame = {
       action: '4',
       fromId: this.userId,

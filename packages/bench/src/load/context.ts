@@ -23,9 +23,26 @@ export interface LoadContext {
   /** Counted only while `phase` is `measure`. */
   counts: { sent: number; acked: number; delivered: number };
   errors: Map<string, number>;
+  /** How recipients confirm what they receive (see `ConfirmMode`). */
+  confirm: ConfirmMode;
 }
 
-export function newContext(opts: { window: number; idsAhead: number; textBytes: number }): LoadContext {
+/**
+ * How recipients confirm deliveries: `each` message with its own action 4 status 1 (as a client
+ * written from the seed would, had it confirmed), or every `CONFIRM_DELAY_MS` with one action 22
+ * "received through" the highest position received, as the SDK does by default.
+ */
+export type ConfirmMode = 'each' | 'through';
+
+/** The SDK's default `confirmDelayMs`: recipients in `through` mode confirm this often at most. */
+export const CONFIRM_DELAY_MS = 200;
+
+export function newContext(opts: {
+  window: number;
+  idsAhead: number;
+  textBytes: number;
+  confirm?: ConfirmMode;
+}): LoadContext {
   return {
     phase: 'setup',
     measureStartUs: Number.POSITIVE_INFINITY,
@@ -39,6 +56,7 @@ export function newContext(opts: { window: number; idsAhead: number; textBytes: 
     lagHist: latencyHistogram(),
     counts: { sent: 0, acked: 0, delivered: 0 },
     errors: new Map(),
+    confirm: opts.confirm ?? 'through',
   };
 }
 

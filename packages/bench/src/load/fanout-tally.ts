@@ -1,7 +1,8 @@
 import type { ServerFrame } from '@parley/protocol';
 import { type Histogram, latencyHistogram, recordUs } from '../metrics/histogram.js';
-import { intAt, type Sender } from './clients.js';
+import type { Sender } from './clients.js';
 import { countError, type LoadContext, nowUs, sendTimeOf } from './context.js';
+import { intAt } from './scan.js';
 
 /** What one member connection has received, by sender index and the sender's message number k. */
 export interface MemberLog {

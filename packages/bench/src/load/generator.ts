@@ -2,6 +2,7 @@ import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { ProcSampler, type ProcUsage, runQueueWaitMeter, selfCpuMeter } from '../metrics/proc.js';
 import type { RunningTarget } from '../targets.js';
 import { sleep } from './connect.js';
+import type { ConfirmMode } from './context.js';
 import { type LoadPartial, type LoadRun, mergeRounds } from './run-result.js';
 import type { ShardResult } from './shard.js';
 import { openShard, type ShardHandle } from './shard-handle.js';
@@ -28,6 +29,8 @@ export interface LoadSpec {
    * so the generator can use more than one core; a pair's sender and recipient share a thread.
    */
   threads?: number;
+  /** How recipients confirm deliveries (default `through`, as the SDK does; see `ConfirmMode`). */
+  confirm?: ConfirmMode;
 }
 
 export type ProgressFn = (fraction: number, detail: string) => void;
@@ -67,6 +70,7 @@ export async function runRound(
           window: spec.rate === undefined ? (spec.window ?? 16) : 0,
           rate: spec.rate === undefined ? 0 : (spec.rate * pairs) / spec.pairs,
           textBytes: spec.textBytes ?? 64,
+          confirm: spec.confirm ?? 'through',
         },
         n > 1,
       ),

@@ -1,7 +1,7 @@
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { Recipient, Sender } from './clients.js';
 import { type ConnectOutcome, connectAll, sleep, waitFor } from './connect.js';
-import { newContext, nowUs } from './context.js';
+import { type ConfirmMode, newContext, nowUs } from './context.js';
 import { DRIVERS, type DriverName } from './drivers/index.js';
 import { checkIntegrity, type Integrity, type Totals } from './run-result.js';
 
@@ -20,6 +20,7 @@ export interface ShardSpec {
   /** Rate mode: messages per second offered over this shard's pairs (0 in window mode). */
   rate: number;
   textBytes: number;
+  confirm: ConfirmMode;
 }
 
 /** What a shard measured; plain data, so that it crosses from a worker thread. */
@@ -55,6 +56,7 @@ export class Shard {
       window: spec.window,
       idsAhead: spec.window > 0 ? spec.window + 10 : Math.ceil(perSender) + 10,
       textBytes: spec.textBytes,
+      confirm: spec.confirm,
     });
     const p = spec.userPrefix;
     const ids = Array.from({ length: spec.pairs }, (_, i) => spec.firstPair + i);

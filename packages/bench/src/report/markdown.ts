@@ -27,7 +27,7 @@ import {
 import { goalsMarkdown } from './goals.js';
 import { profileMarkdown } from './profile.js';
 import type { BenchResults } from './results.js';
-import { writerSection } from './writer-markdown.js';
+import { confirmSection, writerSection } from './variant-markdown.js';
 
 function baseline(level: LoadLevel, target: 'ws' | 'socketio'): LoadRun | undefined {
   return level.runs.find((r) => r.target === target);
@@ -351,7 +351,8 @@ export function renderMarkdown(r: BenchResults): string {
     `Run ${r.startedAt} (${r.mode}${r.durationOverrideS ? `, --duration ${r.durationOverrideS}` : ''}) ` +
       `of commit ${r.source.commit}${dirty(r)}, server built ${r.source.serverBuiltAt.slice(0, 16)}: ` +
       `${m.nproc} CPUs (${m.cpuModel}), ${int(m.memTotalMiB)} MiB, Node ${m.node}, ${m.os}; ` +
-      `load generator: one process, 1 thread at saturation, ${r.generatorThreads ?? 'one per 6,000 msg/s offered'} at fixed rates; ` +
+      `load generator: one process, 1 thread at saturation, ${r.generatorThreads ?? 'one per 6,000 msg/s offered'} at fixed rates, ` +
+      `${confirmNote(r.confirm)}; ` +
       `load average ${m.loadAvgStart.toFixed(2)} at start, ${m.loadAvgEnd?.toFixed(2) ?? '?'} at end; ` +
       `open files ${int(r.fdLimit.soft)} (${r.fdLimit.note}); Parley started by ${r.parleyEntry}.`,
   ];
@@ -383,6 +384,7 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(durabilityTable(s.durability));
   }
   if (s.writer?.kind === 'writer') out.push(writerSection(s.writer));
+  if (s.confirm?.kind === 'confirm') out.push(confirmSection(s.confirm));
   if (s['idle-memory']?.kind === 'idle')
     out.push('### Idle memory per connection', idleTable(s['idle-memory']));
   if (s['reconnect-storm']?.kind === 'storm')
@@ -413,4 +415,11 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(`### Parley CPU profile: ${label}`, profileMarkdown(p).trim());
   }
   return `${out.join('\n\n')}\n`;
+}
+
+/** How the recipients confirmed, for the run's header line (older results do not say: `each`). */
+function confirmNote(mode: BenchResults['confirm']): string {
+  return (mode ?? 'each') === 'through'
+    ? 'recipients confirm with one action 22 every 200 ms at most (as the SDK does)'
+    : 'recipients confirm each message with action 4';
 }

@@ -17,6 +17,8 @@ export interface BenchResults {
    * servers): `--threads`, or null for one per 6,000 msg/s offered (each run records its own).
    */
   generatorThreads: number | null;
+  /** How recipients confirmed deliveries (`--confirm`; calibrate always confirms each message). */
+  confirm?: 'each' | 'through';
   machine: MachineInfo;
   source: SourceInfo;
   /** Set when packages/server/dist changed during the run (another build): scenarios after it measured that. */
@@ -46,13 +48,15 @@ export function integrityOf(scenarios: Record<string, ScenarioResult>): { lost: 
           ? [s.normal, s.full]
           : s.kind === 'writer'
             ? s.levels.flatMap((l) => [l.thread, l.inline])
-            : s.kind === 'calibrate'
-              ? [s.bench]
-              : s.kind === 'cluster'
-                ? [s.one, s.two].filter((x) => x !== undefined)
-                : s.kind === 'backends'
-                  ? [s.sqlite, s.postgres].filter((x) => x !== undefined)
-                  : [];
+            : s.kind === 'confirm'
+              ? s.levels.flatMap((l) => [l.each, l.through])
+              : s.kind === 'calibrate'
+                ? [s.bench]
+                : s.kind === 'cluster'
+                  ? [s.one, s.two].filter((x) => x !== undefined)
+                  : s.kind === 'backends'
+                    ? [s.sqlite, s.postgres].filter((x) => x !== undefined)
+                    : [];
     for (const r of runs) {
       lost += r.integrity.lost;
       doubled += r.integrity.doubled;

@@ -49,7 +49,16 @@ export const calibrate: Scenario = {
         parts.push(
           await runRound(
             relay,
-            { pairs, window, warmupS, durationS: perRoundS, threads: 1, userPrefix: `g${r}_` },
+            // the minimal loader confirms each message: so does the generator here, for the same load
+            {
+              pairs,
+              window,
+              warmupS,
+              durationS: perRoundS,
+              threads: 1,
+              userPrefix: `g${r}_`,
+              confirm: 'each',
+            },
             (f, d) => ctx.progress.update(f, d),
           ),
         );

@@ -1,5 +1,6 @@
 import { calibrate } from './calibrate.js';
 import { backends, cluster } from './cluster.js';
+import { confirm } from './confirm.js';
 import { durability } from './durability.js';
 import { group } from './group.js';
 import { history } from './history.js';
@@ -18,6 +19,7 @@ export const SCENARIOS: readonly Scenario[] = [
   latency,
   durability,
   writer,
+  confirm,
   idle,
   storm,
   history,

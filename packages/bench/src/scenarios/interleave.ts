@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { ConfirmMode } from '../load/context.js';
 import type { LoadSpec } from '../load/generator.js';
 import { runRound } from '../load/generator.js';
 import { type LoadPartial, type LoadRun, mergeRounds } from '../load/run-result.js';
@@ -21,6 +22,8 @@ export interface Variant {
   parley?: ParleyOptions;
   /** Starts the server(s) itself (a cluster deployment); `nodeArgs` as for Parley. */
   start?: (nodeArgs: string[]) => Promise<RunningTarget>;
+  /** How its recipients confirm, when the variant is the load rather than the server. */
+  confirm?: ConfirmMode;
 }
 
 export function targetVariants(targets: readonly TargetName[]): Variant[] {
@@ -65,7 +68,12 @@ export async function runInterleaved(
         ctx.progress.stage(`${opts.stage} · ${v.label}${round}`);
         const part = await runRound(
           started[i]!,
-          { ...spec, durationS: spec.durationS / opts.rounds, userPrefix: `${r}_` },
+          {
+            ...spec,
+            durationS: spec.durationS / opts.rounds,
+            userPrefix: `${r}_`,
+            confirm: v.confirm ?? spec.confirm ?? ctx.confirm ?? 'through',
+          },
           (f, d) => ctx.progress.update(f, d),
         );
         parts[i]!.push(part);
@@ -113,4 +121,28 @@ export async function compareParley(
     { rounds: quick ? 1 : 4, stage },
   );
   return runs;
+}
+
+/**
+ * Two ways of running Parley (server options or load) at both saturation loads (one small load
+ * when quick), each load measured against both, interleaved: the writer and confirm scenarios.
+ */
+export async function compareAtSaturation(
+  ctx: ScenarioContext,
+  variants: readonly [Omit<Variant, 'target'>, Omit<Variant, 'target'>],
+  name: string,
+): Promise<{ pairs: number; window: number; runs: [LoadRun, LoadRun] }[]> {
+  const levels =
+    ctx.mode === 'quick'
+      ? [{ pairs: 10, window: 8 }]
+      : [
+          { pairs: 100, window: 8 },
+          { pairs: 1000, window: 2 },
+        ];
+  const out = [];
+  for (const { pairs, window } of levels) {
+    const [a, b] = await compareParley(ctx, variants, { pairs, window }, `${name} ${pairs} pairs`);
+    out.push({ pairs, window, runs: [a!, b!] as [LoadRun, LoadRun] });
+  }
+  return out;
 }

@@ -23,7 +23,12 @@ async function stormOnce(
   const pause = ctx.mode === 'quick' ? 200 : 1000;
   const label = `reconnect storm · ${TARGET_LABELS[target]}`;
   return withTarget(target, {}, async (t) => {
-    const lctx = newContext({ window: Math.max(backlog, 1), idsAhead: backlog, textBytes: 64 });
+    const lctx = newContext({
+      window: Math.max(backlog, 1),
+      idsAhead: backlog,
+      textBytes: 64,
+      ...(ctx.confirm !== undefined && { confirm: ctx.confirm }),
+    });
     const recipients = Array.from({ length: pairs }, (_, i) => new Recipient(lctx, `r${i}`, `s${i}`));
     const senders = Array.from({ length: pairs }, (_, i) => new Sender(lctx, `s${i}`, `r${i}`));
     const all = [...recipients, ...senders];

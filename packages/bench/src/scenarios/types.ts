@@ -1,3 +1,4 @@
+import type { ConfirmMode } from '../load/context.js';
 import type { FanoutRun } from '../load/fanout-result.js';
 import type { LoadRun } from '../load/generator.js';
 import type { ProfileSummary } from '../report/profile.js';
@@ -13,6 +14,8 @@ export interface ScenarioContext {
   durationS?: number;
   /** Load generator threads (`--threads`; default: by the rate offered at fixed rates, one at saturation). */
   threads?: number;
+  /** How recipients confirm deliveries (`--confirm`; default `through`, as the SDK does). */
+  confirm?: ConfirmMode;
   /** Which servers to run (Parley and both baselines unless a test narrows it down). */
   targets: readonly TargetName[];
   progress: Progress;
@@ -60,6 +63,12 @@ export interface WriterResult {
   kind: 'writer';
   /** Parley with its SQLite batches in the writer thread and inline, per load level, interleaved. */
   levels: { pairs: number; window: number; thread: LoadRun; inline: LoadRun }[];
+}
+
+export interface ConfirmResult {
+  kind: 'confirm';
+  /** Parley with recipients confirming each message and through a position, per load level, interleaved. */
+  levels: { pairs: number; window: number; each: LoadRun; through: LoadRun }[];
 }
 
 export interface IdleRow {
@@ -218,6 +227,7 @@ export type ScenarioResult =
   | LatencyResult
   | DurabilityResult
   | WriterResult
+  | ConfirmResult
   | IdleResult
   | StormResult
   | HistoryResult;

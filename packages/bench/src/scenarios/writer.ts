@@ -1,4 +1,4 @@
-import { compareParley } from './interleave.js';
+import { compareAtSaturation } from './interleave.js';
 import type { Scenario } from './types.js';
 
 /**
@@ -9,34 +9,17 @@ export const writer: Scenario = {
   name: 'writer',
   describe: 'Parley with SQLITE_WRITER=thread (default) vs inline (batches on the event loop), same load',
   async run(ctx) {
-    const levels =
-      ctx.mode === 'quick'
-        ? [{ pairs: 10, window: 8 }]
-        : [
-            { pairs: 100, window: 8 },
-            { pairs: 1000, window: 2 },
-          ];
-    const out = [];
-    for (const { pairs, window } of levels) {
-      const [thread, inline] = await compareParley(
-        ctx,
-        [
-          {
-            id: 'thread',
-            label: 'Parley SQLITE_WRITER=thread',
-            parley: { env: { SQLITE_WRITER: 'thread' } },
-          },
-          {
-            id: 'inline',
-            label: 'Parley SQLITE_WRITER=inline',
-            parley: { env: { SQLITE_WRITER: 'inline' } },
-          },
-        ],
-        { pairs, window },
-        `writer ${pairs} pairs`,
-      );
-      out.push({ pairs, window, thread: thread!, inline: inline! });
-    }
-    return { kind: 'writer', levels: out };
+    const levels = await compareAtSaturation(
+      ctx,
+      [
+        { id: 'thread', label: 'Parley SQLITE_WRITER=thread', parley: { env: { SQLITE_WRITER: 'thread' } } },
+        { id: 'inline', label: 'Parley SQLITE_WRITER=inline', parley: { env: { SQLITE_WRITER: 'inline' } } },
+      ],
+      'writer',
+    );
+    return {
+      kind: 'writer',
+      levels: levels.map(({ pairs, window, runs: [thread, inline] }) => ({ pairs, window, thread, inline })),
+    };
   },
 };

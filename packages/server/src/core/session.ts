@@ -106,6 +106,15 @@ export class Session {
     return this.waiting;
   }
 
+  /**
+   * Where this connection is in its user's timeline: it started at the timeline's end when it
+   * connected and has been sent (or has sent) every message after that up to here. No device of
+   * the user can have received a position past it.
+   */
+  get timelinePosition(): number {
+    return this.lastSeq;
+  }
+
   /** Whether the session stopped reading its peer because too many frames are waiting. */
   get readingPaused(): boolean {
     return this.paused;

@@ -282,7 +282,7 @@ export class WsGateway {
 
   private costOf(parsed: ParseResult): number {
     const f = parsed.ok ? parsed.frame : undefined;
-    const light = f?.action === '5' || (f?.action === '4' && f.chatMsg.status === 1);
+    const light = f?.action === '5' || f?.action === '22' || (f?.action === '4' && f.chatMsg.status === 1);
     return light ? LIGHT_FRAME_COST : 1;
   }
 

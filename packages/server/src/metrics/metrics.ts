@@ -5,7 +5,7 @@ import type { ErrorCodeValue } from '@parley/protocol';
  * (per frame, per commit), so implementations must be cheap: no allocation, no label strings.
  */
 export interface Metrics {
-  /** A WebSocket frame arrived: its action (`'1'` … `'21'`), or undefined for one that was refused unread or did not parse. */
+  /** A WebSocket frame arrived: its action (`'1'` … `'22'`), or undefined for one that was refused unread or did not parse. */
   frameIn(action: string | undefined): void;
   /** A serialized frame was handed to a client's socket. */
   frameOut(frame: string): void;

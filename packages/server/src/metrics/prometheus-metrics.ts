@@ -5,8 +5,8 @@ import { frameActionNumber } from './frame-action.js';
 import type { Metrics } from './metrics.js';
 import { processRegistry } from './process-registry.js';
 
-/** Client frames are actions 1 to 21; server frames 0 (errors) to 21. */
-const LAST_ACTION = 21;
+/** Client frames are actions 1 to 22; server frames 0 (errors) to 21 (none sends 22). */
+const LAST_ACTION = 22;
 const INVALID = 'invalid';
 const OTHER = 'other';
 

@@ -71,9 +71,13 @@ function template(r: Rand, me: string): Record<string, unknown> {
     { action: '11', fromId: me },
     { action: '12', fromId: me, toId: victim, baseMsgId: id, pageSize: 5 },
     { action: '12', fromId: victim },
+    { action: '22', fromId: me, seq: 999_999_999 }, // past the end of any timeline here: always answered
   ];
   return structuredClone(pick(r, frames));
 }
+
+/** A nasty value of its own: frames must not share (and so mutate, even into cycles) one object. */
+const nastyValue = (r: Rand): unknown => structuredClone(pick(r, nasty));
 
 /** Replaces, deletes or adds one field somewhere in the frame. */
 function mutate(r: Rand, frame: Record<string, unknown>): void {
@@ -83,10 +87,10 @@ function mutate(r: Rand, frame: Record<string, unknown>): void {
       : frame;
   const keys = Object.keys(target);
   const roll = r();
-  if (roll < 0.4 && keys.length > 0) target[pick(r, keys)] = pick(r, nasty);
+  if (roll < 0.4 && keys.length > 0) target[pick(r, keys)] = nastyValue(r);
   else if (roll < 0.6 && keys.length > 0) delete target[pick(r, keys)];
   else if (roll < 0.8)
-    target[pick(r, ['__proto__', 'constructor', 'prototype', 'extra', 'action'])] = pick(r, nasty);
+    target[pick(r, ['__proto__', 'constructor', 'prototype', 'extra', 'action'])] = nastyValue(r);
   else if (frame.action !== '1') frame.fromId = pick(r, ['alice', 'bob', 'carol', 'nobody']);
 }
 

@@ -5,7 +5,7 @@ import type { Conn, ConnHandlers, Driver } from './driver.js';
 /**
  * The Socket.IO relay's dialect: each Parley action is an event carrying the same frame object,
  * and request/response actions use Socket.IO acknowledgements, as a Node developer would write it:
- * `connect-user` (1), `ids` (2), `message` (3, acked with the status 1 frame), `status` (4),
+ * `connect-user` (1), `ids` (2), `message` (3, acked with the status 1 frame), `status` (4 and 22),
  * `heartbeat` (5). The relay emits deliveries as `message` events.
  */
 export const socketIoDriver: Driver = {
@@ -40,6 +40,7 @@ export const socketIoDriver: Driver = {
                 socket.emit('message', frame, reply);
                 return;
               case '4':
+              case '22':
                 socket.emit('status', frame);
                 return;
               case '5':

@@ -10,6 +10,7 @@ import { history } from './history.js';
 import { getIds } from './ids.js';
 import { sendMessage } from './message.js';
 import { recall } from './recall.js';
+import { receivedThrough } from './received-through.js';
 import { contacts, heartbeat, presence } from './simple.js';
 import { updateStatus } from './status.js';
 
@@ -38,4 +39,5 @@ export const handlers: HandlerMap = {
   '21': blocked,
   '18': joinRoom,
   '19': leaveRoom,
+  '22': receivedThrough,
 };
