@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import os from 'node:os';
 import path from 'node:path';
-import type { ConfirmMode } from './load/context.js';
+import { type ConfirmMode, DEFAULT_CONFIRM } from './load/context.js';
 import { repoDir, resultsDir, serverMain } from './paths.js';
 import { stopAllChildren } from './process/children.js';
 import { runCleanups } from './process/cleanup.js';
@@ -170,7 +170,7 @@ async function main(): Promise<number> {
     command: `node packages/bench/dist/cli.js ${process.argv.slice(2).join(' ')}`.trim(),
     durationOverrideS: args.durationS ?? null,
     generatorThreads: args.threads ?? null,
-    confirm: args.confirm ?? 'through',
+    confirm: args.confirm ?? DEFAULT_CONFIRM,
     machine,
     source,
     fdLimit,

@@ -34,6 +34,9 @@ export interface LoadContext {
  */
 export type ConfirmMode = 'each' | 'through';
 
+/** Recipients confirm as the SDK does unless told otherwise (`--confirm`). */
+export const DEFAULT_CONFIRM: ConfirmMode = 'through';
+
 /** The SDK's default `confirmDelayMs`: recipients in `through` mode confirm this often at most. */
 export const CONFIRM_DELAY_MS = 200;
 
@@ -56,7 +59,7 @@ export function newContext(opts: {
     lagHist: latencyHistogram(),
     counts: { sent: 0, acked: 0, delivered: 0 },
     errors: new Map(),
-    confirm: opts.confirm ?? 'through',
+    confirm: opts.confirm ?? DEFAULT_CONFIRM,
   };
 }
 

@@ -2,7 +2,7 @@ import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { ProcSampler, type ProcUsage, runQueueWaitMeter, selfCpuMeter } from '../metrics/proc.js';
 import type { RunningTarget } from '../targets.js';
 import { sleep } from './connect.js';
-import type { ConfirmMode } from './context.js';
+import { type ConfirmMode, DEFAULT_CONFIRM } from './context.js';
 import { type LoadPartial, type LoadRun, mergeRounds } from './run-result.js';
 import type { ShardResult } from './shard.js';
 import { openShard, type ShardHandle } from './shard-handle.js';
@@ -70,7 +70,7 @@ export async function runRound(
           window: spec.rate === undefined ? (spec.window ?? 16) : 0,
           rate: spec.rate === undefined ? 0 : (spec.rate * pairs) / spec.pairs,
           textBytes: spec.textBytes ?? 64,
-          confirm: spec.confirm ?? 'through',
+          confirm: spec.confirm ?? DEFAULT_CONFIRM,
         },
         n > 1,
       ),

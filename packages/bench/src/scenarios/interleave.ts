@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ConfirmMode } from '../load/context.js';
+import { type ConfirmMode, DEFAULT_CONFIRM } from '../load/context.js';
 import type { LoadSpec } from '../load/generator.js';
 import { runRound } from '../load/generator.js';
 import { type LoadPartial, type LoadRun, mergeRounds } from '../load/run-result.js';
@@ -72,7 +72,7 @@ export async function runInterleaved(
             ...spec,
             durationS: spec.durationS / opts.rounds,
             userPrefix: `${r}_`,
-            confirm: v.confirm ?? spec.confirm ?? ctx.confirm ?? 'through',
+            confirm: v.confirm ?? spec.confirm ?? ctx.confirm ?? DEFAULT_CONFIRM,
           },
           (f, d) => ctx.progress.update(f, d),
         );
