@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { freshSchema, PG_URL } from './helpers/postgres.js';
 import type { Frame, TestClient } from './helpers/test-client.js';
 import { startTestServer, type TestServer } from './helpers/test-server.js';
+import { UnrulyBus } from './helpers/unruly-bus.js';
 import { waitFor } from './helpers/wait-for.js';
 
 const BACKENDS = {
@@ -101,5 +102,21 @@ describe.each(Object.entries(BACKENDS))('action 22, received through (%s)', (_na
     // nothing was confirmed by any of them
     expect(await b.drain()).toEqual([]);
     expect(await pendingOfBob(t)).toHaveLength(2);
+  });
+});
+
+describe('action 22 after a gap fill', () => {
+  it('takes the position of a message that reached the connection through a fill', async () => {
+    // the live frames of bob's first two messages are lost; the third one's arrival fills them in
+    const t = await startTestServer({}, { bus: new UnrulyBus('bob', { drop: [1, 2] }) });
+    const b = await t.connect('bob', { confirms: true });
+    const a = await t.connect('alice');
+    for (const text of ['one', 'two', 'three']) await a.say('bob', text);
+    const [one, two, three] = [await b.nextAction('3'), await b.nextAction('3'), await b.nextAction('3')];
+    expect([one, two, three].map((f) => f.chatMsg.message)).toEqual(['one', 'two', 'three']);
+    b.send({ action: '22', fromId: 'bob', seq: two.chatMsg.seq });
+    expect(await b.drain()).toEqual([]); // accepted: no error
+    await waitFor(async () => (await pendingOfBob(t)).length === 1, 'the confirmation to commit');
+    expect(await pendingOfBob(t)).toEqual([three.chatMsg.seq]);
   });
 });

@@ -297,19 +297,17 @@ export class Session {
       from = Math.min(member?.deliveredSeq ?? before - 1, before - 1);
       this.advance(stream, from);
     }
-    // after each page the connection has everything up to its last entry: the position moves there
-    // (an action 22 for what was just sent is then not ahead of it)
+    // each replayed entry moves the connection's position (`replay`), so an action 22 for what a
+    // long fill already sent is not ahead of it while later pages are still being read
     while (!this.isClosed) {
       if (stream === undefined) {
         const page = await store.receivedBetween(userId, from, before, limit);
         for (const m of page) this.replay(entryDelivery(m, userId, time));
-        if (page.length > 0) this.advance(stream, page[page.length - 1]!.seq);
         if (page.length < limit) return;
         from = page[page.length - 1]!.seq;
       } else {
         const page = await store.groupEntries(stream, from, before - 1, limit);
         for (const e of page) this.replay(groupEntryDelivery(e, userId, time));
-        if (page.length > 0) this.advance(stream, page[page.length - 1]!.seq);
         if (page.length < limit) return;
         from = page[page.length - 1]!.seq;
       }
