@@ -28,6 +28,7 @@ import { goalsMarkdown } from './goals.js';
 import { profileMarkdown } from './profile.js';
 import type { BenchResults } from './results.js';
 import { confirmSection, writerSection } from './variant-markdown.js';
+import { walSection } from './wal-markdown.js';
 
 function baseline(level: LoadLevel, target: 'ws' | 'socketio'): LoadRun | undefined {
   return level.runs.find((r) => r.target === target);
@@ -385,6 +386,7 @@ export function renderMarkdown(r: BenchResults): string {
   }
   if (s.writer?.kind === 'writer') out.push(writerSection(s.writer));
   if (s.confirm?.kind === 'confirm') out.push(confirmSection(s.confirm));
+  if (s.wal?.kind === 'wal') out.push(walSection(s.wal));
   if (s['idle-memory']?.kind === 'idle')
     out.push('### Idle memory per connection', idleTable(s['idle-memory']));
   if (s['reconnect-storm']?.kind === 'storm')

@@ -10,6 +10,7 @@ import { room } from './room.js';
 import { saturation } from './saturation.js';
 import { storm } from './storm.js';
 import type { Scenario } from './types.js';
+import { wal } from './wal.js';
 import { writer } from './writer.js';
 
 /** Every scenario, in the order a full run takes them. */
@@ -20,6 +21,7 @@ export const SCENARIOS: readonly Scenario[] = [
   durability,
   writer,
   confirm,
+  wal,
   idle,
   storm,
   history,

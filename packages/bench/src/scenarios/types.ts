@@ -4,6 +4,7 @@ import type { LoadRun } from '../load/generator.js';
 import type { ProfileSummary } from '../report/profile.js';
 import type { Progress } from '../report/progress.js';
 import type { TargetName } from '../targets.js';
+import type { WalPages } from '../tools/wal-pages.js';
 
 export type Mode = 'quick' | 'full';
 
@@ -69,6 +70,19 @@ export interface ConfirmResult {
   kind: 'confirm';
   /** Parley with recipients confirming each message and through a position, per load level, interleaved. */
   levels: { pairs: number; window: number; each: LoadRun; through: LoadRun }[];
+}
+
+/** One load of the `wal` scenario: the run, and what its commits wrote (see tools/wal-pages.ts). */
+export interface WalLevel {
+  pairs: number;
+  window: number;
+  run: LoadRun;
+  wal: WalPages;
+}
+
+export interface WalResult {
+  kind: 'wal';
+  levels: WalLevel[];
 }
 
 export interface IdleRow {
@@ -228,6 +242,7 @@ export type ScenarioResult =
   | DurabilityResult
   | WriterResult
   | ConfirmResult
+  | WalResult
   | IdleResult
   | StormResult
   | HistoryResult;

@@ -1,0 +1,114 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { serverMain } from '../src/paths.js';
+import { stopAllChildren } from '../src/process/children.js';
+import { silentProgress } from '../src/report/progress.js';
+import { integrityOf } from '../src/report/results.js';
+import { walSection } from '../src/report/wal-markdown.js';
+import { wal } from '../src/scenarios/wal.js';
+import { readWalFrames, walPages } from '../src/tools/wal-pages.js';
+
+const opened: { db: Database.Database; dir: string }[] = [];
+afterEach(() => {
+  for (const { db, dir } of opened.splice(0)) {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A data folder whose parley.db is open in WAL mode with checkpoints off (the WAL keeps every frame). */
+function dataFolder() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-wal-test-'));
+  const db = new Database(path.join(dir, 'parley.db'));
+  opened.push({ db, dir });
+  db.pragma('journal_mode = WAL');
+  db.pragma('wal_autocheckpoint = 0');
+  db.exec(`
+    CREATE TABLE messages (msg_id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE timeline (user_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (user_id, seq)) WITHOUT ROWID;
+    CREATE INDEX messages_by_body ON messages (body);
+  `);
+  db.pragma('wal_checkpoint(TRUNCATE)'); // the WAL starts empty: only what the test writes is in it
+  return { dir, db };
+}
+
+describe('WAL pages per table and index', () => {
+  it('counts every frame of every commit under the B-tree that holds its page', () => {
+    const { dir, db } = dataFolder();
+    const insert = db.prepare('INSERT INTO messages (msg_id, body) VALUES (?, ?)');
+    const entry = db.prepare('INSERT INTO timeline (user_id, seq) VALUES (?, ?)');
+    // three commits, each table one page: the first changes messages and its index, the others all three
+    db.transaction(() => insert.run(1, 'a'))();
+    for (let c = 0; c < 2; c++)
+      db.transaction(() => {
+        for (let i = 0; i < 3; i++) {
+          insert.run(10 + c * 10 + i, `m${c}${i}`);
+          entry.run(`u${i}`, c);
+        }
+      })();
+
+    const w = walPages(dir);
+    expect(w).toEqual({
+      pageSize: 4096,
+      frames: 8,
+      commits: 3,
+      messages: 7,
+      trees: [
+        { name: 'messages', frames: 3 },
+        { name: 'messages_by_body', frames: 3 },
+        { name: 'timeline', frames: 2 },
+      ],
+    });
+  });
+
+  it('stops at the frames of an earlier generation of the WAL', () => {
+    const { dir, db } = dataFolder();
+    db.prepare('INSERT INTO messages (msg_id, body) VALUES (1, ?)').run('x');
+    const file = path.join(dir, 'parley.db-wal');
+    const all = readWalFrames(file).frames.length;
+    // a restarted WAL writes its header with new salts over the old one; the old frames remain after it
+    const wal = readFileSync(file);
+    wal.writeUInt32BE((wal.readUInt32BE(16) + 1) >>> 0, 16);
+    writeFileSync(`${file}.copy`, wal);
+    expect(all).toBeGreaterThan(0);
+    expect(readWalFrames(`${file}.copy`).frames).toEqual([]);
+  });
+
+  it('refuses a file that is not a WAL', () => {
+    const { dir } = dataFolder();
+    const file = path.join(dir, 'not-a-wal');
+    writeFileSync(file, Buffer.alloc(64));
+    expect(() => readWalFrames(file)).toThrow(/not a SQLite WAL/);
+  });
+});
+
+describe('the wal scenario', () => {
+  afterAll(() => stopAllChildren(1000));
+
+  it("counts what a real server's commits wrote, per table and index", async () => {
+    if (!existsSync(serverMain))
+      throw new Error('the server is not built: run `npm run build` first (npm test does)');
+    const result = await wal.run({
+      mode: 'quick',
+      targets: ['parley'],
+      progress: silentProgress(),
+      durationS: 1,
+    });
+    expect(result.kind).toBe('wal');
+    if (result.kind !== 'wal') return;
+    expect(integrityOf({ wal: result })).toEqual({ lost: 0, doubled: 0 });
+    const [level] = result.levels;
+    const w = level!.wal;
+    // every acked message is stored, and a stored message wrote at least its row and two timeline entries
+    expect(w.messages).toBeGreaterThanOrEqual(level!.run.ackedPerSec * level!.run.durationS * 0.99);
+    expect(w.commits).toBeGreaterThan(0);
+    const names = w.trees.map((t) => t.name);
+    for (const tree of ['messages', 'user_timeline', 'user_timeline_by_peer', 'pending'])
+      expect(names).toContain(tree);
+    expect(w.trees.reduce((a, t) => a + t.frames, 0)).toBe(w.frames);
+    expect(walSection(result)).toContain('| `user_timeline` |');
+  });
+});
