@@ -28,7 +28,10 @@ const WAL_MAGIC = [0x377f0682, 0x377f0683];
 const FRAMES_PER_READ = 4096;
 
 /** The page number and commit mark of every frame of the WAL's current generation, in order. */
-export function readWalFrames(file: string): {
+export function readWalFrames(
+  file: string,
+  framesPerRead = FRAMES_PER_READ,
+): {
   pageSize: number;
   frames: { page: number; commit: boolean }[];
 } {
@@ -43,7 +46,7 @@ export function readWalFrames(file: string): {
     const pageSize = header.readUInt32BE(8);
     const [salt1, salt2] = [header.readUInt32BE(16), header.readUInt32BE(20)];
     const frameBytes = FRAME_HEADER_BYTES + pageSize;
-    const chunk = Buffer.alloc(frameBytes * FRAMES_PER_READ);
+    const chunk = Buffer.alloc(frameBytes * framesPerRead);
     const frames: { page: number; commit: boolean }[] = [];
     for (let pos = WAL_HEADER_BYTES; ; ) {
       const got = readSync(fd, chunk, 0, chunk.length, pos);
