@@ -1,8 +1,6 @@
 import { statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
-import { serverMain } from '../paths.js';
+import Database from 'better-sqlite3';
 
 export interface SeedSpec {
   messages: number;
@@ -33,12 +31,6 @@ const NEEDED: Record<string, string[]> = {
 export const userA = (k: number) => `hA${String(k).padStart(5, '0')}`;
 export const userB = (k: number) => `hB${String(k).padStart(5, '0')}`;
 
-/** better-sqlite3 as the server itself loads it (the bench does not depend on it directly). */
-function openDatabase(file: string): BetterSqlite3.Database {
-  const Database = createRequire(serverMain)('better-sqlite3') as typeof BetterSqlite3;
-  return new Database(file);
-}
-
 /**
  * Writes `messages` stored, read messages straight into a Parley database that the server has
  * already created (and migrated), in one transaction of set-based SQL: a million rows take seconds
@@ -50,7 +42,7 @@ function openDatabase(file: string): BetterSqlite3.Database {
 export function seedHistory(dataDir: string, spec: SeedSpec): { seconds: number; dbMiB: number } {
   const t0 = performance.now();
   const file = path.join(dataDir, 'parley.db');
-  const db = openDatabase(file);
+  const db = new Database(file);
   try {
     for (const [table, cols] of Object.entries(NEEDED)) {
       const have = new Set(
