@@ -30,11 +30,9 @@ describe('blocklist frames', () => {
 
   it('answers 20 and 21 in write order and fails them with the code of their error frame', async () => {
     const h = harness();
-    const add = (frame: OutboundFrame) =>
-      h.ctx.requests.add({ kind: 'fifo', action: frame.action, frame, resend: true }, true);
-    const block = add({ action: '20', fromId: 'bob', toId: 'eve', blocked: true });
-    const unknown = add({ action: '20', fromId: 'bob', toId: 'nobody', blocked: true });
-    const list = add({ action: '21', fromId: 'bob' });
+    const block = h.request({ action: '20', fromId: 'bob', toId: 'eve', blocked: true });
+    const unknown = h.request({ action: '20', fromId: 'bob', toId: 'nobody', blocked: true });
+    const list = h.request({ action: '21', fromId: 'bob' });
     h.deliver({ action: '20', fromId: 'bob', toId: 'eve', blocked: true });
     h.deliver({ action: '0', toId: 'bob', code: 'UNKNOWN_USER', error: 'no user', ref: { action: '20' } });
     h.deliver({ action: '21', toId: 'bob', blocked: ['eve'] });

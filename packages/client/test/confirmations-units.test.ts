@@ -141,10 +141,7 @@ describe('receipt confirmations, batched', () => {
 describe('action 22 refused', () => {
   it('by an older server (UNKNOWN_ACTION): no error for the app, 1:1 messages confirmed one by one from then on', () => {
     const h = harness();
-    void h.ctx.requests.add(
-      { kind: 'fifo', action: '15', frame: { action: '15', fromId: 'bob' }, resend: true },
-      true,
-    );
+    void h.request({ action: '15', fromId: 'bob' });
     h.deliver(at('MSG000001', 1));
     h.deliver(at('MSG000002', 2));
     h.flush();
@@ -210,10 +207,7 @@ describe('action 22 refused', () => {
 
   it('with BAD_REQUEST: an error event, no request failed, and action 22 stays in use', () => {
     const h = harness();
-    void h.ctx.requests.add(
-      { kind: 'fifo', action: '15', frame: { action: '15', fromId: 'bob' }, resend: true },
-      true,
-    );
+    void h.request({ action: '15', fromId: 'bob' });
     h.deliver(at('MSG000001', 1));
     h.flush();
     h.deliver({

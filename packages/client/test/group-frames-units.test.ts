@@ -1,7 +1,6 @@
 /** Group and room frames arriving without a server: dispatch, and replies matched to their requests. */
 import { describe, expect, it } from 'vitest';
 import { RequestTable } from '../src/requests.js';
-import type { OutboundFrame } from '../src/types.js';
 import { event, info } from './group-fixtures.js';
 import { harness, message } from './inbound-harness.js';
 
@@ -136,16 +135,14 @@ describe('group and room frames arriving', () => {
 
   it('answers 13 to 19 in write order per action and fails them with the code of their error frame', async () => {
     const h = harness();
-    const add = (frame: OutboundFrame) =>
-      h.ctx.requests.add({ kind: 'fifo', action: frame.action, frame, resend: true }, true);
-    const create = add({ action: '13', fromId: 'bob', name: 'g' });
-    const rename = add({ action: '14', fromId: 'bob', toId: '~g1', op: 'rename', name: 'x' });
-    const remove = add({ action: '14', fromId: 'bob', toId: '~g1', op: 'remove', members: ['alice'] });
-    const list = add({ action: '15', fromId: 'bob' });
-    const convs = add({ action: '17', fromId: 'bob' });
-    const join = add({ action: '18', fromId: 'bob', toId: '!a' });
-    const full = add({ action: '18', fromId: 'bob', toId: '!b' });
-    const leave = add({ action: '19', fromId: 'bob', toId: '!a' });
+    const create = h.request({ action: '13', fromId: 'bob', name: 'g' });
+    const rename = h.request({ action: '14', fromId: 'bob', toId: '~g1', op: 'rename', name: 'x' });
+    const remove = h.request({ action: '14', fromId: 'bob', toId: '~g1', op: 'remove', members: ['alice'] });
+    const list = h.request({ action: '15', fromId: 'bob' });
+    const convs = h.request({ action: '17', fromId: 'bob' });
+    const join = h.request({ action: '18', fromId: 'bob', toId: '!a' });
+    const full = h.request({ action: '18', fromId: 'bob', toId: '!b' });
+    const leave = h.request({ action: '19', fromId: 'bob', toId: '!a' });
     h.deliver({ action: '14', toId: 'bob', op: 'rename', group: info });
     h.deliver({ action: '0', toId: 'bob', code: 'FORBIDDEN', error: 'admins only', ref: { action: '14' } });
     h.deliver({ action: '13', toId: 'bob', group: info });
@@ -201,27 +198,14 @@ describe('request order and non-idempotent requests', () => {
       onWritten();
       return true;
     }, 5_000);
-    const sent = table.add(
-      {
-        kind: 'fifo',
-        action: '13',
-        frame: { action: '13', fromId: 'x', name: 'a' },
-        resend: true,
-        once: true,
-      },
-      true,
-    );
+    const create = (name: string) =>
+      table.add(
+        { kind: 'fifo', action: '13', frame: { action: '13', fromId: 'x', name }, resend: true, once: true },
+        true,
+      );
+    const sent = create('a');
     up = false;
-    const unsent = table.add(
-      {
-        kind: 'fifo',
-        action: '13',
-        frame: { action: '13', fromId: 'x', name: 'b' },
-        resend: true,
-        once: true,
-      },
-      true,
-    );
+    const unsent = create('b');
     table.disconnected();
     await expect(sent).rejects.toMatchObject({ code: 'DISCONNECTED', action: '13' });
     up = true;

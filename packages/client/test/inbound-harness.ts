@@ -38,6 +38,9 @@ export function harness(opts: { verdictMs?: number } = {}) {
   };
   const deliver = (frame: object) => dispatchFrame(ctx, frame as InboundFrame);
   const flush = () => confirmations.flush();
+  /** A request of the app, written and waiting for its answer (answered in write order per action). */
+  const request = (frame: OutboundFrame) =>
+    ctx.requests.add({ kind: 'fifo', action: frame.action, frame, resend: true }, true);
   return {
     ctx,
     written,
@@ -49,6 +52,7 @@ export function harness(opts: { verdictMs?: number } = {}) {
     noticesAdvanced,
     deliver,
     flush,
+    request,
   };
 }
 
