@@ -109,7 +109,7 @@ describe('the wal scenario', () => {
     expect(w.messages).toBeGreaterThanOrEqual(level!.run.ackedPerSec * level!.run.durationS * 0.99);
     expect(w.commits).toBeGreaterThan(0);
     const names = w.trees.map((t) => t.name);
-    for (const tree of ['messages', 'user_timeline', 'user_timeline_by_peer', 'pending'])
+    for (const tree of ['messages', 'user_timeline', 'conversations', 'pending'])
       expect(names).toContain(tree);
     expect(w.trees.reduce((a, t) => a + t.frames, 0)).toBe(w.frames);
     expect(walSection(result)).toContain('| `user_timeline` |');

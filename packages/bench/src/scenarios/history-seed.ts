@@ -23,8 +23,8 @@ const NEEDED: Record<string, string[]> = {
     'to_seq',
     'from_seq',
   ],
-  user_timeline: ['user_id', 'seq', 'msg_id', 'peer_id', 'incoming'],
-  conversations: ['user_id', 'conv_id', 'last_ms', 'last_msg_id', 'unread', 'read_seq'],
+  user_timeline: ['user_id', 'seq', 'msg_id', 'peer_id', 'incoming', 'prev_seq'],
+  conversations: ['user_id', 'conv_id', 'last_ms', 'last_msg_id', 'unread', 'read_seq', 'last_seq'],
   meta: ['key', 'value'],
 };
 
@@ -36,8 +36,9 @@ export const userB = (k: number) => `hB${String(k).padStart(5, '0')}`;
  * already created (and migrated), in one transaction of set-based SQL: a million rows take seconds
  * where the protocol would take minutes. Rows look exactly like the ones the server writes:
  * a timeline entry per participant at its own position, which the message row carries too (each user
- * is in one conversation, so message v is at position v / conversations + 1 of both), the users' timeline
- * heads, one conversation row per user (all read), nothing pending.
+ * is in one conversation, so message v is at position v / conversations + 1 of both) and linked to the
+ * user's previous entry, the users' timeline heads, one conversation row per user (all read, with its
+ * newest entry), nothing pending.
  */
 export function seedHistory(dataDir: string, spec: SeedSpec): { seconds: number; dbMiB: number } {
   const t0 = performance.now();
@@ -79,14 +80,16 @@ export function seedHistory(dataDir: string, spec: SeedSpec): { seconds: number;
           0, printf('%-64s', 'seeded message ' || (v + 1)), printf('seed%d', v + 1), 2,
           ${now - n} + v, v / ${c} + 1, v / ${c} + 1
         FROM k`);
-      db.exec(`INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming)
-        SELECT from_id, (msg_id - 1) / ${c} + 1, msg_id, to_id, 0 FROM messages
-        UNION ALL SELECT to_id, (msg_id - 1) / ${c} + 1, msg_id, from_id, 1 FROM messages ORDER BY 1, 2`);
+      // each entry links to the user's previous one in its conversation: the one before it
+      db.exec(`INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming, prev_seq)
+        SELECT from_id, (msg_id - 1) / ${c} + 1, msg_id, to_id, 0, (msg_id - 1) / ${c} FROM messages
+        UNION ALL SELECT to_id, (msg_id - 1) / ${c} + 1, msg_id, from_id, 1, (msg_id - 1) / ${c} FROM messages
+        ORDER BY 1, 2`);
       db.exec(
         `UPDATE users SET seq_head = COALESCE((SELECT MAX(seq) FROM user_timeline WHERE user_id = users.id), 0)`,
       );
-      db.exec(`INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread, read_seq)
-        SELECT t.user_id, t.peer_id, m.time_ms, m.msg_id, 0, t.seq
+      db.exec(`INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread, read_seq, last_seq)
+        SELECT t.user_id, t.peer_id, m.time_ms, m.msg_id, 0, t.seq, t.seq
         FROM users u JOIN user_timeline t ON t.user_id = u.id AND t.seq = u.seq_head
         JOIN messages m ON m.msg_id = t.msg_id`);
       db.prepare(`UPDATE meta SET value = ? WHERE key = 'next_msg_id'`).run(n + 1);

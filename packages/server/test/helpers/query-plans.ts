@@ -6,7 +6,7 @@ import { onCleanup, tempDir } from './test-server.js';
 
 /**
  * A migrated SQLite database with the store's statements, and the plan SQLite picks for a
- * statement (`EXPLAIN QUERY PLAN`, every `?` bound to 1), as one line of its steps.
+ * statement (`EXPLAIN QUERY PLAN`, every parameter bound to 1), as one line of its steps.
  */
 export async function sqlitePlans() {
   const dir = tempDir();
@@ -14,17 +14,20 @@ export async function sqlitePlans() {
   const db = new Database(`${dir}/parley.db`);
   onCleanup(() => db.close());
   const sql = prepareStatements(db) as unknown as Record<string, { source: string }>;
-  const plan = (text: string): string =>
-    (
-      db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(
-        ...text
-          .split('?')
-          .slice(1)
-          .map(() => 1),
-      ) as { detail: string }[]
-    )
+  const plan = (text: string): string => {
+    // named parameters (`@user`) as one object, plain ones one by one
+    const names = [...text.matchAll(/@(\w+)/g)].map((m) => m[1]!);
+    const params =
+      names.length > 0
+        ? [Object.fromEntries(names.map((n) => [n, 1]))]
+        : text
+            .split('?')
+            .slice(1)
+            .map(() => 1);
+    return (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[])
       .map((r) => r.detail)
       .join(' | ');
+  };
   return { db, sql, plan };
 }
 

@@ -8,6 +8,8 @@ interface RowChange {
   lastMsgId: number;
   /** Messages received in the conversation (0 for the sender's row and notes to oneself). */
   unread: number;
+  /** The last message's position in the user's timeline. */
+  lastSeq: number;
 }
 
 /**
@@ -24,25 +26,46 @@ export class ConversationBuffer {
   /** By user, then by conversation (the peer's id). */
   private readonly rows = new Map<string, Map<string, RowChange>>();
 
-  /** A 1:1 message stored: the sender's row, and the recipient's with one more unread. */
-  message(fromId: string, toId: string, timeMs: number, msgId: number): void {
-    this.touch(fromId, toId, timeMs, msgId, 0);
-    // a note to oneself is one row, nothing unread
-    if (toId !== fromId) this.touch(toId, fromId, timeMs, msgId, 1);
+  /**
+   * The position of the newest entry of the user's 1:1 conversation (0: none yet), which a new
+   * entry links to: as this batch left it, or as the row has it.
+   */
+  lastSeq(sql: Statements, userId: string, convId: string): number {
+    return (
+      this.rows.get(userId)?.get(convId)?.lastSeq ?? sql.conversationHead.get(userId, convId)?.last_seq ?? 0
+    );
   }
 
-  private touch(userId: string, convId: string, lastMs: number, lastMsgId: number, unread: number): void {
+  /**
+   * A 1:1 message stored at these positions of the two timelines: the sender's row, and the
+   * recipient's with one more unread.
+   */
+  message(fromId: string, toId: string, timeMs: number, msgId: number, toSeq: number, fromSeq: number): void {
+    this.touch(fromId, toId, timeMs, msgId, 0, fromSeq);
+    // a note to oneself is one row, nothing unread
+    if (toId !== fromId) this.touch(toId, fromId, timeMs, msgId, 1, toSeq);
+  }
+
+  private touch(
+    userId: string,
+    convId: string,
+    lastMs: number,
+    lastMsgId: number,
+    unread: number,
+    lastSeq: number,
+  ): void {
     let mine = this.rows.get(userId);
     if (!mine) {
       mine = new Map();
       this.rows.set(userId, mine);
     }
     const row = mine.get(convId);
-    if (!row) mine.set(convId, { lastMs, lastMsgId, unread });
+    if (!row) mine.set(convId, { lastMs, lastMsgId, unread, lastSeq });
     else {
       row.lastMs = lastMs;
       row.lastMsgId = lastMsgId;
       row.unread += unread;
+      row.lastSeq = lastSeq;
     }
   }
 
@@ -51,7 +74,7 @@ export class ConversationBuffer {
     if (this.rows.size === 0) return;
     for (const [userId, mine] of this.rows)
       for (const [convId, r] of mine)
-        sql.touchConversation.run(userId, convId, r.lastMs, r.lastMsgId, r.unread);
+        sql.touchConversation.run(userId, convId, r.lastMs, r.lastMsgId, r.unread, r.lastSeq);
     this.rows.clear();
   }
 

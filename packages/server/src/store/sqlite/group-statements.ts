@@ -148,29 +148,16 @@ export function prepareGroupStatements(db: Database.Database) {
        WHERE user_id = ? AND conv_id = ?`,
     ),
     /**
-     * The 1:1 messages of a batch in one conversation row (conversation-buffer.ts): the last one,
-     * and `unread` more (0 for the sender's row and notes to oneself), counted up to MAX_UNREAD.
+     * The 1:1 messages of a batch in one conversation row (conversation-buffer.ts): the last one and
+     * its position in the user's timeline, and `unread` more (0 for the sender's row and notes to
+     * oneself), counted up to MAX_UNREAD. Parameters: user, conversation, time, message, unread, position.
      */
-    touchConversation: prep<[string, string, number, number, number]>(
+    touchConversation: prep<[string, string, number, number, number, number]>(
       db,
-      `INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread) VALUES (?, ?, ?, ?, MIN(?, ${MAX_UNREAD}))
-       ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms,
-         last_msg_id = excluded.last_msg_id, unread = MIN(unread + excluded.unread, ${MAX_UNREAD})`,
-    ),
-    /**
-     * The reader read up to `seq` of its timeline in the conversation with the peer (notes to
-     * oneself are never unread; counted up to MAX_UNREAD). Parameters: seq, reader, peer, seq,
-     * reader, peer, seq (better-sqlite3 binds `?NNN` by name, not by position, so every parameter
-     * is a plain `?`). INDEXED BY: without statistics SQLite walks the user's whole timeline after
-     * `seq` by its primary key instead.
-     */
-    readUserConversation: prep<[number, string, string, number, string, string, number]>(
-      db,
-      `UPDATE conversations SET read_seq = ?, unread = (SELECT COUNT(*) FROM (
-         SELECT 1 FROM user_timeline t INDEXED BY user_timeline_by_peer
-         WHERE t.user_id = ? AND t.peer_id = ? AND t.incoming = 1 AND t.seq > ? AND t.peer_id != t.user_id
-         LIMIT ${MAX_UNREAD}))
-       WHERE user_id = ? AND conv_id = ? AND read_seq < ?`,
+      `INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread, last_seq)
+       VALUES (?, ?, ?, ?, MIN(?, ${MAX_UNREAD}), ?)
+       ON CONFLICT (user_id, conv_id) DO UPDATE SET last_ms = excluded.last_ms, last_msg_id = excluded.last_msg_id,
+         unread = MIN(unread + excluded.unread, ${MAX_UNREAD}), last_seq = excluded.last_seq`,
     ),
     conversations: prep<[string, number, string, number], ConversationRow>(
       db,

@@ -1,6 +1,7 @@
 import { isGroupId } from '@parley/protocol';
 import { contentDigest, readable, recallOutcome, reuseOutcome } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
+import { readConversationThrough } from './conversation-chain.js';
 import { appendToGroup, groupRetry } from './group-writes.js';
 import { isReserved, reservationOf, useReservation } from './id-ranges.js';
 import { factsOf, toMessage } from './rows.js';
@@ -52,10 +53,11 @@ function appendToUser({ sql, users, convs }: WriteContext, m: Op<'append'>): App
     recipientSeq,
     toSelf ? null : senderSeq,
   );
-  sql.insertEntry.run(toId, recipientSeq, msgId, fromId, 1);
-  if (!toSelf) sql.insertEntry.run(fromId, senderSeq, msgId, toId, 0);
+  // each entry links to the user's previous one in the conversation (conversation-chain.ts)
+  sql.insertEntry.run(toId, recipientSeq, msgId, fromId, 1, convs.lastSeq(sql, toId, fromId));
+  if (!toSelf) sql.insertEntry.run(fromId, senderSeq, msgId, toId, 0, convs.lastSeq(sql, fromId, toId));
   sql.insertPending.run(m.toId, recipientSeq, m.msgId, m.timeMs);
-  convs.message(fromId, toId, timeMs, msgId);
+  convs.message(fromId, toId, timeMs, msgId, recipientSeq, senderSeq);
   return {
     outcome: 'stored',
     message: { seq: recipientSeq, msgId, fromId, toId, type, body, status: 1, timeMs, recalled: false },
@@ -113,7 +115,7 @@ export function read(w: WriteContext, op: Op<'read'>): Result<'read'> {
   const seq = receivedSeq(sql, op.readerId, op.msgId);
   if (seq !== undefined) {
     deletePending(w, op.readerId, seq);
-    sql.readUserConversation.run(seq, op.readerId, op.senderId, seq, op.readerId, op.senderId, seq);
+    readConversationThrough(sql, op.readerId, op.senderId, seq);
   }
   if (sql.markRead.run(op.msgId).changes === 0) return { outcome: 'already' };
   return { outcome: 'read', noticeId: Number(sql.insertNotice.run(op.senderId, op.notice).lastInsertRowid) };

@@ -25,6 +25,7 @@ import type {
 import { applyAdmin, toFile } from './admin-writes.js';
 import { Checkpointer } from './checkpointer.js';
 import { ConversationBuffer, keepsConversationsBuffered } from './conversation-buffer.js';
+import { conversationPage } from './conversation-chain.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
 import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
@@ -276,7 +277,7 @@ export class SqliteStore implements Store {
   }
 
   async history(q: HistoryQuery): Promise<TimelineEntry[] | 'unknown_base'> {
-    let before = Number.MAX_SAFE_INTEGER;
+    let before: number | undefined;
     if (q.beforeMsgId !== undefined) {
       const base = timelineEntry(this.sql, q.userId, q.beforeMsgId);
       if (!base) return 'unknown_base';
@@ -284,8 +285,8 @@ export class SqliteStore implements Store {
     }
     const rows =
       q.peerId === undefined
-        ? this.sql.historyAll.all(q.userId, before, q.limit)
-        : this.sql.historyWith.all(q.userId, q.peerId, before, q.limit);
+        ? this.sql.historyAll.all(q.userId, before ?? Number.MAX_SAFE_INTEGER, q.limit)
+        : conversationPage(this.sql, q.userId, q.peerId, before, q.limit);
     return rows.map(toEntry);
   }
 

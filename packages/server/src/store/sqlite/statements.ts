@@ -2,6 +2,7 @@ import type { Contact } from '@parley/protocol';
 import type Database from 'better-sqlite3';
 import type { Notice, User } from '../store.js';
 import { prepareAdminStatements } from './admin-statements.js';
+import { prepareChainStatements } from './chain-statements.js';
 import { prepareGroupStatements } from './group-statements.js';
 import { prep } from './prep.js';
 
@@ -95,9 +96,10 @@ export function prepareStatements(db: Database.Database) {
     ),
     /** How many messages are pending for the user (loaded once by the writer, see user-facts.ts). */
     pendingCount: prep<[string], { n: number }>(db, 'SELECT COUNT(*) AS n FROM pending WHERE user_id = ?'),
-    insertEntry: prep<[string, number, number, string, number]>(
+    /** A timeline entry: user, position, message, peer, incoming, the user's previous position with the peer (0: none). */
+    insertEntry: prep<[string, number, number, string, number, number]>(
       db,
-      'INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming, prev_seq) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     /**
      * The user's timeline entry of a message, at the position the message row gives for the user,
@@ -167,11 +169,6 @@ export function prepareStatements(db: Database.Database) {
       db,
       `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
        WHERE t.user_id = ? AND t.seq < ? ORDER BY t.seq DESC LIMIT ?`,
-    ),
-    historyWith: prep<[string, string, number, number], EntryRow>(
-      db,
-      `SELECT ${ENTRY_COLUMNS} FROM user_timeline t JOIN messages m ON m.msg_id = t.msg_id
-       WHERE t.user_id = ? AND t.peer_id = ? AND t.seq < ? ORDER BY t.seq DESC LIMIT ?`,
     ),
     /** Newest first: the caller reverses the page. */
     inboxSince: prep<[string, number, number], EntryRow>(
@@ -265,6 +262,7 @@ export function prepareStatements(db: Database.Database) {
       'SELECT blocked_id FROM blocks WHERE user_id = ? ORDER BY time_ms, blocked_id',
     ),
     ...prepareGroupStatements(db),
+    ...prepareChainStatements(db),
     ...prepareAdminStatements(db),
   };
 }
