@@ -50,15 +50,17 @@ export function integrityOf(scenarios: Record<string, ScenarioResult>): { lost: 
             ? s.levels.flatMap((l) => [l.thread, l.inline])
             : s.kind === 'confirm'
               ? s.levels.flatMap((l) => [l.each, l.through])
-              : s.kind === 'wal'
-                ? s.levels.map((l) => l.run)
-                : s.kind === 'calibrate'
-                  ? [s.bench]
-                  : s.kind === 'cluster'
-                    ? [s.one, s.two].filter((x) => x !== undefined)
-                    : s.kind === 'backends'
-                      ? [s.sqlite, s.postgres].filter((x) => x !== undefined)
-                      : [];
+              : s.kind === 'aged'
+                ? s.levels.flatMap((l) => [l.fresh, l.aged])
+                : s.kind === 'wal'
+                  ? s.levels.map((l) => l.run)
+                  : s.kind === 'calibrate'
+                    ? [s.bench]
+                    : s.kind === 'cluster'
+                      ? [s.one, s.two].filter((x) => x !== undefined)
+                      : s.kind === 'backends'
+                        ? [s.sqlite, s.postgres].filter((x) => x !== undefined)
+                        : [];
     for (const r of runs) {
       lost += r.integrity.lost;
       doubled += r.integrity.doubled;

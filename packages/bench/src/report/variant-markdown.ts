@@ -1,8 +1,10 @@
-import type { ConfirmResult, WriterResult } from '../scenarios/types.js';
+import type { AgedResult, ConfirmResult, WriterResult } from '../scenarios/types.js';
+import { int } from './format.js';
 import { type PairSide, pairSection } from './pair-markdown.js';
 
 type WriterLevel = WriterResult['levels'][number];
 type ConfirmLevel = ConfirmResult['levels'][number];
+type AgedLevel = AgedResult['levels'][number];
 
 /** Parley with its SQLite batches in the writer thread against inline, per load level. */
 export function writerSection(w: WriterResult): string {
@@ -26,4 +28,24 @@ export function confirmSection(c: ConfirmResult): string {
     [each, { name: 'through (the SDK)', run: (l) => l.through }],
     each,
   );
+}
+
+/** Parley over users with long histories against fresh users, per load level. */
+export function agedSection(a: AgedResult): string {
+  const fresh: PairSide<AgedLevel> = { name: 'fresh users', run: (l) => l.fresh };
+  const seeded = a.levels.map(
+    ({ pairs, seeded: s }) =>
+      `${int(pairs)} pairs: ${int(s.messages)} messages (${int(s.entries)} timeline entries, ` +
+      `${s.dbMiB.toFixed(1)} MiB), seeded in ${s.seconds.toFixed(1)} s`,
+  );
+  return [
+    pairSection(
+      '### Long histories (Parley at saturation, users with stored messages vs fresh users)',
+      'users',
+      a.levels,
+      [fresh, { name: `${int(a.messagesPerPair)} messages per pair stored`, run: (l) => l.aged }],
+      fresh,
+    ),
+    `The aged stores, one per level, for the users of every round: ${seeded.join('; ')}.`,
+  ].join('\n\n');
 }

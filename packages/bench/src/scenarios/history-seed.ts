@@ -4,8 +4,10 @@ import Database from 'better-sqlite3';
 
 export interface SeedSpec {
   messages: number;
-  /** Conversations (user pairs hA00000/hB00000, ...); messages go round robin over them. */
+  /** Conversations (user pairs, `pair(0)`, `pair(1)`, ...); messages go round robin over them. */
   conversations: number;
+  /** The two users of conversation k, the first one sending first (default hA00000/hB00000, ...). */
+  pair?: (k: number) => [string, string];
 }
 
 /** The columns the seeder writes, as packages/server/src/store/sqlite/schema.ts defines them. */
@@ -23,10 +25,16 @@ const NEEDED: Record<string, string[]> = {
     'to_seq',
     'from_seq',
   ],
-  user_timeline: ['user_id', 'seq', 'msg_id', 'peer_id', 'incoming', 'prev_seq'],
-  conversations: ['user_id', 'conv_id', 'last_ms', 'last_msg_id', 'unread', 'read_seq', 'last_seq'],
+  user_timeline: ['user_id', 'seq', 'msg_id', 'peer_id', 'incoming'],
+  conversations: ['user_id', 'conv_id', 'last_ms', 'last_msg_id', 'unread', 'read_seq'],
   meta: ['key', 'value'],
 };
+
+/**
+ * The links of 1:1 conversations (schema version 17, conversation-chain-schema.ts), written where
+ * the schema has them: without them, builds from before it can be seeded for a comparison.
+ */
+const LINKS = { user_timeline: 'prev_seq', conversations: 'last_seq' } as const;
 
 export const userA = (k: number) => `hA${String(k).padStart(5, '0')}`;
 export const userB = (k: number) => `hB${String(k).padStart(5, '0')}`;
@@ -40,18 +48,24 @@ export const userB = (k: number) => `hB${String(k).padStart(5, '0')}`;
  * user's previous entry, the users' timeline heads, one conversation row per user (all read, with its
  * newest entry), nothing pending.
  */
-export function seedHistory(dataDir: string, spec: SeedSpec): { seconds: number; dbMiB: number } {
+export function seedHistory(
+  dataDir: string,
+  spec: SeedSpec,
+): { seconds: number; dbMiB: number; entries: number } {
   const t0 = performance.now();
   const file = path.join(dataDir, 'parley.db');
   const db = new Database(file);
+  let entries = 0;
   try {
-    for (const [table, cols] of Object.entries(NEEDED)) {
-      const have = new Set(
+    const columns = (table: string) =>
+      new Set(
         db
           .prepare(`PRAGMA table_info(${table})`)
           .all()
           .map((c) => (c as { name: string }).name),
       );
+    for (const [table, cols] of Object.entries(NEEDED)) {
+      const have = columns(table);
       const missing = cols.filter((c) => !have.has(c));
       if (missing.length > 0) {
         throw new Error(
@@ -59,44 +73,50 @@ export function seedHistory(dataDir: string, spec: SeedSpec): { seconds: number;
         );
       }
     }
+    const linked = Object.entries(LINKS).every(([table, col]) => columns(table).has(col));
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -262144');
     const c = spec.conversations;
     const n = spec.messages;
     const now = Date.now();
+    const pair = spec.pair ?? ((k: number) => [userA(k), userB(k)]);
     const series = (count: number) =>
       `WITH RECURSIVE k(v) AS (SELECT 0 UNION ALL SELECT v + 1 FROM k WHERE v < ${count - 1})`;
     db.transaction(() => {
-      db.exec(`${series(c)}
-        INSERT INTO users (id, name, created_ms)
-        SELECT printf('hA%05d', v), printf('hA%05d', v), ${now} FROM k
-        UNION ALL SELECT printf('hB%05d', v), printf('hB%05d', v), ${now} FROM k`);
+      db.exec('CREATE TEMP TABLE seed_pairs (k INTEGER PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL)');
+      const addPair = db.prepare('INSERT INTO seed_pairs (k, a, b) VALUES (?, ?, ?)');
+      for (let k = 0; k < c; k++) addPair.run(k, ...pair(k));
+      db.exec(`INSERT INTO users (id, name, created_ms)
+        SELECT a, a, ${now} FROM seed_pairs UNION ALL SELECT b, b, ${now} FROM seed_pairs`);
       // Message k belongs to conversation k % c; within a conversation the two sides take turns.
       db.exec(`${series(n)}
         INSERT INTO messages (msg_id, from_id, to_id, type, body, digest, status, time_ms, to_seq, from_seq)
         SELECT v + 1,
-          printf(CASE WHEN (v / ${c}) % 2 = 0 THEN 'hA%05d' ELSE 'hB%05d' END, v % ${c}),
-          printf(CASE WHEN (v / ${c}) % 2 = 0 THEN 'hB%05d' ELSE 'hA%05d' END, v % ${c}),
+          CASE WHEN (v / ${c}) % 2 = 0 THEN p.a ELSE p.b END,
+          CASE WHEN (v / ${c}) % 2 = 0 THEN p.b ELSE p.a END,
           0, printf('%-64s', 'seeded message ' || (v + 1)), printf('seed%d', v + 1), 2,
           ${now - n} + v, v / ${c} + 1, v / ${c} + 1
-        FROM k`);
+        FROM k JOIN seed_pairs p ON p.k = v % ${c}`);
       // each entry links to the user's previous one in its conversation: the one before it
-      db.exec(`INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming, prev_seq)
-        SELECT from_id, (msg_id - 1) / ${c} + 1, msg_id, to_id, 0, (msg_id - 1) / ${c} FROM messages
-        UNION ALL SELECT to_id, (msg_id - 1) / ${c} + 1, msg_id, from_id, 1, (msg_id - 1) / ${c} FROM messages
+      const prev = linked ? `, (msg_id - 1) / ${c}` : '';
+      db.exec(`INSERT INTO user_timeline (user_id, seq, msg_id, peer_id, incoming${linked ? ', prev_seq' : ''})
+        SELECT from_id, (msg_id - 1) / ${c} + 1, msg_id, to_id, 0${prev} FROM messages
+        UNION ALL SELECT to_id, (msg_id - 1) / ${c} + 1, msg_id, from_id, 1${prev} FROM messages
         ORDER BY 1, 2`);
       db.exec(
         `UPDATE users SET seq_head = COALESCE((SELECT MAX(seq) FROM user_timeline WHERE user_id = users.id), 0)`,
       );
-      db.exec(`INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread, read_seq, last_seq)
-        SELECT t.user_id, t.peer_id, m.time_ms, m.msg_id, 0, t.seq, t.seq
+      db.exec(`INSERT INTO conversations (user_id, conv_id, last_ms, last_msg_id, unread, read_seq${linked ? ', last_seq' : ''})
+        SELECT t.user_id, t.peer_id, m.time_ms, m.msg_id, 0, t.seq${linked ? ', t.seq' : ''}
         FROM users u JOIN user_timeline t ON t.user_id = u.id AND t.seq = u.seq_head
         JOIN messages m ON m.msg_id = t.msg_id`);
       db.prepare(`UPDATE meta SET value = ? WHERE key = 'next_msg_id'`).run(n + 1);
+      db.exec('DROP TABLE seed_pairs');
     })();
     db.pragma('wal_checkpoint(TRUNCATE)');
+    entries = (db.prepare('SELECT COUNT(*) AS n FROM user_timeline').get() as { n: number }).n;
   } finally {
     db.close();
   }
-  return { seconds: (performance.now() - t0) / 1000, dbMiB: statSync(file).size / (1024 * 1024) };
+  return { seconds: (performance.now() - t0) / 1000, dbMiB: statSync(file).size / (1024 * 1024), entries };
 }

@@ -1,3 +1,4 @@
+import { aged } from './aged.js';
 import { calibrate } from './calibrate.js';
 import { backends, cluster } from './cluster.js';
 import { confirm } from './confirm.js';
@@ -21,6 +22,7 @@ export const SCENARIOS: readonly Scenario[] = [
   durability,
   writer,
   confirm,
+  aged,
   wal,
   idle,
   storm,

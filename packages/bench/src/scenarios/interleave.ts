@@ -118,9 +118,14 @@ export async function compareParley(
       threads: ctx.threads ?? 1,
     },
     ctx,
-    { rounds: quick ? 1 : 4, stage },
+    { rounds: parleyRounds(ctx), stage },
   );
   return runs;
+}
+
+/** The rounds of `compareParley` (users `0_s0`, `0_r0`, ... in the first, `1_s0`, ... in the second). */
+export function parleyRounds(ctx: ScenarioContext): number {
+  return ctx.mode === 'quick' ? 1 : 4;
 }
 
 /**

@@ -72,6 +72,30 @@ export interface ConfirmResult {
   levels: { pairs: number; window: number; each: LoadRun; through: LoadRun }[];
 }
 
+/** The aged variant's store of one level: messages, timeline entries, how long seeding took, its size. */
+export interface AgedSeed {
+  messages: number;
+  entries: number;
+  seconds: number;
+  dbMiB: number;
+}
+
+export interface AgedResult {
+  kind: 'aged';
+  /** Messages stored per pair before the run, for the users of every round of the aged variant. */
+  messagesPerPair: number;
+  /** Parley with fresh users and with users that have long histories, per load level, interleaved. */
+  levels: {
+    pairs: number;
+    window: number;
+    seeded: AgedSeed;
+    fresh: LoadRun;
+    aged: LoadRun;
+    /** The first round's first recipient's timeline entries in the aged store, before and after the run. */
+    firstUserEntries: { before: number; after: number };
+  }[];
+}
+
 /** One load of the `wal` scenario: the run, and what its commits wrote (see tools/wal-pages.ts). */
 export interface WalLevel {
   pairs: number;
@@ -242,6 +266,7 @@ export type ScenarioResult =
   | DurabilityResult
   | WriterResult
   | ConfirmResult
+  | AgedResult
   | WalResult
   | IdleResult
   | StormResult

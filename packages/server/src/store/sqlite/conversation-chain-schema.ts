@@ -10,7 +10,7 @@
  *
  * A link may point at an entry that is gone (retention deletes entries, oldest first, without
  * relinking) or that is of another conversation; readers then find the next older entry by scanning
- * the user's timeline down from there, and follow the links again.
+ * the user's timeline down from the last entry they found, and follow the links again.
  */
 export const CONVERSATION_CHAINS = `
   ALTER TABLE user_timeline ADD COLUMN prev_seq INTEGER NOT NULL DEFAULT 0;
