@@ -21,6 +21,7 @@ interface Args {
   durationS?: number;
   threads?: number;
   confirm?: ConfirmMode;
+  against?: string;
   cpuProfile: boolean;
   outDir: string;
 }
@@ -38,6 +39,8 @@ redis://127.0.0.1:6379 (BENCH_PG_URL, BENCH_REDIS_URL override); without them th
                       offered, at most one per CPU) and the saturation runs (default: one)
   --confirm <mode>    how recipients confirm deliveries: through (default; one action 22 every
                       200 ms at most, as the SDK does) or each (one action 4 per message)
+  --against <dir>     another checkout of Parley, built (npm ci && npm run build there): the
+                      against scenario runs its server beside this one's (skipped without it)
   --cpu-prof          run Parley under node --cpu-prof and report its top self-time functions
   --out <dir>         where results go (default packages/bench/results)
   --help              this text
@@ -95,6 +98,9 @@ function parseArgs(argv: readonly string[]): Args | undefined {
         args.confirm = mode;
         break;
       }
+      case '--against':
+        args.against = path.resolve(value());
+        break;
       case '--cpu-prof':
         args.cpuProfile = true;
         break;
@@ -149,6 +155,7 @@ async function main(): Promise<number> {
         targets: ALL_TARGETS,
         ...(args.threads !== undefined && { threads: args.threads }),
         ...(args.confirm !== undefined && { confirm: args.confirm }),
+        ...(args.against !== undefined && { against: args.against }),
         progress,
         ...(args.durationS !== undefined && { durationS: args.durationS }),
         ...(args.cpuProfile && { cpuProfile: true, profileDir }),

@@ -48,6 +48,8 @@ export interface ParleyOptions {
   nodeArgs?: string[];
   /** Extra settings (DATABASE_URL, REDIS_URL, REDIS_PREFIX for the cluster scenarios). */
   env?: Record<string, string>;
+  /** Another build's `main.js` instead of this checkout's (the `against` scenario). */
+  script?: string;
 }
 
 export async function startTarget(name: TargetName, opts: ParleyOptions = {}): Promise<RunningTarget> {
@@ -111,7 +113,7 @@ export async function startParley(opts: ParleyOptions): Promise<RunningTarget> {
   try {
     child = await spawnServer({
       name: 'parley',
-      script: parleyEntry().script,
+      script: opts.script ?? parleyEntry().script,
       // the flags `npm start` runs the server with, then the run's own (e.g. --cpu-prof)
       nodeArgs: [...NODE_FLAGS, ...(opts.nodeArgs ?? [])],
       env: {

@@ -27,7 +27,7 @@ import {
 import { goalsMarkdown } from './goals.js';
 import { profileMarkdown } from './profile.js';
 import type { BenchResults } from './results.js';
-import { agedSection, confirmSection, writerSection } from './variant-markdown.js';
+import { againstSection, agedSection, confirmSection, writerSection } from './variant-markdown.js';
 import { walSection } from './wal-markdown.js';
 
 function baseline(level: LoadLevel, target: 'ws' | 'socketio'): LoadRun | undefined {
@@ -386,6 +386,7 @@ export function renderMarkdown(r: BenchResults): string {
   }
   if (s.writer?.kind === 'writer') out.push(writerSection(s.writer));
   if (s.confirm?.kind === 'confirm') out.push(confirmSection(s.confirm));
+  if (s.against?.kind === 'against') out.push(againstSection(s.against));
   if (s.aged?.kind === 'aged') out.push(agedSection(s.aged));
   if (s.wal?.kind === 'wal') out.push(walSection(s.wal));
   if (s['idle-memory']?.kind === 'idle')

@@ -52,15 +52,17 @@ export function integrityOf(scenarios: Record<string, ScenarioResult>): { lost: 
               ? s.levels.flatMap((l) => [l.each, l.through])
               : s.kind === 'aged'
                 ? s.levels.flatMap((l) => [l.fresh, l.aged])
-                : s.kind === 'wal'
-                  ? s.levels.map((l) => l.run)
-                  : s.kind === 'calibrate'
-                    ? [s.bench]
-                    : s.kind === 'cluster'
-                      ? [s.one, s.two].filter((x) => x !== undefined)
-                      : s.kind === 'backends'
-                        ? [s.sqlite, s.postgres].filter((x) => x !== undefined)
-                        : [];
+                : s.kind === 'against'
+                  ? s.levels.flatMap((l) => [l.current, l.other])
+                  : s.kind === 'wal'
+                    ? s.levels.map((l) => l.run)
+                    : s.kind === 'calibrate'
+                      ? [s.bench]
+                      : s.kind === 'cluster'
+                        ? [s.one, s.two].filter((x) => x !== undefined)
+                        : s.kind === 'backends'
+                          ? [s.sqlite, s.postgres].filter((x) => x !== undefined)
+                          : [];
     for (const r of runs) {
       lost += r.integrity.lost;
       doubled += r.integrity.doubled;
@@ -82,12 +84,16 @@ export function integrityOf(scenarios: Record<string, ScenarioResult>): { lost: 
   return { lost, doubled };
 }
 
-/** The scenarios that were skipped (cluster, backends without PostgreSQL or Redis), with why. */
+/** The scenarios that were skipped (cluster, backends without PostgreSQL or Redis; against without --against), with why. */
 export function skippedOf(scenarios: Record<string, ScenarioResult>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, s] of Object.entries(scenarios)) {
     if (
-      (s.kind === 'cluster' || s.kind === 'backends' || s.kind === 'room' || s.kind === 'group') &&
+      (s.kind === 'cluster' ||
+        s.kind === 'backends' ||
+        s.kind === 'room' ||
+        s.kind === 'group' ||
+        s.kind === 'against') &&
       s.skipped
     )
       out[name] = s.skipped;

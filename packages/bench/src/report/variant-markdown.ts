@@ -1,10 +1,11 @@
-import type { AgedResult, ConfirmResult, WriterResult } from '../scenarios/types.js';
+import type { AgainstResult, AgedResult, ConfirmResult, WriterResult } from '../scenarios/types.js';
 import { int } from './format.js';
 import { type PairSide, pairSection } from './pair-markdown.js';
 
 type WriterLevel = WriterResult['levels'][number];
 type ConfirmLevel = ConfirmResult['levels'][number];
 type AgedLevel = AgedResult['levels'][number];
+type AgainstLevel = AgainstResult['levels'][number];
 
 /** Parley with its SQLite batches in the writer thread against inline, per load level. */
 export function writerSection(w: WriterResult): string {
@@ -48,4 +49,17 @@ export function agedSection(a: AgedResult): string {
     ),
     `The aged stores, one per level, for the users of every round: ${seeded.join('; ')}.`,
   ].join('\n\n');
+}
+
+/** This checkout's Parley against another build of it, per load level (nothing when skipped). */
+export function againstSection(a: AgainstResult): string {
+  if (a.skipped !== undefined) return `### Against another build\n\nskipped: ${a.skipped}`;
+  const other: PairSide<AgainstLevel> = { name: 'the other build', run: (l) => l.other };
+  return pairSection(
+    `### Against another build (${a.against}${a.commit === undefined ? '' : `, commit ${a.commit}`})`,
+    'build',
+    a.levels,
+    [{ name: 'this checkout', run: (l) => l.current }, other],
+    other,
+  );
 }

@@ -1,3 +1,4 @@
+import { against } from './against.js';
 import { aged } from './aged.js';
 import { calibrate } from './calibrate.js';
 import { backends, cluster } from './cluster.js';
@@ -22,6 +23,7 @@ export const SCENARIOS: readonly Scenario[] = [
   durability,
   writer,
   confirm,
+  against,
   aged,
   wal,
   idle,

@@ -24,6 +24,8 @@ export interface ScenarioContext {
   cpuProfile?: boolean;
   /** Where `--cpu-prof` writes its profiles. */
   profileDir?: string;
+  /** Another built checkout of Parley (`--against`), which the `against` scenario measures beside this one. */
+  against?: string;
 }
 
 /** One load level (e.g. 100 pairs, window 16) measured against several targets in the same run. */
@@ -70,6 +72,16 @@ export interface ConfirmResult {
   kind: 'confirm';
   /** Parley with recipients confirming each message and through a position, per load level, interleaved. */
   levels: { pairs: number; window: number; each: LoadRun; through: LoadRun }[];
+}
+
+export interface AgainstResult {
+  kind: 'against';
+  /** The other checkout (empty when skipped), and its commit when it is a git checkout. */
+  against: string;
+  commit?: string;
+  /** This checkout's Parley and the other build's, per load level, interleaved. */
+  levels: { pairs: number; window: number; current: LoadRun; other: LoadRun }[];
+  skipped?: string;
 }
 
 /** The aged variant's store of one level: messages, timeline entries, how long seeding took, its size. */
@@ -266,6 +278,7 @@ export type ScenarioResult =
   | DurabilityResult
   | WriterResult
   | ConfirmResult
+  | AgainstResult
   | AgedResult
   | WalResult
   | IdleResult
