@@ -9,6 +9,7 @@ import { silentProgress } from '../src/report/progress.js';
 import { integrityOf, skippedOf } from '../src/report/results.js';
 import { againstSection } from '../src/report/variant-markdown.js';
 import { against } from '../src/scenarios/against.js';
+import { requireBuiltServer } from './require-build.js';
 
 afterAll(() => stopAllChildren(1000));
 
@@ -52,8 +53,7 @@ describe('the against scenario', () => {
   });
 
   it("runs the same load against this checkout's server and the other build's", async () => {
-    if (!existsSync(serverMain))
-      throw new Error('the server is not built: run `npm run build` first (npm test does)');
+    requireBuiltServer();
     const { dir, started } = otherCheckout();
     try {
       const result = await against.run({ ...quick, against: dir });

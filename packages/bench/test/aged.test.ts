@@ -1,9 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serverMain } from '../src/paths.js';
 import { stopAllChildren } from '../src/process/children.js';
 import { silentProgress } from '../src/report/progress.js';
 import { integrityOf } from '../src/report/results.js';
@@ -11,17 +10,13 @@ import { agedSection } from '../src/report/variant-markdown.js';
 import { aged } from '../src/scenarios/aged.js';
 import { seedHistory } from '../src/scenarios/history-seed.js';
 import { withTarget } from '../src/targets.js';
+import { requireBuiltServer } from './require-build.js';
 
 afterAll(() => stopAllChildren(1000));
 
-function requireBuild(): void {
-  if (!existsSync(serverMain))
-    throw new Error('the server is not built: run `npm run build` first (npm test does)');
-}
-
 describe('seeding a store with history', () => {
   it("writes each pair's messages under the given names, linked as the server links them", async () => {
-    requireBuild();
+    requireBuiltServer();
     const dir = mkdtempSync(path.join(tmpdir(), 'parley-seed-test-'));
     try {
       await withTarget('parley', { dataDir: dir }, async () => {}); // the server creates the schema
@@ -69,7 +64,7 @@ describe('seeding a store with history', () => {
 
 describe('the aged scenario', () => {
   it('runs the same load over fresh users and over users with stored messages', async () => {
-    requireBuild();
+    requireBuiltServer();
     const result = await aged.run({
       mode: 'quick',
       targets: ['parley'],

@@ -1,15 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { serverMain } from '../src/paths.js';
 import { stopAllChildren } from '../src/process/children.js';
 import { silentProgress } from '../src/report/progress.js';
 import { integrityOf } from '../src/report/results.js';
 import { walSection } from '../src/report/wal-markdown.js';
 import { wal } from '../src/scenarios/wal.js';
 import { readWalFrames, walPages } from '../src/tools/wal-pages.js';
+import { requireBuiltServer } from './require-build.js';
 
 const opened: { db: Database.Database; dir: string }[] = [];
 afterEach(() => {
@@ -92,8 +92,7 @@ describe('the wal scenario', () => {
   afterAll(() => stopAllChildren(1000));
 
   it("counts what a real server's commits wrote, per table and index", async () => {
-    if (!existsSync(serverMain))
-      throw new Error('the server is not built: run `npm run build` first (npm test does)');
+    requireBuiltServer();
     const result = await wal.run({
       mode: 'quick',
       targets: ['parley'],
