@@ -104,6 +104,8 @@ describe('SQLite 1:1 conversations by links', () => {
     await store.write([user('d')]);
     expect(await store.history({ userId: 'a', peerId: 'd', limit: 10 })).toEqual([]);
     expect(await store.history({ userId: 'a', peerId: 'nobody', limit: 10 })).toEqual([]);
+    const newest = timeline[0]!.msgId;
+    expect(await store.history({ userId: 'a', peerId: 'd', beforeMsgId: newest, limit: 10 })).toEqual([]);
   });
 
   it('finds every remaining entry past broken links, and counts unread messages past them', async () => {

@@ -13,6 +13,9 @@ interface Link {
   prev_seq: number;
 }
 
+/** Links read per statement by the walks that only need the links (not the messages). */
+const LINK_CHUNK = MAX_UNREAD + 1;
+
 /**
  * The entries of a conversation from position `start` down to `floor` (exclusive), newest first.
  * `start` is where a link from position `bound` leads (the page's base, or just above the
@@ -52,6 +55,7 @@ function scanBelow(sql: Statements, user: string, peer: string, floor: number) {
 /**
  * A page of the user's conversation with the peer, newest first: the `limit` entries before the
  * user's position `before` (the page's base, an entry of the user's timeline), or the newest ones.
+ * No conversation row, no conversation: nothing is scanned for a peer the user never talked to.
  */
 export function conversationPage(
   sql: Statements,
@@ -61,18 +65,29 @@ export function conversationPage(
   limit: number,
 ): LinkedEntryRow[] {
   const rows: LinkedEntryRow[] = [];
-  if (limit <= 0) return rows;
+  const head = sql.conversationHead.get(user, peer)?.last_seq ?? 0;
+  if (limit <= 0 || head === 0) return rows;
   const below = scanBelow(sql, user, peer, 0);
-  let start: number;
-  let bound: number;
-  if (before === undefined) {
-    start = sql.conversationHead.get(user, peer)?.last_seq ?? 0;
-    bound = start + 1;
-  } else {
+  let start = head;
+  let bound = head + 1;
+  if (before !== undefined && head >= before) {
     const base = sql.timelineLink.get(user, before);
-    // a base of another conversation: a scan finds where this one continues below it
-    start = base?.peer_id === peer && base.prev_seq < before ? base.prev_seq : below(before);
-    bound = before;
+    if (base?.peer_id === peer && base.prev_seq < before) {
+      start = base.prev_seq;
+      bound = before;
+    } else {
+      // a base of another conversation, older than this one's newest entry: the links lead below it
+      const links = (s: number, n: number) =>
+        sql.conversationLinks.all({ user, peer, start: s, floor: 0, limit: n });
+      start = 0;
+      for (const link of walk(links, below, head, head + 1, 0, LINK_CHUNK)) {
+        if (link.seq < before) {
+          start = link.seq;
+          break;
+        }
+      }
+      bound = start + 1;
+    }
   }
   const chainAt = (s: number, n: number) =>
     sql.conversationEntries.all({ user, peer, start: s, floor: 0, limit: n });
@@ -99,7 +114,7 @@ export function unreadAfter(
     sql.conversationLinks.all({ user, peer, start: s, floor: readSeq, limit: n });
   let unread = 0;
   const below = scanBelow(sql, user, peer, readSeq);
-  for (const link of walk(chainAt, below, lastSeq, lastSeq + 1, readSeq, MAX_UNREAD + 1)) {
+  for (const link of walk(chainAt, below, lastSeq, lastSeq + 1, readSeq, LINK_CHUNK)) {
     if (link.incoming === 1 && ++unread >= MAX_UNREAD) break;
   }
   return unread;
