@@ -25,17 +25,18 @@ export const against: Scenario = {
       ],
       'against',
     );
+    const commit = commitOf(ctx.against);
     return {
       kind: 'against',
       against: ctx.against,
-      ...(commitOf(ctx.against) !== undefined && { commit: commitOf(ctx.against) }),
+      ...(commit !== undefined && { commit }),
       levels: levels.map(({ pairs, window, runs: [current, other] }) => ({ pairs, window, current, other })),
     };
   },
 };
 
 /** The other checkout's built server, or a clear error. */
-export function otherServer(checkout: string): string {
+function otherServer(checkout: string): string {
   const script = path.join(checkout, 'packages/server/dist/main.js');
   if (!existsSync(script))
     throw new Error(`--against: no built server at ${script} (run npm ci and npm run build there)`);
