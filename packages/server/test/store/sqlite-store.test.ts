@@ -43,8 +43,7 @@ describe('SqliteStore specifics', () => {
     // the statements behind history, backlogs, catch-up, confirmations and quotas
     const reads = [
       'historyAll',
-      // a 1:1 conversation's page: the base, the links, the scan where a link is broken
-      'timelineLink',
+      // a 1:1 conversation's page: the links, the scan where a link is broken
       'conversationHead',
       'conversationEntries',
       'conversationLinks',

@@ -44,11 +44,6 @@ const CHAIN = `WITH RECURSIVE chain(seq, prev_seq, incoming, msg_id) AS (
 /** The statements that walk 1:1 conversations (conversation-chain.ts), prepared once. */
 export function prepareChainStatements(db: Database.Database) {
   return {
-    /** The user's timeline entry at a position: its conversation and link. Parameters: user, seq. */
-    timelineLink: prep<[string, number], { peer_id: string; prev_seq: number }>(
-      db,
-      'SELECT peer_id, prev_seq FROM user_timeline WHERE user_id = ? AND seq = ?',
-    ),
     /** A conversation row: the newest entry's position (1:1), and read up to where. Parameters: user, conversation. */
     conversationHead: prep<[string, string], { last_seq: number; read_seq: number }>(
       db,

@@ -1,6 +1,6 @@
 import { MAX_UNREAD } from '../groups.js';
 import type { LinkedEntryRow } from './chain-statements.js';
-import type { Statements } from './statements.js';
+import type { Statements, TimelineLinkRow } from './statements.js';
 
 /**
  * 1:1 conversations without an index by peer (conversation-chain-schema.ts): each timeline entry
@@ -54,14 +54,15 @@ function scanBelow(sql: Statements, user: string, peer: string, floor: number) {
 
 /**
  * A page of the user's conversation with the peer, newest first: the `limit` entries before the
- * user's position `before` (the page's base, an entry of the user's timeline), or the newest ones.
- * No conversation row, no conversation: nothing is scanned for a peer the user never talked to.
+ * page's base (the user's timeline entry of the base message, as `timelineEntry` found it), or the
+ * newest ones. No conversation row, no conversation: nothing is scanned for a peer the user never
+ * talked to.
  */
 export function conversationPage(
   sql: Statements,
   user: string,
   peer: string,
-  before: number | undefined,
+  base: TimelineLinkRow | undefined,
   limit: number,
 ): LinkedEntryRow[] {
   const rows: LinkedEntryRow[] = [];
@@ -70,9 +71,9 @@ export function conversationPage(
   const below = scanBelow(sql, user, peer, 0);
   let start = head;
   let bound = head + 1;
-  if (before !== undefined && head >= before) {
-    const base = sql.timelineLink.get(user, before);
-    if (base?.peer_id === peer && base.prev_seq < before) {
+  if (base !== undefined && head >= base.seq) {
+    const before = base.seq;
+    if (base.peer_id === peer && base.prev_seq < before) {
       start = base.prev_seq;
       bound = before;
     } else {
@@ -102,13 +103,7 @@ export function conversationPage(
  * The messages the user received in its conversation with the peer after position `readSeq`, from
  * its newest entry at `lastSeq` down, counted up to MAX_UNREAD (notes to oneself are never unread).
  */
-export function unreadAfter(
-  sql: Statements,
-  user: string,
-  peer: string,
-  lastSeq: number,
-  readSeq: number,
-): number {
+function unreadAfter(sql: Statements, user: string, peer: string, lastSeq: number, readSeq: number): number {
   if (user === peer) return 0;
   const chainAt = (s: number, n: number) =>
     sql.conversationLinks.all({ user, peer, start: s, floor: readSeq, limit: n });

@@ -277,16 +277,12 @@ export class SqliteStore implements Store {
   }
 
   async history(q: HistoryQuery): Promise<TimelineEntry[] | 'unknown_base'> {
-    let before: number | undefined;
-    if (q.beforeMsgId !== undefined) {
-      const base = timelineEntry(this.sql, q.userId, q.beforeMsgId);
-      if (!base) return 'unknown_base';
-      before = base.seq;
-    }
+    const base = q.beforeMsgId === undefined ? undefined : timelineEntry(this.sql, q.userId, q.beforeMsgId);
+    if (q.beforeMsgId !== undefined && !base) return 'unknown_base';
     const rows =
       q.peerId === undefined
-        ? this.sql.historyAll.all(q.userId, before ?? Number.MAX_SAFE_INTEGER, q.limit)
-        : conversationPage(this.sql, q.userId, q.peerId, before, q.limit);
+        ? this.sql.historyAll.all(q.userId, base?.seq ?? Number.MAX_SAFE_INTEGER, q.limit)
+        : conversationPage(this.sql, q.userId, q.peerId, base, q.limit);
     return rows.map(toEntry);
   }
 

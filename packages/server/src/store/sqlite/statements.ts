@@ -37,6 +37,15 @@ export interface RangeRow {
   reserved_ms: number;
 }
 
+/** A user's timeline entry of a message: its position, whether received, its conversation and link. */
+export interface TimelineLinkRow {
+  seq: number;
+  incoming: number;
+  peer_id: string;
+  /** The user's previous entry with the same peer (conversation-chain.ts). */
+  prev_seq: number;
+}
+
 /** A message as a user's timeline has it: with the user's position. */
 export interface EntryRow extends MessageRow {
   seq: number;
@@ -106,9 +115,9 @@ export function prepareStatements(db: Database.Database) {
      * if the entry there still holds it (the user may have been deleted since, and its id reused).
      * Parameters: user, user, user, message, message.
      */
-    entrySeq: prep<[string, string, string, number, number], { seq: number; incoming: number }>(
+    entrySeq: prep<[string, string, string, number, number], TimelineLinkRow>(
       db,
-      `SELECT seq, incoming FROM user_timeline WHERE user_id = ? AND seq =
+      `SELECT seq, incoming, peer_id, prev_seq FROM user_timeline WHERE user_id = ? AND seq =
          (SELECT CASE WHEN to_id = ? THEN to_seq WHEN from_id = ? THEN from_seq END FROM messages WHERE msg_id = ?)
        AND msg_id = ?`,
     ),
