@@ -40,7 +40,8 @@ redis://127.0.0.1:6379 (BENCH_PG_URL, BENCH_REDIS_URL override); without them th
   --confirm <mode>    how recipients confirm deliveries: through (default; one action 22 every
                       200 ms at most, as the SDK does) or each (one action 4 per message)
   --against <dir>     another checkout of Parley, built (npm ci && npm run build there): the
-                      against scenario runs its server beside this one's (skipped without it)
+                      against scenario runs its server beside this one's (skipped without it),
+                      and history has it read the same stores too
   --cpu-prof          run Parley under node --cpu-prof and report its top self-time functions
   --out <dir>         where results go (default packages/bench/results)
   --help              this text

@@ -323,21 +323,29 @@ function stormTable(s: StormResult): string {
   );
 }
 
-function historyTable(h: HistoryResult): string {
-  const head = `${int(h.messages)} messages in ${int(h.conversations)} conversations (${mib(h.dbMiB)} database, seeded in ${h.seedS.toFixed(1)} s), pages of ${h.pageSize}:`;
-  return `${head}\n\n${table(
-    ['query (action 12)', 'requests', 'p50', 'p90', 'p99', 'max', 'bad pages'],
-    ['---', '--:', '--:', '--:', '--:', '--:', '--:'],
-    h.kinds.map((k) => [
-      k.kind,
-      int(k.count),
-      `${ms(k.p50)} ms`,
-      `${ms(k.p90)} ms`,
-      `${ms(k.p99)} ms`,
-      `${ms(k.max)} ms`,
-      String(k.badPages),
-    ]),
-  )}`;
+export function historyTable(h: HistoryResult): string {
+  return h.stores
+    .map((st) => {
+      const who =
+        st.peersPerUser === 1
+          ? `${int(st.users)} users, one conversation each`
+          : `${int(st.users)} users, ${int(st.peersPerUser)} peers each`;
+      const head = `**${st.store}, read by ${st.build}:** ${int(st.messages)} messages in ${int(st.conversations)} conversations (${who}; ${mib(st.dbMiB)} database, seeded in ${st.seedS.toFixed(1)} s), pages of ${h.pageSize}:`;
+      return `${head}\n\n${table(
+        ['query (action 12)', 'requests', 'p50', 'p90', 'p99', 'max', 'bad pages'],
+        ['---', '--:', '--:', '--:', '--:', '--:', '--:'],
+        st.kinds.map((k) => [
+          k.kind,
+          int(k.count),
+          `${ms(k.p50)} ms`,
+          `${ms(k.p90)} ms`,
+          `${ms(k.p99)} ms`,
+          `${ms(k.max)} ms`,
+          String(k.badPages),
+        ]),
+      )}`;
+    })
+    .join('\n\n');
 }
 
 function dirty(r: BenchResults): string {
@@ -409,7 +417,9 @@ export function renderMarkdown(r: BenchResults): string {
       : [],
   );
   if (s.history?.kind === 'history') {
-    for (const p of s.history.profiles ?? []) profiles.push({ label: 'history (server lifetime)', p });
+    for (const st of s.history.stores)
+      for (const p of st.profiles ?? [])
+        profiles.push({ label: `history, ${st.store}, ${st.build} (server lifetime)`, p });
   }
   for (const f of [s.group, s.room]) {
     if (f?.kind === 'group' || f?.kind === 'room')

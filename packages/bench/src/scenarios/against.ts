@@ -36,7 +36,7 @@ export const against: Scenario = {
 };
 
 /** The other checkout's built server, or a clear error. */
-function otherServer(checkout: string): string {
+export function otherServer(checkout: string): string {
   const script = path.join(checkout, 'packages/server/dist/main.js');
   if (!existsSync(script))
     throw new Error(`--against: no built server at ${script} (run npm ci and npm run build there)`);

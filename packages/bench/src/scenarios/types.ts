@@ -175,16 +175,30 @@ export interface HistoryKindResult {
   badPages: number;
 }
 
-export interface HistoryResult {
-  kind: 'history';
+/** The `build` of the history stores read by this checkout's server. */
+export const HISTORY_THIS_BUILD = 'this checkout';
+
+/** Pages of one stored history, read through one build of the server. */
+export interface HistoryStoreResult {
+  /** The store's shape (`one peer per user`, `many peers per user`). */
+  store: string;
+  /** Which server read it: `this checkout`, or the `--against` checkout's path. */
+  build: string;
   messages: number;
   conversations: number;
+  users: number;
+  peersPerUser: number;
   seedS: number;
   dbMiB: number;
-  pageSize: number;
   kinds: HistoryKindResult[];
   errors: Record<string, number>;
   profiles?: ProfileSummary[];
+}
+
+export interface HistoryResult {
+  kind: 'history';
+  pageSize: number;
+  stores: HistoryStoreResult[];
 }
 
 /** One round of the minimal loader (its JSON line). */
