@@ -27,6 +27,7 @@ function partial(generatorCpuPercent: number, generatorThreads: number): LoadPar
     ackHist: latencyHistogram(),
     e2eHist: latencyHistogram(),
     lagHist: latencyHistogram(),
+    generatorGc: { count: 0, totalMs: 0, maxMs: 0 },
     server: { cpuPercent: 50, rssStartMiB: 50, rssPeakMiB: 60, rssEndMiB: 55 },
     generatorCpuPercent,
     generatorThreads,

@@ -78,6 +78,10 @@ describe('quick saturation, Parley and the ws relay', () => {
       expect(run.server.rssPeakMiB).toBeGreaterThan(0);
       expect(typeof run.ackedPerSec).toBe('number');
       expect(run.serverCpuUsPerMsg).toBeGreaterThan(0);
+      // the generator's GC pauses of the measured window: two seconds of load collect at least once
+      expect(run.generatorGc.count).toBeGreaterThan(0);
+      expect(run.generatorGc.maxMs).toBeGreaterThan(0);
+      expect(run.generatorGc.totalMs).toBeGreaterThanOrEqual(run.generatorGc.maxMs);
       expect(typeof run.generatorBound).toBe('boolean');
       expect(run.generatorThreads).toBe(1);
       if (existsSync('/proc/self/task/')) {

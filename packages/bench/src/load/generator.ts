@@ -1,4 +1,5 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import { addGcPauses } from '../metrics/gc-pauses.js';
 import { ProcSampler, type ProcUsage, runQueueWaitMeter, selfCpuMeter } from '../metrics/proc.js';
 import type { RunningTarget } from '../targets.js';
 import { sleep } from './connect.js';
@@ -142,6 +143,7 @@ export async function runRound(
       ackHist,
       e2eHist,
       lagHist,
+      generatorGc: addGcPauses(results.map((r) => r.gcPauses)),
       server,
       ...(nodes.length > 1 && { nodes }),
       generatorCpuPercent,

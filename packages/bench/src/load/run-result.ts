@@ -1,3 +1,4 @@
+import { addGcPauses, type GcPauses } from '../metrics/gc-pauses.js';
 import {
   curve,
   type Histogram,
@@ -45,6 +46,12 @@ export interface LoadRun {
   e2e: LatencySummary;
   /** Rate mode: the generator's own lag, actual minus intended send time (part of ack and e2e). */
   sendLag: LatencySummary;
+  /**
+   * The generator's garbage collection pauses in the measured windows, all rounds and load threads
+   * (`totalMs` adds up over threads): while its thread stands still, sends fall behind and acks
+   * wait to be read, which shows in every latency of the run.
+   */
+  generatorGc: GcPauses;
   ackCurve: LatencyCurve;
   e2eCurve: LatencyCurve;
   /** The server's process; for a cluster target the sum over its nodes (CPU adds up, RSS too). */
@@ -112,6 +119,8 @@ export interface LoadPartial {
   ackHist: Histogram;
   e2eHist: Histogram;
   lagHist: Histogram;
+  /** The generator's garbage collection pauses in the measured window (all its load threads). */
+  generatorGc: GcPauses;
   server: ProcUsage;
   nodes?: ProcUsage[];
   generatorCpuPercent: number;
@@ -207,6 +216,7 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
     ack: summarize(ackHist),
     e2e: summarize(e2eHist),
     sendLag: summarize(lagHist),
+    generatorGc: addGcPauses(parts.map((p) => p.generatorGc)),
     ackCurve: curve(ackHist),
     e2eCurve: curve(e2eHist),
     server: {

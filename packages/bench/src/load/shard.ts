@@ -1,4 +1,5 @@
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+import { type GcPauses, gcPauseMeter, NO_GC_PAUSES } from '../metrics/gc-pauses.js';
 import { Recipient, Sender } from './clients.js';
 import { type ConnectOutcome, connectAll, sleep, waitFor } from './connect.js';
 import { type ConfirmMode, newContext, nowUs } from './context.js';
@@ -31,6 +32,8 @@ export interface ShardResult {
   ackHist: string;
   e2eHist: string;
   lagHist: string;
+  /** This thread's garbage collection pauses in the measured window. */
+  gcPauses: GcPauses;
   totals: Totals;
   integrity: Integrity;
   errors: Record<string, number>;
@@ -49,6 +52,8 @@ export class Shard {
   private readonly recipients: Recipient[];
   private connectOutcome: ConnectOutcome = { connected: 0, failed: 0, retries: 0, errors: {}, seconds: 0 };
   private stopSchedule = () => {};
+  private stopGcMeter: (() => GcPauses) | undefined;
+  private gcPauses = NO_GC_PAUSES;
 
   constructor(readonly spec: ShardSpec) {
     const perSender = spec.rate / spec.pairs;
@@ -97,6 +102,7 @@ export class Shard {
   measure(): void {
     this.ctx.measureStartUs = nowUs();
     this.ctx.phase = 'measure';
+    this.stopGcMeter = gcPauseMeter();
   }
 
   /** Ends the measured window and stops sending; what is in flight still completes. */
@@ -104,6 +110,8 @@ export class Shard {
     this.ctx.measureEndUs = nowUs();
     this.ctx.phase = 'drain';
     this.stopSchedule();
+    if (this.stopGcMeter) this.gcPauses = this.stopGcMeter();
+    this.stopGcMeter = undefined;
   }
 
   progress(): ShardProgress {
@@ -132,6 +140,7 @@ export class Shard {
       ackHist: encodeIntoCompressedBase64(ctx.ackHist),
       e2eHist: encodeIntoCompressedBase64(ctx.e2eHist),
       lagHist: encodeIntoCompressedBase64(ctx.lagHist),
+      gcPauses: this.gcPauses,
       totals: {
         sent: sum((s) => s.ackedCount + s.inflight.size + s.failed),
         acked: sum((s) => s.ackedCount),

@@ -13,13 +13,16 @@ export interface GoalRow {
 export const ACK_P99_TARGET_MS = 10;
 
 /**
- * What the machine allows at the same offered rate: the bare relay's ack p99 and the generator's own
- * send lag (part of every ack time). When the relay misses the target too, the machine's tail, not
- * Parley's, is above it, and the row says so (the verdict stays Parley's own figure).
+ * What the machine allows at the same offered rate: the bare relay's ack p99, the generator's own
+ * send lag and its longest garbage collection pause (both part of every ack time). When the relay
+ * misses the target too, the machine's tail, not Parley's, is above it, and the row says so (the
+ * verdict stays Parley's own figure).
  */
 export function latencyFloor(ws: LoadRun | undefined): string {
   if (!ws) return '';
-  const relay = `the ws relay ${ws.ack.p99.toFixed(2)} ms, the generator's send lag p99 ${ws.sendLag.p99.toFixed(2)} ms`;
+  const relay =
+    `the ws relay ${ws.ack.p99.toFixed(2)} ms, the generator's send lag p99 ${ws.sendLag.p99.toFixed(2)} ms` +
+    ` and its longest GC pause ${ws.generatorGc.maxMs.toFixed(2)} ms`;
   return ws.ack.p99 >= ACK_P99_TARGET_MS
     ? ` (${relay}: the bare relay misses the target too, so this machine's floor is above it)`
     : ` (${relay})`;
