@@ -2,6 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { type ConfirmMode, DEFAULT_CONFIRM } from './load/context.js';
+import { type WsClient, wsClientOf } from './load/drivers/parley.js';
 import { repoDir, resultsDir, serverMain } from './paths.js';
 import { stopAllChildren } from './process/children.js';
 import { runCleanups } from './process/cleanup.js';
@@ -31,6 +32,8 @@ const HELP = `Usage: node packages/bench/dist/cli.js [options]
 Runs the Parley benchmark: Parley, a bare ws relay and a Socket.IO relay, same machine, same load.
 cluster and backends need PostgreSQL at postgres://postgres@127.0.0.1:5432 and Redis at
 redis://127.0.0.1:6379 (BENCH_PG_URL, BENCH_REDIS_URL override); without them they are skipped.
+The generator's connections use its own minimal WebSocket client; BENCH_WS_CLIENT=ws uses the ws
+library's client instead (as before; it costs the generator more CPU and longer GC pauses).
 
   --quick             every scenario at small scale (about a minute; a smoke check)
   --scenario <names>  only these scenarios, comma-separated: ${SCENARIOS.map((s) => s.name).join(', ')}
@@ -117,8 +120,10 @@ function parseArgs(argv: readonly string[]): Args | undefined {
 
 async function main(): Promise<number> {
   let args: Args | undefined;
+  let wsClient: WsClient;
   try {
     args = parseArgs(process.argv.slice(2));
+    wsClient = wsClientOf(process.env);
   } catch (err) {
     process.stderr.write(`bench: ${(err as Error).message}\n`);
     return 2;
@@ -179,6 +184,7 @@ async function main(): Promise<number> {
     durationOverrideS: args.durationS ?? null,
     generatorThreads: args.threads ?? null,
     confirm: args.confirm ?? DEFAULT_CONFIRM,
+    wsClient,
     machine,
     source,
     fdLimit,

@@ -361,7 +361,7 @@ export function renderMarkdown(r: BenchResults): string {
       `of commit ${r.source.commit}${dirty(r)}, server built ${r.source.serverBuiltAt.slice(0, 16)}: ` +
       `${m.nproc} CPUs (${m.cpuModel}), ${int(m.memTotalMiB)} MiB, Node ${m.node}, ${m.os}; ` +
       `load generator: one process, 1 thread at saturation, ${r.generatorThreads ?? 'one per 6,000 msg/s offered'} at fixed rates, ` +
-      `${confirmNote(r.confirm)}; ` +
+      `${confirmNote(r.confirm)}, ${wsClientNote(r.wsClient)}; ` +
       `load average ${m.loadAvgStart.toFixed(2)} at start, ${m.loadAvgEnd?.toFixed(2) ?? '?'} at end; ` +
       `open files ${int(r.fdLimit.soft)} (${r.fdLimit.note}); Parley started by ${r.parleyEntry}.`,
   ];
@@ -429,6 +429,13 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(`### Parley CPU profile: ${label}`, profileMarkdown(p).trim());
   }
   return `${out.join('\n\n')}\n`;
+}
+
+/** The generator's WebSocket client, for the run's header line (older results: the ws library's). */
+function wsClientNote(client: BenchResults['wsClient']): string {
+  return (client ?? 'ws') === 'raw'
+    ? "over the generator's own minimal WebSocket client"
+    : "over the ws library's WebSocket client";
 }
 
 /** How the recipients confirmed, for the run's header line (older results do not say: `each`). */

@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { WsClient } from '../load/drivers/parley.js';
 import type { FdLimit } from '../process/limits.js';
 import type { Mode, ScenarioResult } from '../scenarios/types.js';
 import type { MachineInfo, SourceInfo } from './machine.js';
@@ -19,6 +20,8 @@ export interface BenchResults {
   generatorThreads: number | null;
   /** How recipients confirmed deliveries (`--confirm`; calibrate always confirms each message). */
   confirm?: 'each' | 'through';
+  /** The generator's WebSocket client (`BENCH_WS_CLIENT`; older results: the ws library's). */
+  wsClient?: WsClient;
   machine: MachineInfo;
   source: SourceInfo;
   /** Set when packages/server/dist changed during the run (another build): scenarios after it measured that. */

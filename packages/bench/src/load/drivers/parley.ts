@@ -1,77 +1,26 @@
-import type { Socket } from 'node:net';
-import type { ClientFrame, ServerFrame } from '@parley/protocol';
-import { WebSocket } from 'ws';
-import type { Conn, ConnHandlers, Driver } from './driver.js';
+import type { Driver } from './driver.js';
+import { rawWsDriver } from './raw-ws.js';
+import { wsLibDriver } from './ws-lib.js';
 
-const OPEN_TIMEOUT_MS = 60_000;
+/** Which WebSocket client the generator's `parley-ws` connections use (`BENCH_WS_CLIENT`). */
+export const WS_CLIENTS = { raw: rawWsDriver, ws: wsLibDriver } as const;
+export type WsClient = keyof typeof WS_CLIENTS;
 
-/** Sockets corked in this turn of the event loop, uncorked together by one `nextTick`. */
-let corked: Socket[] = [];
-const uncorkAll = () => {
-  const sockets = corked;
-  corked = [];
-  for (const s of sockets) s.uncork();
-};
-function corkForTurn(socket: Socket): void {
-  socket.cork();
-  if (corked.push(socket) === 1) process.nextTick(uncorkAll);
+/** `BENCH_WS_CLIENT`: `raw` (default, `raw-ws.ts`) or `ws` (the ws library's client, as before). */
+export function wsClientOf(env: NodeJS.ProcessEnv): WsClient {
+  const v = env.BENCH_WS_CLIENT;
+  if (v === undefined || v === '' || v === 'raw') return 'raw';
+  if (v === 'ws') return 'ws';
+  throw new Error(`BENCH_WS_CLIENT must be raw or ws, not ${v}`);
 }
 
-/** Leaves ws's mask buffer all zeros, so that ws does not XOR the payload (see `open`). */
-const zeroMask = (_mask: Buffer) => {};
-
 /**
- * The Parley wire protocol: one JSON object per WebSocket text frame. Frames are typed objects
- * from @parley/protocol serialized with JSON.stringify. The ws baseline relay speaks the same.
- *
- * Frames a connection sends within one turn of the event loop (the status 1 confirmations for a
- * burst of deliveries, the next messages after a burst of acks) leave in one write: the socket is
- * corked until the turn ends. That keeps the generator's syscalls down; each frame is still its
- * own WebSocket frame, as the server expects.
+ * The Parley wire protocol, which the ws baseline relay speaks too: one JSON object per WebSocket
+ * text frame, frames of @parley/protocol serialized with JSON.stringify (or sent as prepared text
+ * on the hot path), over the client `BENCH_WS_CLIENT` names. Worker threads of the generator read
+ * the same environment, so every connection of a run uses the same client.
  */
 export const parleyDriver: Driver = {
   name: 'parley-ws',
-  open(url: string, localAddress: string, h: ConnHandlers): Promise<Conn> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, {
-        localAddress,
-        perMessageDeflate: false,
-        handshakeTimeout: OPEN_TIMEOUT_MS,
-        // The generator's own costs, not the server's: frames from our own server need no UTF-8
-        // check, and an all-zero mask (valid, RFC 6455 only asks browsers for unpredictable ones)
-        // lets ws skip masking every payload. The server unmasks the same either way.
-        skipUTF8Validation: true,
-        generateMask: zeroMask,
-      });
-      let opened = false;
-      ws.on('open', () => {
-        opened = true;
-        // ws keeps its net.Socket in a private field; corking is an optimization, so do without if absent.
-        const socket = (ws as unknown as { _socket?: Socket })._socket;
-        const sendText = (text: string) => {
-          if (socket && !socket.writableCorked && ws.readyState === WebSocket.OPEN) corkForTurn(socket);
-          ws.send(text);
-        };
-        resolve({
-          send: (frame: ClientFrame) => sendText(JSON.stringify(frame)),
-          sendText,
-          close: () => ws.close(1000),
-          drop: () => ws.terminate(),
-        });
-      });
-      const text = h.text;
-      ws.on('message', (data: Buffer) => {
-        const s = data.toString();
-        if (text) text(s);
-        else h.frame(JSON.parse(s) as ServerFrame);
-      });
-      ws.on('error', (err) => {
-        if (!opened) reject(err);
-      });
-      ws.on('close', (code) => {
-        if (opened) h.closed(`close ${code}`);
-        else reject(new Error(`closed before open (${code})`));
-      });
-    });
-  },
+  open: (url, localAddress, h) => WS_CLIENTS[wsClientOf(process.env)].open(url, localAddress, h),
 };
