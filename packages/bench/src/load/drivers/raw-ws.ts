@@ -42,6 +42,7 @@ export const rawWsDriver: Driver = {
       const timer = setTimeout(() => fail(new Error('opening handshake timed out')), OPEN_TIMEOUT_MS);
       let opened = false;
       let closed = false;
+      let lostBecause = ''; // the socket's error, if one ended it
       let pending: Buffer | undefined; // bytes not parsed yet
       let fragments: Buffer[] | undefined; // a fragmented text message being reassembled
 
@@ -185,7 +186,10 @@ export const rawWsDriver: Driver = {
           fail(e);
         }
       });
-      socket.on('error', (err) => fail(err));
+      socket.on('error', (err) => {
+        lostBecause = (err as NodeJS.ErrnoException).code ?? err.message;
+        fail(err);
+      });
       socket.on('close', () => {
         clearTimeout(timer);
         closed = true;
@@ -194,7 +198,7 @@ export const rawWsDriver: Driver = {
           return;
         }
         opened = false;
-        h.closed('connection lost');
+        h.closed(lostBecause ? `connection lost (${lostBecause})` : 'connection lost');
       });
     });
   },
