@@ -110,6 +110,11 @@ export class Shard {
     this.ctx.measureEndUs = nowUs();
     this.ctx.phase = 'drain';
     this.stopSchedule();
+    this.endGcMeter();
+  }
+
+  /** Stops watching the GC (once): at the end of the window, or when a failed round closes early. */
+  private endGcMeter(): void {
     if (this.stopGcMeter) this.gcPauses = this.stopGcMeter();
     this.stopGcMeter = undefined;
   }
@@ -154,6 +159,7 @@ export class Shard {
 
   close(): void {
     this.stopSchedule();
+    this.endGcMeter();
     this.ctx.phase = 'drain';
     for (const c of [...this.recipients, ...this.senders]) c.close();
   }

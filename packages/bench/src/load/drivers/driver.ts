@@ -1,5 +1,8 @@
 import type { ClientFrame, ServerFrame } from '@parley/protocol';
 
+/** How long a driver waits for a connection to open (the handshake included). */
+export const OPEN_TIMEOUT_MS = 60_000;
+
 /** One client connection as the load generator sees it: Parley frames in, Parley frames out. */
 export interface Conn {
   send(frame: ClientFrame): void;

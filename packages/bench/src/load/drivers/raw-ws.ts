@@ -2,9 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import type { ClientFrame, ServerFrame } from '@parley/protocol';
 import { corkForTurn } from './cork.js';
-import type { Conn, ConnHandlers, Driver } from './driver.js';
+import { type Conn, type ConnHandlers, type Driver, OPEN_TIMEOUT_MS } from './driver.js';
 
-const OPEN_TIMEOUT_MS = 60_000;
 /** RFC 6455 4.2.2: the server's accept value is SHA-1(key + this GUID), base64. */
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** The largest frame the generator accepts from a server (Parley's own limit is far below). */

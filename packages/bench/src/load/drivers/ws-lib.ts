@@ -2,9 +2,7 @@ import type { Socket } from 'node:net';
 import type { ClientFrame, ServerFrame } from '@parley/protocol';
 import { WebSocket } from 'ws';
 import { corkForTurn } from './cork.js';
-import type { Conn, ConnHandlers, Driver } from './driver.js';
-
-const OPEN_TIMEOUT_MS = 60_000;
+import { type Conn, type ConnHandlers, type Driver, OPEN_TIMEOUT_MS } from './driver.js';
 
 /** Leaves ws's mask buffer all zeros, so that ws does not XOR the payload (see `open`). */
 const zeroMask = (_mask: Buffer) => {};
