@@ -87,10 +87,23 @@ describe('quick saturation, Parley and the ws relay', () => {
       if (existsSync('/proc/self/task/')) {
         expect(run.server.runQueueWaitPercent).toBeGreaterThanOrEqual(0);
         expect(run.generatorWaitPercent).toBeGreaterThanOrEqual(0);
+        // the CPU by thread: every part is there, and the event loop worked
+        const split = run.serverCpuSplitUsPerMsg!;
+        expect(Object.keys(split).sort()).toEqual([
+          'eventLoopSystem',
+          'eventLoopUser',
+          'otherSystem',
+          'otherUser',
+          'rest',
+        ]);
+        for (const v of Object.values(split)) expect(v).toBeGreaterThanOrEqual(0);
+        expect(split.eventLoopUser + split.eventLoopSystem).toBeGreaterThan(0);
       }
     }
     expect(json.machine.nproc).toBeGreaterThan(0);
     expect(readFileSync(files.markdown, 'utf8')).toContain('### Saturation throughput');
+    if (existsSync('/proc/self/task/'))
+      expect(readFileSync(files.markdown, 'utf8')).toContain('| busiest other thread: user + kernel');
     expect(readFileSync(files.svg!, 'utf8')).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 });

@@ -8,7 +8,7 @@ import { silentProgress } from '../src/report/progress.js';
 import { integrityOf } from '../src/report/results.js';
 import { walSection } from '../src/report/wal-markdown.js';
 import { wal } from '../src/scenarios/wal.js';
-import { readWalFrames, walPages } from '../src/tools/wal-pages.js';
+import { NO_TREE, readWalFrames, walPages } from '../src/tools/wal-pages.js';
 import { requireBuiltServer } from './require-build.js';
 
 const opened: { db: Database.Database; dir: string }[] = [];
@@ -67,6 +67,62 @@ describe('WAL pages per table and index', () => {
     });
   });
 
+  it('counts a page under the tree that held it when it was written, though another holds it at the end', () => {
+    const { dir, db } = dataFolder();
+    // a table used as a queue: filled in one commit, emptied in the next, its leaves freed
+    db.exec('CREATE TABLE queue (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const file = path.join(dir, 'parley.db-wal');
+    const commits = () => {
+      const out: number[][] = [[]];
+      for (const f of readWalFrames(file).frames) {
+        out[out.length - 1]!.push(f.page);
+        if (f.commit) out.push([]);
+      }
+      return out.slice(0, -1);
+    };
+    const push = db.prepare('INSERT INTO queue (id, body) VALUES (?, ?)');
+    db.transaction(() => {
+      for (let i = 1; i <= 40; i++) push.run(i, 'q'.repeat(400));
+    })();
+    db.exec('DELETE FROM queue');
+    // messages then take the freed pages
+    const insert = db.prepare('INSERT INTO messages (msg_id, body) VALUES (?, ?)');
+    db.transaction(() => {
+      for (let i = 1; i <= 40; i++) insert.run(i, `${i}`.padStart(400, 'm'));
+    })();
+
+    const [filled, emptied, reused] = commits();
+    expect(filled!.length).toBeGreaterThan(4); // the root, then leaves
+    // the test means something only if pages changed hands
+    expect(reused!.filter((p) => filled!.includes(p) && p !== 1).length).toBeGreaterThan(0);
+    const w = walPages(dir);
+    const framesOf = (name: string) => w.trees.find((t) => t.name === name)?.frames ?? 0;
+    // every frame of the filling commit but page 1's (its header counts the pages), and the root (a
+    // leaf now) in the emptying one
+    expect(framesOf('queue')).toBe(filled!.filter((p) => p !== 1).length + 1);
+    expect(emptied!.length).toBeGreaterThan(1); // the root, the free list's pages (nobody's)
+    expect(w.trees.reduce((a, t) => a + t.frames, 0)).toBe(w.frames);
+    expect(w.frames).toBe(filled!.length + emptied!.length + reused!.length);
+  });
+
+  it("finds a page's tree through the interior pages already in the database file", () => {
+    const { dir, db } = dataFolder();
+    const insert = db.prepare('INSERT INTO messages (msg_id, body) VALUES (?, ?)');
+    db.transaction(() => {
+      for (let i = 1; i <= 40; i++) insert.run(i, 'b'.repeat(400));
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)'); // the root is an interior page now, in the file only
+    // a row in the table's first leaf, and the index's: no interior page is written again
+    db.prepare('UPDATE messages SET body = ? WHERE msg_id = 1').run('c'.repeat(400));
+    const frames = readWalFrames(path.join(dir, 'parley.db-wal')).frames;
+    expect(frames.every((f) => f.children === null)).toBe(true);
+    const w = walPages(dir);
+    expect(w.trees.find((t) => t.name === 'messages')?.frames).toBeGreaterThan(0);
+    expect(w.trees.find((t) => t.name === NO_TREE)).toBeUndefined();
+    expect(w.trees.reduce((a, t) => a + t.frames, 0)).toBe(frames.length);
+  });
+
   it('stops at the frames of an earlier generation of the WAL', () => {
     const { dir, db } = dataFolder();
     db.prepare('INSERT INTO messages (msg_id, body) VALUES (1, ?)').run('x');
@@ -112,5 +168,10 @@ describe('the wal scenario', () => {
       expect(names).toContain(tree);
     expect(w.trees.reduce((a, t) => a + t.frames, 0)).toBe(w.frames);
     expect(walSection(result)).toContain('| `user_timeline` |');
+    // a load at a fixed rate is named by its rate
+    const atRate = { pairs: 1000, rate: 2500, run: level!.run, wal: w };
+    expect(walSection({ kind: 'wal', levels: [level!, atRate] })).toMatch(
+      /\| 10 pairs, window 8 \|[^\n]*\n(.*\n)*\| 1,000 pairs at 2,500 msg\/s \|/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { addGcPauses } from '../metrics/gc-pauses.js';
 import { ProcSampler, type ProcUsage, runQueueWaitMeter, selfCpuMeter } from '../metrics/proc.js';
+import { cpuSplitMeter } from '../metrics/thread-split.js';
 import type { RunningTarget } from '../targets.js';
 import { sleep } from './connect.js';
 import { type ConfirmMode, DEFAULT_CONFIRM } from './context.js';
@@ -95,6 +96,7 @@ export async function runRound(
     const pids = target.nodePids ?? [target.pid];
     const samplers = pids.map((pid) => new ProcSampler(pid));
     for (const s of samplers) s.start();
+    const split = pids.length === 1 ? cpuSplitMeter(pids[0]!) : undefined;
     const genCpu = selfCpuMeter();
     const genWait = runQueueWaitMeter(process.pid);
     const t0 = performance.now();
@@ -111,7 +113,8 @@ export async function runRound(
     await all((s) => s.stop());
     const measuredS = (performance.now() - t0) / 1000;
     const nodes = samplers.map((s) => s.stop());
-    const server = sumUsage(nodes);
+    const cpuSplit = split?.();
+    const server = { ...sumUsage(nodes), ...(cpuSplit && { cpuSplit }) };
     const generatorCpuPercent = genCpu();
     const generatorWaitPercent = genWait();
 

@@ -7,6 +7,7 @@ import {
   summarize,
 } from '../metrics/histogram.js';
 import type { ProcUsage } from '../metrics/proc.js';
+import { addSplits, type CpuSplit, scaleSplit } from '../metrics/thread-split.js';
 import type { TargetName } from '../targets.js';
 import type { Recipient, Sender } from './clients.js';
 import type { LoadSpec } from './generator.js';
@@ -60,6 +61,8 @@ export interface LoadRun {
   nodes?: ProcUsage[];
   /** Server CPU time per acknowledged message, in µs (all nodes of a cluster together). */
   serverCpuUsPerMsg: number;
+  /** The same by thread (see `CpuSplit`), in µs per acknowledged message; one-process targets only. */
+  serverCpuSplitUsPerMsg?: CpuSplit;
   /** CPU of the load generator process over the measured window, in percent of one core. */
   generatorCpuPercent: number;
   /** Time the generator's threads waited for a CPU, in percent of the window (see ProcUsage). */
@@ -189,6 +192,10 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
   const serverWait = weightedIfAll((p) => p.server.runQueueWaitPercent);
   const serverBusiest = weightedIfAll((p) => p.server.busiestThreadPercent);
   const generatorWait = weightedIfAll((p) => p.generatorWaitPercent);
+  const splits = parts.map((p) => p.server.cpuSplit);
+  const serverSplit = splits.every((x) => x !== undefined)
+    ? addSplits(splits.map((x, i) => scaleSplit(x, parts[i]!.measuredS / 100)))
+    : undefined;
   const nodeCount = first.nodes?.length ?? 0;
   const nodes =
     nodeCount > 0
@@ -229,6 +236,7 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
     },
     ...(nodes && { nodes }),
     serverCpuUsPerMsg: perMsg(cpuSeconds((p) => p.server.cpuPercent)),
+    ...(serverSplit && { serverCpuSplitUsPerMsg: scaleSplit(serverSplit, perMsg(1)) }),
     generatorCpuPercent,
     ...(generatorWait !== undefined && { generatorWaitPercent: generatorWait }),
     generatorCpuUsPerMsg: perMsg(cpuSeconds((p) => p.generatorCpuPercent)),

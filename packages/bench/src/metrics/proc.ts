@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import type { CpuSplit } from './thread-split.js';
 
 let clockTicks: number | undefined;
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux almost everywhere). */
-function ticksPerSecond(): number {
+export function ticksPerSecond(): number {
   if (clockTicks === undefined) {
     try {
       clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -15,12 +16,19 @@ function ticksPerSecond(): number {
   return clockTicks;
 }
 
-/** User + system CPU seconds in the text of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file. */
-function statCpuSeconds(stat: string): number {
+/** User and system (kernel) CPU seconds in the text of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file. */
+export function statTimes(stat: string): { user: number; system: number } {
   // The command name (field 2) is in parentheses and may contain spaces: split after it.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state), so utime (14) is fields[11] and stime (15) is fields[12].
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+  const hz = ticksPerSecond();
+  return { user: Number(fields[11]) / hz, system: Number(fields[12]) / hz };
+}
+
+/** User + system CPU seconds in the text of a /proc/<pid>/stat or /proc/<pid>/task/<tid>/stat file. */
+function statCpuSeconds(stat: string): number {
+  const { user, system } = statTimes(stat);
+  return user + system;
 }
 
 /** User + system CPU seconds a process has used, from /proc/<pid>/stat (fields 14 and 15). */
@@ -28,17 +36,53 @@ export function cpuSeconds(pid: number): number {
   return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
 
-/** User + system CPU seconds of each thread of a process, by thread id (/proc/<pid>/task/<tid>/stat). */
-export function threadCpuSeconds(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
+/** User and system CPU seconds of each thread of a process, by thread id (/proc/<pid>/task/<tid>/stat). */
+export function threadTimes(pid: number): Map<string, { user: number; system: number }> {
+  const out = new Map<string, { user: number; system: number }>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      out.set(tid, statCpuSeconds(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+      out.set(tid, statTimes(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
     } catch {
       // the thread ended meanwhile
     }
   }
   return out;
+}
+
+/** User + system CPU seconds of each thread of a process, by thread id. */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [tid, t] of threadTimes(pid)) out.set(tid, t.user + t.system);
+  return out;
+}
+
+/** Each thread's user and system CPU seconds, by thread id. */
+export type ThreadTimes = ReadonlyMap<string, { user: number; system: number }>;
+
+/**
+ * Reads a process's threads' CPU times now, and again when the function returned is called, which
+ * hands both to `measure` with the seconds between them. Undefined if the process is gone.
+ */
+export function threadWindowMeter<R>(
+  pid: number,
+  measure: (before: ThreadTimes, after: ThreadTimes, elapsedS: number) => R | undefined,
+): () => R | undefined {
+  let before: ThreadTimes;
+  try {
+    before = threadTimes(pid);
+  } catch {
+    return () => undefined;
+  }
+  const start = performance.now();
+  return () => {
+    let after: ThreadTimes;
+    try {
+      after = threadTimes(pid);
+    } catch {
+      return undefined;
+    }
+    return measure(before, after, (performance.now() - start) / 1000);
+  };
 }
 
 /**
@@ -47,26 +91,15 @@ export function threadCpuSeconds(pid: number): Map<string, number> {
  * load generator does. Undefined if the process is gone.
  */
 export function busiestThreadMeter(pid: number): () => number | undefined {
-  let t0: Map<string, number>;
-  try {
-    t0 = threadCpuSeconds(pid);
-  } catch {
-    return () => undefined;
-  }
-  const start = performance.now();
-  return () => {
-    let t1: Map<string, number>;
-    try {
-      t1 = threadCpuSeconds(pid);
-    } catch {
-      return undefined;
-    }
-    const elapsedS = (performance.now() - start) / 1000;
+  return threadWindowMeter(pid, (before, after, elapsedS) => {
     if (elapsedS <= 0) return undefined;
     let busiest = 0;
-    for (const [tid, s] of t1) busiest = Math.max(busiest, s - (t0.get(tid) ?? 0));
+    for (const [tid, t] of after) {
+      const t0 = before.get(tid);
+      busiest = Math.max(busiest, t.user + t.system - (t0 ? t0.user + t0.system : 0));
+    }
     return (100 * busiest) / elapsedS;
-  };
+  });
 }
 
 /** Resident set size in bytes (VmRSS), and its peak (VmHWM), from /proc/<pid>/status. */
@@ -118,6 +151,8 @@ export interface ProcUsage {
   runQueueWaitPercent?: number;
   /** CPU of its busiest thread over the window, in percent of one core (see `busiestThreadMeter`). */
   busiestThreadPercent?: number;
+  /** Its CPU by thread, in percent of one core (see `CpuSplit`); one process only, not a cluster's sum. */
+  cpuSplit?: CpuSplit;
   rssStartMiB: number;
   rssPeakMiB: number;
   rssEndMiB: number;

@@ -10,6 +10,7 @@ import type {
   StormResult,
 } from '../scenarios/types.js';
 import { TARGET_LABELS } from '../targets.js';
+import { cpuSplitTable } from './cpu-split-markdown.js';
 import { fanoutSection } from './fanout-markdown.js';
 import {
   cpuPair,
@@ -372,7 +373,11 @@ export function renderMarkdown(r: BenchResults): string {
   }
   const s = r.scenarios;
   if (s.saturation?.kind === 'saturation')
-    out.push('### Saturation throughput', saturationTable(s.saturation.levels));
+    out.push(
+      '### Saturation throughput',
+      saturationTable(s.saturation.levels),
+      ...splitSection(s.saturation.levels),
+    );
   if (s.calibrate?.kind === 'calibrate') {
     out.push(
       `### Calibration: is the generator the bottleneck? (ws relay, ${s.calibrate.pairs} pairs, window ${s.calibrate.window})`,
@@ -380,7 +385,11 @@ export function renderMarkdown(r: BenchResults): string {
     );
   }
   if (s.latency?.kind === 'latency') {
-    out.push('### Latency at a fixed offered rate', latencyTable(s.latency.levels));
+    out.push(
+      '### Latency at a fixed offered rate',
+      latencyTable(s.latency.levels),
+      ...splitSection(s.latency.levels),
+    );
     const p = s.latency.probe;
     if (p)
       out.push(
@@ -429,6 +438,17 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(`### Parley CPU profile: ${label}`, profileMarkdown(p).trim());
   }
   return `${out.join('\n\n')}\n`;
+}
+
+/** The CPU-by-thread table of a section's runs, with its lead-in (nothing if no run has the split). */
+function splitSection(levels: readonly LoadLevel[]): string[] {
+  const t = cpuSplitTable(levels);
+  return t
+    ? [
+        "Where the server's CPU per message went, by thread (the busiest other thread is Parley's SQLite writer; user time is the thread's own code, kernel time mostly its syscalls and wake-ups):",
+        t,
+      ]
+    : [];
 }
 
 /** The generator's WebSocket client, for the run's header line (older results: the ws library's). */

@@ -1,13 +1,12 @@
-import type { WalLevel, WalResult } from '../scenarios/types.js';
+import { type WalLevel, type WalResult, walLoadLabel } from '../scenarios/types.js';
 import { int, table } from './format.js';
 
 /** The B-trees shown by name; the rest are summed. */
 const TOP_TREES = 8;
 
-const loadOf = (l: WalLevel) => `${int(l.pairs)} pairs, window ${l.window}`;
 const perMessage = (l: WalLevel, frames: number) => (l.wal.messages > 0 ? frames / l.wal.messages : 0);
 
-/** What Parley's commits wrote at saturation, per load: totals, then pages per table and index. */
+/** What Parley's commits wrote, per load: totals, then pages per table and index. */
 export function walSection(w: WalResult): string {
   const totals = table(
     [
@@ -21,7 +20,7 @@ export function walSection(w: WalResult): string {
     ],
     ['---', '--:', '--:', '--:', '--:', '--:', '--:'],
     w.levels.map((l) => [
-      loadOf(l),
+      walLoadLabel(l),
       int(l.run.ackedPerSec),
       int(l.wal.messages),
       int(l.wal.commits),
@@ -45,7 +44,7 @@ export function walSection(w: WalResult): string {
     ),
   ]);
   const trees = table(
-    ['table or index', ...w.levels.map((l) => `${loadOf(l)}: share of pages (per message)`)],
+    ['table or index', ...w.levels.map((l) => `${walLoadLabel(l)}: share of pages (per message)`)],
     ['---', ...w.levels.map(() => '--:')],
     rows,
   );

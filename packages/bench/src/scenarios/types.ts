@@ -108,13 +108,24 @@ export interface AgedResult {
   }[];
 }
 
+/** A load of the `wal` scenario: a window (saturation) or an offered rate, in msg/s. */
+export type WalLoad =
+  | { pairs: number; window: number; rate?: never }
+  | { pairs: number; rate: number; window?: never };
+
+/** `1,000 pairs, window 2` or `1,000 pairs at 2,500 msg/s`. */
+export function walLoadLabel(l: WalLoad): string {
+  const pairs = `${l.pairs.toLocaleString('en-US')} pairs`;
+  return l.rate === undefined
+    ? `${pairs}, window ${l.window}`
+    : `${pairs} at ${l.rate.toLocaleString('en-US')} msg/s`;
+}
+
 /** One load of the `wal` scenario: the run, and what its commits wrote (see tools/wal-pages.ts). */
-export interface WalLevel {
-  pairs: number;
-  window: number;
+export type WalLevel = WalLoad & {
   run: LoadRun;
   wal: WalPages;
-}
+};
 
 export interface WalResult {
   kind: 'wal';

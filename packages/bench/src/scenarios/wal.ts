@@ -5,31 +5,34 @@ import { DEFAULT_CONFIRM } from '../load/context.js';
 import { type LoadRun, runLoad } from '../load/generator.js';
 import { startParley } from '../targets.js';
 import { walPages } from '../tools/wal-pages.js';
-import type { Scenario, ScenarioContext, WalLevel } from './types.js';
+import { type Scenario, type ScenarioContext, type WalLevel, type WalLoad, walLoadLabel } from './types.js';
 
 /** No checkpoint during the run: the WAL keeps every page every commit wrote. */
 const NO_CHECKPOINT_MS = String(60 * 60_000);
 
 /**
- * Which tables and indexes Parley's commits write at saturation: Parley alone with checkpoints off,
- * killed after the run, its WAL's frames counted per B-tree (`tools/wal-pages.ts`). A commit writes
- * every page it changed, in full; this says which B-trees those pages belong to.
+ * Which tables and indexes Parley's commits write, at saturation and at a moderate rate: Parley alone
+ * with checkpoints off, killed after the run, its WAL's frames counted per B-tree
+ * (`tools/wal-pages.ts`). A commit writes every page it changed, in full; this says which B-trees
+ * those pages belong to. At a moderate rate a commit holds a message or two, so every page it
+ * touches is written for them alone.
  */
 export const wal: Scenario = {
   name: 'wal',
   describe:
-    "which tables and indexes Parley's commits write pages of (SQLite WAL frames per B-tree), at saturation",
+    "which tables and indexes Parley's commits write pages of (SQLite WAL frames per B-tree), at saturation and at 2,500 msg/s",
   async run(ctx) {
     const quick = ctx.mode === 'quick';
-    const loads = quick
+    const loads: WalLoad[] = quick
       ? [{ pairs: 10, window: 8 }]
       : [
           { pairs: 100, window: 8 },
           { pairs: 1000, window: 2 },
+          { pairs: 1000, rate: 2500 },
         ];
     const levels: WalLevel[] = [];
     for (const load of loads) {
-      ctx.progress.stage(`wal ${load.pairs} pairs, window ${load.window} · Parley, checkpoints off`);
+      ctx.progress.stage(`wal ${walLoadLabel(load)} · Parley, checkpoints off`);
       const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-wal-'));
       try {
         const run = await runAndKill(ctx, load, dataDir);
@@ -43,11 +46,7 @@ export const wal: Scenario = {
 };
 
 /** Parley on `dataDir` under the load, then killed: no closing checkpoint folds the WAL into the database. */
-async function runAndKill(
-  ctx: ScenarioContext,
-  load: { pairs: number; window: number },
-  dataDir: string,
-): Promise<LoadRun> {
+async function runAndKill(ctx: ScenarioContext, load: WalLoad, dataDir: string): Promise<LoadRun> {
   const quick = ctx.mode === 'quick';
   const parley = await startParley({ dataDir, env: { SQLITE_CHECKPOINT_MS: NO_CHECKPOINT_MS } });
   try {

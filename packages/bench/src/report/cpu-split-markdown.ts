@@ -1,0 +1,46 @@
+import type { LoadRun } from '../load/generator.js';
+import type { LoadLevel } from '../scenarios/types.js';
+import { TARGET_LABELS } from '../targets.js';
+import { table, usPerMsg } from './format.js';
+
+/** `user + kernel` of one thread, in µs per message. */
+const userKernel = (user: number, kernel: number) => `${us(user)} + ${us(kernel)}`;
+const us = (n: number) => n.toFixed(n >= 100 ? 0 : 1);
+
+/**
+ * Where each server's CPU per message went, thread by thread (see `CpuSplit`): the event loop, the
+ * busiest other thread (Parley's SQLite writer), and the rest. Empty when no run has the split (a
+ * cluster, or a kernel without /proc).
+ */
+export function cpuSplitTable(levels: readonly LoadLevel[]): string {
+  const rows = levels.flatMap((l) =>
+    l.runs
+      .filter((r): r is LoadRun & Required<Pick<LoadRun, 'serverCpuSplitUsPerMsg'>> =>
+        Boolean(r.serverCpuSplitUsPerMsg),
+      )
+      .map((r) => {
+        const s = r.serverCpuSplitUsPerMsg;
+        return [
+          l.label,
+          TARGET_LABELS[r.target],
+          usPerMsg(r.serverCpuUsPerMsg),
+          userKernel(s.eventLoopUser, s.eventLoopSystem),
+          userKernel(s.otherUser, s.otherSystem),
+          us(s.rest),
+        ];
+      }),
+  );
+  if (rows.length === 0) return '';
+  return table(
+    [
+      'load',
+      'server',
+      'server CPU per msg',
+      'event loop: user + kernel (µs per msg)',
+      'busiest other thread: user + kernel (µs per msg)',
+      'all other threads (µs per msg)',
+    ],
+    ['---', '---', '--:', '--:', '--:', '--:'],
+    rows,
+  );
+}
