@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type LoadPartial, mergeRounds } from '../src/load/run-result.js';
 import { latencyHistogram, recordUs } from '../src/metrics/histogram.js';
-import { ACK_P99_TARGET_MS, latencyFloor } from '../src/report/goals.js';
+import { ACK_P99_TARGET_MS, cpuSplitNote, latencyFloor } from '../src/report/goals.js';
 
 // A fixed-rate relay run whose acks took `ackMs` (every one) and whose sends lagged `lagMs`.
 function relayRun(ackMs: number, lagMs: number) {
@@ -48,5 +48,38 @@ describe('the ack p99 goal beside the machine floor', () => {
 
   it('adds nothing without a relay run', () => {
     expect(latencyFloor(undefined)).toBe('');
+  });
+});
+
+describe("the throughput goal's CPU by thread", () => {
+  it("sets Parley's event loop beside the relay's, and adds up what its other threads cost", () => {
+    const relay = relayRun(4, 1);
+    const parley = {
+      ...relay,
+      target: 'parley' as const,
+      serverCpuSplitUsPerMsg: {
+        eventLoopUser: 20,
+        eventLoopSystem: 12.5,
+        otherUser: 20,
+        otherSystem: 5,
+        rest: 6,
+      },
+    };
+    const ws = {
+      ...relay,
+      serverCpuSplitUsPerMsg: {
+        eventLoopUser: 22,
+        eventLoopSystem: 15,
+        otherUser: 0.3,
+        otherSystem: 0.1,
+        rest: 1,
+      },
+    };
+    expect(cpuSplitNote(parley, ws)).toBe(
+      "; CPU per message: Parley's event loop 32.5 µs against the relay's 37.0 µs, its writer and other threads 31.0 µs more",
+    );
+    // without the split on either side (a cluster, no /proc), nothing
+    expect(cpuSplitNote(relay, ws)).toBe('');
+    expect(cpuSplitNote(parley, relay)).toBe('');
   });
 });
