@@ -13,7 +13,7 @@ import {
   cpuSeconds,
   runQueueWaitMeter,
   runQueueWaitSeconds,
-  threadCpuSeconds,
+  threadTimes,
 } from '../src/metrics/proc.js';
 
 // No timing here: synthetic rounds, as the generator reports them, and what the merge makes of them.
@@ -103,9 +103,9 @@ describe('busiest thread', () => {
     "reads each thread's CPU, the main thread's under the process id",
     () => {
       const meter = busiestThreadMeter(process.pid);
-      const threads = threadCpuSeconds(process.pid);
+      const threads = threadTimes(process.pid);
       expect(threads.has(String(process.pid))).toBe(true);
-      const total = [...threads.values()].reduce((a, b) => a + b, 0);
+      const total = [...threads.values()].reduce((a, t) => a + t.user + t.system, 0);
       // threads that have ended count in the process's time but not under its tasks
       expect(total).toBeLessThanOrEqual(cpuSeconds(process.pid) + 0.05);
       expect(meter()).toBeGreaterThanOrEqual(0);

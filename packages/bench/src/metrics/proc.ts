@@ -49,13 +49,6 @@ export function threadTimes(pid: number): Map<string, { user: number; system: nu
   return out;
 }
 
-/** User + system CPU seconds of each thread of a process, by thread id. */
-export function threadCpuSeconds(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [tid, t] of threadTimes(pid)) out.set(tid, t.user + t.system);
-  return out;
-}
-
 /** Each thread's user and system CPU seconds, by thread id. */
 export type ThreadTimes = ReadonlyMap<string, { user: number; system: number }>;
 
