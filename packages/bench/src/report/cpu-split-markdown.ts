@@ -44,3 +44,14 @@ export function cpuSplitTable(levels: readonly LoadLevel[]): string {
     rows,
   );
 }
+
+/** The CPU-by-thread table of a section's runs, with its lead-in (nothing if no run has the split). */
+export function splitSection(levels: readonly LoadLevel[]): string[] {
+  const t = cpuSplitTable(levels);
+  return t
+    ? [
+        "Where the server's CPU per message went, by thread (the busiest other thread is Parley's SQLite writer; user time is the thread's own code, kernel time mostly its syscalls and wake-ups):",
+        t,
+      ]
+    : [];
+}

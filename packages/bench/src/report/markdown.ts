@@ -6,116 +6,18 @@ import type {
   DurabilityResult,
   HistoryResult,
   IdleResult,
-  LoadLevel,
   StormResult,
 } from '../scenarios/types.js';
 import { TARGET_LABELS } from '../targets.js';
-import { cpuSplitTable } from './cpu-split-markdown.js';
+import { splitSection } from './cpu-split-markdown.js';
 import { fanoutSection } from './fanout-markdown.js';
-import {
-  cpuPair,
-  errorsOf,
-  int,
-  mib,
-  ms,
-  pcts,
-  ratio,
-  serverCpu,
-  table,
-  usPerMsg,
-  waitPair,
-} from './format.js';
+import { cpuPair, errorsOf, int, mib, ms, pcts, ratio, serverCpu, table, usPerMsg } from './format.js';
 import { goalsMarkdown } from './goals.js';
+import { latencyTable, saturationTable } from './load-markdown.js';
 import { profileMarkdown } from './profile.js';
 import type { BenchResults } from './results.js';
 import { againstSection, agedSection, confirmSection, writerSection } from './variant-markdown.js';
 import { walSection } from './wal-markdown.js';
-
-function baseline(level: LoadLevel, target: 'ws' | 'socketio'): LoadRun | undefined {
-  return level.runs.find((r) => r.target === target);
-}
-
-function saturationTable(levels: readonly LoadLevel[]): string {
-  const rows = levels.flatMap((l) =>
-    l.runs.map((r) => [
-      l.label,
-      TARGET_LABELS[r.target],
-      int(r.ackedPerSec),
-      int(r.deliveredPerSec),
-      ratio(r.ackedPerSec, baseline(l, 'ws')?.ackedPerSec),
-      ratio(r.ackedPerSec, baseline(l, 'socketio')?.ackedPerSec),
-      usPerMsg(r.serverCpuUsPerMsg),
-      ratio(r.serverCpuUsPerMsg, baseline(l, 'ws')?.serverCpuUsPerMsg),
-      pcts(r.ack, 'p50', 'p90', 'p99', 'p999', 'max'),
-      pcts(r.e2e, 'p50', 'p99', 'max'),
-      cpuPair(r),
-      mib(r.server.rssPeakMiB),
-      `${r.integrity.lost} / ${r.integrity.doubled}`,
-      errorsOf(r.errors),
-    ]),
-  );
-  return table(
-    [
-      'load',
-      'server',
-      'acked msg/s',
-      'delivered msg/s',
-      '÷ ws relay',
-      '÷ Socket.IO',
-      'server CPU per msg',
-      'CPU per msg ÷ ws relay',
-      'ack p50 / p90 / p99 / p99.9 / max (ms)',
-      'end-to-end p50 / p99 / max (ms)',
-      'CPU server / generator',
-      'server RSS peak',
-      'lost / doubled',
-      'errors',
-    ],
-    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
-    rows,
-  );
-}
-
-function latencyTable(levels: readonly LoadLevel[]): string {
-  const rows = levels.flatMap((l) =>
-    l.runs.map((r) => [
-      l.label,
-      TARGET_LABELS[r.target],
-      int(r.deliveredPerSec),
-      pcts(r.ack, 'p50', 'p90', 'p99', 'p999', 'max'),
-      pcts(r.e2e, 'p50', 'p90', 'p99', 'p999', 'max'),
-      `${pcts(r.sendLag, 'p50', 'p99')}; ${ms(r.generatorGc.maxMs)}`,
-      ratio(r.ack.p99, baseline(l, 'ws')?.ack.p99),
-      ratio(r.ack.p99, baseline(l, 'socketio')?.ack.p99),
-      usPerMsg(r.serverCpuUsPerMsg),
-      cpuPair(r),
-      waitPair(r),
-      mib(r.server.rssPeakMiB),
-      `${r.integrity.lost} / ${r.integrity.doubled}`,
-      errorsOf(r.errors),
-    ]),
-  );
-  return table(
-    [
-      'load',
-      'server',
-      'delivered msg/s',
-      'ack p50 / p90 / p99 / p99.9 / max (ms)',
-      'end-to-end p50 / p90 / p99 / p99.9 / max (ms)',
-      "generator send lag p50 / p99; generator's longest GC pause (ms)",
-      'ack p99 ÷ ws relay',
-      'ack p99 ÷ Socket.IO',
-      'server CPU per msg',
-      'CPU server / generator',
-      'waiting for a CPU server / generator',
-      'server RSS peak',
-      'lost / doubled',
-      'errors',
-    ],
-    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
-    rows,
-  );
-}
 
 function durabilityTable(d: DurabilityResult): string {
   const row = (name: string, r: LoadRun) => [
@@ -438,17 +340,6 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(`### Parley CPU profile: ${label}`, profileMarkdown(p).trim());
   }
   return `${out.join('\n\n')}\n`;
-}
-
-/** The CPU-by-thread table of a section's runs, with its lead-in (nothing if no run has the split). */
-function splitSection(levels: readonly LoadLevel[]): string[] {
-  const t = cpuSplitTable(levels);
-  return t
-    ? [
-        "Where the server's CPU per message went, by thread (the busiest other thread is Parley's SQLite writer; user time is the thread's own code, kernel time mostly its syscalls and wake-ups):",
-        t,
-      ]
-    : [];
 }
 
 /** The generator's WebSocket client, for the run's header line (older results: the ws library's). */
