@@ -7,6 +7,7 @@ import { repoDir, resultsDir, serverMain } from './paths.js';
 import { stopAllChildren } from './process/children.js';
 import { runCleanups } from './process/cleanup.js';
 import { raiseFdLimit } from './process/limits.js';
+import { REALTIME_PRIORITY } from './process/realtime.js';
 import { machineInfo, sourceInfo } from './report/machine.js';
 import { renderMarkdown } from './report/markdown.js';
 import { Progress } from './report/progress.js';
@@ -24,6 +25,7 @@ interface Args {
   confirm?: ConfirmMode;
   against?: string;
   cpuProfile: boolean;
+  realtime: boolean;
   outDir: string;
 }
 
@@ -46,6 +48,9 @@ library's client instead (as before; it costs the generator more CPU and longer 
                       against scenario runs its server beside this one's (skipped without it),
                       and history has it read the same stores too
   --cpu-prof          run Parley under node --cpu-prof and report its top self-time functions
+  --realtime          the latency scenario's fixed-rate runs put the generator and the servers
+                      under real-time scheduling (chrt -r ${REALTIME_PRIORITY}; needs CAP_SYS_NICE): what is
+                      left of a tail is then the servers' own, not the kernel's time-sharing
   --out <dir>         where results go (default packages/bench/results)
   --help              this text
 
@@ -58,6 +63,7 @@ function parseArgs(argv: readonly string[]): Args | undefined {
     mode: 'full',
     scenarios: [...SCENARIOS],
     cpuProfile: false,
+    realtime: false,
     outDir: resultsDir,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -107,6 +113,9 @@ function parseArgs(argv: readonly string[]): Args | undefined {
         break;
       case '--cpu-prof':
         args.cpuProfile = true;
+        break;
+      case '--realtime':
+        args.realtime = true;
         break;
       case '--out':
         args.outDir = path.resolve(value());
@@ -165,6 +174,7 @@ async function main(): Promise<number> {
         progress,
         ...(args.durationS !== undefined && { durationS: args.durationS }),
         ...(args.cpuProfile && { cpuProfile: true, profileDir }),
+        ...(args.realtime && { realtime: true }),
       });
     } catch (err) {
       failures[s.name] = err instanceof Error ? err.message : String(err);

@@ -40,10 +40,21 @@ describe('the ack p99 goal beside the machine floor', () => {
     expect(text).not.toContain('misses the target');
   });
 
-  it('says so when the bare relay misses the target too', () => {
-    expect(latencyFloor(relayRun(ACK_P99_TARGET_MS * 3, 9))).toContain(
-      'the bare relay misses the target too',
-    );
+  it('says so when the bare relay misses the target too, and under which scheduling', () => {
+    const timeShared = latencyFloor(relayRun(ACK_P99_TARGET_MS * 3, 9));
+    expect(timeShared).toContain('the bare relay misses the target too under the default scheduler');
+    expect(timeShared).toContain('--realtime');
+    expect(timeShared).not.toContain("this machine's floor");
+
+    const realtime = latencyFloor(relayRun(ACK_P99_TARGET_MS * 3, 9), true);
+    expect(realtime).toMatch(/^ \(under real-time scheduling, the ws relay 30\.\d+ ms/);
+    expect(realtime).toContain("the bare relay misses the target too, so this machine's floor is above it");
+  });
+
+  it('names real-time scheduling when the relay meets the target under it', () => {
+    const text = latencyFloor(relayRun(4, 1), true);
+    expect(text).toContain('under real-time scheduling, the ws relay 4.');
+    expect(text).not.toContain('misses the target');
   });
 
   it('adds nothing without a relay run', () => {

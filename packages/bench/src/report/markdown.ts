@@ -1,4 +1,5 @@
 import type { LoadRun } from '../load/generator.js';
+import { REALTIME_PRIORITY } from '../process/realtime.js';
 import type {
   BackendsResult,
   CalibrateResult,
@@ -297,6 +298,11 @@ export function renderMarkdown(r: BenchResults): string {
       out.push(
         `Parley's saturation rate with ${int(p.pairs)} pairs × window ${p.window} (probed first, Parley alone): ` +
           `${int(p.ackedPerSec)} msg/s; "${p.halfSaturation}" offers half of it (the ack p99 target applies there).`,
+      );
+    if (s.latency.realtime)
+      out.push(
+        `These fixed-rate runs put the generator and the servers under real-time scheduling (\`--realtime\`: ` +
+          `SCHED_RR, priority ${REALTIME_PRIORITY}); the probe ran under the default scheduler.`,
       );
   }
   if (s.durability?.kind === 'durability') {

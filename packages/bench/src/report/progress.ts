@@ -9,7 +9,8 @@ export class Progress {
   private readonly tty: boolean;
 
   constructor(
-    private readonly out: NodeJS.WriteStream | undefined = process.stderr,
+    /** Where the bar goes; null: nowhere (an undefined argument would mean the default). */
+    private readonly out: NodeJS.WriteStream | null = process.stderr,
     private readonly width = 24,
   ) {
     this.tty = out?.isTTY === true;
@@ -63,4 +64,4 @@ function timestamp(): string {
 }
 
 /** A Progress that prints nothing (tests). */
-export const silentProgress = (): Progress => new Progress(undefined);
+export const silentProgress = (): Progress => new Progress(null);

@@ -4,6 +4,7 @@ import { type ConfirmMode, DEFAULT_CONFIRM } from '../load/context.js';
 import type { LoadSpec } from '../load/generator.js';
 import { runRound } from '../load/generator.js';
 import { type LoadPartial, type LoadRun, mergeRounds } from '../load/run-result.js';
+import { setRealtime } from '../process/realtime.js';
 import { type ProfileSummary, summarizeProfile } from '../report/profile.js';
 import {
   type ParleyOptions,
@@ -44,7 +45,7 @@ export async function runInterleaved(
   variants: readonly Variant[],
   spec: LoadSpec,
   ctx: ScenarioContext,
-  opts: { rounds: number; stage: string },
+  opts: { rounds: number; stage: string; realtime?: boolean },
 ): Promise<Interleaved> {
   const started: RunningTarget[] = [];
   const profileDirs: string[] = [];
@@ -60,6 +61,11 @@ export async function runInterleaved(
       }
       ctx.progress.stage(`${opts.stage} · starting ${v.label}`);
       started.push(v.start ? await v.start(parley.nodeArgs ?? []) : await startTarget(v.target, parley));
+    }
+    if (opts.realtime) {
+      // the servers' threads, then the generator's (its load threads start later and inherit it)
+      for (const t of started) for (const pid of t.nodePids ?? [t.pid]) setRealtime(pid, true);
+      setRealtime(process.pid, true);
     }
     const parts: LoadPartial[][] = variants.map(() => []);
     for (let r = 0; r < opts.rounds; r++) {
@@ -82,8 +88,18 @@ export async function runInterleaved(
     runs = parts.map((p) => mergeRounds(p));
   } finally {
     await Promise.all(started.map((t) => t.stop()));
+    if (opts.realtime) restoreTimeSharing();
   }
   return { runs, profiles: collectProfiles(profileDirs) };
+}
+
+/** Puts the harness back under time-sharing; a failure here must not hide the run's own error. */
+function restoreTimeSharing(): void {
+  try {
+    setRealtime(process.pid, false);
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}\n`);
+  }
 }
 
 /** Summaries of the `.cpuprofile` files written under `dirs` (Node writes them when the process exits). */

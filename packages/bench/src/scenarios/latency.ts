@@ -5,7 +5,8 @@ import type { Scenario, ScenarioContext } from './types.js';
 /**
  * Latency at fixed offered rates below saturation (open loop, evenly spaced sends): 2,500 and
  * 10,000 msg/s, and half of the rate Parley saturates at with the same pairs (probed first), where
- * the ack p99 target applies.
+ * the ack p99 target applies. With `--realtime` the fixed-rate runs (not the probe) put the
+ * generator and the servers under real-time scheduling.
  */
 export const latency: Scenario = {
   name: 'latency',
@@ -34,8 +35,9 @@ export const latency: Scenario = {
       : { durationS: 16, warmupS: 1.5, rounds: 4, threads };
     return {
       kind: 'latency',
-      levels: await runLevels('latency', levels, timing, ctx),
+      levels: await runLevels('latency', levels, timing, ctx, ctx.realtime === true),
       probe: { ...probe, halfSaturation: levelLabel(levels[0]!) },
+      ...(ctx.realtime && { realtime: true }),
     };
   },
 };

@@ -38,12 +38,16 @@ export function levelLabel(l: LevelSpec): string {
     : `${pairs}, ${l.rate.toLocaleString('en-US')} msg/s offered`;
 }
 
-/** Runs each load level against every target of the context, interleaved. */
+/**
+ * Runs each load level against every target of the context, interleaved; `realtime` puts the
+ * generator and the servers under real-time scheduling meanwhile (see `setRealtime`).
+ */
 export async function runLevels(
   name: string,
   levels: readonly LevelSpec[],
   timing: LevelTiming,
   ctx: ScenarioContext,
+  realtime = false,
 ): Promise<LoadLevel[]> {
   const out: LoadLevel[] = [];
   for (const level of levels) {
@@ -59,6 +63,7 @@ export async function runLevels(
     const { runs, profiles } = await runInterleaved(targetVariants(ctx.targets), spec, ctx, {
       rounds: timing.rounds,
       stage: `${name} ${label}`,
+      realtime,
     });
     const result: LoadLevel = {
       label,

@@ -26,6 +26,11 @@ export interface ScenarioContext {
   profileDir?: string;
   /** Another built checkout of Parley (`--against`), which the `against` scenario measures beside this one. */
   against?: string;
+  /**
+   * `--realtime`: the latency scenario's fixed-rate runs put the generator and the servers under
+   * real-time scheduling (SCHED_RR), which takes the kernel's time-sharing out of their tails.
+   */
+  realtime?: boolean;
 }
 
 /** One load level (e.g. 100 pairs, window 16) measured against several targets in the same run. */
@@ -51,6 +56,8 @@ export interface LatencyResult {
    * only); the level offering half of it is `halfSaturation`.
    */
   probe?: { pairs: number; window: number; ackedPerSec: number; halfSaturation: string };
+  /** The fixed-rate runs were under real-time scheduling (`--realtime`); the probe never is. */
+  realtime?: boolean;
 }
 
 export interface DurabilityResult {
