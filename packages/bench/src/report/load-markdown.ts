@@ -5,91 +5,76 @@ import { cpuPair, errorsOf, int, mib, ms, pcts, ratio, table, usPerMsg, waitPair
 
 // The tables of the load scenarios: `saturation` (window mode) and `latency` (rate mode).
 
+/** A column of a load table: its heading, its Markdown alignment, and its cell for one run. */
+interface Column {
+  head: string;
+  align: '---' | '--:' | '--';
+  cell: (r: LoadRun, level: LoadLevel) => string;
+}
+
 /** A relay's run at the same load: what Parley's figures are divided by. */
 function baseline(level: LoadLevel, target: 'ws' | 'socketio'): LoadRun | undefined {
   return level.runs.find((r) => r.target === target);
 }
 
+const number = (head: string, cell: Column['cell']): Column => ({ head, align: '--:', cell });
+
+/** Which load and which server: every load table starts with them. */
+const WHO: Column[] = [
+  { head: 'load', align: '---', cell: (_r, l) => l.label },
+  { head: 'server', align: '---', cell: (r) => TARGET_LABELS[r.target] },
+];
+
+/** Memory and correctness: every load table ends with them. */
+const CHECKS: Column[] = [
+  number('server RSS peak', (r) => mib(r.server.rssPeakMiB)),
+  number('lost / doubled', (r) => `${r.integrity.lost} / ${r.integrity.doubled}`),
+  { head: 'errors', align: '--', cell: (r) => errorsOf(r.errors) },
+];
+
+/** One row per load and server. */
+function loadTable(levels: readonly LoadLevel[], columns: readonly Column[]): string {
+  const all = [...WHO, ...columns, ...CHECKS];
+  return table(
+    all.map((c) => c.head),
+    all.map((c) => c.align),
+    levels.flatMap((l) => l.runs.map((r) => all.map((c) => c.cell(r, l)))),
+  );
+}
+
 /** Throughput at saturation, per load and server, with the ratios to the relays. */
 export function saturationTable(levels: readonly LoadLevel[]): string {
-  const rows = levels.flatMap((l) =>
-    l.runs.map((r) => [
-      l.label,
-      TARGET_LABELS[r.target],
-      int(r.ackedPerSec),
-      int(r.deliveredPerSec),
-      ratio(r.ackedPerSec, baseline(l, 'ws')?.ackedPerSec),
-      ratio(r.ackedPerSec, baseline(l, 'socketio')?.ackedPerSec),
-      usPerMsg(r.serverCpuUsPerMsg),
+  return loadTable(levels, [
+    number('acked msg/s', (r) => int(r.ackedPerSec)),
+    number('delivered msg/s', (r) => int(r.deliveredPerSec)),
+    number('÷ ws relay', (r, l) => ratio(r.ackedPerSec, baseline(l, 'ws')?.ackedPerSec)),
+    number('÷ Socket.IO', (r, l) => ratio(r.ackedPerSec, baseline(l, 'socketio')?.ackedPerSec)),
+    number('server CPU per msg', (r) => usPerMsg(r.serverCpuUsPerMsg)),
+    number('CPU per msg ÷ ws relay', (r, l) =>
       ratio(r.serverCpuUsPerMsg, baseline(l, 'ws')?.serverCpuUsPerMsg),
-      pcts(r.ack, 'p50', 'p90', 'p99', 'p999', 'max'),
-      pcts(r.e2e, 'p50', 'p99', 'max'),
-      cpuPair(r),
-      mib(r.server.rssPeakMiB),
-      `${r.integrity.lost} / ${r.integrity.doubled}`,
-      errorsOf(r.errors),
-    ]),
-  );
-  return table(
-    [
-      'load',
-      'server',
-      'acked msg/s',
-      'delivered msg/s',
-      '÷ ws relay',
-      '÷ Socket.IO',
-      'server CPU per msg',
-      'CPU per msg ÷ ws relay',
-      'ack p50 / p90 / p99 / p99.9 / max (ms)',
-      'end-to-end p50 / p99 / max (ms)',
-      'CPU server / generator',
-      'server RSS peak',
-      'lost / doubled',
-      'errors',
-    ],
-    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
-    rows,
-  );
+    ),
+    number('ack p50 / p90 / p99 / p99.9 / max (ms)', (r) => pcts(r.ack, 'p50', 'p90', 'p99', 'p999', 'max')),
+    number('end-to-end p50 / p99 / max (ms)', (r) => pcts(r.e2e, 'p50', 'p99', 'max')),
+    number('CPU server / generator', cpuPair),
+  ]);
 }
 
 /** Latencies at a fixed offered rate, per load and server, with the machine's own figures beside them. */
 export function latencyTable(levels: readonly LoadLevel[]): string {
-  const rows = levels.flatMap((l) =>
-    l.runs.map((r) => [
-      l.label,
-      TARGET_LABELS[r.target],
-      int(r.deliveredPerSec),
-      pcts(r.ack, 'p50', 'p90', 'p99', 'p999', 'max'),
+  return loadTable(levels, [
+    number('delivered msg/s', (r) => int(r.deliveredPerSec)),
+    number('ack p50 / p90 / p99 / p99.9 / max (ms)', (r) => pcts(r.ack, 'p50', 'p90', 'p99', 'p999', 'max')),
+    number('end-to-end p50 / p90 / p99 / p99.9 / max (ms)', (r) =>
       pcts(r.e2e, 'p50', 'p90', 'p99', 'p999', 'max'),
-      `${pcts(r.sendLag, 'p50', 'p99')}; ${ms(r.generatorGc.maxMs)}`,
-      ratio(r.ack.p99, baseline(l, 'ws')?.ack.p99),
-      ratio(r.ack.p99, baseline(l, 'socketio')?.ack.p99),
-      usPerMsg(r.serverCpuUsPerMsg),
-      cpuPair(r),
-      waitPair(r),
-      mib(r.server.rssPeakMiB),
-      `${r.integrity.lost} / ${r.integrity.doubled}`,
-      errorsOf(r.errors),
-    ]),
-  );
-  return table(
-    [
-      'load',
-      'server',
-      'delivered msg/s',
-      'ack p50 / p90 / p99 / p99.9 / max (ms)',
-      'end-to-end p50 / p90 / p99 / p99.9 / max (ms)',
+    ),
+    number(
       "generator send lag p50 / p99; generator's longest GC pause (ms)",
-      'ack p99 ÷ ws relay',
-      'ack p99 ÷ Socket.IO',
-      'server CPU per msg',
-      'CPU server / generator',
-      'waiting for a CPU server / generator',
-      'server RSS peak',
-      'lost / doubled',
-      'errors',
-    ],
-    ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--'],
-    rows,
-  );
+      (r) => `${pcts(r.sendLag, 'p50', 'p99')}; ${ms(r.generatorGc.maxMs)}`,
+    ),
+    number('ack p99 ÷ ws relay', (r, l) => ratio(r.ack.p99, baseline(l, 'ws')?.ack.p99)),
+    number('ack p99 ÷ Socket.IO', (r, l) => ratio(r.ack.p99, baseline(l, 'socketio')?.ack.p99)),
+    number('server CPU per msg', (r) => usPerMsg(r.serverCpuUsPerMsg)),
+    number('CPU server / generator', cpuPair),
+    number('waiting for a CPU server / generator', waitPair),
+  ]);
 }
