@@ -50,6 +50,31 @@ describe('durability of a real server process', () => {
     ]);
   });
 
+  it('rebuilds the conversation lists that the writer held in memory when it was killed', async () => {
+    const dataDir = tempDir();
+    const first = await spawnServer({ DATA_DIR: dataDir });
+    await (await open(first.wsUrl, 'bob')).close();
+    const a = await open(first.wsUrl, 'alice');
+    const sent = [];
+    for (const text of ['one', 'two', 'three']) sent.push(await a.say('bob', text));
+    // the rows of these three are held (for up to a second): nothing reads or writes them before the kill
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await spawnServer({ DATA_DIR: dataDir });
+    const bob = await open(second.wsUrl, 'bob');
+    const { conversations } = await bob.request({ action: '17', fromId: 'bob' });
+    expect(conversations).toMatchObject([
+      { id: 'alice', unread: 3, last: { fromId: 'alice', chatMsg: { id: sent[2]!.id, message: 'three' } } },
+    ]);
+    const alice = await open(second.wsUrl, 'alice');
+    expect((await alice.request({ action: '17', fromId: 'alice' })).conversations).toMatchObject([
+      { id: 'bob', unread: 0, last: { chatMsg: { id: sent[2]!.id } } },
+    ]);
+    // they were folded in from the timelines, not written before the kill
+    expect(second.stderr()).toContain('folded their newest messages in');
+  });
+
   it('shuts down gracefully on SIGTERM: closes sockets with 1001, finishes writes, exits 0', async () => {
     const dataDir = tempDir();
     const s = await spawnServer({ DATA_DIR: dataDir });

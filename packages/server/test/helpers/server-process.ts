@@ -12,6 +12,8 @@ export interface ServerProcess {
   /** Resolves with the exit code or signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stdout(): string;
+  /** What it logged so far (JSON lines). */
+  stderr(): string;
 }
 
 /** Runs the built server (`dist/main.js`) as a real process, as `npm start` does. */
@@ -45,5 +47,12 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     });
     void exited.then(({ code }) => reject(new Error(`server exited (${code}) before listening: ${err}`)));
   });
-  return { child, url, wsUrl: `${url.replace(/^http/, 'ws')}/ws`, exited, stdout: () => out };
+  return {
+    child,
+    url,
+    wsUrl: `${url.replace(/^http/, 'ws')}/ws`,
+    exited,
+    stdout: () => out,
+    stderr: () => err,
+  };
 }

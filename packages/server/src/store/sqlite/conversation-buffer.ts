@@ -2,7 +2,7 @@ import { isGroupId } from '@parley/protocol';
 import type { WriteOp } from '../store.js';
 import type { Statements } from './statements.js';
 
-/** A conversation row's change by the 1:1 messages of a batch so far. */
+/** A conversation row's change by the 1:1 messages not written to it yet. */
 interface RowChange {
   lastMs: number;
   lastMsgId: number;
@@ -12,27 +12,62 @@ interface RowChange {
   lastSeq: number;
 }
 
+/** Changes by user, then by conversation (the peer's id). */
+type Rows = Map<string, Map<string, RowChange>>;
+
+/** Held rows are written once this many are held ... */
+export const HOLD_MAX_ROWS = 4096;
+/** ... or once the oldest has been held this long (ms). */
+export const HOLD_MAX_MS = 1000;
+
 /**
- * The conversation rows of the 1:1 messages of one batch, written once per row at the end of the
- * batch instead of once per message. Each row ends as the messages one after the other would leave
- * it: the last message, its time, and the unread count raised by the messages received (up to
- * MAX_UNREAD, as each message's upsert caps it).
+ * The conversation rows of 1:1 messages, held in memory across batches and written together: once
+ * a second, once 4,096 rows are held, before any operation that reads or writes conversation rows
+ * (`keepsConversationsBuffered`), before the store reads them (`SqliteStore.conversations`, a 1:1
+ * history page) and when the store closes. A row that many messages change between two writes is
+ * written once; each row ends as the messages one after the other would leave it: the last message,
+ * its time, and the unread count raised by the messages received (up to MAX_UNREAD).
  *
- * Nothing reads a conversation row before the batch commits, except operations of the same batch:
- * the store flushes the buffer before any operation other than those that cannot touch these rows
- * (`keepsConversationsBuffered`), and at the end of every batch. After a rollback it is cleared.
+ * The timeline entries are the record: a row only summarizes them. If the process dies with rows
+ * held, the store folds the entries they were missing into them when it opens again
+ * (conversation-recovery.ts), found through `meta.conv_held_ms`: the earliest time of a message
+ * held, written in the same transaction as the messages that raise it and deleted by the write
+ * that leaves nothing held.
+ *
+ * Two layers, so that a batch that rolls back drops its own changes only: `batch`, this batch's,
+ * and `held`, those of committed batches. Every transaction ends with `endBatch` inside it, then
+ * `committed` or `rolledBack` after it.
  */
 export class ConversationBuffer {
-  /** By user, then by conversation (the peer's id). */
-  private readonly rows = new Map<string, Map<string, RowChange>>();
+  private held: Rows = new Map();
+  private heldRows = 0;
+  /** The earliest time of a message held (Infinity: none). */
+  private heldMinMs = Infinity;
+  /** The writer's clock when the first of the held rows was held. */
+  private heldSinceMs = 0;
+  private batch: Rows = new Map();
+  private batchRows = 0;
+  private batchMinMs = Infinity;
+  /** This transaction wrote the held rows: at commit they are gone, at rollback they stay. */
+  private heldWritten = false;
+  /** `meta.conv_held_ms` as committed (null: no row; undefined: not known, after a rollback). */
+  private marker: number | null | undefined;
+
+  /** Whether rows are held that the database does not have yet (reads write them first). */
+  get holding(): boolean {
+    return this.heldRows > 0;
+  }
 
   /**
    * The position of the newest entry of the user's 1:1 conversation (0: none yet), which a new
-   * entry links to: as this batch left it, or as the row has it.
+   * entry links to: as the messages not written yet left it, or as the row has it.
    */
   lastSeq(sql: Statements, userId: string, convId: string): number {
     return (
-      this.rows.get(userId)?.get(convId)?.lastSeq ?? sql.conversationHead.get(userId, convId)?.last_seq ?? 0
+      this.batch.get(userId)?.get(convId)?.lastSeq ??
+      this.held.get(userId)?.get(convId)?.lastSeq ??
+      sql.conversationHead.get(userId, convId)?.last_seq ??
+      0
     );
   }
 
@@ -46,7 +81,8 @@ export class ConversationBuffer {
     if (toId !== fromId) this.touch(toId, fromId, timeMs, msgId, 1, toSeq);
   }
 
-  private touch(
+  /** One timeline entry of the user's conversation, at position `lastSeq`. */
+  touch(
     userId: string,
     convId: string,
     lastMs: number,
@@ -54,40 +90,98 @@ export class ConversationBuffer {
     unread: number,
     lastSeq: number,
   ): void {
-    let mine = this.rows.get(userId);
-    if (!mine) {
-      mine = new Map();
-      this.rows.set(userId, mine);
-    }
-    const row = mine.get(convId);
-    if (!row) mine.set(convId, { lastMs, lastMsgId, unread, lastSeq });
-    else {
-      row.lastMs = lastMs;
-      row.lastMsgId = lastMsgId;
-      row.unread += unread;
-      row.lastSeq = lastSeq;
-    }
+    if (lastMs < this.batchMinMs) this.batchMinMs = lastMs;
+    if (merge(this.batch, userId, convId, { lastMs, lastMsgId, unread, lastSeq })) this.batchRows++;
   }
 
-  /** Writes the rows changed since the last flush (inside the batch's transaction). */
+  /** Writes every row not written yet (inside the transaction). */
   flush(sql: Statements): void {
-    if (this.rows.size === 0) return;
-    for (const [userId, mine] of this.rows)
-      for (const [convId, r] of mine)
-        sql.touchConversation.run(userId, convId, r.lastMs, r.lastMsgId, r.unread, r.lastSeq);
-    this.rows.clear();
+    if (!this.heldWritten) {
+      write(sql, this.held);
+      this.heldWritten = true;
+    }
+    write(sql, this.batch);
+    this.dropBatch();
   }
 
-  /** Drops what was not written (the batch rolled back). */
-  clear(): void {
-    this.rows.clear();
+  /**
+   * The end of a transaction, inside it: writes the rows if they are due (`nowMs` is the writer's
+   * clock), and keeps `meta.conv_held_ms` at the earliest time of a message held after it.
+   */
+  endBatch(sql: Statements, nowMs: number): void {
+    const keptHeld = this.heldWritten ? 0 : this.heldRows;
+    const aged = keptHeld > 0 && nowMs - this.heldSinceMs >= HOLD_MAX_MS;
+    if (aged || keptHeld + this.batchRows >= HOLD_MAX_ROWS) this.flush(sql);
+    const minMs = Math.min(this.heldWritten ? Infinity : this.heldMinMs, this.batchMinMs);
+    if (minMs === Infinity) {
+      if (this.marker !== null) sql.clearConvHeld.run();
+      this.marker = null;
+    } else if (this.marker == null || minMs < this.marker) {
+      // lowers it, never raises it (a rollback leaves `marker` unknown)
+      sql.lowerConvHeld.run(minMs);
+      this.marker = this.marker == null ? minMs : Math.min(this.marker, minMs);
+    }
   }
+
+  /** The transaction committed: what it wrote is gone, its batch's changes are held. */
+  committed(nowMs: number): void {
+    if (this.heldWritten) {
+      this.held = new Map();
+      this.heldRows = 0;
+      this.heldMinMs = Infinity;
+      this.heldWritten = false;
+    }
+    if (this.batch.size === 0) return;
+    if (this.heldRows === 0) this.heldSinceMs = nowMs;
+    for (const [userId, mine] of this.batch)
+      for (const [convId, change] of mine) if (merge(this.held, userId, convId, change)) this.heldRows++;
+    this.heldMinMs = Math.min(this.heldMinMs, this.batchMinMs);
+    this.dropBatch();
+  }
+
+  /** The transaction rolled back: its batch's changes are dropped, the held rows are held still. */
+  rolledBack(): void {
+    this.dropBatch();
+    this.heldWritten = false;
+    this.marker = undefined;
+  }
+
+  private dropBatch(): void {
+    this.batch = new Map();
+    this.batchRows = 0;
+    this.batchMinMs = Infinity;
+  }
+}
+
+/** Adds a change to a row's changes; true if the row had none. */
+function merge(rows: Rows, userId: string, convId: string, change: RowChange): boolean {
+  let mine = rows.get(userId);
+  if (!mine) {
+    mine = new Map();
+    rows.set(userId, mine);
+  }
+  const row = mine.get(convId);
+  if (!row) {
+    mine.set(convId, { ...change });
+    return true;
+  }
+  row.lastMs = change.lastMs;
+  row.lastMsgId = change.lastMsgId;
+  row.unread += change.unread;
+  row.lastSeq = change.lastSeq;
+  return false;
+}
+
+function write(sql: Statements, rows: Rows): void {
+  for (const [userId, mine] of rows)
+    for (const [convId, r] of mine)
+      sql.touchConversation.run(userId, convId, r.lastMs, r.lastMsgId, r.unread, r.lastSeq);
 }
 
 /**
  * The operations that neither read nor write conversation rows (the 1:1 message path and its
- * confirmations), run with the rows of the batch's messages still buffered. Before any other
- * operation the store flushes the buffer.
+ * confirmations), run with the rows of 1:1 messages still held. Before any other operation the
+ * store writes them.
  */
 export function keepsConversationsBuffered(op: WriteOp): boolean {
   switch (op.kind) {

@@ -26,6 +26,11 @@ import { applyAdmin, toFile } from './admin-writes.js';
 import { Checkpointer } from './checkpointer.js';
 import { ConversationBuffer, keepsConversationsBuffered } from './conversation-buffer.js';
 import { conversationPage } from './conversation-chain.js';
+import {
+  type ConversationRecovery,
+  RECOVERED_CONVERSATIONS,
+  recoverConversations,
+} from './conversation-recovery.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
 import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
@@ -67,19 +72,25 @@ export interface SqliteStoreOptions {
    * thread (always for `:memory:`, which another connection cannot open).
    */
   writer?: 'thread' | 'inline';
+  /**
+   * Told when opening folded in conversation rows that a process which stopped uncleanly held
+   * (conversation-recovery.ts); by default a warning in `log`.
+   */
+  onRecovered?: (recovery: ConversationRecovery) => void;
 }
 
 /**
  * The embedded default Store: one SQLite file in WAL mode, written by this process only (the data
  * folder's lock). That is what lets the writer keep users' facts for the 1:1 message path in memory
- * (user-facts.ts) and write a batch's conversation rows once (conversation-buffer.ts), both dropped
- * when a batch rolls back; the reads never use them.
+ * (user-facts.ts), dropped when a batch rolls back, and hold the conversation rows of 1:1 messages
+ * across batches (conversation-buffer.ts), written before anything reads them.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Statements;
-  private readonly writeBatch: (ops: readonly WriteOp[]) => WriteResult[];
-  /** The writer's in-memory state (user facts, buffered conversation rows), dropped on rollback. */
+  /** One transaction: the operations, then the held conversation rows if due (or `flush`). */
+  private readonly writeBatch: (ops: readonly WriteOp[], flush: boolean) => WriteResult[];
+  /** The writer's in-memory state (user facts, held conversation rows), dropped on rollback. */
   private readonly w: WriteContext;
   /** The webhook outbox, written by the batches (see outbox.ts). */
   readonly outbox: SqliteOutbox;
@@ -89,6 +100,11 @@ export class SqliteStore implements Store {
   private readonly log: Logger | undefined;
   /** The writer thread, when batches run there (see `SqliteStoreOptions.writer`). */
   private readonly writer: ThreadedWriter | undefined;
+  /**
+   * The writer thread holds conversation rows that the database does not have yet, as its last
+   * answer said (not known before its first: it may be folding rows in after a crash).
+   */
+  private threadHoldsConversations = true;
 
   constructor(opts: SqliteStoreOptions) {
     const file = opts.dataDir === ':memory:' ? ':memory:' : path.join(opts.dataDir, 'parley.db');
@@ -122,11 +138,16 @@ export class SqliteStore implements Store {
       });
     }
     this.w = { sql: this.sql, users: new UserFacts(this.sql), convs: new ConversationBuffer() };
-    this.writeBatch = this.db.transaction((ops: readonly WriteOp[]) => {
+    this.writeBatch = this.db.transaction((ops: readonly WriteOp[], flush: boolean) => {
       const results = ops.map((op) => this.outbox.capture(op, this.apply(op)));
-      this.w.convs.flush(this.sql);
+      if (flush) this.w.convs.flush(this.sql);
+      this.w.convs.endBatch(this.sql, Date.now());
       return results;
     }).immediate;
+    if (!this.writer) {
+      const done = recoverConversations(this.db, this.sql, this.w.convs);
+      if (done) (opts.onRecovered ?? ((r) => this.log?.warn(r, RECOVERED_CONVERSATIONS)))(done);
+    }
   }
 
   /**
@@ -168,23 +189,49 @@ export class SqliteStore implements Store {
 
   async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
     if (this.writer) {
-      const { results, wroteEvents } = await this.writer.write(ops, this.outbox.batchNow());
-      if (wroteEvents) this.outbox.eventsCommitted();
-      return results;
+      // a batch that fails may have committed before the thread died: not known until it answers again
+      this.threadHoldsConversations = true;
+      const reply = await this.writer.write(ops, this.outbox.batchNow());
+      this.threadHoldsConversations = reply.holdsConversations;
+      if (reply.wroteEvents) this.outbox.eventsCommitted();
+      return reply.results;
     }
+    return this.commit(ops, false);
+  }
+
+  /** Runs a batch on this connection (the writing one). */
+  private commit(ops: readonly WriteOp[], flush: boolean): WriteResult[] {
     this.w.users.trim();
     let results: WriteResult[];
     try {
-      results = this.writeBatch(ops);
+      results = this.writeBatch(ops, flush);
     } catch (err) {
       // rolled back: what the writer remembered of this batch is not in the database
       this.w.users.clear();
-      this.w.convs.clear();
+      this.w.convs.rolledBack();
       throw err;
     }
+    this.w.convs.committed(Date.now());
     this.outbox.settled();
     if (this.walLong) this.finishCheckpoint();
     return results;
+  }
+
+  /** Whether this (writing) connection holds conversation rows the database does not have yet. */
+  get holdsConversations(): boolean {
+    return this.w.convs.holding;
+  }
+
+  /**
+   * Writes the conversation rows held in memory (conversation-buffer.ts), on the writer thread if
+   * there is one; the reads of conversation rows call it first.
+   */
+  async flushConversations(): Promise<void> {
+    if (this.writer) {
+      if (!this.threadHoldsConversations) return;
+      await this.writer.call({ kind: 'flushConversations' });
+      this.threadHoldsConversations = false;
+    } else if (this.w.convs.holding) this.commit([], true);
   }
 
   private apply(op: WriteOp): WriteResult {
@@ -277,6 +324,7 @@ export class SqliteStore implements Store {
   }
 
   async history(q: HistoryQuery): Promise<TimelineEntry[] | 'unknown_base'> {
+    if (q.peerId !== undefined) await this.flushConversations(); // its walk starts at the row
     const base = q.beforeMsgId === undefined ? undefined : timelineEntry(this.sql, q.userId, q.beforeMsgId);
     if (q.beforeMsgId !== undefined && !base) return 'unknown_base';
     const rows =
@@ -376,6 +424,7 @@ export class SqliteStore implements Store {
     before: ConversationCursor | undefined,
     limit: number,
   ): Promise<ConversationRecord[]> {
+    await this.flushConversations();
     const rows = this.sql.conversations.all(
       userId,
       before?.lastMs ?? Number.MAX_SAFE_INTEGER,
@@ -409,6 +458,13 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.writer?.close();
+    if (!this.writer && this.db.open && this.w.convs.holding) {
+      try {
+        this.commit([], true);
+      } catch (err) {
+        this.log?.error({ err }, 'writing the held conversation rows failed; the next start folds them in');
+      }
+    }
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close(); // the last connection checkpoints what is left
   }

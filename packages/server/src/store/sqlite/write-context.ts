@@ -7,6 +7,6 @@ export interface WriteContext {
   readonly sql: Statements;
   /** Users' facts for the 1:1 message path; every write that changes one keeps it in step. */
   readonly users: UserFacts;
-  /** The conversation rows of the batch's 1:1 messages, written at the end of the batch. */
+  /** The conversation rows of 1:1 messages, held across batches (conversation-buffer.ts). */
   readonly convs: ConversationBuffer;
 }

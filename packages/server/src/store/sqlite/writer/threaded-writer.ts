@@ -2,8 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { compiledModuleUrl } from '../../../threads/compiled-module.js';
 import type { WriteOp, WriteResult } from '../../store.js';
+import { RECOVERED_CONVERSATIONS } from '../conversation-recovery.js';
 import { decodeResults, encodeOps } from './batch-codec.js';
-import type { WriterCall, WriterData, WriterError, WriterReply } from './writer-messages.js';
+import type { WriterCall, WriterData, WriterError, WriterNotice, WriterReply } from './writer-messages.js';
 
 /** A call as the event loop builds it: the id is added when it is posted. */
 type NewCall = WriterCall extends infer C ? (C extends { id: number } ? Omit<C, 'id'> : never) : never;
@@ -45,7 +46,7 @@ export class ThreadedWriter {
   async write(
     ops: readonly WriteOp[],
     nowMs: number,
-  ): Promise<{ results: WriteResult[]; wroteEvents: boolean }> {
+  ): Promise<{ results: WriteResult[]; wroteEvents: boolean; holdsConversations: boolean }> {
     const reply = await this.call({ kind: 'write', batch: encodeOps(ops), nowMs });
     if (reply.batchError)
       this.log?.error(
@@ -54,7 +55,11 @@ export class ThreadedWriter {
       );
     // a failed operation's place holds its Error (the commit queue fails that caller alone)
     const results = decodeResults(ops, reply.value as unknown[], (e) => new WriterThreadError(e));
-    return { results: results as WriteResult[], wroteEvents: reply.wroteEvents === true };
+    return {
+      results: results as WriteResult[],
+      wroteEvents: reply.wroteEvents === true,
+      holdsConversations: reply.holdsConversations !== false,
+    };
   }
 
   /** Sends a call now and again to every new thread (before anything else it is sent). */
@@ -100,7 +105,10 @@ export class ThreadedWriter {
     const worker = new Worker(url, { workerData: this.data });
     worker.unref(); // held only while calls are in flight (see `call`)
     this.worker = worker;
-    worker.on('message', (reply: WriterReply) => this.settle(reply));
+    worker.on('message', (m: WriterReply | WriterNotice) => {
+      if ('notice' in m) this.log?.warn(m.recovery, RECOVERED_CONVERSATIONS);
+      else this.settle(m);
+    });
     worker.on('error', (err) => {
       this.log?.error({ err }, 'SQLite writer thread failed');
       this.fail(worker, err);

@@ -1,4 +1,5 @@
 import type { CaptureRecipe } from '../../outbox.js';
+import type { ConversationRecovery } from '../conversation-recovery.js';
 
 /** What the SQLite writer thread is started with. */
 export interface WriterData {
@@ -16,7 +17,15 @@ export type WriterCall =
   | { id: number; kind: 'outboxPurge'; beforeMs: number; limit: number }
   | { id: number; kind: 'capture'; recipe: CaptureRecipe | undefined }
   | { id: number; kind: 'ping' }
+  /** Write the conversation rows held in memory (the event loop is about to read them). */
+  | { id: number; kind: 'flushConversations' }
   | { id: number; kind: 'close' };
+
+/** What the thread reports on its own, outside any call: for the event loop's log. */
+export interface WriterNotice {
+  notice: 'conversationsRecovered';
+  recovery: ConversationRecovery;
+}
 
 /** An error as it crosses threads: what logs and callers look at. */
 export interface WriterError {
@@ -26,8 +35,18 @@ export interface WriterError {
 }
 
 export type WriterReply =
-  /** `batchError`: the batch failed as a whole and was retried op by op (`value` has each outcome). */
-  | { id: number; ok: true; value: unknown; wroteEvents?: boolean; batchError?: WriterError }
+  /**
+   * `batchError`: the batch failed as a whole and was retried op by op (`value` has each outcome).
+   * `holdsConversations` (after a write): the thread holds conversation rows not written yet.
+   */
+  | {
+      id: number;
+      ok: true;
+      value: unknown;
+      wroteEvents?: boolean;
+      batchError?: WriterError;
+      holdsConversations?: boolean;
+    }
   | { id: number; ok: false; error: WriterError }
   /** The thread could not open the database: every call fails until it is restarted. */
   | { id: -1; ok: false; error: WriterError };

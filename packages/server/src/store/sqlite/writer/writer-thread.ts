@@ -3,7 +3,7 @@ import type { OutboxCapture } from '../../outbox.js';
 import type { WriteOp, WriteResult } from '../../store.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { decodeOps, encodeResults, OpFailure } from './batch-codec.js';
-import type { WriterCall, WriterData, WriterError, WriterReply } from './writer-messages.js';
+import type { WriterCall, WriterData, WriterError, WriterNotice, WriterReply } from './writer-messages.js';
 
 /**
  * The SQLite writer thread: one connection that applies every write batch, so that the statements
@@ -14,7 +14,7 @@ import type { WriterCall, WriterData, WriterError, WriterReply } from './writer-
 const data = workerData as WriterData;
 const port = parentPort!;
 
-const post = (reply: WriterReply) => port.postMessage(reply);
+const post = (reply: WriterReply | WriterNotice) => port.postMessage(reply);
 
 function toWriterError(err: unknown): WriterError {
   const e = err as { name?: unknown; message?: unknown; code?: unknown };
@@ -32,6 +32,7 @@ try {
     synchronous: data.synchronous,
     checkpointIntervalMs: data.checkpointIntervalMs,
     writer: 'inline',
+    onRecovered: (recovery) => post({ notice: 'conversationsRecovered', recovery }),
   });
 } catch (err) {
   post({ id: -1, ok: false, error: toWriterError(err) });
@@ -90,6 +91,9 @@ async function answer(call: WriterCall): Promise<unknown> {
       });
       return null;
     }
+    case 'flushConversations':
+      await store.flushConversations();
+      return null;
     case 'ping':
       return null;
     case 'close':
@@ -105,7 +109,14 @@ port.on('message', (call: WriterCall) => {
       const value = await answer(call);
       post(
         call.kind === 'write'
-          ? { id: call.id, ok: true, value, wroteEvents, ...(batchError && { batchError }) }
+          ? {
+              id: call.id,
+              ok: true,
+              value,
+              wroteEvents,
+              holdsConversations: store.holdsConversations,
+              ...(batchError && { batchError }),
+            }
           : { id: call.id, ok: true, value },
       );
     } catch (err) {

@@ -1,0 +1,236 @@
+import { copyFileSync, existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HOLD_MAX_MS, HOLD_MAX_ROWS } from '../../src/store/sqlite/conversation-buffer.js';
+import type { ConversationRecovery } from '../../src/store/sqlite/conversation-recovery.js';
+import { SqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite/sqlite-store.js';
+import type { WriteOp } from '../../src/store/store.js';
+import { onCleanup, tempDir } from '../helpers/test-server.js';
+import { appendOp, reserveIds } from './write-ops.js';
+
+/**
+ * The conversation rows of 1:1 messages are held in memory across batches (conversation-buffer.ts)
+ * and written before anything reads them; after a crash the store folds in what was held
+ * (conversation-recovery.ts).
+ */
+
+const user = (userId: string): WriteOp => ({ kind: 'upsertUser', userId, name: userId, timeMs: 0 });
+
+function openStore(dir: string, opts: Partial<SqliteStoreOptions> = {}) {
+  const store = new SqliteStore({ dataDir: dir, writer: 'inline', ...opts });
+  onCleanup(() => store.close());
+  return store;
+}
+
+/** A second connection to the file: what the database has, not what the writer holds. */
+function peek(dir: string) {
+  const db = new Database(`${dir}/parley.db`, { readonly: true });
+  onCleanup(() => db.close());
+  return {
+    rows: () =>
+      db
+        .prepare('SELECT user_id, conv_id, last_msg_id, unread, last_seq FROM conversations ORDER BY 1, 2')
+        .raw()
+        .all(),
+    heldSince: () =>
+      (db.prepare("SELECT value FROM meta WHERE key = 'conv_held_ms'").get() as { value: number } | undefined)
+        ?.value,
+  };
+}
+
+/** Each user's conversation list as [peer, last message, unread]. */
+async function lists(store: SqliteStore, users: string[]) {
+  const out: Record<string, [string, number | undefined, number][]> = {};
+  for (const u of users)
+    out[u] = (await store.conversations(u, undefined, 100)).map((c) => [c.id, c.last?.msgId, c.unread]);
+  return out;
+}
+
+const PAIRS = [
+  ['a', 'b'],
+  ['b', 'a'],
+  ['a', 'c'],
+  ['a', 'a'],
+  ['c', 'a'],
+] as const;
+
+/** The users a, b and c, and ids for each to send. */
+async function setUp(store: SqliteStore) {
+  await store.write(['a', 'b', 'c'].map(user));
+  return {
+    a: await reserveIds(store, 'a', 30),
+    b: await reserveIds(store, 'b', 30),
+    c: await reserveIds(store, 'c', 30),
+  } as Record<string, number[]>;
+}
+
+/**
+ * Messages `from` to `to` - 1: message n goes as PAIRS[n mod 5] says, at time 1000 + n, in batches
+ * of one to three. Returns the ids sent, by n.
+ */
+async function talk(
+  store: SqliteStore,
+  free: Record<string, number[]>,
+  from: number,
+  to: number,
+  sent: number[] = [],
+) {
+  let n = from;
+  for (let batch = 1; n < to; batch = (batch % 3) + 1) {
+    const ops: WriteOp[] = [];
+    for (let i = 0; i < batch && n < to; i++, n++) {
+      const [sender, recipient] = PAIRS[n % PAIRS.length]!;
+      const id = free[sender]!.shift()!;
+      sent[n] = id;
+      ops.push(appendOp(id, sender, recipient, `m${n}`, 1000 + n));
+    }
+    for (const r of await store.write(ops)) expect(r).toMatchObject({ outcome: 'stored' });
+  }
+  return sent;
+}
+
+/**
+ * What the conversation lists must be after the messages sent (a model, not the store's code):
+ * newest activity first, each with its last message and the messages received (a note to oneself
+ * is never unread).
+ */
+function expected(sent: number[]) {
+  const rows = new Map(['a', 'b', 'c'].map((u) => [u, new Map<string, { n: number; unread: number }>()]));
+  const touch = (u: string, peer: string, n: number, unread: number) => {
+    const mine = rows.get(u)!;
+    mine.set(peer, { n, unread: (mine.get(peer)?.unread ?? 0) + unread });
+  };
+  sent.forEach((_, n) => {
+    const [from, to] = PAIRS[n % PAIRS.length]!;
+    touch(from, to, n, 0);
+    if (to !== from) touch(to, from, n, 1);
+  });
+  const out: Record<string, [string, number | undefined, number][]> = {};
+  for (const [u, mine] of [...rows].sort())
+    out[u] = [...mine].sort((x, y) => y[1].n - x[1].n).map(([peer, r]) => [peer, sent[r.n], r.unread]);
+  return out;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('SQLite conversation rows held across batches', () => {
+  it('holds the rows of 1:1 messages, and writes them before the store reads them', async () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    const sent = await talk(store, await setUp(store), 0, 12);
+    const db = peek(dir);
+    expect(db.rows()).toEqual([]);
+    expect(db.heldSince()).toBe(1000); // the earliest message held
+    expect(store.holdsConversations).toBe(true);
+    expect(await lists(store, ['a', 'b', 'c'])).toEqual(expected(sent));
+    expect(db.rows()).toHaveLength(5);
+    expect(db.heldSince()).toBeUndefined();
+    expect(store.holdsConversations).toBe(false);
+    // a page of a conversation starts at its row's newest entry: written first too
+    await talk(store, await setUp(store), 12, 14, sent);
+    const page = await store.history({ userId: 'a', peerId: 'c', limit: 2 });
+    expect(page === 'unknown_base' ? page : page.map((m) => m.msgId)).toEqual([sent[12], sent[9]]);
+    expect(db.heldSince()).toBeUndefined();
+  });
+
+  it('writes them with the batch that ends a second of holding, or that brings 4,096 rows', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(1_000_000);
+    const dir = tempDir();
+    const store = openStore(dir);
+    const free = await setUp(store);
+    const sent = await talk(store, free, 0, 2);
+    const db = peek(dir);
+    vi.setSystemTime(1_000_000 + HOLD_MAX_MS - 1);
+    await talk(store, free, 2, 3, sent);
+    expect(db.rows()).toEqual([]);
+    vi.setSystemTime(1_000_000 + HOLD_MAX_MS);
+    await talk(store, free, 3, 4, sent);
+    // a-b, b-a, a-c, c-a, and a-a of the batch that wrote them
+    expect(db.rows()).toHaveLength(5);
+    expect(db.heldSince()).toBeUndefined();
+
+    // one batch to more peers than that: a row for each side
+    const peers = Array.from({ length: HOLD_MAX_ROWS / 2 }, (_, i) => `p${i}`);
+    await store.write(peers.map(user));
+    const ids = await reserveIds(store, 'b', peers.length);
+    await store.write(peers.map((p, i) => appendOp(ids[i]!, 'b', p, 'hi', 5000)));
+    expect(db.rows()).toHaveLength(5 + HOLD_MAX_ROWS);
+    expect(store.holdsConversations).toBe(false);
+  });
+
+  it('keeps the rows of committed batches when a later batch rolls back', async () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    const free = await setUp(store);
+    const sent = await talk(store, free, 0, 2);
+    // the third message fails inside its batch, after the second of the batch was applied
+    const [second, third] = [free.a!.shift()!, free.a!.shift()!];
+    const writable = new Database(`${dir}/parley.db`);
+    onCleanup(() => writable.close());
+    writable.exec(`CREATE TRIGGER boom BEFORE INSERT ON user_timeline WHEN new.msg_id = ${third}
+      BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    await expect(
+      store.write([appendOp(second, 'a', 'c', 'x', 1002), appendOp(third, 'a', 'b', 'y', 1003)]),
+    ).rejects.toThrow('boom');
+    writable.exec('DROP TRIGGER boom');
+    expect(await lists(store, ['a', 'b', 'c'])).toEqual(expected(sent));
+  });
+
+  it('folds in what a process that died was holding, exactly once', async () => {
+    const dir = tempDir();
+    // checkpoints inside commits: nothing changes the files between two writes
+    const store = openStore(dir, { checkpointIntervalMs: 0 });
+    const free = await setUp(store);
+    const sent = await talk(store, free, 0, 12);
+    await lists(store, ['a']); // written up to here ...
+    await talk(store, free, 12, 17, sent); // ... and these held
+    expect(store.holdsConversations).toBe(true);
+    // the files as a SIGKILL would leave them
+    const crashed = tempDir();
+    for (const f of ['parley.db', 'parley.db-wal'])
+      if (existsSync(`${dir}/${f}`)) copyFileSync(`${dir}/${f}`, `${crashed}/${f}`);
+    expect(peek(crashed).heldSince()).toBe(1012);
+
+    const recoveries: ConversationRecovery[] = [];
+    const reopened = openStore(crashed, { onRecovered: (r) => recoveries.push(r) });
+    // a-c (m12), a-a (m13), c-a (m14), a-b (m15), b-a (m16): each side's entries
+    expect(recoveries).toEqual([{ users: 3, entries: 9 }]);
+    expect(peek(crashed).heldSince()).toBeUndefined();
+    expect(await lists(reopened, ['a', 'b', 'c'])).toEqual(expected(sent));
+    expect(await lists(store, ['a', 'b', 'c'])).toEqual(expected(sent));
+    // the links continue from the rows
+    await talk(reopened, free, 17, 19, sent);
+    const page = await reopened.history({ userId: 'a', peerId: 'b', limit: 4 });
+    expect(page === 'unknown_base' ? page : page.map((m) => m.msgId)).toEqual([
+      sent[16],
+      sent[15],
+      sent[11],
+      sent[10],
+    ]);
+    await reopened.close();
+    const again = openStore(crashed, { onRecovered: (r) => recoveries.push(r) });
+    expect(recoveries).toHaveLength(1);
+    expect(await lists(again, ['a', 'b', 'c'])).toEqual(expected(sent));
+  });
+
+  it('on the writer thread too: reads ask the thread to write them, and closing writes them', async () => {
+    const dir = tempDir();
+    const store = new SqliteStore({ dataDir: dir });
+    onCleanup(() => store.close());
+    const free = await setUp(store);
+    const sent = await talk(store, free, 0, 10);
+    const db = peek(dir);
+    expect(db.rows()).toEqual([]);
+    expect(await lists(store, ['a', 'b', 'c'])).toEqual(expected(sent));
+    expect(db.rows()).toHaveLength(5);
+    await talk(store, free, 10, 15, sent);
+    expect(db.heldSince()).toBe(1010);
+    await store.close();
+    expect(db.heldSince()).toBeUndefined();
+    const reopened = openStore(dir, { onRecovered: () => expect.unreachable('nothing was held') });
+    expect(await lists(reopened, ['a', 'b', 'c'])).toEqual(expected(sent));
+  });
+});
