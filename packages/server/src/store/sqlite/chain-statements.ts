@@ -63,34 +63,6 @@ export function prepareChainStatements(db: Database.Database) {
       `SELECT seq FROM user_timeline WHERE user_id = @user AND seq < @below AND seq > @floor AND peer_id = @peer
        ORDER BY seq DESC LIMIT 1`,
     ),
-    /** The earliest time of a message whose conversation rows are held (conversation-buffer.ts). */
-    convHeldMs: prep<[], { value: number }>(db, "SELECT value FROM meta WHERE key = 'conv_held_ms'"),
-    /** Sets it, or lowers it: never raises it. */
-    lowerConvHeld: prep<[number]>(
-      db,
-      `INSERT INTO meta (key, value) VALUES ('conv_held_ms', ?)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value < meta.value`,
-    ),
-    clearConvHeld: prep<[]>(db, "DELETE FROM meta WHERE key = 'conv_held_ms'"),
-    /** The users of the 1:1 messages stored at or after a time (both ends; the caller skips duplicates). */
-    usersOfMessagesSince: prep<[number], { from_id: string; to_id: string }>(
-      db,
-      'SELECT from_id, to_id FROM messages WHERE time_ms >= ? AND to_seq IS NOT NULL',
-    ),
-    /** The newest entry of the user's 1:1 conversations that a conversation row holds. */
-    lastSeqOfRows: prep<[string], { seq: number | null }>(
-      db,
-      'SELECT MAX(last_seq) AS seq FROM conversations WHERE user_id = ?',
-    ),
-    /** The user's timeline entries after a position, oldest first, with their messages' times. */
-    entriesAfter: prep<
-      [string, number],
-      { seq: number; peer_id: string; incoming: number; msg_id: number; time_ms: number }
-    >(
-      db,
-      `SELECT t.seq, t.peer_id, t.incoming, t.msg_id, m.time_ms FROM user_timeline t
-       JOIN messages m ON m.msg_id = t.msg_id WHERE t.user_id = ? AND t.seq > ? ORDER BY t.seq`,
-    ),
     /** The reader read up to `seq` of a 1:1 conversation, with `unread` newer messages received. */
     setConversationRead: prep<[number, number, string, string, number]>(
       db,

@@ -21,22 +21,23 @@ export const HOLD_MAX_ROWS = 4096;
 export const HOLD_MAX_MS = 1000;
 
 /**
- * The conversation rows of 1:1 messages, held in memory across batches and written together: once
- * a second, once 4,096 rows are held, before any operation that reads or writes conversation rows
- * (`keepsConversationsBuffered`), before the store reads them (`SqliteStore.conversations`, a 1:1
- * history page) and when the store closes. A row that many messages change between two writes is
- * written once; each row ends as the messages one after the other would leave it: the last message,
- * its time, and the unread count raised by the messages received (up to MAX_UNREAD).
+ * The conversation rows of 1:1 messages, held in memory across batches and written together, with
+ * the held pending rows (pending-buffer.ts; `SqliteStore.writeHeld`): once a second, once 4,096 rows
+ * are held, before any operation that reads or writes these rows (`keepsRowsHeld`), before the
+ * store reads them (`SqliteStore.flushHeld`: the conversation list, a 1:1 history page, the
+ * pending messages) and when the store closes. A row that many messages change between two writes
+ * is written once; each row ends as the messages one after the other would leave it: the last
+ * message, its time, and the unread count raised by the messages received (up to MAX_UNREAD).
  *
  * The timeline entries are the record: a row only summarizes them. If the process dies with rows
  * held, the store folds the entries they were missing into them when it opens again
- * (conversation-recovery.ts), found through `meta.conv_held_ms`: the earliest time of a message
- * held, written in the same transaction as the messages that raise it and deleted by the write
- * that leaves nothing held.
+ * (held-recovery.ts), found through `meta.conv_held_ms`: the earliest time of a message stored
+ * since the rows were last written, set in the same transaction as the messages that lower it and
+ * deleted by the write that leaves nothing held.
  *
  * Two layers, so that a batch that rolls back drops its own changes only: `batch`, this batch's,
- * and `held`, those of committed batches. Every transaction ends with `endBatch` inside it, then
- * `committed` or `rolledBack` after it.
+ * and `held`, those of committed batches. Every transaction ends with `due` and `mark` inside it,
+ * then `committed` or `rolledBack` after it.
  */
 export class ConversationBuffer {
   private held: Rows = new Map();
@@ -94,7 +95,7 @@ export class ConversationBuffer {
     if (merge(this.batch, userId, convId, { lastMs, lastMsgId, unread, lastSeq })) this.batchRows++;
   }
 
-  /** Writes every row not written yet (inside the transaction). */
+  /** Writes every row not written yet (inside the transaction; `SqliteStore.flushHeld`). */
   flush(sql: Statements): void {
     if (!this.heldWritten) {
       write(sql, this.held);
@@ -104,14 +105,18 @@ export class ConversationBuffer {
     this.dropBatch();
   }
 
-  /**
-   * The end of a transaction, inside it: writes the rows if they are due (`nowMs` is the writer's
-   * clock), and keeps `meta.conv_held_ms` at the earliest time of a message held after it.
-   */
-  endBatch(sql: Statements, nowMs: number): void {
+  /** Whether the rows are due to be written (`nowMs`: the writer's clock), at the end of a transaction. */
+  due(nowMs: number): boolean {
     const keptHeld = this.heldWritten ? 0 : this.heldRows;
     const aged = keptHeld > 0 && nowMs - this.heldSinceMs >= HOLD_MAX_MS;
-    if (aged || keptHeld + this.batchRows >= HOLD_MAX_ROWS) this.flush(sql);
+    return aged || keptHeld + this.batchRows >= HOLD_MAX_ROWS;
+  }
+
+  /**
+   * The end of a transaction, inside it, after any flush: keeps `meta.conv_held_ms` at the earliest
+   * time of a message stored since the rows were last written, or deletes it if they all were.
+   */
+  mark(sql: Statements): void {
     const minMs = Math.min(this.heldWritten ? Infinity : this.heldMinMs, this.batchMinMs);
     if (minMs === Infinity) {
       if (this.marker !== null) sql.clearConvHeld.run();
@@ -179,11 +184,12 @@ function write(sql: Statements, rows: Rows): void {
 }
 
 /**
- * The operations that neither read nor write conversation rows (the 1:1 message path and its
- * confirmations), run with the rows of 1:1 messages still held. Before any other operation the
- * store writes them.
+ * The operations that run with the conversation and pending rows of 1:1 messages still held: the
+ * 1:1 message path and its confirmations, which keep the held rows in step, and those that touch
+ * neither. Before any other operation (a read receipt, a recall, a group message, retention, a
+ * deletion, ...) the store writes them, so those find the database complete.
  */
-export function keepsConversationsBuffered(op: WriteOp): boolean {
+export function keepsRowsHeld(op: WriteOp): boolean {
   switch (op.kind) {
     case 'append':
       return !isGroupId(op.toId);

@@ -32,7 +32,8 @@ export function append(w: WriteContext, m: Op<'append'>): AppendResult {
   return result;
 }
 
-function appendToUser({ sql, users, convs }: WriteContext, m: Op<'append'>): AppendResult {
+function appendToUser(w: WriteContext, m: Op<'append'>): AppendResult {
+  const { sql, users, convs } = w;
   if (!users.exists(m.toId)) return { outcome: 'unknown_user' };
   if (users.blocks(m.toId, m.fromId)) return { outcome: 'blocked' };
   if (!users.addPending(m.toId, m.maxPending)) return { outcome: 'recipient_full' };
@@ -56,7 +57,7 @@ function appendToUser({ sql, users, convs }: WriteContext, m: Op<'append'>): App
   // each entry links to the user's previous one in the conversation (conversation-chain.ts)
   sql.insertEntry.run(toId, recipientSeq, msgId, fromId, 1, convs.lastSeq(sql, toId, fromId));
   if (!toSelf) sql.insertEntry.run(fromId, senderSeq, msgId, toId, 0, convs.lastSeq(sql, fromId, toId));
-  sql.insertPending.run(m.toId, recipientSeq, m.msgId, m.timeMs);
+  w.pending.add(toId, recipientSeq, msgId, timeMs); // written later, if still pending (pending-buffer.ts)
   convs.message(fromId, toId, timeMs, msgId, recipientSeq, senderSeq);
   return {
     outcome: 'stored',
@@ -87,9 +88,13 @@ function receivedSeq(sql: Statements, userId: string, msgId: number): number | u
   return entry?.incoming === 1 ? entry.seq : undefined;
 }
 
-export function confirm({ sql, users }: WriteContext, { userId, msgId }: Op<'confirm'>): Result<'confirm'> {
-  // the common case in one statement; nothing deleted: not received, or confirmed already
-  if (sql.confirmPending.run(userId, msgId, userId, msgId).changes > 0) {
+export function confirm(
+  { sql, users, pending }: WriteContext,
+  { userId, msgId }: Op<'confirm'>,
+): Result<'confirm'> {
+  // the common case: its pending row is not written yet; then one statement; nothing deleted: not
+  // received, or confirmed already
+  if (pending.take(userId, msgId) || sql.confirmPending.run(userId, msgId, userId, msgId).changes > 0) {
     users.pendingGone(userId, 1);
     return { found: true };
   }
@@ -97,10 +102,13 @@ export function confirm({ sql, users }: WriteContext, { userId, msgId }: Op<'con
 }
 
 export function confirmThrough(
-  { sql, users }: WriteContext,
+  { sql, users, pending }: WriteContext,
   { userId, seq }: Op<'confirmThrough'>,
 ): Result<'confirmThrough'> {
-  users.pendingGone(userId, sql.deletePendingThrough.run(userId, seq).changes);
+  users.pendingGone(
+    userId,
+    pending.takeThrough(userId, seq) + sql.deletePendingThrough.run(userId, seq).changes,
+  );
   return null;
 }
 

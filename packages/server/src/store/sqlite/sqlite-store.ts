@@ -24,16 +24,12 @@ import type {
 } from '../store.js';
 import { applyAdmin, toFile } from './admin-writes.js';
 import { Checkpointer } from './checkpointer.js';
-import { ConversationBuffer, keepsConversationsBuffered } from './conversation-buffer.js';
+import { ConversationBuffer, keepsRowsHeld } from './conversation-buffer.js';
 import { conversationPage } from './conversation-chain.js';
-import {
-  type ConversationRecovery,
-  RECOVERED_CONVERSATIONS,
-  recoverConversations,
-} from './conversation-recovery.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
 import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
+import { type HeldRecovery, RECOVERED_HELD_ROWS, recoverHeldRows } from './held-recovery.js';
 import { purgeReservations, reserve } from './id-ranges.js';
 import {
   append,
@@ -46,6 +42,7 @@ import {
   timelineEntry,
 } from './message-writes.js';
 import { SqliteOutbox } from './outbox-store.js';
+import { HOLD_MAX_PENDING, PendingBuffer } from './pending-buffer.js';
 import { roomAppend, roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
@@ -76,7 +73,7 @@ export interface SqliteStoreOptions {
    * Told when opening folded in conversation rows that a process which stopped uncleanly held
    * (conversation-recovery.ts); by default a warning in `log`.
    */
-  onRecovered?: (recovery: ConversationRecovery) => void;
+  onRecovered?: (recovery: HeldRecovery) => void;
 }
 
 /**
@@ -104,7 +101,7 @@ export class SqliteStore implements Store {
    * The writer thread holds conversation rows that the database does not have yet, as its last
    * answer said (not known before its first: it may be folding rows in after a crash).
    */
-  private threadHoldsConversations = true;
+  private threadHoldsRows = true;
 
   constructor(opts: SqliteStoreOptions) {
     const file = opts.dataDir === ':memory:' ? ':memory:' : path.join(opts.dataDir, 'parley.db');
@@ -137,16 +134,23 @@ export class SqliteStore implements Store {
         this.finishCheckpoint();
       });
     }
-    this.w = { sql: this.sql, users: new UserFacts(this.sql), convs: new ConversationBuffer() };
+    const pending = new PendingBuffer();
+    this.w = {
+      sql: this.sql,
+      users: new UserFacts(this.sql, pending),
+      convs: new ConversationBuffer(),
+      pending,
+    };
     this.writeBatch = this.db.transaction((ops: readonly WriteOp[], flush: boolean) => {
       const results = ops.map((op) => this.outbox.capture(op, this.apply(op)));
-      if (flush) this.w.convs.flush(this.sql);
-      this.w.convs.endBatch(this.sql, Date.now());
+      const { convs } = this.w;
+      if (flush || convs.due(Date.now()) || pending.size >= HOLD_MAX_PENDING) this.writeHeld();
+      convs.mark(this.sql);
       return results;
     }).immediate;
     if (!this.writer) {
-      const done = recoverConversations(this.db, this.sql, this.w.convs);
-      if (done) (opts.onRecovered ?? ((r) => this.log?.warn(r, RECOVERED_CONVERSATIONS)))(done);
+      const done = recoverHeldRows(this.db, this.w);
+      if (done) (opts.onRecovered ?? ((r) => this.log?.warn(r, RECOVERED_HELD_ROWS)))(done);
     }
   }
 
@@ -190,9 +194,9 @@ export class SqliteStore implements Store {
   async write(ops: readonly WriteOp[]): Promise<WriteResult[]> {
     if (this.writer) {
       // a batch that fails may have committed before the thread died: not known until it answers again
-      this.threadHoldsConversations = true;
+      this.threadHoldsRows = true;
       const reply = await this.writer.write(ops, this.outbox.batchNow());
-      this.threadHoldsConversations = reply.holdsConversations;
+      this.threadHoldsRows = reply.holdsRows;
       if (reply.wroteEvents) this.outbox.eventsCommitted();
       return reply.results;
     }
@@ -209,34 +213,42 @@ export class SqliteStore implements Store {
       // rolled back: what the writer remembered of this batch is not in the database
       this.w.users.clear();
       this.w.convs.rolledBack();
+      this.w.pending.rolledBack();
       throw err;
     }
     this.w.convs.committed(Date.now());
+    this.w.pending.committed();
     this.outbox.settled();
     if (this.walLong) this.finishCheckpoint();
     return results;
   }
 
-  /** Whether this (writing) connection holds conversation rows the database does not have yet. */
-  get holdsConversations(): boolean {
-    return this.w.convs.holding;
+  /** Writes the held rows (inside the transaction): before any operation that is not `keepsRowsHeld`, and when due. */
+  private writeHeld(): void {
+    this.w.convs.flush(this.sql);
+    this.w.pending.flush(this.sql);
+  }
+
+  /** Whether this (writing) connection holds conversation or pending rows the database does not have yet. */
+  get holdsRows(): boolean {
+    return this.w.convs.holding || this.w.pending.size > 0;
   }
 
   /**
-   * Writes the conversation rows held in memory (conversation-buffer.ts), on the writer thread if
-   * there is one; the reads of conversation rows call it first.
+   * Writes the conversation and pending rows held in memory (conversation-buffer.ts,
+   * pending-buffer.ts), on the writer thread if there is one; the reads of those rows call it first.
    */
-  async flushConversations(): Promise<void> {
+  async flushHeld(): Promise<void> {
     if (this.writer) {
-      if (!this.threadHoldsConversations) return;
-      await this.writer.call({ kind: 'flushConversations' });
-      this.threadHoldsConversations = false;
-    } else if (this.w.convs.holding) this.commit([], true);
+      if (!this.threadHoldsRows) return;
+      await this.writer.call({ kind: 'flushHeld' });
+      this.threadHoldsRows = false;
+    } else if (this.holdsRows) this.commit([], true);
   }
 
   private apply(op: WriteOp): WriteResult {
     const { sql, w } = this;
-    if (!keepsConversationsBuffered(op)) w.convs.flush(sql);
+    if (!keepsRowsHeld(op)) this.writeHeld();
     switch (op.kind) {
       case 'ensureUser':
         return ensureUser(sql, op);
@@ -324,7 +336,7 @@ export class SqliteStore implements Store {
   }
 
   async history(q: HistoryQuery): Promise<TimelineEntry[] | 'unknown_base'> {
-    if (q.peerId !== undefined) await this.flushConversations(); // its walk starts at the row
+    if (q.peerId !== undefined) await this.flushHeld(); // its walk starts at the row
     const base = q.beforeMsgId === undefined ? undefined : timelineEntry(this.sql, q.userId, q.beforeMsgId);
     if (q.beforeMsgId !== undefined && !base) return 'unknown_base';
     const rows =
@@ -335,6 +347,7 @@ export class SqliteStore implements Store {
   }
 
   async pendingMessages(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]> {
+    await this.flushHeld();
     return this.sql.pendingMessages.all(userId, afterSeq, limit).map(toEntry);
   }
 
@@ -424,7 +437,7 @@ export class SqliteStore implements Store {
     before: ConversationCursor | undefined,
     limit: number,
   ): Promise<ConversationRecord[]> {
-    await this.flushConversations();
+    await this.flushHeld();
     const rows = this.sql.conversations.all(
       userId,
       before?.lastMs ?? Number.MAX_SAFE_INTEGER,
@@ -458,7 +471,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.writer?.close();
-    if (!this.writer && this.db.open && this.w.convs.holding) {
+    if (!this.writer && this.db.open && this.holdsRows) {
       try {
         this.commit([], true);
       } catch (err) {

@@ -4,6 +4,7 @@ import type { Notice, User } from '../store.js';
 import { prepareAdminStatements } from './admin-statements.js';
 import { prepareChainStatements } from './chain-statements.js';
 import { prepareGroupStatements } from './group-statements.js';
+import { prepareHeldStatements } from './held-statements.js';
 import { prep } from './prep.js';
 
 export interface MessageRow {
@@ -272,6 +273,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     ...prepareGroupStatements(db),
     ...prepareChainStatements(db),
+    ...prepareHeldStatements(db),
     ...prepareAdminStatements(db),
   };
 }

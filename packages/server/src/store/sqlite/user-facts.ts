@@ -1,3 +1,4 @@
+import type { PendingBuffer } from './pending-buffer.js';
 import type { Statements } from './statements.js';
 
 /** What the writer knows of one user, loaded from the database when first needed. */
@@ -31,7 +32,11 @@ const MAX_USERS = 100_000;
 export class UserFacts {
   private readonly users = new Map<string, UserState>();
 
-  constructor(private readonly sql: Statements) {}
+  constructor(
+    private readonly sql: Statements,
+    /** The pending rows not written yet, which a count of the database's misses. */
+    private readonly held: PendingBuffer,
+  ) {}
 
   private state(userId: string): UserState | undefined {
     const known = this.users.get(userId);
@@ -78,7 +83,7 @@ export class UserFacts {
   addPending(userId: string, max: number): boolean {
     const state = this.state(userId);
     if (!state) return false;
-    state.pending ??= this.sql.pendingCount.get(userId)!.n;
+    state.pending ??= this.sql.pendingCount.get(userId)!.n + this.held.heldFor(userId);
     if (state.pending >= max) return false;
     state.pending += 1;
     return true;

@@ -1,4 +1,5 @@
 import type { ConversationBuffer } from './conversation-buffer.js';
+import type { PendingBuffer } from './pending-buffer.js';
 import type { Statements } from './statements.js';
 import type { UserFacts } from './user-facts.js';
 
@@ -9,4 +10,6 @@ export interface WriteContext {
   readonly users: UserFacts;
   /** The conversation rows of 1:1 messages, held across batches (conversation-buffer.ts). */
   readonly convs: ConversationBuffer;
+  /** The pending rows of 1:1 messages, held with the conversation rows (pending-buffer.ts). */
+  readonly pending: PendingBuffer;
 }

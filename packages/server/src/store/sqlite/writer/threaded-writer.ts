@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { compiledModuleUrl } from '../../../threads/compiled-module.js';
 import type { WriteOp, WriteResult } from '../../store.js';
-import { RECOVERED_CONVERSATIONS } from '../conversation-recovery.js';
+import { RECOVERED_HELD_ROWS } from '../held-recovery.js';
 import { decodeResults, encodeOps } from './batch-codec.js';
 import type { WriterCall, WriterData, WriterError, WriterNotice, WriterReply } from './writer-messages.js';
 
@@ -46,7 +46,7 @@ export class ThreadedWriter {
   async write(
     ops: readonly WriteOp[],
     nowMs: number,
-  ): Promise<{ results: WriteResult[]; wroteEvents: boolean; holdsConversations: boolean }> {
+  ): Promise<{ results: WriteResult[]; wroteEvents: boolean; holdsRows: boolean }> {
     const reply = await this.call({ kind: 'write', batch: encodeOps(ops), nowMs });
     if (reply.batchError)
       this.log?.error(
@@ -58,7 +58,7 @@ export class ThreadedWriter {
     return {
       results: results as WriteResult[],
       wroteEvents: reply.wroteEvents === true,
-      holdsConversations: reply.holdsConversations !== false,
+      holdsRows: reply.holdsRows !== false,
     };
   }
 
@@ -106,7 +106,7 @@ export class ThreadedWriter {
     worker.unref(); // held only while calls are in flight (see `call`)
     this.worker = worker;
     worker.on('message', (m: WriterReply | WriterNotice) => {
-      if ('notice' in m) this.log?.warn(m.recovery, RECOVERED_CONVERSATIONS);
+      if ('notice' in m) this.log?.warn(m.recovery, RECOVERED_HELD_ROWS);
       else this.settle(m);
     });
     worker.on('error', (err) => {

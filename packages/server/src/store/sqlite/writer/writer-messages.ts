@@ -1,5 +1,5 @@
 import type { CaptureRecipe } from '../../outbox.js';
-import type { ConversationRecovery } from '../conversation-recovery.js';
+import type { HeldRecovery } from '../held-recovery.js';
 
 /** What the SQLite writer thread is started with. */
 export interface WriterData {
@@ -18,13 +18,13 @@ export type WriterCall =
   | { id: number; kind: 'capture'; recipe: CaptureRecipe | undefined }
   | { id: number; kind: 'ping' }
   /** Write the conversation rows held in memory (the event loop is about to read them). */
-  | { id: number; kind: 'flushConversations' }
+  | { id: number; kind: 'flushHeld' }
   | { id: number; kind: 'close' };
 
 /** What the thread reports on its own, outside any call: for the event loop's log. */
 export interface WriterNotice {
-  notice: 'conversationsRecovered';
-  recovery: ConversationRecovery;
+  notice: 'heldRowsRecovered';
+  recovery: HeldRecovery;
 }
 
 /** An error as it crosses threads: what logs and callers look at. */
@@ -37,7 +37,7 @@ export interface WriterError {
 export type WriterReply =
   /**
    * `batchError`: the batch failed as a whole and was retried op by op (`value` has each outcome).
-   * `holdsConversations` (after a write): the thread holds conversation rows not written yet.
+   * `holdsRows` (after a write): the thread holds conversation rows not written yet.
    */
   | {
       id: number;
@@ -45,7 +45,7 @@ export type WriterReply =
       value: unknown;
       wroteEvents?: boolean;
       batchError?: WriterError;
-      holdsConversations?: boolean;
+      holdsRows?: boolean;
     }
   | { id: number; ok: false; error: WriterError }
   /** The thread could not open the database: every call fails until it is restarted. */

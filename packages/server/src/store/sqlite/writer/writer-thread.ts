@@ -32,7 +32,7 @@ try {
     synchronous: data.synchronous,
     checkpointIntervalMs: data.checkpointIntervalMs,
     writer: 'inline',
-    onRecovered: (recovery) => post({ notice: 'conversationsRecovered', recovery }),
+    onRecovered: (recovery) => post({ notice: 'heldRowsRecovered', recovery }),
   });
 } catch (err) {
   post({ id: -1, ok: false, error: toWriterError(err) });
@@ -91,8 +91,8 @@ async function answer(call: WriterCall): Promise<unknown> {
       });
       return null;
     }
-    case 'flushConversations':
-      await store.flushConversations();
+    case 'flushHeld':
+      await store.flushHeld();
       return null;
     case 'ping':
       return null;
@@ -114,7 +114,7 @@ port.on('message', (call: WriterCall) => {
               ok: true,
               value,
               wroteEvents,
-              holdsConversations: store.holdsConversations,
+              holdsRows: store.holdsRows,
               ...(batchError && { batchError }),
             }
           : { id: call.id, ok: true, value },

@@ -2,16 +2,16 @@ import { copyFileSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HOLD_MAX_MS, HOLD_MAX_ROWS } from '../../src/store/sqlite/conversation-buffer.js';
-import type { ConversationRecovery } from '../../src/store/sqlite/conversation-recovery.js';
+import type { HeldRecovery } from '../../src/store/sqlite/held-recovery.js';
 import { SqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite/sqlite-store.js';
 import type { WriteOp } from '../../src/store/store.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { appendOp, reserveIds } from './write-ops.js';
 
 /**
- * The conversation rows of 1:1 messages are held in memory across batches (conversation-buffer.ts)
- * and written before anything reads them; after a crash the store folds in what was held
- * (conversation-recovery.ts).
+ * The conversation and pending rows of 1:1 messages are held in memory across batches
+ * (conversation-buffer.ts, pending-buffer.ts) and written before anything reads them; after a crash
+ * the store puts back what was held (held-recovery.ts).
  */
 
 const user = (userId: string): WriteOp => ({ kind: 'upsertUser', userId, name: userId, timeMs: 0 });
@@ -32,11 +32,24 @@ function peek(dir: string) {
         .prepare('SELECT user_id, conv_id, last_msg_id, unread, last_seq FROM conversations ORDER BY 1, 2')
         .raw()
         .all(),
+    pending: () => db.prepare('SELECT user_id, msg_id FROM pending ORDER BY 1, 2').raw().all(),
     heldSince: () =>
       (db.prepare("SELECT value FROM meta WHERE key = 'conv_held_ms'").get() as { value: number } | undefined)
         ?.value,
   };
 }
+
+/** The messages pending for the user, as the store reads them (it writes the held rows first). */
+async function pendingOf(store: SqliteStore, userId: string) {
+  return (await store.pendingMessages(userId, 0, 100)).map((m) => m.msgId);
+}
+
+/** The messages sent to the user (notes to oneself included), oldest first, but those in `except`. */
+function sentTo(userId: string, sent: number[], except: number[] = []) {
+  return sent.filter((id, n) => PAIRS[n % PAIRS.length]![1] === userId && !except.includes(id));
+}
+
+const confirm = (userId: string, msgId: number): WriteOp => ({ kind: 'confirm', userId, msgId });
 
 /** Each user's conversation list as [peer, last message, unread]. */
 async function lists(store: SqliteStore, users: string[]) {
@@ -115,7 +128,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('SQLite conversation rows held across batches', () => {
+describe('SQLite conversation and pending rows held across batches', () => {
   it('holds the rows of 1:1 messages, and writes them before the store reads them', async () => {
     const dir = tempDir();
     const store = openStore(dir);
@@ -123,16 +136,41 @@ describe('SQLite conversation rows held across batches', () => {
     const db = peek(dir);
     expect(db.rows()).toEqual([]);
     expect(db.heldSince()).toBe(1000); // the earliest message held
-    expect(store.holdsConversations).toBe(true);
+    expect(store.holdsRows).toBe(true);
     expect(await lists(store, ['a', 'b', 'c'])).toEqual(expected(sent));
     expect(db.rows()).toHaveLength(5);
     expect(db.heldSince()).toBeUndefined();
-    expect(store.holdsConversations).toBe(false);
+    expect(store.holdsRows).toBe(false);
     // a page of a conversation starts at its row's newest entry: written first too
     await talk(store, await setUp(store), 12, 14, sent);
     const page = await store.history({ userId: 'a', peerId: 'c', limit: 2 });
     expect(page === 'unknown_base' ? page : page.map((m) => m.msgId)).toEqual([sent[12], sent[9]]);
     expect(db.heldSince()).toBeUndefined();
+  });
+
+  it('holds the pending rows too: those confirmed before the next write are never written', async () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    const sent = await talk(store, await setUp(store), 0, 10);
+    const db = peek(dir);
+    expect(db.pending()).toEqual([]);
+    // b confirms m0 one by one, a everything up to m6 at once (m1, its note m3, m4, m6)
+    expect(await store.write([confirm('b', sent[0]!)])).toEqual([{ found: true }]);
+    const m6 = (await store.inboxSince('a', 0, 100)).find((m) => m.msgId === sent[6])!;
+    await store.write([{ kind: 'confirmThrough', userId: 'a', seq: m6.seq }]);
+    expect(db.pending()).toEqual([]);
+    const gone = [sent[0]!, sent[1]!, sent[3]!, sent[4]!, sent[6]!];
+    expect(await pendingOf(store, 'a')).toEqual(sentTo('a', sent, gone));
+    expect(await pendingOf(store, 'b')).toEqual(sentTo('b', sent, gone));
+    expect(await pendingOf(store, 'c')).toEqual(sentTo('c', sent, gone));
+    // written now, without the confirmed ones; a confirmation of a written row deletes it
+    expect(db.pending()).toHaveLength(sent.length - gone.length);
+    expect(await store.write([confirm('b', sent[5]!), confirm('b', sent[5]!)])).toEqual([
+      { found: true },
+      { found: true },
+    ]);
+    expect(await pendingOf(store, 'b')).toEqual([]);
+    expect(db.pending()).toHaveLength(sent.length - gone.length - 1);
   });
 
   it('writes them with the batch that ends a second of holding, or that brings 4,096 rows', async () => {
@@ -158,7 +196,7 @@ describe('SQLite conversation rows held across batches', () => {
     const ids = await reserveIds(store, 'b', peers.length);
     await store.write(peers.map((p, i) => appendOp(ids[i]!, 'b', p, 'hi', 5000)));
     expect(db.rows()).toHaveLength(5 + HOLD_MAX_ROWS);
-    expect(store.holdsConversations).toBe(false);
+    expect(store.holdsRows).toBe(false);
   });
 
   it('keeps the rows of committed batches when a later batch rolls back', async () => {
@@ -173,10 +211,17 @@ describe('SQLite conversation rows held across batches', () => {
     writable.exec(`CREATE TRIGGER boom BEFORE INSERT ON user_timeline WHEN new.msg_id = ${third}
       BEGIN SELECT RAISE(ABORT, 'boom'); END`);
     await expect(
-      store.write([appendOp(second, 'a', 'c', 'x', 1002), appendOp(third, 'a', 'b', 'y', 1003)]),
+      store.write([
+        confirm('b', sent[0]!),
+        appendOp(second, 'a', 'c', 'x', 1002),
+        appendOp(third, 'a', 'b', 'y', 1003),
+      ]),
     ).rejects.toThrow('boom');
     writable.exec('DROP TRIGGER boom');
     expect(await lists(store, ['a', 'b', 'c'])).toEqual(expected(sent));
+    // the confirmation rolled back with its batch: m0 is pending still
+    expect(await pendingOf(store, 'b')).toEqual([sent[0]]);
+    expect(await pendingOf(store, 'c')).toEqual([]);
   });
 
   it('folds in what a process that died was holding, exactly once', async () => {
@@ -185,20 +230,26 @@ describe('SQLite conversation rows held across batches', () => {
     const store = openStore(dir, { checkpointIntervalMs: 0 });
     const free = await setUp(store);
     const sent = await talk(store, free, 0, 12);
+    await store.write([confirm('b', sent[0]!)]);
     await lists(store, ['a']); // written up to here ...
     await talk(store, free, 12, 17, sent); // ... and these held
-    expect(store.holdsConversations).toBe(true);
+    await store.write([confirm('b', sent[15]!)]); // confirmed before they were written
+    expect(store.holdsRows).toBe(true);
     // the files as a SIGKILL would leave them
     const crashed = tempDir();
     for (const f of ['parley.db', 'parley.db-wal'])
       if (existsSync(`${dir}/${f}`)) copyFileSync(`${dir}/${f}`, `${crashed}/${f}`);
     expect(peek(crashed).heldSince()).toBe(1012);
 
-    const recoveries: ConversationRecovery[] = [];
+    const recoveries: HeldRecovery[] = [];
     const reopened = openStore(crashed, { onRecovered: (r) => recoveries.push(r) });
     // a-c (m12), a-a (m13), c-a (m14), a-b (m15), b-a (m16): each side's entries
-    expect(recoveries).toEqual([{ users: 3, entries: 9 }]);
+    // and the five messages pending again, m15 too: which were confirmed is not known
+    expect(recoveries).toEqual([{ users: 3, entries: 9, pending: 5 }]);
     expect(peek(crashed).heldSince()).toBeUndefined();
+    expect(await pendingOf(reopened, 'b')).toEqual(sentTo('b', sent, [sent[0]!]));
+    expect(await pendingOf(store, 'b')).toEqual(sentTo('b', sent, [sent[0]!, sent[15]!]));
+    for (const u of ['a', 'c']) expect(await pendingOf(reopened, u)).toEqual(sentTo(u, sent));
     expect(await lists(reopened, ['a', 'b', 'c'])).toEqual(expected(sent));
     expect(await lists(store, ['a', 'b', 'c'])).toEqual(expected(sent));
     // the links continue from the rows

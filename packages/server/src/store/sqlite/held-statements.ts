@@ -1,0 +1,50 @@
+import type Database from 'better-sqlite3';
+import { prep } from './prep.js';
+
+/**
+ * The statements of the rows the writer holds in memory (conversation-buffer.ts, pending-buffer.ts):
+ * the mark of what was held, and what a start after a crash folds back in (held-recovery.ts).
+ */
+export function prepareHeldStatements(db: Database.Database) {
+  return {
+    /** The earliest time of a message stored since the held rows were last written (conversation-buffer.ts). */
+    convHeldMs: prep<[], { value: number }>(db, "SELECT value FROM meta WHERE key = 'conv_held_ms'"),
+    /** Sets it, or lowers it: never raises it. */
+    lowerConvHeld: prep<[number]>(
+      db,
+      `INSERT INTO meta (key, value) VALUES ('conv_held_ms', ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value < meta.value`,
+    ),
+    clearConvHeld: prep<[]>(db, "DELETE FROM meta WHERE key = 'conv_held_ms'"),
+    /** The users of the 1:1 messages stored at or after a time (both ends; the caller skips duplicates). */
+    usersOfMessagesSince: prep<[number], { from_id: string; to_id: string }>(
+      db,
+      'SELECT from_id, to_id FROM messages WHERE time_ms >= ? AND to_seq IS NOT NULL',
+    ),
+    /** The newest entry of the user's 1:1 conversations that a conversation row holds. */
+    lastSeqOfRows: prep<[string], { seq: number | null }>(
+      db,
+      'SELECT MAX(last_seq) AS seq FROM conversations WHERE user_id = ?',
+    ),
+    /** The user's timeline entries after a position, oldest first, with their messages' times. */
+    entriesAfter: prep<
+      [string, number],
+      { seq: number; peer_id: string; incoming: number; msg_id: number; time_ms: number }
+    >(
+      db,
+      `SELECT t.seq, t.peer_id, t.incoming, t.msg_id, m.time_ms FROM user_timeline t
+       JOIN messages m ON m.msg_id = t.msg_id WHERE t.user_id = ? AND t.seq > ? ORDER BY t.seq`,
+    ),
+    /**
+     * The 1:1 messages stored at or after a time, not read or recalled, pending again for their
+     * recipients (whose timeline entry of them is still there). Parameter: the time.
+     */
+    restorePending: prep<[number]>(
+      db,
+      `INSERT OR IGNORE INTO pending (user_id, seq, msg_id, time_ms)
+         SELECT m.to_id, m.to_seq, m.msg_id, m.time_ms FROM messages m
+         WHERE m.time_ms >= ? AND m.to_seq IS NOT NULL AND m.status < 2 AND m.recalled = 0
+           AND EXISTS (SELECT 1 FROM user_timeline t WHERE t.user_id = m.to_id AND t.seq = m.to_seq AND t.msg_id = m.msg_id)`,
+    ),
+  };
+}
