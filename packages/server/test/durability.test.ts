@@ -50,7 +50,7 @@ describe('durability of a real server process', () => {
     ]);
   });
 
-  it('rebuilds the conversation lists that the writer held in memory when it was killed', async () => {
+  it('rebuilds the conversation lists and pending messages the writer held in memory when it was killed', async () => {
     const dataDir = tempDir();
     const first = await spawnServer({ DATA_DIR: dataDir });
     await (await open(first.wsUrl, 'bob')).close();
@@ -63,6 +63,8 @@ describe('durability of a real server process', () => {
 
     const second = await spawnServer({ DATA_DIR: dataDir });
     const bob = await open(second.wsUrl, 'bob');
+    const replayed = (await bob.drain()).filter((f) => f.action === '3').map((f) => f.chatMsg.id);
+    expect(replayed).toEqual(sent.map((m) => m.id));
     const { conversations } = await bob.request({ action: '17', fromId: 'bob' });
     expect(conversations).toMatchObject([
       { id: 'alice', unread: 3, last: { fromId: 'alice', chatMsg: { id: sent[2]!.id, message: 'three' } } },

@@ -44,7 +44,7 @@ export class ConversationBuffer {
   private heldRows = 0;
   /** The earliest time of a message held (Infinity: none). */
   private heldMinMs = Infinity;
-  /** The writer's clock when the first of the held rows was held. */
+  /** The writer's monotonic clock (`performance.now()`) when the first of the held rows was held. */
   private heldSinceMs = 0;
   private batch: Rows = new Map();
   private batchRows = 0;
@@ -105,7 +105,7 @@ export class ConversationBuffer {
     this.dropBatch();
   }
 
-  /** Whether the rows are due to be written (`nowMs`: the writer's clock), at the end of a transaction. */
+  /** Whether the rows are due to be written (`nowMs`: `performance.now()`), at the end of a transaction. */
   due(nowMs: number): boolean {
     const keptHeld = this.heldWritten ? 0 : this.heldRows;
     const aged = keptHeld > 0 && nowMs - this.heldSinceMs >= HOLD_MAX_MS;

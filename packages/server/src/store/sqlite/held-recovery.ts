@@ -50,7 +50,7 @@ export function recoverHeldRows(db: Database.Database, w: WriteContext): HeldRec
     convs.rolledBack();
     throw err;
   }
-  convs.committed(Date.now());
+  convs.committed(performance.now());
   return { users: users.size, entries, pending };
 }
 

@@ -144,7 +144,7 @@ export class SqliteStore implements Store {
     this.writeBatch = this.db.transaction((ops: readonly WriteOp[], flush: boolean) => {
       const results = ops.map((op) => this.outbox.capture(op, this.apply(op)));
       const { convs } = this.w;
-      if (flush || convs.due(Date.now()) || pending.size >= HOLD_MAX_PENDING) this.writeHeld();
+      if (flush || convs.due(performance.now()) || pending.size >= HOLD_MAX_PENDING) this.writeHeld();
       convs.mark(this.sql);
       return results;
     }).immediate;
@@ -216,7 +216,7 @@ export class SqliteStore implements Store {
       this.w.pending.rolledBack();
       throw err;
     }
-    this.w.convs.committed(Date.now());
+    this.w.convs.committed(performance.now());
     this.w.pending.committed();
     this.outbox.settled();
     if (this.walLong) this.finishCheckpoint();

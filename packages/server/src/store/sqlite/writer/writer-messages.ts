@@ -17,7 +17,7 @@ export type WriterCall =
   | { id: number; kind: 'outboxPurge'; beforeMs: number; limit: number }
   | { id: number; kind: 'capture'; recipe: CaptureRecipe | undefined }
   | { id: number; kind: 'ping' }
-  /** Write the conversation rows held in memory (the event loop is about to read them). */
+  /** Write the conversation and pending rows held in memory (the event loop is about to read them). */
   | { id: number; kind: 'flushHeld' }
   | { id: number; kind: 'close' };
 
@@ -37,7 +37,7 @@ export interface WriterError {
 export type WriterReply =
   /**
    * `batchError`: the batch failed as a whole and was retried op by op (`value` has each outcome).
-   * `holdsRows` (after a write): the thread holds conversation rows not written yet.
+   * `holdsRows` (after a write): the thread holds conversation or pending rows not written yet.
    */
   | {
       id: number;
