@@ -283,4 +283,56 @@ describe('SQLite conversation and pending rows held across batches', () => {
     const reopened = openStore(dir, { onRecovered: () => expect.unreachable('nothing was held') });
     expect(await lists(reopened, ['a', 'b', 'c'])).toEqual(expected(sent));
   });
+
+  it('lets a read receipt and a recall run with the rows held: each writes only what it reads', async () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    const free = await setUp(store);
+    const [m0, m1, m2, m3, m4] = free.a!.splice(0, 5) as [number, number, number, number, number];
+    for (const [i, id] of [m0, m1, m2].entries())
+      await store.write([appendOp(id, 'a', 'b', `m${i}`, 1000 + i)]);
+    await store.write([appendOp(free.c!.shift()!, 'c', 'a', 'from c', 1003)]);
+    const db = peek(dir);
+    const read = (msgId: number): WriteOp => ({
+      kind: 'read',
+      readerId: 'b',
+      senderId: 'a',
+      msgId,
+      notice: '{}',
+    });
+    expect(await store.write([read(m1)])).toMatchObject([{ outcome: 'read' }]);
+    // only b's row with a was written, with m2 after the read; the others are held still
+    expect(db.rows()).toEqual([['b', 'a', m2, 1, 3]]);
+    expect(db.pending()).toEqual([]);
+    const recall: WriteOp = {
+      kind: 'recall',
+      userId: 'a',
+      peerId: 'b',
+      msgId: m0,
+      notBeforeMs: 0,
+      notice: '{}',
+    };
+    expect(await store.write([recall])).toMatchObject([{ outcome: 'recalled' }]);
+    expect(db.pending()).toEqual([]);
+    expect(await pendingOf(store, 'b')).toEqual([m2]); // m0 recalled, m1 read
+    expect(await lists(store, ['a', 'b'])).toEqual({
+      a: [
+        ['c', expect.any(Number), 1],
+        ['b', m2, 0],
+      ],
+      b: [['a', m2, 1]],
+    });
+
+    // a read that rolls back with its batch leaves the row held and the message pending
+    await store.write([appendOp(m3, 'a', 'b', 'm3', 1004)]);
+    const writable = new Database(`${dir}/parley.db`);
+    onCleanup(() => writable.close());
+    writable.exec(`CREATE TRIGGER boom BEFORE INSERT ON user_timeline WHEN new.msg_id = ${m4}
+      BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    await expect(store.write([read(m3), appendOp(m4, 'a', 'b', 'm4', 1005)])).rejects.toThrow('boom');
+    writable.exec('DROP TRIGGER boom');
+    expect(db.rows()).toContainEqual(['b', 'a', m2, 1, 3]);
+    expect(await pendingOf(store, 'b')).toEqual([m2, m3]);
+    expect((await lists(store, ['b'])).b).toEqual([['a', m3, 2]]);
+  });
 });

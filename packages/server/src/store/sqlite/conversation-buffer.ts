@@ -1,4 +1,3 @@
-import { isGroupId } from '@parley/protocol';
 import type { WriteOp } from '../store.js';
 import type { Statements } from './statements.js';
 
@@ -23,9 +22,9 @@ export const HOLD_MAX_MS = 1000;
 /**
  * The conversation rows of 1:1 messages, held in memory across batches and written together, with
  * the held pending rows (pending-buffer.ts; `SqliteStore.writeHeld`): once a second, once 4,096 rows
- * are held, before any operation that reads or writes these rows (`keepsRowsHeld`), before the
- * store reads them (`SqliteStore.flushHeld`: the conversation list, a 1:1 history page, the
- * pending messages) and when the store closes. A row that many messages change between two writes
+ * are held, before any operation not of the message path (`keepsRowsHeld`; a read receipt writes
+ * only the row it reads, `writeRow`), before the store reads them (`SqliteStore.flushHeld`: the
+ * conversation list, a 1:1 history page, the pending messages) and when the store closes. A row that many messages change between two writes
  * is written once; each row ends as the messages one after the other would leave it: the last
  * message, its time, and the unread count raised by the messages received (up to MAX_UNREAD).
  *
@@ -49,6 +48,8 @@ export class ConversationBuffer {
   private batch: Rows = new Map();
   private batchRows = 0;
   private batchMinMs = Infinity;
+  /** Held rows this transaction wrote one by one (`writeRow`): back into `held` at rollback. */
+  private writtenHeld: [string, string, RowChange][] = [];
   /** This transaction wrote the held rows: at commit they are gone, at rollback they stay. */
   private heldWritten = false;
   /** `meta.conv_held_ms` as committed (null: no row; undefined: not known, after a rollback). */
@@ -105,6 +106,28 @@ export class ConversationBuffer {
     this.dropBatch();
   }
 
+  /**
+   * Writes one row's change now (inside the transaction), for an operation that reads the row (a
+   * read receipt): as held and as this batch left it, merged.
+   */
+  writeRow(sql: Statements, userId: string, convId: string): void {
+    const b = this.batch.get(userId)?.get(convId);
+    const h = this.heldWritten ? undefined : this.held.get(userId)?.get(convId);
+    if (!b && !h) return;
+    const r = { ...(h ?? b)! };
+    if (h && b) combine(r, b);
+    sql.touchConversation.run(userId, convId, r.lastMs, r.lastMsgId, r.unread, r.lastSeq);
+    if (b) {
+      this.batch.get(userId)!.delete(convId);
+      this.batchRows--;
+    }
+    if (h) {
+      this.held.get(userId)!.delete(convId);
+      this.heldRows--;
+      this.writtenHeld.push([userId, convId, h]);
+    }
+  }
+
   /** Whether the rows are due to be written (`nowMs`: `performance.now()`), at the end of a transaction. */
   due(nowMs: number): boolean {
     const keptHeld = this.heldWritten ? 0 : this.heldRows;
@@ -130,6 +153,7 @@ export class ConversationBuffer {
 
   /** The transaction committed: what it wrote is gone, its batch's changes are held. */
   committed(nowMs: number): void {
+    this.writtenHeld = [];
     if (this.heldWritten) {
       this.held = new Map();
       this.heldRows = 0;
@@ -146,6 +170,9 @@ export class ConversationBuffer {
 
   /** The transaction rolled back: its batch's changes are dropped, the held rows are held still. */
   rolledBack(): void {
+    for (const [userId, convId, h] of this.writtenHeld)
+      if (merge(this.held, userId, convId, h)) this.heldRows++;
+    this.writtenHeld = [];
     this.dropBatch();
     this.heldWritten = false;
     this.marker = undefined;
@@ -170,11 +197,16 @@ function merge(rows: Rows, userId: string, convId: string, change: RowChange): b
     mine.set(convId, { ...change });
     return true;
   }
-  row.lastMs = change.lastMs;
-  row.lastMsgId = change.lastMsgId;
-  row.unread += change.unread;
-  row.lastSeq = change.lastSeq;
+  combine(row, change);
   return false;
+}
+
+/** A row's change followed by a later one. */
+function combine(row: RowChange, later: RowChange): void {
+  row.lastMs = later.lastMs;
+  row.lastMsgId = later.lastMsgId;
+  row.unread += later.unread;
+  row.lastSeq = later.lastSeq;
 }
 
 function write(sql: Statements, rows: Rows): void {
@@ -185,16 +217,22 @@ function write(sql: Statements, rows: Rows): void {
 
 /**
  * The operations that run with the conversation and pending rows of 1:1 messages still held: the
- * 1:1 message path and its confirmations, which keep the held rows in step, and those that touch
- * neither. Before any other operation (a read receipt, a recall, a group message, retention, a
- * deletion, ...) the store writes them, so those find the database complete.
+ * 1:1 message path, its confirmations, read receipts and recalls, which keep the held rows in step
+ * (a read receipt writes the one row it reads, `writeRow`), and those that touch neither (group
+ * messages and their receipts only touch the groups' rows). Before any other operation (retention,
+ * a deletion, a group's membership, a friend request, ...) the store writes them, so those find the
+ * database complete.
  */
 export function keepsRowsHeld(op: WriteOp): boolean {
   switch (op.kind) {
     case 'append':
-      return !isGroupId(op.toId);
     case 'confirm':
     case 'confirmThrough':
+    case 'read':
+    case 'recall':
+    case 'groupConfirm':
+    case 'groupRead':
+    case 'groupRecall':
     case 'reserve':
     case 'noticeDone':
     case 'presence':

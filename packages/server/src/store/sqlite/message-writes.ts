@@ -112,9 +112,9 @@ export function confirmThrough(
   return null;
 }
 
-/** Deletes the pending row of a message the user received at `seq`, if it is still there. */
-export function deletePending({ sql, users }: WriteContext, userId: string, seq: number): void {
-  users.pendingGone(userId, sql.deletePending.run(userId, seq).changes);
+/** Deletes the pending row of a message the user received at `seq`, if it is still there (held or written). */
+export function deletePending({ sql, users, pending }: WriteContext, userId: string, seq: number): void {
+  users.pendingGone(userId, pending.takeAt(userId, seq) ? 1 : sql.deletePending.run(userId, seq).changes);
 }
 
 export function read(w: WriteContext, op: Op<'read'>): Result<'read'> {
@@ -123,6 +123,7 @@ export function read(w: WriteContext, op: Op<'read'>): Result<'read'> {
   const seq = receivedSeq(sql, op.readerId, op.msgId);
   if (seq !== undefined) {
     deletePending(w, op.readerId, seq);
+    w.convs.writeRow(sql, op.readerId, op.senderId); // the read starts from the row as it is now
     readConversationThrough(sql, op.readerId, op.senderId, seq);
   }
   if (sql.markRead.run(op.msgId).changes === 0) return { outcome: 'already' };

@@ -56,6 +56,12 @@ export class PendingBuffer {
     return true;
   }
 
+  /** Drops the held row of the message the user received at position `seq`; whether there was one. */
+  takeAt(userId: string, seq: number): boolean {
+    const held = this.byUser.get(userId)?.get(seq);
+    return held !== undefined && this.take(userId, held.msgId);
+  }
+
   /** Drops the user's held rows up to position `seq`; how many. */
   takeThrough(userId: string, seq: number): number {
     const mine = this.byUser.get(userId);
