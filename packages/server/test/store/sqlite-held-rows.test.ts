@@ -335,4 +335,40 @@ describe('SQLite conversation and pending rows held across batches', () => {
     expect(await pendingOf(store, 'b')).toEqual([m2, m3]);
     expect((await lists(store, ['b'])).b).toEqual([['a', m3, 2]]);
   });
+
+  it('keeps the mark while pending rows are held, also with every conversation row written', async () => {
+    const dir = tempDir();
+    const store = openStore(dir, { checkpointIntervalMs: 0 });
+    const free = await setUp(store);
+    const [m1, m2] = free.a!.splice(0, 2) as [number, number];
+    const m3 = free.b!.shift()!;
+    await store.write([appendOp(m1, 'a', 'b', 'one', 1000)]);
+    await store.write([appendOp(m2, 'a', 'b', 'two', 1001)]);
+    await store.write([appendOp(m3, 'b', 'a', 'three', 1002)]);
+    const read = (readerId: string, senderId: string, msgId: number): WriteOp => ({
+      kind: 'read',
+      readerId,
+      senderId,
+      msgId,
+      notice: '{}',
+    });
+    await store.write([read('b', 'a', m1)]);
+    await store.write([read('a', 'b', m3)]);
+    // both rows written by the reads; m2's pending row still held, so the mark stays
+    const db = peek(dir);
+    expect(db.rows()).toHaveLength(2);
+    expect(db.pending()).toEqual([]);
+    expect(db.heldSince()).toBe(1000);
+    const crashed = tempDir();
+    for (const f of ['parley.db', 'parley.db-wal'])
+      if (existsSync(`${dir}/${f}`)) copyFileSync(`${dir}/${f}`, `${crashed}/${f}`);
+    const recoveries: HeldRecovery[] = [];
+    const reopened = openStore(crashed, { onRecovered: (r) => recoveries.push(r) });
+    expect(recoveries).toMatchObject([{ pending: 1 }]); // m1 and m3 were read
+    expect(await pendingOf(reopened, 'b')).toEqual([m2]);
+    // once nothing is held, the mark goes without a write of held rows
+    await store.write([read('b', 'a', m2)]);
+    expect(store.holdsRows).toBe(false);
+    expect(db.heldSince()).toBeUndefined();
+  });
 });

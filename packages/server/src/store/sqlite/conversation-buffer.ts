@@ -16,7 +16,7 @@ type Rows = Map<string, Map<string, RowChange>>;
 
 /** Held rows are written once this many are held ... */
 export const HOLD_MAX_ROWS = 4096;
-/** ... or once the oldest has been held this long (ms). */
+/** ... or once rows, conversation or pending, have been held this long (ms; `SqliteStore`). */
 export const HOLD_MAX_MS = 1000;
 
 /**
@@ -41,10 +41,13 @@ export const HOLD_MAX_MS = 1000;
 export class ConversationBuffer {
   private held: Rows = new Map();
   private heldRows = 0;
-  /** The earliest time of a message held (Infinity: none). */
+  /**
+   * The earliest time of a message stored since nothing was held (Infinity: none), of the rows
+   * held here and of the pending rows held with them (pending-buffer.ts).
+   */
   private heldMinMs = Infinity;
-  /** The writer's monotonic clock (`performance.now()`) when the first of the held rows was held. */
-  private heldSinceMs = 0;
+  /** `mark` found nothing held, conversation or pending rows: at commit `heldMinMs` starts again. */
+  private markedEmpty = false;
   private batch: Rows = new Map();
   private batchRows = 0;
   private batchMinMs = Infinity;
@@ -128,19 +131,26 @@ export class ConversationBuffer {
     }
   }
 
-  /** Whether the rows are due to be written (`nowMs`: `performance.now()`), at the end of a transaction. */
-  due(nowMs: number): boolean {
-    const keptHeld = this.heldWritten ? 0 : this.heldRows;
-    const aged = keptHeld > 0 && nowMs - this.heldSinceMs >= HOLD_MAX_MS;
-    return aged || keptHeld + this.batchRows >= HOLD_MAX_ROWS;
+  /** Whether this many rows are held that they are due to be written, at the end of a transaction. */
+  get full(): boolean {
+    return this.keptRows() >= HOLD_MAX_ROWS;
+  }
+
+  /** The rows held after this transaction, if it commits. */
+  private keptRows(): number {
+    return (this.heldWritten ? 0 : this.heldRows) + this.batchRows;
   }
 
   /**
    * The end of a transaction, inside it, after any flush: keeps `meta.conv_held_ms` at the earliest
-   * time of a message stored since the rows were last written, or deletes it if they all were.
+   * time of a message stored since nothing was held, or deletes it if nothing is (`pendingHeld`:
+   * whether pending rows are held).
    */
-  mark(sql: Statements): void {
-    const minMs = Math.min(this.heldWritten ? Infinity : this.heldMinMs, this.batchMinMs);
+  mark(sql: Statements, pendingHeld: boolean): void {
+    this.markedEmpty = this.keptRows() === 0 && !pendingHeld;
+    const minMs = this.markedEmpty
+      ? Infinity
+      : Math.min(this.heldWritten ? Infinity : this.heldMinMs, this.batchMinMs);
     if (minMs === Infinity) {
       if (this.marker !== null) sql.clearConvHeld.run();
       this.marker = null;
@@ -152,16 +162,16 @@ export class ConversationBuffer {
   }
 
   /** The transaction committed: what it wrote is gone, its batch's changes are held. */
-  committed(nowMs: number): void {
+  committed(): void {
     this.writtenHeld = [];
+    if (this.heldWritten || this.markedEmpty) this.heldMinMs = Infinity;
+    this.markedEmpty = false;
     if (this.heldWritten) {
       this.held = new Map();
       this.heldRows = 0;
-      this.heldMinMs = Infinity;
       this.heldWritten = false;
     }
     if (this.batch.size === 0) return;
-    if (this.heldRows === 0) this.heldSinceMs = nowMs;
     for (const [userId, mine] of this.batch)
       for (const [convId, change] of mine) if (merge(this.held, userId, convId, change)) this.heldRows++;
     this.heldMinMs = Math.min(this.heldMinMs, this.batchMinMs);
@@ -175,6 +185,7 @@ export class ConversationBuffer {
     this.writtenHeld = [];
     this.dropBatch();
     this.heldWritten = false;
+    this.markedEmpty = false;
     this.marker = undefined;
   }
 

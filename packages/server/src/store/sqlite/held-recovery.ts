@@ -44,13 +44,13 @@ export function recoverHeldRows(db: Database.Database, w: WriteContext): HeldRec
       for (const user of users) entries += foldEntries(sql, w, user);
       pending = sql.restorePending.run(since).changes;
       convs.flush(sql);
-      convs.mark(sql);
+      convs.mark(sql, false);
     }).immediate();
   } catch (err) {
     convs.rolledBack();
     throw err;
   }
-  convs.committed(performance.now());
+  convs.committed();
   return { users: users.size, entries, pending };
 }
 

@@ -24,7 +24,7 @@ import type {
 } from '../store.js';
 import { applyAdmin, toFile } from './admin-writes.js';
 import { Checkpointer } from './checkpointer.js';
-import { ConversationBuffer, keepsRowsHeld } from './conversation-buffer.js';
+import { ConversationBuffer, HOLD_MAX_MS, keepsRowsHeld } from './conversation-buffer.js';
 import { conversationPage } from './conversation-chain.js';
 import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
@@ -102,6 +102,8 @@ export class SqliteStore implements Store {
    * answer said (not known before its first: it may be folding rows in after a crash).
    */
   private threadHoldsRows = true;
+  /** When this (writing) connection began holding rows, by `performance.now()`; undefined: it holds none. */
+  private heldSince: number | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     const file = opts.dataDir === ':memory:' ? ':memory:' : path.join(opts.dataDir, 'parley.db');
@@ -144,8 +146,9 @@ export class SqliteStore implements Store {
     this.writeBatch = this.db.transaction((ops: readonly WriteOp[], flush: boolean) => {
       const results = ops.map((op) => this.outbox.capture(op, this.apply(op)));
       const { convs } = this.w;
-      if (flush || convs.due(performance.now()) || pending.size >= HOLD_MAX_PENDING) this.writeHeld();
-      convs.mark(this.sql);
+      const aged = this.heldSince !== undefined && performance.now() - this.heldSince >= HOLD_MAX_MS;
+      if (flush || aged || convs.full || pending.size >= HOLD_MAX_PENDING) this.writeHeld();
+      convs.mark(this.sql, pending.size > 0);
       return results;
     }).immediate;
     if (!this.writer) {
@@ -216,8 +219,10 @@ export class SqliteStore implements Store {
       this.w.pending.rolledBack();
       throw err;
     }
-    this.w.convs.committed(performance.now());
+    this.w.convs.committed();
     this.w.pending.committed();
+    // the monotonic clock: how long rows have been held, whatever the wall clock does
+    this.heldSince = this.holdsRows ? (this.heldSince ?? performance.now()) : undefined;
     this.outbox.settled();
     if (this.walLong) this.finishCheckpoint();
     return results;
