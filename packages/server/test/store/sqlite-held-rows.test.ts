@@ -371,4 +371,31 @@ describe('SQLite conversation and pending rows held across batches', () => {
     expect(store.holdsRows).toBe(false);
     expect(db.heldSince()).toBeUndefined();
   });
+
+  it('folds in a row left behind one that a read receipt wrote ahead of it', async () => {
+    const dir = tempDir();
+    const store = openStore(dir, { checkpointIntervalMs: 0 });
+    const free = await setUp(store);
+    const fromC = free.c!.shift()!;
+    const fromA = free.a!.shift()!;
+    await store.write([appendOp(fromC, 'c', 'b', 'from c', 1000)]);
+    await store.write([appendOp(fromA, 'a', 'b', 'from a', 1001)]);
+    // b's row with a is written (its newest entry is b's second); b's row with c is held still
+    await store.write([{ kind: 'read', readerId: 'b', senderId: 'a', msgId: fromA, notice: '{}' }]);
+    expect(peek(dir).rows()).toEqual([['b', 'a', fromA, 0, 2]]);
+    const crashed = tempDir();
+    for (const f of ['parley.db', 'parley.db-wal'])
+      if (existsSync(`${dir}/${f}`)) copyFileSync(`${dir}/${f}`, `${crashed}/${f}`);
+    const reopened = openStore(crashed);
+    const expected = {
+      a: [['b', fromA, 0]],
+      b: [
+        ['a', fromA, 0],
+        ['c', fromC, 1],
+      ],
+      c: [['b', fromC, 0]],
+    };
+    expect(await lists(reopened, ['a', 'b', 'c'])).toEqual(expected);
+    expect(await lists(store, ['a', 'b', 'c'])).toEqual(expected);
+  });
 });

@@ -21,12 +21,13 @@ export interface HeldRecovery {
  * (conversation-buffer.ts, pending-buffer.ts): puts back what the database is missing, in one
  * transaction, as the writer would have written it.
  *
- * `meta.conv_held_ms` bounds what to look at: every message stored since the held rows were last
- * written was stored at or after that time.
- * - Conversation rows: only the users of those messages can have rows behind. A user's rows were all
- *   written up to the user's newest entry at the last write (rows are written all together), which
- *   is the largest `last_seq` among them; entries after it are folded into their conversation's row,
- *   each only if it is newer than the row's `last_seq`.
+ * `meta.conv_held_ms` bounds what to look at: every message whose rows could be held was stored at
+ * or after that time.
+ * - Conversation rows: only the users of those messages can have rows behind, and only from their
+ *   first entry of them on. Each of a user's entries from there is folded into its conversation's
+ *   row if it is newer than the row's `last_seq`: a row is always written with every entry up to
+ *   its `last_seq` (all together, or one row at a time for a read receipt), so an entry at or below
+ *   it is in the row, and one above it is not.
  * - Pending rows: which of those messages their recipients confirmed is not known, so every one not
  *   read or recalled is pending again (`restorePending`).
  * Running it twice changes nothing. Returns undefined when nothing was held.
@@ -35,13 +36,18 @@ export function recoverHeldRows(db: Database.Database, w: WriteContext): HeldRec
   const { sql, convs } = w;
   const since = sql.convHeldMs.get()?.value;
   if (since === undefined) return undefined;
-  const users = new Set<string>();
-  for (const m of sql.usersOfMessagesSince.all(since)) users.add(m.from_id).add(m.to_id);
+  // each user's first entry of those messages
+  const first = new Map<string, number>();
+  const see = (user: string, seq: number) => first.set(user, Math.min(seq, first.get(user) ?? seq));
+  for (const m of sql.messagesSince.all(since)) {
+    see(m.to_id, m.to_seq);
+    if (m.from_seq !== null) see(m.from_id, m.from_seq);
+  }
   let entries = 0;
   let pending = 0;
   try {
     db.transaction(() => {
-      for (const user of users) entries += foldEntries(sql, w, user);
+      for (const [user, seq] of first) entries += foldEntries(sql, w, user, seq - 1);
       pending = sql.restorePending.run(since).changes;
       convs.flush(sql);
       convs.mark(sql, false);
@@ -51,13 +57,12 @@ export function recoverHeldRows(db: Database.Database, w: WriteContext): HeldRec
     throw err;
   }
   convs.committed();
-  return { users: users.size, entries, pending };
+  return { users: first.size, entries, pending };
 }
 
-/** Folds the user's entries after its rows' newest into its conversation rows; how many. */
-function foldEntries(sql: Statements, { convs }: WriteContext, user: string): number {
+/** Folds the user's entries after `floor` into the conversation rows that miss them; how many. */
+function foldEntries(sql: Statements, { convs }: WriteContext, user: string, floor: number): number {
   let n = 0;
-  const floor = sql.lastSeqOfRows.get(user)?.seq ?? 0;
   for (const e of sql.entriesAfter.all(user, floor)) {
     if (e.seq <= (sql.conversationHead.get(user, e.peer_id)?.last_seq ?? 0)) continue;
     // a note to oneself is never unread

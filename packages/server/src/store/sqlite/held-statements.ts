@@ -16,16 +16,14 @@ export function prepareHeldStatements(db: Database.Database) {
        ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value < meta.value`,
     ),
     clearConvHeld: prep<[]>(db, "DELETE FROM meta WHERE key = 'conv_held_ms'"),
-    /** The users of the 1:1 messages stored at or after a time (both ends; the caller skips duplicates). */
-    usersOfMessagesSince: prep<[number], { from_id: string; to_id: string }>(
-      db,
-      'SELECT from_id, to_id FROM messages WHERE time_ms >= ? AND to_seq IS NOT NULL',
-    ),
-    /** The newest entry of the user's 1:1 conversations that a conversation row holds. */
-    lastSeqOfRows: prep<[string], { seq: number | null }>(
-      db,
-      'SELECT MAX(last_seq) AS seq FROM conversations WHERE user_id = ?',
-    ),
+    /**
+     * The 1:1 messages stored at or after a time: their users and positions (`from_seq` NULL for a
+     * note to oneself, or a sender that is not a user).
+     */
+    messagesSince: prep<
+      [number],
+      { from_id: string; from_seq: number | null; to_id: string; to_seq: number }
+    >(db, 'SELECT from_id, from_seq, to_id, to_seq FROM messages WHERE time_ms >= ? AND to_seq IS NOT NULL'),
     /** The user's timeline entries after a position, oldest first, with their messages' times. */
     entriesAfter: prep<
       [string, number],
