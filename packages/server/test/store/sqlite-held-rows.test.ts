@@ -198,6 +198,23 @@ describe('SQLite conversation and pending rows held across batches', () => {
     expect(store.holdsRows).toBe(false);
   });
 
+  it('writes them a second after they were held when no batch comes (a server gone quiet)', async () => {
+    vi.useFakeTimers({ toFake: ['performance', 'setTimeout', 'clearTimeout'] });
+    const dir = tempDir();
+    const store = openStore(dir);
+    const free = await setUp(store);
+    const sent = await talk(store, free, 0, 2);
+    const db = peek(dir);
+    vi.advanceTimersByTime(HOLD_MAX_MS - 1);
+    expect(db.rows()).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(db.rows()).toHaveLength(2);
+    expect(db.pending()).toHaveLength(2);
+    expect(db.heldSince()).toBeUndefined();
+    expect(store.holdsRows).toBe(false);
+    expect(await lists(store, ['a', 'b', 'c'])).toEqual(expected(sent));
+  });
+
   it('keeps the rows of committed batches when a later batch rolls back', async () => {
     const dir = tempDir();
     const store = openStore(dir);

@@ -21,21 +21,22 @@ export const HOLD_MAX_MS = 1000;
 
 /**
  * The conversation rows of 1:1 messages, held in memory across batches and written together, with
- * the held pending rows (pending-buffer.ts; `SqliteStore.writeHeld`): once a second, once 4,096 rows
- * are held, before any operation not of the message path (`keepsRowsHeld`; a read receipt writes
- * only the row it reads, `writeRow`), before the store reads them (`SqliteStore.flushHeld`: the
- * conversation list, a 1:1 history page, the pending messages) and when the store closes. A row that many messages change between two writes
+ * the held pending rows (pending-buffer.ts; `SqliteStore.writeHeld`): once a second (by the batch
+ * then, or by a timer if none comes), once 4,096 rows are held, before any operation not of the
+ * message path (`keepsRowsHeld`; a read receipt writes only the row it reads, `writeRow`), before
+ * the store reads them (`SqliteStore.flushHeld`: the conversation list, a 1:1 history page, the
+ * pending messages) and when the store closes. A row that many messages change between two writes
  * is written once; each row ends as the messages one after the other would leave it: the last
  * message, its time, and the unread count raised by the messages received (up to MAX_UNREAD).
  *
  * The timeline entries are the record: a row only summarizes them. If the process dies with rows
  * held, the store folds the entries they were missing into them when it opens again
  * (held-recovery.ts), found through `meta.conv_held_ms`: the earliest time of a message stored
- * since the rows were last written, set in the same transaction as the messages that lower it and
- * deleted by the write that leaves nothing held.
+ * since nothing was held, set in the same transaction as the messages that lower it and deleted by
+ * the first transaction after which nothing is held.
  *
  * Two layers, so that a batch that rolls back drops its own changes only: `batch`, this batch's,
- * and `held`, those of committed batches. Every transaction ends with `due` and `mark` inside it,
+ * and `held`, those of committed batches. Every transaction ends with `full` and `mark` inside it,
  * then `committed` or `rolledBack` after it.
  */
 export class ConversationBuffer {

@@ -104,6 +104,8 @@ export class SqliteStore implements Store {
   private threadHoldsRows = true;
   /** When this (writing) connection began holding rows, by `performance.now()`; undefined: it holds none. */
   private heldSince: number | undefined;
+  /** Writes held rows that no later batch wrote within HOLD_MAX_MS (a server gone quiet). */
+  private holdTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: SqliteStoreOptions) {
     const file = opts.dataDir === ':memory:' ? ':memory:' : path.join(opts.dataDir, 'parley.db');
@@ -223,6 +225,8 @@ export class SqliteStore implements Store {
     this.w.pending.committed();
     // the monotonic clock: how long rows have been held, whatever the wall clock does
     this.heldSince = this.holdsRows ? (this.heldSince ?? performance.now()) : undefined;
+    if (this.heldSince !== undefined)
+      this.holdTimer ??= setTimeout(() => this.writeAged(), HOLD_MAX_MS).unref();
     this.outbox.settled();
     if (this.walLong) this.finishCheckpoint();
     return results;
@@ -232,6 +236,23 @@ export class SqliteStore implements Store {
   private writeHeld(): void {
     this.w.convs.flush(this.sql);
     this.w.pending.flush(this.sql);
+  }
+
+  /** The hold timer: writes the held rows once they are HOLD_MAX_MS old, if no batch did. */
+  private writeAged(): void {
+    this.holdTimer = undefined;
+    if (this.heldSince === undefined || !this.db.open) return;
+    const wait = HOLD_MAX_MS - (performance.now() - this.heldSince);
+    if (wait > 0) {
+      this.holdTimer = setTimeout(() => this.writeAged(), wait).unref();
+      return;
+    }
+    try {
+      this.commit([], true);
+    } catch (err) {
+      // they stay held: the next batch, read or close writes them, or the next start folds them in
+      this.log?.error({ err }, 'writing the held conversation and pending rows failed');
+    }
   }
 
   /** Whether this (writing) connection holds conversation or pending rows the database does not have yet. */
@@ -476,13 +497,15 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.writer?.close();
+    clearTimeout(this.holdTimer);
     if (!this.writer && this.db.open && this.holdsRows) {
       try {
         this.commit([], true);
       } catch (err) {
-        this.log?.error({ err }, 'writing the held conversation rows failed; the next start folds them in');
+        this.log?.error({ err }, 'writing the held rows failed; the next start folds them in');
       }
     }
+    clearTimeout(this.holdTimer);
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close(); // the last connection checkpoints what is left
   }
