@@ -51,6 +51,26 @@ function sentTo(userId: string, sent: number[], except: number[] = []) {
 
 const confirm = (userId: string, msgId: number): WriteOp => ({ kind: 'confirm', userId, msgId });
 
+/**
+ * The files of a store as a SIGKILL would leave them: the database and its WAL, copied while the
+ * store is open (with checkpoints inside commits, nothing changes them between two writes).
+ */
+function crashImage(dir: string): string {
+  const crashed = tempDir();
+  for (const f of ['parley.db', 'parley.db-wal'])
+    if (existsSync(`${dir}/${f}`)) copyFileSync(`${dir}/${f}`, `${crashed}/${f}`);
+  return crashed;
+}
+
+/** A store in a new folder, a reader of its file, and the messages `talk` sent first. */
+async function talking(count: number, opts: Partial<SqliteStoreOptions> = {}) {
+  const dir = tempDir();
+  const store = openStore(dir, opts);
+  const free = await setUp(store);
+  const sent = await talk(store, free, 0, count);
+  return { dir, store, free, sent, db: peek(dir) };
+}
+
 /** Each user's conversation list as [peer, last message, unread]. */
 async function lists(store: SqliteStore, users: string[]) {
   const out: Record<string, [string, number | undefined, number][]> = {};
@@ -130,10 +150,7 @@ afterEach(() => {
 
 describe('SQLite conversation and pending rows held across batches', () => {
   it('holds the rows of 1:1 messages, and writes them before the store reads them', async () => {
-    const dir = tempDir();
-    const store = openStore(dir);
-    const sent = await talk(store, await setUp(store), 0, 12);
-    const db = peek(dir);
+    const { store, sent, db } = await talking(12);
     expect(db.rows()).toEqual([]);
     expect(db.heldSince()).toBe(1000); // the earliest message held
     expect(store.holdsRows).toBe(true);
@@ -149,10 +166,7 @@ describe('SQLite conversation and pending rows held across batches', () => {
   });
 
   it('holds the pending rows too: those confirmed before the next write are never written', async () => {
-    const dir = tempDir();
-    const store = openStore(dir);
-    const sent = await talk(store, await setUp(store), 0, 10);
-    const db = peek(dir);
+    const { store, sent, db } = await talking(10);
     expect(db.pending()).toEqual([]);
     // b confirms m0 one by one, a everything up to m6 at once (m1, its note m3, m4, m6)
     expect(await store.write([confirm('b', sent[0]!)])).toEqual([{ found: true }]);
@@ -175,11 +189,7 @@ describe('SQLite conversation and pending rows held across batches', () => {
 
   it('writes them with the batch that ends a second of holding, or that brings 4,096 rows', async () => {
     vi.useFakeTimers({ toFake: ['performance'] }); // the writer's clock for holding
-    const dir = tempDir();
-    const store = openStore(dir);
-    const free = await setUp(store);
-    const sent = await talk(store, free, 0, 2);
-    const db = peek(dir);
+    const { store, free, sent, db } = await talking(2);
     vi.advanceTimersByTime(HOLD_MAX_MS - 1);
     await talk(store, free, 2, 3, sent);
     expect(db.rows()).toEqual([]);
@@ -200,11 +210,7 @@ describe('SQLite conversation and pending rows held across batches', () => {
 
   it('writes them a second after they were held when no batch comes (a server gone quiet)', async () => {
     vi.useFakeTimers({ toFake: ['performance', 'setTimeout', 'clearTimeout'] });
-    const dir = tempDir();
-    const store = openStore(dir);
-    const free = await setUp(store);
-    const sent = await talk(store, free, 0, 2);
-    const db = peek(dir);
+    const { store, sent, db } = await talking(2);
     vi.advanceTimersByTime(HOLD_MAX_MS - 1);
     expect(db.rows()).toEqual([]);
     vi.advanceTimersByTime(1);
@@ -216,10 +222,7 @@ describe('SQLite conversation and pending rows held across batches', () => {
   });
 
   it('keeps the rows of committed batches when a later batch rolls back', async () => {
-    const dir = tempDir();
-    const store = openStore(dir);
-    const free = await setUp(store);
-    const sent = await talk(store, free, 0, 2);
+    const { dir, store, free, sent } = await talking(2);
     // the third message fails inside its batch, after the second of the batch was applied
     const [second, third] = [free.a!.shift()!, free.a!.shift()!];
     const writable = new Database(`${dir}/parley.db`);
@@ -241,20 +244,15 @@ describe('SQLite conversation and pending rows held across batches', () => {
   });
 
   it('folds in what a process that died was holding, exactly once', async () => {
-    const dir = tempDir();
     // checkpoints inside commits: nothing changes the files between two writes
-    const store = openStore(dir, { checkpointIntervalMs: 0 });
-    const free = await setUp(store);
-    const sent = await talk(store, free, 0, 12);
+    const { dir, store, free, sent } = await talking(12, { checkpointIntervalMs: 0 });
     await store.write([confirm('b', sent[0]!)]);
     await lists(store, ['a']); // written up to here ...
     await talk(store, free, 12, 17, sent); // ... and these held
     await store.write([confirm('b', sent[15]!)]); // confirmed before they were written
     expect(store.holdsRows).toBe(true);
     // the files as a SIGKILL would leave them
-    const crashed = tempDir();
-    for (const f of ['parley.db', 'parley.db-wal'])
-      if (existsSync(`${dir}/${f}`)) copyFileSync(`${dir}/${f}`, `${crashed}/${f}`);
+    const crashed = crashImage(dir);
     expect(peek(crashed).heldSince()).toBe(1012);
 
     const recoveries: HeldRecovery[] = [];
@@ -376,9 +374,7 @@ describe('SQLite conversation and pending rows held across batches', () => {
     expect(db.rows()).toHaveLength(2);
     expect(db.pending()).toEqual([]);
     expect(db.heldSince()).toBe(1000);
-    const crashed = tempDir();
-    for (const f of ['parley.db', 'parley.db-wal'])
-      if (existsSync(`${dir}/${f}`)) copyFileSync(`${dir}/${f}`, `${crashed}/${f}`);
+    const crashed = crashImage(dir);
     const recoveries: HeldRecovery[] = [];
     const reopened = openStore(crashed, { onRecovered: (r) => recoveries.push(r) });
     expect(recoveries).toMatchObject([{ pending: 1 }]); // m1 and m3 were read
@@ -400,9 +396,7 @@ describe('SQLite conversation and pending rows held across batches', () => {
     // b's row with a is written (its newest entry is b's second); b's row with c is held still
     await store.write([{ kind: 'read', readerId: 'b', senderId: 'a', msgId: fromA, notice: '{}' }]);
     expect(peek(dir).rows()).toEqual([['b', 'a', fromA, 0, 2]]);
-    const crashed = tempDir();
-    for (const f of ['parley.db', 'parley.db-wal'])
-      if (existsSync(`${dir}/${f}`)) copyFileSync(`${dir}/${f}`, `${crashed}/${f}`);
+    const crashed = crashImage(dir);
     const reopened = openStore(crashed);
     const expected = {
       a: [['b', fromA, 0]],
