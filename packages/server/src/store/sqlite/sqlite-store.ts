@@ -22,33 +22,21 @@ import type {
   WriteOp,
   WriteResult,
 } from '../store.js';
-import { applyAdmin, toFile } from './admin-writes.js';
+import { toFile } from './admin-writes.js';
+import { applyOp } from './apply-op.js';
 import { Checkpointer } from './checkpointer.js';
 import { ConversationBuffer, HOLD_MAX_MS, keepsRowsHeld } from './conversation-buffer.js';
 import { conversationPage } from './conversation-chain.js';
-import { friendRequest, friendResponse, unfriend } from './friend-writes.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
-import { changeGroup, createGroup, groupConfirm, groupRead, groupRecall } from './group-writes.js';
 import { type HeldRecovery, RECOVERED_HELD_ROWS, recoverHeldRows } from './held-recovery.js';
-import { purgeReservations, reserve } from './id-ranges.js';
-import {
-  append,
-  confirm,
-  confirmThrough,
-  noticeDone,
-  purgeNotices,
-  read,
-  recall,
-  timelineEntry,
-} from './message-writes.js';
+import { timelineEntry } from './message-writes.js';
 import { SqliteOutbox } from './outbox-store.js';
 import { HOLD_MAX_PENDING, PendingBuffer } from './pending-buffer.js';
-import { roomAppend, roomRecent } from './room-writes.js';
+import { roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { UserFacts } from './user-facts.js';
-import { block, ensureUser, setContacts, upsertUser } from './user-writes.js';
 import type { WriteContext } from './write-context.js';
 import { ThreadedWriter } from './writer/threaded-writer.js';
 
@@ -146,7 +134,10 @@ export class SqliteStore implements Store {
       pending,
     };
     this.writeBatch = this.db.transaction((ops: readonly WriteOp[], flush: boolean) => {
-      const results = ops.map((op) => this.outbox.capture(op, this.apply(op)));
+      const results = ops.map((op) => {
+        if (!keepsRowsHeld(op)) this.writeHeld();
+        return this.outbox.capture(op, applyOp(this.db, this.w, op));
+      });
       const { convs } = this.w;
       const aged = this.heldSince !== undefined && performance.now() - this.heldSince >= HOLD_MAX_MS;
       if (flush || aged || convs.full || pending.size >= HOLD_MAX_PENDING) this.writeHeld();
@@ -270,74 +261,6 @@ export class SqliteStore implements Store {
       await this.writer.call({ kind: 'flushHeld' });
       this.threadHoldsRows = false;
     } else if (this.holdsRows) this.commit([], true);
-  }
-
-  private apply(op: WriteOp): WriteResult {
-    const { sql, w } = this;
-    if (!keepsRowsHeld(op)) this.writeHeld();
-    switch (op.kind) {
-      case 'ensureUser':
-        return ensureUser(sql, op);
-      case 'upsertUser':
-        return upsertUser(sql, op);
-      case 'setContacts':
-        return setContacts(sql, op);
-      case 'reserve':
-        return reserve(sql, op);
-      case 'chargeUpload':
-        if (op.bytes > op.maxBytes) return { charged: false };
-        sql.dropUploadDaysBefore.run(op.owner, op.day);
-        return { charged: sql.chargeUpload.run(op.owner, op.day, op.bytes, op.maxBytes).changes > 0 };
-      case 'refundUpload':
-        sql.refundUpload.run(op.bytes, op.owner, op.day);
-        return null;
-      case 'purgeReservations':
-        return purgeReservations(sql, op);
-      case 'append':
-        return append(w, op);
-      case 'confirm':
-        return confirm(w, op);
-      case 'confirmThrough':
-        return confirmThrough(w, op);
-      case 'read':
-        return read(w, op);
-      case 'noticeDone':
-        return noticeDone(sql, op);
-      case 'purgeNotices':
-        return purgeNotices(sql, op);
-      case 'recall':
-        return recall(w, op);
-      case 'friendRequest':
-        return friendRequest(sql, op);
-      case 'friendResponse':
-        return friendResponse(sql, op);
-      case 'unfriend':
-        return unfriend(sql, op);
-      case 'block':
-        return block(w, op);
-      case 'createGroup':
-        return createGroup(sql, op);
-      case 'changeGroup':
-        return changeGroup(sql, op);
-      case 'groupConfirm':
-        return groupConfirm(sql, op);
-      case 'groupRead':
-        return groupRead(sql, op);
-      case 'groupRecall':
-        return groupRecall(sql, op);
-      case 'roomAppend':
-        return roomAppend(this.db, sql, op);
-      case 'presence':
-        return null;
-      case 'revokeTokens':
-      case 'eraseMessage':
-      case 'deleteUser':
-      case 'expireMessages':
-      case 'expirePending':
-      case 'recordFile':
-      case 'dropFiles':
-        return applyAdmin(w, op);
-    }
   }
 
   async getUser(id: string): Promise<User | undefined> {
