@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HOLD_MAX_MS, HOLD_MAX_ROWS } from '../../src/store/sqlite/conversation-buffer.js';
 import type { HeldRecovery } from '../../src/store/sqlite/held-recovery.js';
+import { HOLD_MAX_PENDING } from '../../src/store/sqlite/pending-buffer.js';
 import { SqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite/sqlite-store.js';
 import type { WriteOp } from '../../src/store/store.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
@@ -197,7 +198,24 @@ describe('SQLite conversation and pending rows held across batches', () => {
     await talk(store, free, 3, 4, sent);
     // a-b, b-a, a-c, c-a, and a-a of the batch that wrote them
     expect(db.rows()).toHaveLength(5);
-    expect(db.heldSince()).toBeUndefined();
+    // the pending rows are kept held: a recipient online confirms long before the next write
+    expect(db.pending()).toEqual([]);
+    expect(db.heldSince()).toBe(1000);
+    vi.advanceTimersByTime(HOLD_MAX_MS - 1);
+    await talk(store, free, 4, 5, sent);
+    expect(db.pending()).toEqual([]);
+    vi.advanceTimersByTime(1);
+    await talk(store, free, 5, 6, sent);
+    // the next timed write: the pending rows held before the first (m0-m3), m4 and m5 kept; the
+    // mark goes up to the earliest of those
+    expect(db.pending()).toEqual(
+      sent
+        .slice(0, 4)
+        .map((id, n) => [PAIRS[n]![1], id])
+        .sort(),
+    );
+    expect(db.heldSince()).toBe(1004);
+    expect(await pendingOf(store, 'a')).toEqual(sentTo('a', sent));
 
     // one batch to more peers than that: a row for each side
     const peers = Array.from({ length: HOLD_MAX_ROWS / 2 }, (_, i) => `p${i}`);
@@ -205,6 +223,18 @@ describe('SQLite conversation and pending rows held across batches', () => {
     const ids = await reserveIds(store, 'b', peers.length);
     await store.write(peers.map((p, i) => appendOp(ids[i]!, 'b', p, 'hi', 5000)));
     expect(db.rows()).toHaveLength(5 + HOLD_MAX_ROWS);
+    expect(db.pending()).toHaveLength(6); // its pending rows kept
+    expect(db.heldSince()).toBe(5000);
+  });
+
+  it('writes every pending row once 16,384 are held', async () => {
+    const { store, db } = await talking(0);
+    const ids = await reserveIds(store, 'b', HOLD_MAX_PENDING);
+    await store.write(ids.slice(0, -1).map((id) => appendOp(id, 'b', 'a', 'hi', 2000)));
+    expect(db.pending()).toEqual([]);
+    await store.write([appendOp(ids.at(-1)!, 'b', 'a', 'hi', 2001)]);
+    expect(db.pending()).toHaveLength(HOLD_MAX_PENDING);
+    expect(db.heldSince()).toBeUndefined();
     expect(store.holdsRows).toBe(false);
   });
 
@@ -215,6 +245,9 @@ describe('SQLite conversation and pending rows held across batches', () => {
     expect(db.rows()).toEqual([]);
     vi.advanceTimersByTime(1);
     expect(db.rows()).toHaveLength(2);
+    expect(db.pending()).toEqual([]); // kept held one more second
+    expect(db.heldSince()).toBe(1000);
+    vi.advanceTimersByTime(HOLD_MAX_MS);
     expect(db.pending()).toHaveLength(2);
     expect(db.heldSince()).toBeUndefined();
     expect(store.holdsRows).toBe(false);
@@ -279,6 +312,31 @@ describe('SQLite conversation and pending rows held across batches', () => {
     const again = openStore(crashed, { onRecovered: (r) => recoveries.push(r) });
     expect(recoveries).toHaveLength(1);
     expect(await lists(again, ['a', 'b', 'c'])).toEqual(expected(sent));
+  });
+
+  it('after a crash, makes pending again only what a raised mark still covers', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const { dir, store, free, sent } = await talking(4, { checkpointIntervalMs: 0 });
+    vi.advanceTimersByTime(HOLD_MAX_MS);
+    // the first timed write (with m4's batch): every pending row held so far is kept
+    await talk(store, free, 4, 6, sent);
+    vi.advanceTimersByTime(HOLD_MAX_MS);
+    await talk(store, free, 6, 7, sent); // the second: m0-m4 written, m5 and m6 kept
+    expect(await store.write([confirm('b', sent[0]!), confirm('b', sent[5]!)])).toEqual([
+      { found: true },
+      { found: true },
+    ]);
+    const crashed = crashImage(dir);
+    expect(peek(crashed).heldSince()).toBe(1005);
+    const recoveries: HeldRecovery[] = [];
+    const reopened = openStore(crashed, { onRecovered: (r) => recoveries.push(r) });
+    // m5 (confirmed, not known to be) and m6 pending again; m0's confirmation was written
+    expect(recoveries).toMatchObject([{ pending: 2 }]);
+    for (const u of ['a', 'b', 'c']) {
+      expect(await pendingOf(reopened, u)).toEqual(sentTo(u, sent, [sent[0]!]));
+      expect(await pendingOf(store, u)).toEqual(sentTo(u, sent, [sent[0]!, sent[5]!]));
+    }
+    expect(await lists(reopened, ['a', 'b', 'c'])).toEqual(expected(sent));
   });
 
   it('on the writer thread too: reads ask the thread to write them, and closing writes them', async () => {

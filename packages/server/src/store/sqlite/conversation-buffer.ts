@@ -31,9 +31,10 @@ export const HOLD_MAX_MS = 1000;
  *
  * The timeline entries are the record: a row only summarizes them. If the process dies with rows
  * held, the store folds the entries they were missing into them when it opens again
- * (held-recovery.ts), found through `meta.conv_held_ms`: the earliest time of a message stored
- * since nothing was held, set in the same transaction as the messages that lower it and deleted by
- * the first transaction after which nothing is held.
+ * (held-recovery.ts), found through `meta.conv_held_ms`: a time at or before every message whose
+ * rows are held, set in the same transaction as the messages that lower it, raised by a write of
+ * the held rows to the earliest message of the pending rows it keeps held, and deleted by the first
+ * transaction after which nothing is held (`mark`).
  *
  * Two layers, so that a batch that rolls back drops its own changes only: `batch`, this batch's,
  * and `held`, those of committed batches. Every transaction ends with `full` and `mark` inside it,
@@ -42,12 +43,9 @@ export const HOLD_MAX_MS = 1000;
 export class ConversationBuffer {
   private held: Rows = new Map();
   private heldRows = 0;
-  /**
-   * The earliest time of a message stored since nothing was held (Infinity: none), of the rows
-   * held here and of the pending rows held with them (pending-buffer.ts).
-   */
+  /** The earliest time of a message stored since no conversation row was held (Infinity: none). */
   private heldMinMs = Infinity;
-  /** `mark` found nothing held, conversation or pending rows: at commit `heldMinMs` starts again. */
+  /** `mark` found no conversation row held: at commit `heldMinMs` starts again. */
   private markedEmpty = false;
   private batch: Rows = new Map();
   private batchRows = 0;
@@ -143,18 +141,24 @@ export class ConversationBuffer {
   }
 
   /**
-   * The end of a transaction, inside it, after any flush: keeps `meta.conv_held_ms` at the earliest
-   * time of a message stored since nothing was held, or deletes it if nothing is (`pendingHeld`:
-   * whether pending rows are held).
+   * The end of a transaction, inside it, after any flush: keeps `meta.conv_held_ms` at or before the
+   * earliest time of a message whose rows are held, conversation rows or pending rows
+   * (`pendingMinMs`, pending-buffer.ts; Infinity: none), or deletes it if nothing is. It is lowered
+   * as rows are held; it is raised only by a transaction that wrote every held conversation row,
+   * to the earliest of what it leaves held.
    */
-  mark(sql: Statements, pendingHeld: boolean): void {
-    this.markedEmpty = this.keptRows() === 0 && !pendingHeld;
-    const minMs = this.markedEmpty
+  mark(sql: Statements, pendingMinMs: number): void {
+    this.markedEmpty = this.keptRows() === 0;
+    const convMinMs = this.markedEmpty
       ? Infinity
       : Math.min(this.heldWritten ? Infinity : this.heldMinMs, this.batchMinMs);
+    const minMs = Math.min(convMinMs, pendingMinMs);
     if (minMs === Infinity) {
       if (this.marker !== null) sql.clearConvHeld.run();
       this.marker = null;
+    } else if (this.heldWritten && this.marker != null && minMs > this.marker) {
+      sql.setConvHeld.run(minMs);
+      this.marker = minMs;
     } else if (this.marker == null || minMs < this.marker) {
       // lowers it, never raises it (a rollback leaves `marker` unknown)
       sql.lowerConvHeld.run(minMs);

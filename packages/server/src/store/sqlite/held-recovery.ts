@@ -50,7 +50,7 @@ export function recoverHeldRows(db: Database.Database, w: WriteContext): HeldRec
       for (const [user, seq] of first) entries += foldEntries(sql, w, user, seq - 1);
       pending = sql.restorePending.run(since).changes;
       convs.flush(sql);
-      convs.mark(sql, false);
+      convs.mark(sql, Infinity);
     }).immediate();
   } catch (err) {
     convs.rolledBack();

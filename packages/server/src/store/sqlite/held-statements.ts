@@ -7,13 +7,19 @@ import { prep } from './prep.js';
  */
 export function prepareHeldStatements(db: Database.Database) {
   return {
-    /** The earliest time of a message stored since the held rows were last written (conversation-buffer.ts). */
+    /** A time at or before every message whose rows are held (conversation-buffer.ts). */
     convHeldMs: prep<[], { value: number }>(db, "SELECT value FROM meta WHERE key = 'conv_held_ms'"),
     /** Sets it, or lowers it: never raises it. */
     lowerConvHeld: prep<[number]>(
       db,
       `INSERT INTO meta (key, value) VALUES ('conv_held_ms', ?)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value < meta.value`,
+    ),
+    /** Sets it, also higher: after a write of the held rows (`ConversationBuffer.mark`). */
+    setConvHeld: prep<[number]>(
+      db,
+      `INSERT INTO meta (key, value) VALUES ('conv_held_ms', ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     ),
     clearConvHeld: prep<[]>(db, "DELETE FROM meta WHERE key = 'conv_held_ms'"),
     /**

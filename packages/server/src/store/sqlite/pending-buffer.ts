@@ -6,18 +6,23 @@ interface Held {
   seq: number;
   msgId: number;
   timeMs: number;
+  /** The timed write it was held before: it is written by the next one, if still held then. */
+  gen: number;
 }
 
-/** Held pending rows are written once this many are held (or with the conversation rows). */
-export const HOLD_MAX_PENDING = 4096;
+/** All held pending rows are written once this many are held. */
+export const HOLD_MAX_PENDING = 16384;
 
 /**
  * The pending rows of 1:1 messages (a recipient's messages it has not confirmed), held in memory
  * like the conversation rows (conversation-buffer.ts) and written with them. A recipient that is
  * online confirms a message within milliseconds: its row is then dropped from memory and never
  * written, where before it cost two B-tree writes (the row and `pending_by_time`) when stored and two
- * more when confirmed. Only the rows still held when the conversation rows are written reach the
- * database.
+ * more when confirmed. The timed writes of the held rows (once a second) write only the pending rows
+ * that were held before the previous one (`flush(sql, false)`), so a row reaches the database only
+ * if its message stays unconfirmed for one to two seconds; rows just held would mostly be deleted
+ * again within milliseconds. Every other write of the held rows (before a read of them, before an
+ * operation not of the message path, at HOLD_MAX_PENDING rows, at close) writes all of them.
  *
  * After a crash the store cannot know which of the messages stored since the last write were
  * confirmed, so it makes all of them pending again (held-recovery.ts): their recipients get them
@@ -30,6 +35,15 @@ export class PendingBuffer {
   private readonly byMsg = new Map<number, Held>();
   private readonly byUser = new Map<string, Map<number, Held>>();
   private undo: (() => void)[] = [];
+  /** The timed writes so far (see `Held.gen`). */
+  private gen = 0;
+  /** The earliest time of the held rows' messages, or earlier (Infinity: none held). */
+  private minMs = Infinity;
+
+  /** The earliest time of a held row's message, or earlier; Infinity when none is held. */
+  get earliestMs(): number {
+    return this.byMsg.size === 0 ? Infinity : this.minMs;
+  }
 
   get size(): number {
     return this.byMsg.size;
@@ -42,7 +56,7 @@ export class PendingBuffer {
 
   /** A message stored for `userId` at position `seq` of its timeline, pending until confirmed. */
   add(userId: string, seq: number, msgId: number, timeMs: number): void {
-    const held = { userId, seq, msgId, timeMs };
+    const held = { userId, seq, msgId, timeMs, gen: this.gen };
     this.put(held);
     this.undo.push(() => this.drop(held));
   }
@@ -72,14 +86,28 @@ export class PendingBuffer {
     return gone.length;
   }
 
-  /** Writes every held row (inside the transaction). */
-  flush(sql: Statements): void {
-    if (this.byMsg.size === 0) return;
-    const all = [...this.byMsg.values()];
-    for (const h of all) sql.insertPending.run(h.userId, h.seq, h.msgId, h.timeMs);
-    this.byMsg.clear();
-    this.byUser.clear();
-    this.undo.push(() => this.putAll(all));
+  /**
+   * Writes the held rows (inside the transaction): all of them, or (`all` false: a timed write) those
+   * held before the previous timed write, keeping the others held.
+   */
+  flush(sql: Statements, all: boolean): void {
+    const gen = this.gen;
+    if (!all) this.gen++;
+    const written: Held[] = [];
+    let keptMinMs = Infinity;
+    for (const h of this.byMsg.values()) {
+      if (all || h.gen < gen) written.push(h);
+      else if (h.timeMs < keptMinMs) keptMinMs = h.timeMs;
+    }
+    const minMs = this.minMs;
+    this.minMs = keptMinMs; // exact again: what is kept
+    if (written.length === 0) return;
+    for (const h of written) sql.insertPending.run(h.userId, h.seq, h.msgId, h.timeMs);
+    for (const h of written) this.drop(h);
+    this.undo.push(() => {
+      this.minMs = minMs;
+      this.putAll(written);
+    });
   }
 
   /** The transaction committed. */
@@ -98,6 +126,7 @@ export class PendingBuffer {
   }
 
   private put(h: Held): void {
+    if (this.byMsg.size === 0 || h.timeMs < this.minMs) this.minMs = h.timeMs;
     this.byMsg.set(h.msgId, h);
     let mine = this.byUser.get(h.userId);
     if (!mine) {

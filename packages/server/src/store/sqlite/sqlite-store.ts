@@ -59,10 +59,16 @@ export interface SqliteStoreOptions {
   writer?: 'thread' | 'inline';
   /**
    * Told when opening folded in conversation rows that a process which stopped uncleanly held
-   * (conversation-recovery.ts); by default a warning in `log`.
+   * (held-recovery.ts); by default a warning in `log`.
    */
   onRecovered?: (recovery: HeldRecovery) => void;
 }
+
+/**
+ * Which held rows a transaction writes at its end: all of them (a read, close), those due (`timed`:
+ * once a second, see `writeHeld`), or none unless due.
+ */
+type HeldWrite = 'all' | 'timed' | 'none';
 
 /**
  * The embedded default Store: one SQLite file in WAL mode, written by this process only (the data
@@ -73,8 +79,8 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Statements;
-  /** One transaction: the operations, then the held conversation rows if due (or `flush`). */
-  private readonly writeBatch: (ops: readonly WriteOp[], flush: boolean) => WriteResult[];
+  /** One transaction: the operations, then the held rows that are due (or that `flush` asks for). */
+  private readonly writeBatch: (ops: readonly WriteOp[], flush: HeldWrite) => WriteResult[];
   /** The writer's in-memory state (user facts, held conversation rows), dropped on rollback. */
   private readonly w: WriteContext;
   /** The webhook outbox, written by the batches (see outbox.ts). */
@@ -94,6 +100,8 @@ export class SqliteStore implements Store {
   private heldSince: number | undefined;
   /** Writes held rows that no later batch wrote within HOLD_MAX_MS (a server gone quiet). */
   private holdTimer: NodeJS.Timeout | undefined;
+  /** The running transaction wrote held rows (`writeHeld`). */
+  private wroteHeld = false;
 
   constructor(opts: SqliteStoreOptions) {
     const file = opts.dataDir === ':memory:' ? ':memory:' : path.join(opts.dataDir, 'parley.db');
@@ -133,15 +141,17 @@ export class SqliteStore implements Store {
       convs: new ConversationBuffer(),
       pending,
     };
-    this.writeBatch = this.db.transaction((ops: readonly WriteOp[], flush: boolean) => {
+    this.writeBatch = this.db.transaction((ops: readonly WriteOp[], flush: HeldWrite) => {
+      this.wroteHeld = false;
       const results = ops.map((op) => {
-        if (!keepsRowsHeld(op)) this.writeHeld();
+        if (!keepsRowsHeld(op)) this.writeHeld('all');
         return this.outbox.capture(op, applyOp(this.db, this.w, op));
       });
       const { convs } = this.w;
       const aged = this.heldSince !== undefined && performance.now() - this.heldSince >= HOLD_MAX_MS;
-      if (flush || aged || convs.full || pending.size >= HOLD_MAX_PENDING) this.writeHeld();
-      convs.mark(this.sql, pending.size > 0);
+      if (flush === 'all' || pending.size >= HOLD_MAX_PENDING) this.writeHeld('all');
+      else if (flush === 'timed' || aged || convs.full) this.writeHeld('timed');
+      convs.mark(this.sql, pending.earliestMs);
       return results;
     }).immediate;
     if (!this.writer) {
@@ -196,11 +206,11 @@ export class SqliteStore implements Store {
       if (reply.wroteEvents) this.outbox.eventsCommitted();
       return reply.results;
     }
-    return this.commit(ops, false);
+    return this.commit(ops, 'none');
   }
 
   /** Runs a batch on this connection (the writing one). */
-  private commit(ops: readonly WriteOp[], flush: boolean): WriteResult[] {
+  private commit(ops: readonly WriteOp[], flush: HeldWrite): WriteResult[] {
     this.w.users.trim();
     let results: WriteResult[];
     try {
@@ -214,8 +224,10 @@ export class SqliteStore implements Store {
     }
     this.w.convs.committed();
     this.w.pending.committed();
-    // the monotonic clock: how long rows have been held, whatever the wall clock does
-    this.heldSince = this.holdsRows ? (this.heldSince ?? performance.now()) : undefined;
+    // the monotonic clock: how long rows have been held, whatever the wall clock does; a write of
+    // them starts the count again for the pending rows it kept
+    if (!this.holdsRows) this.heldSince = undefined;
+    else if (this.wroteHeld || this.heldSince === undefined) this.heldSince = performance.now();
     if (this.heldSince !== undefined)
       this.holdTimer ??= setTimeout(() => this.writeAged(), HOLD_MAX_MS).unref();
     this.outbox.settled();
@@ -223,10 +235,15 @@ export class SqliteStore implements Store {
     return results;
   }
 
-  /** Writes the held rows (inside the transaction): before any operation that is not `keepsRowsHeld`, and when due. */
-  private writeHeld(): void {
+  /**
+   * Writes the held rows (inside the transaction): all of them before any operation that is not
+   * `keepsRowsHeld`, before a read and at close; when due (`timed`), all the conversation rows and
+   * the pending rows held since the previous timed write (pending-buffer.ts).
+   */
+  private writeHeld(which: 'all' | 'timed'): void {
     this.w.convs.flush(this.sql);
-    this.w.pending.flush(this.sql);
+    this.w.pending.flush(this.sql, which === 'all');
+    this.wroteHeld = true;
   }
 
   /** The hold timer: writes the held rows once they are HOLD_MAX_MS old, if no batch did. */
@@ -239,7 +256,7 @@ export class SqliteStore implements Store {
       return;
     }
     try {
-      this.commit([], true);
+      this.commit([], 'timed');
     } catch (err) {
       // they stay held: the next batch, read or close writes them, or the next start folds them in
       this.log?.error({ err }, 'writing the held conversation and pending rows failed');
@@ -260,7 +277,7 @@ export class SqliteStore implements Store {
       if (!this.threadHoldsRows) return;
       await this.writer.call({ kind: 'flushHeld' });
       this.threadHoldsRows = false;
-    } else if (this.holdsRows) this.commit([], true);
+    } else if (this.holdsRows) this.commit([], 'all');
   }
 
   async getUser(id: string): Promise<User | undefined> {
@@ -423,7 +440,7 @@ export class SqliteStore implements Store {
     clearTimeout(this.holdTimer);
     if (!this.writer && this.db.open && this.holdsRows) {
       try {
-        this.commit([], true);
+        this.commit([], 'all');
       } catch (err) {
         this.log?.error({ err }, 'writing the held rows failed; the next start folds them in');
       }
