@@ -7,7 +7,6 @@ import {
   mergeRounds,
 } from '../src/load/run-result.js';
 import { idNumberAt } from '../src/load/scan.js';
-import { latencyHistogram } from '../src/metrics/histogram.js';
 import {
   busiestThreadMeter,
   cpuSeconds,
@@ -15,26 +14,16 @@ import {
   runQueueWaitSeconds,
   threadTimes,
 } from '../src/metrics/proc.js';
+import { syntheticRound } from './synthetic-round.js';
 
 // No timing here: synthetic rounds, as the generator reports them, and what the merge makes of them.
 function partial(generatorCpuPercent: number, generatorThreads: number): LoadPartial {
-  return {
-    target: 'ws',
+  return syntheticRound({
     spec: { pairs: 4, window: 8, warmupS: 0, durationS: 2 },
     measuredS: 2,
-    connectS: 0.1,
-    counts: { sent: 1000, acked: 1000, delivered: 1000 },
-    ackHist: latencyHistogram(),
-    e2eHist: latencyHistogram(),
-    lagHist: latencyHistogram(),
-    generatorGc: { count: 0, totalMs: 0, maxMs: 0 },
-    server: { cpuPercent: 50, rssStartMiB: 50, rssPeakMiB: 60, rssEndMiB: 55 },
     generatorCpuPercent,
     generatorThreads,
-    totals: { sent: 1000, acked: 1000, delivered: 1000, refused: 0 },
-    integrity: { lost: 0, doubled: 0, outOfOrder: 0, unacked: 0, unanswered: 0, misrouted: 0 },
-    errors: new Map(),
-  };
+  });
 }
 
 describe('generator-bound flag', () => {

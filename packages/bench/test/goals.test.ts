@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type LoadPartial, mergeRounds } from '../src/load/run-result.js';
+import { mergeRounds } from '../src/load/run-result.js';
 import { latencyHistogram, recordUs } from '../src/metrics/histogram.js';
 import { ACK_P99_TARGET_MS, cpuSplitNote, latencyFloor } from '../src/report/goals.js';
+import { syntheticRound } from './synthetic-round.js';
 
 // A fixed-rate relay run whose acks took `ackMs` (every one) and whose sends lagged `lagMs`.
 function relayRun(ackMs: number, lagMs: number) {
@@ -11,23 +12,16 @@ function relayRun(ackMs: number, lagMs: number) {
     recordUs(ackHist, ackMs * 1000);
     recordUs(lagHist, lagMs * 1000);
   }
-  const part: LoadPartial = {
-    target: 'ws',
+  const part = syntheticRound({
     spec: { pairs: 4, rate: 100, warmupS: 0, durationS: 1 },
-    measuredS: 1,
-    connectS: 0.1,
     counts: { sent: 100, acked: 100, delivered: 100 },
     ackHist,
-    e2eHist: latencyHistogram(),
     lagHist,
     generatorGc: { count: 3, totalMs: 12, maxMs: 6.5 },
     server: { cpuPercent: 10, rssStartMiB: 50, rssPeakMiB: 60, rssEndMiB: 55 },
     generatorCpuPercent: 10,
-    generatorThreads: 1,
     totals: { sent: 100, acked: 100, delivered: 100, refused: 0 },
-    integrity: { lost: 0, doubled: 0, outOfOrder: 0, unacked: 0, unanswered: 0, misrouted: 0 },
-    errors: new Map(),
-  };
+  });
   return mergeRounds([part]);
 }
 

@@ -43,6 +43,11 @@ export interface LoadRun {
   sentPerSec: number;
   /** Sender's send (intended send in rate mode) to the sender's receipt of status 1. */
   ack: LatencySummary;
+  /**
+   * Each round's own ack p99 (ms), in round order: how far the tail moves between rounds of the
+   * same server and load, which one p99 over all rounds does not show.
+   */
+  ackP99ByRound: number[];
   /** Sender's send (intended send in rate mode) to the recipient's receipt. */
   e2e: LatencySummary;
   /** Rate mode: the generator's own lag, actual minus intended send time (part of ack and e2e). */
@@ -167,6 +172,8 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
   const e2eHist = first.e2eHist;
   const lagHist = first.lagHist;
   const sum = (f: (p: LoadPartial) => number) => parts.reduce((n, p) => n + f(p), 0);
+  // before the merge below adds the other rounds into the first round's histograms
+  const ackP99ByRound = parts.map((p) => summarize(p.ackHist).p99);
   const measuredS = sum((p) => p.measuredS);
   const weighted = (f: (p: LoadPartial) => number) =>
     measuredS > 0 ? sum((p) => f(p) * p.measuredS) / measuredS : 0;
@@ -221,6 +228,7 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
     deliveredPerSec: sum((p) => p.counts.delivered) / measuredS,
     sentPerSec: sum((p) => p.counts.sent) / measuredS,
     ack: summarize(ackHist),
+    ackP99ByRound,
     e2e: summarize(e2eHist),
     sendLag: summarize(lagHist),
     generatorGc: addGcPauses(parts.map((p) => p.generatorGc)),

@@ -64,6 +64,7 @@ export function latencyTable(levels: readonly LoadLevel[]): string {
   return loadTable(levels, [
     number('delivered msg/s', (r) => int(r.deliveredPerSec)),
     number('ack p50 / p90 / p99 / p99.9 / max (ms)', (r) => pcts(r.ack, 'p50', 'p90', 'p99', 'p999', 'max')),
+    number('ack p99 of each round (ms)', (r) => r.ackP99ByRound.map(ms).join(', ')),
     number('end-to-end p50 / p90 / p99 / p99.9 / max (ms)', (r) =>
       pcts(r.e2e, 'p50', 'p90', 'p99', 'p999', 'max'),
     ),
