@@ -16,12 +16,12 @@ type Rows = Map<string, Map<string, RowChange>>;
 
 /** Held rows are written once this many are held ... */
 export const HOLD_MAX_ROWS = 4096;
-/** ... or once rows, conversation or pending, have been held this long (ms; `SqliteStore`). */
+/** ... or once rows, conversation or pending, have been held this long (ms; held-writes.ts). */
 export const HOLD_MAX_MS = 1000;
 
 /**
  * The conversation rows of 1:1 messages, held in memory across batches and written together, with
- * the held pending rows (pending-buffer.ts; `SqliteStore.writeHeld`): once a second (by the batch
+ * the held pending rows (pending-buffer.ts; when: held-writes.ts): once a second (by the batch
  * then, or by a timer if none comes), once 4,096 rows are held, before any operation not of the
  * message path (`keepsRowsHeld`; a read receipt writes only the row it reads, `writeRow`), before
  * the store reads them (`SqliteStore.flushHeld`: the conversation list, a 1:1 history page, the

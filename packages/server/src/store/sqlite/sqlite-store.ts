@@ -25,13 +25,14 @@ import type {
 import { toFile } from './admin-writes.js';
 import { applyOp } from './apply-op.js';
 import { Checkpointer } from './checkpointer.js';
-import { ConversationBuffer, HOLD_MAX_MS, keepsRowsHeld } from './conversation-buffer.js';
+import { ConversationBuffer, keepsRowsHeld } from './conversation-buffer.js';
 import { conversationPage } from './conversation-chain.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
 import { type HeldRecovery, RECOVERED_HELD_ROWS, recoverHeldRows } from './held-recovery.js';
+import { type HeldWrite, HeldWrites } from './held-writes.js';
 import { timelineEntry } from './message-writes.js';
 import { SqliteOutbox } from './outbox-store.js';
-import { HOLD_MAX_PENDING, PendingBuffer } from './pending-buffer.js';
+import { PendingBuffer } from './pending-buffer.js';
 import { roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
@@ -65,12 +66,6 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Which held rows a transaction writes at its end: all of them (a read, close), those due (`timed`:
- * once a second, see `writeHeld`), or none unless due.
- */
-type HeldWrite = 'all' | 'timed' | 'none';
-
-/**
  * The embedded default Store: one SQLite file in WAL mode, written by this process only (the data
  * folder's lock). That is what lets the writer keep users' facts for the 1:1 message path in memory
  * (user-facts.ts), dropped when a batch rolls back, and hold the conversation rows of 1:1 messages
@@ -96,12 +91,8 @@ export class SqliteStore implements Store {
    * answer said (not known before its first: it may be folding rows in after a crash).
    */
   private threadHoldsRows = true;
-  /** When this (writing) connection began holding rows, by `performance.now()`; undefined: it holds none. */
-  private heldSince: number | undefined;
-  /** Writes held rows that no later batch wrote within HOLD_MAX_MS (a server gone quiet). */
-  private holdTimer: NodeJS.Timeout | undefined;
-  /** The running transaction wrote held rows (`writeHeld`). */
-  private wroteHeld = false;
+  /** When this (writing) connection writes the rows it holds in memory. */
+  private readonly held: HeldWrites;
 
   constructor(opts: SqliteStoreOptions) {
     const file = opts.dataDir === ':memory:' ? ':memory:' : path.join(opts.dataDir, 'parley.db');
@@ -141,17 +132,14 @@ export class SqliteStore implements Store {
       convs: new ConversationBuffer(),
       pending,
     };
+    this.held = new HeldWrites(this.w, () => this.writeAged());
     this.writeBatch = this.db.transaction((ops: readonly WriteOp[], flush: HeldWrite) => {
-      this.wroteHeld = false;
+      this.held.begin();
       const results = ops.map((op) => {
-        if (!keepsRowsHeld(op)) this.writeHeld('all');
+        if (!keepsRowsHeld(op)) this.held.write('all');
         return this.outbox.capture(op, applyOp(this.db, this.w, op));
       });
-      const { convs } = this.w;
-      const aged = this.heldSince !== undefined && performance.now() - this.heldSince >= HOLD_MAX_MS;
-      if (flush === 'all' || pending.size >= HOLD_MAX_PENDING) this.writeHeld('all');
-      else if (flush === 'timed' || aged || convs.full) this.writeHeld('timed');
-      convs.mark(this.sql, pending.earliestMs);
+      this.held.end(flush);
       return results;
     }).immediate;
     if (!this.writer) {
@@ -218,43 +206,18 @@ export class SqliteStore implements Store {
     } catch (err) {
       // rolled back: what the writer remembered of this batch is not in the database
       this.w.users.clear();
-      this.w.convs.rolledBack();
-      this.w.pending.rolledBack();
+      this.held.rolledBack();
       throw err;
     }
-    this.w.convs.committed();
-    this.w.pending.committed();
-    // the monotonic clock: how long rows have been held, whatever the wall clock does; a write of
-    // them starts the count again for the pending rows it kept
-    if (!this.holdsRows) this.heldSince = undefined;
-    else if (this.wroteHeld || this.heldSince === undefined) this.heldSince = performance.now();
-    if (this.heldSince !== undefined)
-      this.holdTimer ??= setTimeout(() => this.writeAged(), HOLD_MAX_MS).unref();
+    this.held.committed();
     this.outbox.settled();
     if (this.walLong) this.finishCheckpoint();
     return results;
   }
 
-  /**
-   * Writes the held rows (inside the transaction): all of them before any operation that is not
-   * `keepsRowsHeld`, before a read and at close; when due (`timed`), all the conversation rows and
-   * the pending rows held since the previous timed write (pending-buffer.ts).
-   */
-  private writeHeld(which: 'all' | 'timed'): void {
-    this.w.convs.flush(this.sql);
-    this.w.pending.flush(this.sql, which === 'all');
-    this.wroteHeld = true;
-  }
-
-  /** The hold timer: writes the held rows once they are HOLD_MAX_MS old, if no batch did. */
+  /** The hold timer: writes the held rows that are due when no batch did (a server gone quiet). */
   private writeAged(): void {
-    this.holdTimer = undefined;
-    if (this.heldSince === undefined || !this.db.open) return;
-    const wait = HOLD_MAX_MS - (performance.now() - this.heldSince);
-    if (wait > 0) {
-      this.holdTimer = setTimeout(() => this.writeAged(), wait).unref();
-      return;
-    }
+    if (!this.db.open) return;
     try {
       this.commit([], 'timed');
     } catch (err) {
@@ -265,7 +228,7 @@ export class SqliteStore implements Store {
 
   /** Whether this (writing) connection holds conversation or pending rows the database does not have yet. */
   get holdsRows(): boolean {
-    return this.w.convs.holding || this.w.pending.size > 0;
+    return this.held.holding;
   }
 
   /**
@@ -437,7 +400,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.writer?.close();
-    clearTimeout(this.holdTimer);
+    this.held.stop();
     if (!this.writer && this.db.open && this.holdsRows) {
       try {
         this.commit([], 'all');
@@ -445,7 +408,7 @@ export class SqliteStore implements Store {
         this.log?.error({ err }, 'writing the held rows failed; the next start folds them in');
       }
     }
-    clearTimeout(this.holdTimer);
+    this.held.stop();
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close(); // the last connection checkpoints what is left
   }

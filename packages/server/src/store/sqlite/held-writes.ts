@@ -1,0 +1,94 @@
+import { HOLD_MAX_MS } from './conversation-buffer.js';
+import { HOLD_MAX_PENDING } from './pending-buffer.js';
+import type { WriteContext } from './write-context.js';
+
+/**
+ * Which held rows a transaction writes at its end: all of them (a read, close), those due (`timed`:
+ * once a second, see `HeldWrites.write`), or none unless due.
+ */
+export type HeldWrite = 'all' | 'timed' | 'none';
+
+/**
+ * When the writing connection writes the conversation and pending rows it holds in memory
+ * (conversation-buffer.ts, pending-buffer.ts), and the transaction's part in that: every batch
+ * transaction calls `begin`, `write('all')` before an operation that is not `keepsRowsHeld`, `end`
+ * inside it, then `committed` or `rolledBack` after it. How long rows have been held is counted on
+ * the monotonic clock, whatever the wall clock does; a timer writes them when no batch comes
+ * (`due` is then called, to run a transaction of its own with `timed`).
+ */
+export class HeldWrites {
+  /** When rows began to be held, or the last write of them that kept some (`performance.now()`). */
+  private since: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** The running transaction wrote held rows. */
+  private wrote = false;
+
+  constructor(
+    private readonly w: WriteContext,
+    private readonly due: () => void,
+  ) {}
+
+  /** Whether rows are held that the database does not have yet. */
+  get holding(): boolean {
+    return this.w.convs.holding || this.w.pending.size > 0;
+  }
+
+  /** The start of a batch transaction. */
+  begin(): void {
+    this.wrote = false;
+  }
+
+  /**
+   * Writes the held rows (inside the transaction): all of them before any operation that is not
+   * `keepsRowsHeld`, before a read and at close; when due (`timed`), all the conversation rows and
+   * the pending rows held since the previous timed write (pending-buffer.ts).
+   */
+  write(which: 'all' | 'timed'): void {
+    this.w.convs.flush(this.w.sql);
+    this.w.pending.flush(this.w.sql, which === 'all');
+    this.wrote = true;
+  }
+
+  /**
+   * The end of a batch transaction's operations, inside it: writes what `flush` asks for or what
+   * is due, and marks what stays held (`ConversationBuffer.mark`).
+   */
+  end(flush: HeldWrite): void {
+    const { convs, pending, sql } = this.w;
+    const aged = this.since !== undefined && performance.now() - this.since >= HOLD_MAX_MS;
+    if (flush === 'all' || pending.size >= HOLD_MAX_PENDING) this.write('all');
+    else if (flush === 'timed' || aged || convs.full) this.write('timed');
+    convs.mark(sql, pending.earliestMs);
+  }
+
+  /** The transaction committed: a write of held rows starts the count again for those it kept. */
+  committed(): void {
+    this.w.convs.committed();
+    this.w.pending.committed();
+    if (!this.holding) this.since = undefined;
+    else if (this.wrote || this.since === undefined) this.since = performance.now();
+    if (this.since !== undefined) this.timer ??= setTimeout(() => this.onTimer(), HOLD_MAX_MS).unref();
+  }
+
+  /** The transaction rolled back: its changes to the held rows are dropped, the rest stay held. */
+  rolledBack(): void {
+    this.w.convs.rolledBack();
+    this.w.pending.rolledBack();
+  }
+
+  /** No more timed writes (the store closes). */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.since = undefined;
+  }
+
+  /** Calls `due` once the rows are HOLD_MAX_MS old, if no batch wrote them. */
+  private onTimer(): void {
+    this.timer = undefined;
+    if (this.since === undefined) return;
+    const wait = HOLD_MAX_MS - (performance.now() - this.since);
+    if (wait > 0) this.timer = setTimeout(() => this.onTimer(), wait).unref();
+    else this.due();
+  }
+}
