@@ -50,7 +50,7 @@ describe('durability of a real server process', () => {
     ]);
   });
 
-  it('rebuilds the conversation lists and pending messages the writer held in memory when it was killed', async () => {
+  it('rebuilds the conversation lists, pending messages and used ids the writer held in memory when it was killed', async () => {
     const dataDir = tempDir();
     const first = await spawnServer({ DATA_DIR: dataDir });
     await (await open(first.wsUrl, 'bob')).close();
@@ -73,8 +73,12 @@ describe('durability of a real server process', () => {
     expect((await alice.request({ action: '17', fromId: 'alice' })).conversations).toMatchObject([
       { id: 'bob', unread: 0, last: { chatMsg: { id: sent[2]!.id } } },
     ]);
-    // they were folded in from the timelines, not written before the kill
-    expect(second.stderr()).toContain('folded their newest messages in');
+    // which ids were used was held too: a retry of one is answered as a retry, not stored again
+    const retry = await alice.say('bob', 'three', sent[2]!.id);
+    expect(retry.ack).toMatchObject({ action: '4', chatMsg: { id: sent[2]!.id, status: 1 } });
+    expect((await bob.drain()).filter((f) => f.action === '3')).toEqual([]);
+    // they were put back from the stored messages, not written before the kill
+    expect(second.stderr()).toContain('put them back from its newest messages');
   });
 
   it('shuts down gracefully on SIGTERM: closes sockets with 1001, finishes writes, exits 0', async () => {

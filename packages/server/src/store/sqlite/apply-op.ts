@@ -20,7 +20,7 @@ export function applyOp(db: Database.Database, w: WriteContext, op: WriteOp): Wr
     case 'setContacts':
       return setContacts(sql, op);
     case 'reserve':
-      return reserve(sql, op);
+      return reserve(w, op);
     case 'chargeUpload':
       if (op.bytes > op.maxBytes) return { charged: false };
       sql.dropUploadDaysBefore.run(op.owner, op.day);

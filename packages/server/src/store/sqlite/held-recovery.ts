@@ -1,19 +1,21 @@
 import type Database from 'better-sqlite3';
+import { bitOf } from './range-buffer.js';
 import type { Statements } from './statements.js';
 import type { WriteContext } from './write-context.js';
 
 /** The log line of a recovery. */
 export const RECOVERED_HELD_ROWS =
-  'the last run stopped without writing its conversation and pending rows; folded their newest messages in';
+  'the last run stopped without writing the rows it held (conversations, pending messages, reserved ids); put them back from its newest messages';
 
 /**
  * What `recoverHeldRows` did: the users it looked at, the timeline entries it folded into their
- * conversation rows, and the messages it made pending again.
+ * conversation rows, the messages it made pending again, and the id ranges it found used ids of.
  */
 export interface HeldRecovery {
   users: number;
   entries: number;
   pending: number;
+  ranges: number;
 }
 
 /**
@@ -30,34 +32,69 @@ export interface HeldRecovery {
  *   it is in the row, and one above it is not.
  * - Pending rows: which of those messages their recipients confirmed is not known, so every one not
  *   read or recalled is pending again (`restorePending`).
+ * - Id ranges (range-buffer.ts), when `meta.ranges_held` is there: every id of a range that a
+ *   stored message has is used (`recoverRanges`).
  * Running it twice changes nothing. Returns undefined when nothing was held.
  */
 export function recoverHeldRows(db: Database.Database, w: WriteContext): HeldRecovery | undefined {
-  const { sql, convs } = w;
+  const { sql, convs, ranges } = w;
   const since = sql.convHeldMs.get()?.value;
-  if (since === undefined) return undefined;
+  const rangesHeld = sql.rangesHeld.get() !== undefined;
+  if (since === undefined && !rangesHeld) return undefined;
   // each user's first entry of those messages
   const first = new Map<string, number>();
   const see = (user: string, seq: number) => first.set(user, Math.min(seq, first.get(user) ?? seq));
-  for (const m of sql.messagesSince.all(since)) {
+  for (const m of since === undefined ? [] : sql.messagesSince.all(since)) {
     see(m.to_id, m.to_seq);
     if (m.from_seq !== null) see(m.from_id, m.from_seq);
   }
-  let entries = 0;
-  let pending = 0;
+  const done: HeldRecovery = { users: first.size, entries: 0, pending: 0, ranges: 0 };
   try {
     db.transaction(() => {
-      for (const [user, seq] of first) entries += foldEntries(sql, w, user, seq - 1);
-      pending = sql.restorePending.run(since).changes;
+      for (const [user, seq] of first) done.entries += foldEntries(sql, w, user, seq - 1);
+      if (since !== undefined) done.pending = sql.restorePending.run(since).changes;
+      if (rangesHeld) done.ranges = recoverRanges(sql);
       convs.flush(sql);
       convs.mark(sql, Infinity);
+      ranges.mark(sql);
     }).immediate();
   } catch (err) {
     convs.rolledBack();
+    ranges.rolledBack();
     throw err;
   }
   convs.committed();
-  return { users: first.size, entries, pending };
+  ranges.committed();
+  return done;
+}
+
+/**
+ * Marks as used every id of a range that a stored message has (a message to a chat room never
+ * leaves its id held: see range-buffer.ts); a range with none left unused goes. The database's
+ * `taken` bits are kept: they were all true when written. Returns how many ranges changed.
+ */
+function recoverRanges(sql: Statements): number {
+  const used = new Map<number, { size: number; stored: number; taken: number }>();
+  for (const r of sql.rangesWithMessages.all()) {
+    const range = used.get(r.first_id) ?? { size: r.size, stored: r.taken, taken: r.taken };
+    range.taken |= bitOf(r, r.msg_id);
+    used.set(r.first_id, range);
+  }
+  let changed = 0;
+  for (const [firstId, { size, stored, taken }] of used) {
+    if (taken === stored) continue;
+    const unused = size - bitCount(taken);
+    if (unused <= 0) sql.dropRange.run(firstId);
+    else sql.takeFromRange.run(taken, unused, firstId);
+    changed++;
+  }
+  return changed;
+}
+
+function bitCount(n: number): number {
+  let count = 0;
+  for (let v = n; v !== 0; v &= v - 1) count++;
+  return count;
 }
 
 /** Folds the user's entries after `floor` into the conversation rows that miss them; how many. */

@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import { prep } from './prep.js';
 
 /**
- * The statements of the rows the writer holds in memory (conversation-buffer.ts, pending-buffer.ts):
- * the mark of what was held, and what a start after a crash folds back in (held-recovery.ts).
+ * The statements of the rows the writer holds in memory (conversation-buffer.ts, pending-buffer.ts,
+ * range-buffer.ts): the marks of what was held, and what a start after a crash puts back
+ * (held-recovery.ts).
  */
 export function prepareHeldStatements(db: Database.Database) {
   return {
@@ -22,6 +23,16 @@ export function prepareHeldStatements(db: Database.Database) {
        ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     ),
     clearConvHeld: prep<[]>(db, "DELETE FROM meta WHERE key = 'conv_held_ms'"),
+    /** There when id ranges with ids used were held, not written yet (range-buffer.ts). */
+    rangesHeld: prep<[], { value: number }>(db, "SELECT value FROM meta WHERE key = 'ranges_held'"),
+    setRangesHeld: prep<[]>(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('ranges_held', 1)"),
+    clearRangesHeld: prep<[]>(db, "DELETE FROM meta WHERE key = 'ranges_held'"),
+    /** Each id range with the ids of it that a stored message has, a row per message. */
+    rangesWithMessages: prep<[], { first_id: number; size: number; taken: number; msg_id: number }>(
+      db,
+      `SELECT r.first_id, r.size, r.taken, m.msg_id FROM id_ranges r
+       JOIN messages m ON m.msg_id >= r.first_id AND m.msg_id < r.first_id + r.size`,
+    ),
     /**
      * The 1:1 messages stored at or after a time: their users and positions (`from_seq` NULL for a
      * note to oneself, or a sender that is not a user).

@@ -9,12 +9,12 @@ import type { WriteContext } from './write-context.js';
 export type HeldWrite = 'all' | 'timed' | 'none';
 
 /**
- * When the writing connection writes the conversation and pending rows it holds in memory
- * (conversation-buffer.ts, pending-buffer.ts), and the transaction's part in that: every batch
- * transaction calls `begin`, `write('all')` before an operation that is not `keepsRowsHeld`, `end`
- * inside it, then `committed` or `rolledBack` after it. How long rows have been held is counted on
- * the monotonic clock, whatever the wall clock does; a timer writes them when no batch comes
- * (`due` is then called, to run a transaction of its own with `timed`).
+ * When the writing connection writes the conversation and pending rows and the id ranges it holds
+ * in memory (conversation-buffer.ts, pending-buffer.ts, range-buffer.ts), and the transaction's
+ * part in that: every batch transaction calls `begin`, `write('all')` before an operation that is
+ * not `keepsRowsHeld`, `end` inside it, then `committed` or `rolledBack` after it. How long rows
+ * have been held is counted on the monotonic clock, whatever the wall clock does; a timer writes
+ * them when no batch comes (`due` is then called, to run a transaction of its own with `timed`).
  */
 export class HeldWrites {
   /** When rows began to be held, or the last write of them that kept some (`performance.now()`). */
@@ -28,9 +28,14 @@ export class HeldWrites {
     private readonly due: () => void,
   ) {}
 
-  /** Whether rows are held that the database does not have yet. */
+  /** Whether rows are held that the database does not have yet and that the store's reads need. */
   get holding(): boolean {
     return this.w.convs.holding || this.w.pending.size > 0;
+  }
+
+  /** Whether anything is held that the database does not have yet: rows, or ids used. */
+  get unwritten(): boolean {
+    return this.holding || this.w.ranges.holding;
   }
 
   /** The start of a batch transaction. */
@@ -41,31 +46,34 @@ export class HeldWrites {
   /**
    * Writes the held rows (inside the transaction): all of them before any operation that is not
    * `keepsRowsHeld`, before a read and at close; when due (`timed`), all the conversation rows and
-   * the pending rows held since the previous timed write (pending-buffer.ts).
+   * id ranges, and the pending rows held since the previous timed write (pending-buffer.ts).
    */
   write(which: 'all' | 'timed'): void {
     this.w.convs.flush(this.w.sql);
     this.w.pending.flush(this.w.sql, which === 'all');
+    this.w.ranges.flush(this.w.sql);
     this.wrote = true;
   }
 
   /**
    * The end of a batch transaction's operations, inside it: writes what `flush` asks for or what
-   * is due, and marks what stays held (`ConversationBuffer.mark`).
+   * is due, and marks what stays held (`ConversationBuffer.mark`, `RangeBuffer.mark`).
    */
   end(flush: HeldWrite): void {
-    const { convs, pending, sql } = this.w;
+    const { convs, pending, ranges, sql } = this.w;
     const aged = this.since !== undefined && performance.now() - this.since >= HOLD_MAX_MS;
     if (flush === 'all' || pending.size >= HOLD_MAX_PENDING) this.write('all');
-    else if (flush === 'timed' || aged || convs.full) this.write('timed');
+    else if (flush === 'timed' || aged || convs.full || ranges.full) this.write('timed');
     convs.mark(sql, pending.earliestMs);
+    ranges.mark(sql);
   }
 
   /** The transaction committed: a write of held rows starts the count again for those it kept. */
   committed(): void {
     this.w.convs.committed();
     this.w.pending.committed();
-    if (!this.holding) this.since = undefined;
+    this.w.ranges.committed();
+    if (!this.unwritten) this.since = undefined;
     else if (this.wrote || this.since === undefined) this.since = performance.now();
     if (this.since !== undefined) this.timer ??= setTimeout(() => this.onTimer(), HOLD_MAX_MS).unref();
   }
@@ -74,6 +82,7 @@ export class HeldWrites {
   rolledBack(): void {
     this.w.convs.rolledBack();
     this.w.pending.rolledBack();
+    this.w.ranges.rolledBack();
   }
 
   /** No more timed writes (the store closes). */

@@ -1,5 +1,7 @@
 import type { WriteOps } from '../store.js';
+import { bitOf, isFree } from './range-buffer.js';
 import type { RangeRow, Statements } from './statements.js';
+import type { WriteContext } from './write-context.js';
 
 type Result<K extends keyof WriteOps> = WriteOps[K]['result'];
 type Op<K extends keyof WriteOps> = WriteOps[K]['op'];
@@ -10,18 +12,23 @@ export const RANGE_MAX_IDS = 30;
 /**
  * Reserved ids, kept as ranges (append-rows-schema.ts): a batch of ids is one row, a message
  * marks its id taken in that row, and the row goes when all of its ids are taken. Run inside the
- * batch transaction.
+ * batch transaction. The message path holds the ranges it uses in memory (range-buffer.ts); the
+ * functions below that take `Statements` are for the operations that run with none held (a chat
+ * room's message, the purge).
  */
-export function reserve(sql: Statements, op: Op<'reserve'>): Result<'reserve'> {
+export function reserve({ sql, ranges }: WriteContext, op: Op<'reserve'>): Result<'reserve'> {
   const { userId, count, nowMs } = op;
   sql.dropExpiredRangesOf.run(userId, op.validFromMs);
+  ranges.dropExpired(userId, op.validFromMs);
   // inside the write transaction: no other reserve of this user can come between count and insert
-  if (sql.unusedIdsOf.get(userId)!.n + count > op.maxOutstanding) return { outcome: 'too_many' };
+  const unused = sql.unusedIdsOf.get(userId)!.n + ranges.unusedBeyondStored(userId);
+  if (unused + count > op.maxOutstanding) return { outcome: 'too_many' };
   const end = sql.nextId.get(count)!.value;
   const ids = Array.from({ length: count }, (_, i) => end - count + i);
   for (let first = end - count; first < end; first += RANGE_MAX_IDS) {
     const size = Math.min(RANGE_MAX_IDS, end - first);
     sql.insertRange.run(first, userId, size, 0, size, nowMs);
+    ranges.inserted({ first_id: first, user_id: userId, size, taken: 0, unused: size, reserved_ms: nowMs });
   }
   return { outcome: 'reserved', ids };
 }
@@ -36,11 +43,9 @@ export function purgeReservations(sql: Statements, op: Op<'purgeReservations'>):
 /** The range holding the id, when the id is reserved and not used yet (by anyone: check the owner). */
 function openRangeOf(sql: Statements, msgId: number): RangeRow | undefined {
   const r = sql.rangeAt.get(msgId);
-  if (!r || msgId >= r.first_id + r.size || (r.taken & bitOf(r, msgId)) !== 0) return undefined;
+  if (!r || msgId >= r.first_id + r.size || !isFree(r, msgId)) return undefined;
   return r;
 }
-
-const bitOf = (r: RangeRow, msgId: number) => 1 << (msgId - r.first_id);
 
 /** The range holding the id, if the id is reserved for the user and not used yet. */
 export function reservationOf(sql: Statements, msgId: number, userId: string): RangeRow | undefined {

@@ -3,7 +3,6 @@ import { contentDigest, readable, recallOutcome, reuseOutcome } from '../rules.j
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { readConversationThrough } from './conversation-chain.js';
 import { appendToGroup, groupRetry } from './group-writes.js';
-import { isReserved, reservationOf, useReservation } from './id-ranges.js';
 import { factsOf, toMessage } from './rows.js';
 import type { Statements } from './statements.js';
 import type { WriteContext } from './write-context.js';
@@ -18,17 +17,17 @@ export function timelineEntry(sql: Statements, userId: string, msgId: number) {
 
 /** The message write operations, run inside the batch transaction. */
 export function append(w: WriteContext, m: Op<'append'>): AppendResult {
-  const { sql } = w;
+  const { sql, ranges } = w;
   // The common case first: the id is reserved for the sender, and the reservation proves it.
-  const range = reservationOf(sql, m.msgId, m.fromId);
-  if (range === undefined) return reused(sql, m);
-  if (range.reserved_ms < m.validFromMs) {
-    useReservation(sql, range, m.msgId); // gone now
+  const range = ranges.reservationOf(sql, m.msgId, m.fromId);
+  if (range === undefined) return reused(w, m);
+  if (range.row.reserved_ms < m.validFromMs) {
+    ranges.use(range, m.msgId); // gone now
     return { outcome: 'expired_id' };
   }
   const result = isGroupId(m.toId) ? appendToGroup(sql, m) : appendToUser(w, m);
   // refused: the id stays the sender's
-  if (result.outcome === 'stored') useReservation(sql, range, m.msgId);
+  if (result.outcome === 'stored') ranges.use(range, m.msgId);
   return result;
 }
 
@@ -67,11 +66,15 @@ function appendToUser(w: WriteContext, m: Op<'append'>): AppendResult {
 }
 
 /** An id that is not (or no longer) reserved for the sender: a retry, a reuse, or not its id. */
-function reused(sql: Statements, m: NewMessage): AppendResult {
+function reused({ sql, ranges }: WriteContext, m: NewMessage): AppendResult {
   const existing = sql.messageById.get(m.msgId);
   const outcome = reuseOutcome(factsOf(existing), m, {
     // handed out once, never used, no longer reserved: its reservation expired and was purged
-    expired: !existing && m.msgId > 0 && m.msgId < sql.nextIdValue.get()!.value && !isReserved(sql, m.msgId),
+    expired:
+      !existing &&
+      m.msgId > 0 &&
+      m.msgId < sql.nextIdValue.get()!.value &&
+      ranges.openRange(sql, m.msgId) === undefined,
   });
   if (outcome !== 'retry' || !existing) return { outcome: outcome === 'retry' ? 'bad_id' : outcome };
   if (isGroupId(existing.to_id)) return groupRetry(sql, existing.to_id, existing.msg_id);

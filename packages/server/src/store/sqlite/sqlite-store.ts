@@ -33,6 +33,7 @@ import { type HeldWrite, HeldWrites } from './held-writes.js';
 import { timelineEntry } from './message-writes.js';
 import { SqliteOutbox } from './outbox-store.js';
 import { PendingBuffer } from './pending-buffer.js';
+import { RangeBuffer } from './range-buffer.js';
 import { roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
 import { MIGRATIONS } from './schema.js';
@@ -131,6 +132,7 @@ export class SqliteStore implements Store {
       users: new UserFacts(this.sql, pending),
       convs: new ConversationBuffer(),
       pending,
+      ranges: new RangeBuffer(),
     };
     this.held = new HeldWrites(this.w, () => this.writeAged());
     this.writeBatch = this.db.transaction((ops: readonly WriteOp[], flush: HeldWrite) => {
@@ -401,7 +403,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.writer?.close();
     this.held.stop();
-    if (!this.writer && this.db.open && this.holdsRows) {
+    if (!this.writer && this.db.open && this.held.unwritten) {
       try {
         this.commit([], 'all');
       } catch (err) {

@@ -1,5 +1,6 @@
 import type { ConversationBuffer } from './conversation-buffer.js';
 import type { PendingBuffer } from './pending-buffer.js';
+import type { RangeBuffer } from './range-buffer.js';
 import type { Statements } from './statements.js';
 import type { UserFacts } from './user-facts.js';
 
@@ -12,4 +13,6 @@ export interface WriteContext {
   readonly convs: ConversationBuffer;
   /** The pending rows of 1:1 messages, held with the conversation rows (pending-buffer.ts). */
   readonly pending: PendingBuffer;
+  /** The id ranges the message path used, held with them (range-buffer.ts). */
+  readonly ranges: RangeBuffer;
 }
