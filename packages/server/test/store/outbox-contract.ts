@@ -4,7 +4,7 @@ import { type Outbox, outboxOf } from '../../src/store/outbox.js';
 import type { Store, WriteOp } from '../../src/store/store.js';
 import { eventCapture } from '../../src/webhooks/capture.js';
 import { EVENT_TYPES } from '../../src/webhooks/event-types.js';
-import { appendOp } from './write-ops.js';
+import { appendOp, createGroupOp } from './write-ops.js';
 
 /**
  * The webhook outbox every Store must keep: an event is written in the transaction of the change
@@ -88,15 +88,7 @@ export function describeOutboxContract(name: string, makeStore: () => Promise<St
         timeMs: t,
       } as const;
       await write(answer, answer);
-      const create = {
-        kind: 'createGroup',
-        groupId: '~g',
-        name: 'G',
-        ownerId: 'a',
-        memberIds: ['b'],
-        maxMembers: 10,
-        timeMs: t,
-      } as const;
+      const create = createGroupOp('a', ['b'], t);
       await write(create, create);
       const add = {
         kind: 'changeGroup',

@@ -2,11 +2,13 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HOLD_MAX_MS } from '../../src/store/sqlite/conversation-buffer.js';
 import type { HeldRecovery } from '../../src/store/sqlite/held-recovery.js';
+import { RANGE_MAX_IDS } from '../../src/store/sqlite/id-ranges.js';
+import { HOLD_MAX_RANGES } from '../../src/store/sqlite/range-buffer.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { WriteOp } from '../../src/store/store.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { crashImage, openStore, user } from './held-rows-fixture.js';
-import { appendOp, reserveIds } from './write-ops.js';
+import { appendOp, createGroupOp, reserveIds, reserveOp } from './write-ops.js';
 
 /**
  * The id ranges of the message path, held in memory with the conversation and pending rows
@@ -32,21 +34,11 @@ function peekRanges(dir: string) {
 /** An operation off the message path: the store writes what it holds before it. */
 const offPath: WriteOp = { kind: 'purgeNotices', doneBeforeMs: 0, limit: 0 };
 
-const group: WriteOp = {
-  kind: 'createGroup',
-  groupId: '~g',
-  name: 'G',
-  ownerId: 'a',
-  memberIds: ['b'],
-  maxMembers: 10,
-  timeMs: 0,
-};
-
 /** A store with users a and b, the group ~g of both, and ten ids reserved for a. */
 async function started(opts: Parameters<typeof openStore>[1] = {}) {
   const dir = tempDir();
   const store = openStore(dir, { checkpointIntervalMs: 0, ...opts });
-  await store.write([user('a'), user('b'), group]);
+  await store.write([user('a'), user('b'), createGroupOp('a', ['b'])]);
   const ids = await reserveIds(store, 'a', 10);
   return { dir, store, ids, db: peekRanges(dir) };
 }
@@ -198,5 +190,20 @@ describe('SQLite id ranges held in memory', () => {
     const again = openStore(crashed, { onRecovered: (r) => recoveries.push(r) });
     expect(recoveries).toHaveLength(1);
     expect(await again.write([appendOp(ids[6]!, 'a', 'b')])).toMatchObject([{ outcome: 'stored' }]);
+  });
+
+  it(`writes them with the batch that brings ${HOLD_MAX_RANGES} ranges`, async () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    await store.write([user('a'), user('b')]);
+    const [first] = await reserveIds(store, 'a', 1); // one range held
+    await store.write([appendOp(first!, 'a', 'b'), reserveOp('a', (HOLD_MAX_RANGES - 2) * RANGE_MAX_IDS)]);
+    const firstRow = () =>
+      peekRanges(dir)
+        .ranges()
+        .filter((r) => r[0] === first);
+    expect(firstRow()).toEqual([[first, 0, 1]]); // one range short: held
+    await reserveIds(store, 'a', 1);
+    expect(firstRow()).toEqual([]); // used up, and written by that batch
   });
 });

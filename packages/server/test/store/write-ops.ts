@@ -17,6 +17,17 @@ export async function reserveIds(store: Store, userId: string, count: number): P
   return r.ids;
 }
 
+/** The group ~g, named G, that `ownerId` creates with `memberIds` (room for ten). */
+export const createGroupOp = (ownerId: string, memberIds: readonly string[], timeMs = 0): WriteOp => ({
+  kind: 'createGroup',
+  groupId: '~g',
+  name: 'G',
+  ownerId,
+  memberIds,
+  maxMembers: 10,
+  timeMs,
+});
+
 /** A 1:1 message for the store, with no reservation expired and no pending cap in the way. */
 export const appendOp = (msgId: number, fromId: string, toId: string, body = 'hi', timeMs = 1): WriteOp => ({
   kind: 'append',
