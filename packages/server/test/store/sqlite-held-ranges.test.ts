@@ -84,6 +84,18 @@ describe('SQLite id ranges held in memory', () => {
     expect(await reopened.write([appendOp(ids[4]!, 'a', '~g')])).toMatchObject([{ outcome: 'retry' }]);
   });
 
+  it('writes them a second later when no batch comes, also when only ids are held', async () => {
+    vi.useFakeTimers({ toFake: ['performance', 'setTimeout', 'clearTimeout'] });
+    const { store, ids, db } = await started();
+    await store.write([appendOp(ids[0]!, 'a', '~g')]); // a group message: no conversation row held
+    expect(store.holdsRows).toBe(false);
+    vi.advanceTimersByTime(HOLD_MAX_MS - 1);
+    expect(db.ranges()).toEqual([[ids[0], 0, 10]]);
+    vi.advanceTimersByTime(1);
+    expect(db.ranges()).toEqual([[ids[0], bits(0), 9]]);
+    expect(db.marked()).toBe(false);
+  });
+
   it('deletes a range once all its ids are used, and counts held uses against the cap', async () => {
     const { store, ids, db } = await started();
     await store.write(ids.slice(0, 9).map((id) => appendOp(id, 'a', 'b')));
