@@ -73,7 +73,7 @@ describe('durability of a real server process', () => {
     expect((await alice.request({ action: '17', fromId: 'alice' })).conversations).toMatchObject([
       { id: 'bob', unread: 0, last: { chatMsg: { id: sent[2]!.id } } },
     ]);
-    // which ids were used was held too: a retry of one is answered as a retry, not stored again
+    // which ids were used was held too: a retry of one is answered as a retry, not refused
     const retry = await alice.say('bob', 'three', sent[2]!.id);
     expect(retry.ack).toMatchObject({ action: '4', chatMsg: { id: sent[2]!.id, status: 1 } });
     expect((await bob.drain()).filter((f) => f.action === '3')).toEqual([]);
