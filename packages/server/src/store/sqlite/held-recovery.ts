@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { bitOf } from './range-buffer.js';
+import { bitOf } from './id-ranges.js';
 import type { Statements } from './statements.js';
 import type { WriteContext } from './write-context.js';
 

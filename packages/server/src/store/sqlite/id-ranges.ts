@@ -1,5 +1,4 @@
 import type { WriteOps } from '../store.js';
-import { bitOf, isFree } from './range-buffer.js';
 import type { RangeRow, Statements } from './statements.js';
 import type { WriteContext } from './write-context.js';
 
@@ -40,12 +39,21 @@ export function purgeReservations(sql: Statements, op: Op<'purgeReservations'>):
   return { purged };
 }
 
-/** The range holding the id, when the id is reserved and not used yet (by anyone: check the owner). */
-function openRangeOf(sql: Statements, msgId: number): RangeRow | undefined {
+/** The range row holding the id, when the id is reserved and not used yet (by anyone: check the owner). */
+export function openRangeOf(sql: Statements, msgId: number): RangeRow | undefined {
   const r = sql.rangeAt.get(msgId);
-  if (!r || msgId >= r.first_id + r.size || !isFree(r, msgId)) return undefined;
+  if (!r || !holds(r, msgId) || !isFree(r, msgId)) return undefined;
   return r;
 }
+
+/** Whether the id is one of the range's. */
+export const holds = (r: RangeRow, msgId: number) => msgId >= r.first_id && msgId < r.first_id + r.size;
+
+/** Whether the range's id is not used yet. */
+export const isFree = (r: RangeRow, msgId: number) => (r.taken & bitOf(r, msgId)) === 0;
+
+/** The bit of the id in its range's `taken`. */
+export const bitOf = (r: { first_id: number }, msgId: number) => 1 << (msgId - r.first_id);
 
 /** The range holding the id, if the id is reserved for the user and not used yet. */
 export function reservationOf(sql: Statements, msgId: number, userId: string): RangeRow | undefined {

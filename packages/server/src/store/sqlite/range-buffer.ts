@@ -1,3 +1,4 @@
+import { bitOf, holds, isFree, openRangeOf } from './id-ranges.js';
 import type { RangeRow, Statements } from './statements.js';
 
 /** A range of reserved ids (id-ranges.ts) as the writer has it. */
@@ -62,8 +63,9 @@ export class RangeBuffer {
 
   /** The range holding the id, if the id is reserved for anyone and not used yet. */
   openRange(sql: Statements, msgId: number): HeldRange | undefined {
-    const r = sql.rangeAt.get(msgId);
-    if (!r || !holds(r, msgId)) return undefined;
+    // the held bits are the row's and those used since: an id used in the row is used here too
+    const r = openRangeOf(sql, msgId);
+    if (!r) return undefined;
     const h = this.byFirst.get(r.first_id) ?? this.add(r);
     return isFree(h.row, msgId) ? h : undefined;
   }
@@ -168,11 +170,3 @@ export class RangeBuffer {
     this.changedRanges += changed ? 1 : -1;
   }
 }
-
-const holds = (r: RangeRow, msgId: number) => msgId >= r.first_id && msgId < r.first_id + r.size;
-
-/** Whether the range's id is not used yet. */
-export const isFree = (r: RangeRow, msgId: number) => (r.taken & bitOf(r, msgId)) === 0;
-
-/** The bit of the id in its range's `taken`. */
-export const bitOf = (r: { first_id: number }, msgId: number) => 1 << (msgId - r.first_id);

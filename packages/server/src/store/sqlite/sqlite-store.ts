@@ -224,7 +224,7 @@ export class SqliteStore implements Store {
       this.commit([], 'timed');
     } catch (err) {
       // they stay held: the next batch, read or close writes them, or the next start folds them in
-      this.log?.error({ err }, 'writing the held conversation and pending rows failed');
+      this.log?.error({ err }, 'writing the held rows (conversations, pending messages, used ids) failed');
     }
   }
 
