@@ -37,6 +37,8 @@ export interface RunningTarget {
   prepareRecipients?(userIds: readonly string[]): Promise<void>;
   /** Parley's data folder (a fresh temporary one unless given). */
   readonly dataDir?: string;
+  /** Parley's `/metrics`, where the run reads the server's own latencies (metrics/server-latency.ts). */
+  readonly metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -134,6 +136,7 @@ export async function startParley(opts: ParleyOptions): Promise<RunningTarget> {
   const target = wrap('parley', child, parleyDriver, `${child.url.replace(/^http/, 'ws')}/ws`, dataDir);
   return {
     ...target,
+    metricsUrl: `${child.url}/metrics`,
     stop: async () => {
       await target.stop();
       if (temporary) rmSync(dataDir, { recursive: true, force: true });

@@ -83,6 +83,15 @@ describe('quick saturation, Parley and the ws relay', () => {
       expect(run.generatorGc.maxMs).toBeGreaterThan(0);
       expect(run.generatorGc.totalMs).toBeGreaterThanOrEqual(run.generatorGc.maxMs);
       expect(typeof run.generatorBound).toBe('boolean');
+      expect(run.ackOver10msPercent).toBeGreaterThanOrEqual(0);
+      if (run.target === 'parley') {
+        // its own timing, read from /metrics around the window: every write operation is counted
+        const inside = run.serverLatency!;
+        expect(inside.operations).toBeGreaterThan(0);
+        expect(inside.commitP99Ms).toBeGreaterThan(0);
+        expect(inside.ackP99Ms).toBeGreaterThan(0);
+        expect(inside.ackOver10msPercent).toBeGreaterThanOrEqual(0);
+      } else expect(run.serverLatency).toBeUndefined();
       expect(run.generatorThreads).toBe(1);
       if (existsSync('/proc/self/task/')) {
         expect(run.server.runQueueWaitPercent).toBeGreaterThanOrEqual(0);

@@ -97,7 +97,70 @@ describe('group commit', () => {
     sent[2]!.answer([{ outcome: 'reserved', ids: [3] }]);
     expect(ids(await third)).toEqual([3]);
   });
+
+  it('reports each batch, the wait of each of its operations, and how long the store took, failed or not', async () => {
+    const sent: { at: number; answer: () => void; fail: () => void }[] = [];
+    const store = {
+      pipelineDepth: 1,
+      write: (ops: readonly WriteOp[]) =>
+        new Promise<WriteResult[]>((resolve, reject) =>
+          sent.push({
+            at: performance.now(),
+            answer: () => resolve(ops.map(() => ({ outcome: 'reserved', ids: [1] }))),
+            fail: () => reject(new Error('disk on fire')),
+          }),
+        ),
+    } as unknown as Store;
+    const batches: number[] = [];
+    const waits: number[] = [];
+    const written: [number, number][] = [];
+    const q = new CommitQueue(store, 1000, () => {}, {
+      batch: (ops) => batches.push(ops),
+      waited: (ms) => waits.push(ms),
+      written: (ms, ops) => written.push([ms, ops]),
+    });
+    const enqueuedAt = performance.now();
+    const first = q.enqueue(reserve('a'));
+    await waitUntil(() => sent.length === 1);
+    const secondAt = performance.now();
+    const second = q.enqueue(reserve('b'));
+    spin(3);
+    const thirdAt = performance.now();
+    const third = q.enqueue(reserve('c'));
+    spin(3);
+    const answeredAt = performance.now();
+    sent[0]!.answer();
+    await first;
+    await waitUntil(() => sent.length === 2);
+    expect(batches).toEqual([1, 2]);
+    expect(waits[0]).toBeLessThanOrEqual(sent[0]!.at - enqueuedAt);
+    expect(written[0]![0]).toBeGreaterThanOrEqual(answeredAt - sent[0]!.at);
+    expect(written[0]![1]).toBe(1);
+    // the second batch gathered while the first was written: each of its operations since it came
+    expect(waits[1]).toBeGreaterThanOrEqual(answeredAt - secondAt);
+    expect(waits[2]).toBeGreaterThanOrEqual(answeredAt - thirdAt);
+    expect(waits[1]! - waits[2]!).toBeGreaterThanOrEqual(3);
+    spin(3);
+    const failedAt = performance.now();
+    sent[1]!.fail(); // then each operation alone
+    await waitUntil(() => sent.length === 3);
+    sent[2]!.answer();
+    await waitUntil(() => sent.length === 4);
+    sent[3]!.answer();
+    await Promise.all([second, third]);
+    // the retries one by one are not group commits
+    expect(written.map(([, ops]) => ops)).toEqual([1, 2]);
+    expect(written[1]![0]).toBeGreaterThanOrEqual(failedAt - sent[1]!.at);
+    expect(batches).toEqual([1, 2]);
+    expect(waits).toHaveLength(3);
+  });
 });
+
+/** Lets `ms` pass on this thread, so that the times measured above cannot all be zero. */
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
 
 async function waitUntil(done: () => boolean): Promise<void> {
   for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setImmediate(r));

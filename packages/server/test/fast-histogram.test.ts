@@ -33,6 +33,16 @@ describe('FastHistogram', () => {
     }
   });
 
+  it('observes a value several times at once as it would one at a time', async () => {
+    const { prom } = both([0.003, 0.003, 0.003, 0.2, 20]);
+    const fast = new Registry();
+    const f = new FastHistogram('x_seconds', 'Time to do x', BUCKETS, fast);
+    f.observe(0.003, 3);
+    f.observe(0.2);
+    f.observe(20, 1);
+    expect(await fast.metrics()).toBe(await prom.metrics());
+  });
+
   it('starts over on reset', async () => {
     const { prom } = both([]);
     const fast = new Registry();

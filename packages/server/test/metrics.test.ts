@@ -70,6 +70,11 @@ describe('/metrics', () => {
     expect(sampleValue(after, 'parley_commit_batch_size_count')).toBeGreaterThan(0);
     // at least: two users, one id batch, six appends (three stored, one retry, two refused in the store)
     expect(sampleValue(after, 'parley_commit_batch_size_sum')).toBeGreaterThanOrEqual(9);
+    // every operation of a group commit is timed twice: its wait in the queue, and the store's answer
+    const ops = sampleValue(after, 'parley_commit_batch_size_sum');
+    expect(sampleValue(after, 'parley_commit_wait_seconds_count')).toBe(ops);
+    expect(sampleValue(after, 'parley_commit_seconds_count')).toBe(ops);
+    expect(sampleValue(after, 'parley_commit_seconds_sum')).toBeGreaterThan(0);
 
     await b.close();
     await waitFor(

@@ -1,6 +1,7 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { addGcPauses } from '../metrics/gc-pauses.js';
 import { ProcSampler, type ProcUsage, runQueueWaitMeter, selfCpuMeter } from '../metrics/proc.js';
+import { between, scrapeServerLatency } from '../metrics/server-latency.js';
 import { cpuSplitMeter } from '../metrics/thread-split.js';
 import type { RunningTarget } from '../targets.js';
 import { sleep } from './connect.js';
@@ -93,6 +94,8 @@ export async function runRound(
     await all((s) => s.start());
     await ticking(spec.warmupS, (f) => progress?.(0, `warming up ${Math.round(f * 100)}%`));
 
+    const scrape = async () => (target.metricsUrl ? scrapeServerLatency(target.metricsUrl) : undefined);
+    const serverBefore = await scrape();
     const pids = target.nodePids ?? [target.pid];
     const samplers = pids.map((pid) => new ProcSampler(pid));
     for (const s of samplers) s.start();
@@ -117,6 +120,7 @@ export async function runRound(
     const server = { ...sumUsage(nodes), ...(cpuSplit && { cpuSplit }) };
     const generatorCpuPercent = genCpu();
     const generatorWaitPercent = genWait();
+    const serverAfter = serverBefore && (await scrape());
 
     progress?.(1, 'draining');
     await all((s) => s.drain((spec.drainTimeoutS ?? 20) * 1000));
@@ -147,6 +151,7 @@ export async function runRound(
       e2eHist,
       lagHist,
       generatorGc: addGcPauses(results.map((r) => r.gcPauses)),
+      ...(serverBefore && serverAfter && { serverHists: between(serverBefore, serverAfter) }),
       server,
       ...(nodes.length > 1 && { nodes }),
       generatorCpuPercent,

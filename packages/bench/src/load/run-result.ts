@@ -4,9 +4,16 @@ import {
   type Histogram,
   type LatencyCurve,
   type LatencySummary,
+  shareAboveMs,
   summarize,
 } from '../metrics/histogram.js';
 import type { ProcUsage } from '../metrics/proc.js';
+import {
+  addUp,
+  type ServerHistograms,
+  type ServerLatency,
+  serverLatencyOf,
+} from '../metrics/server-latency.js';
 import { addSplits, type CpuSplit, scaleSplit } from '../metrics/thread-split.js';
 import type { TargetName } from '../targets.js';
 import type { Recipient, Sender } from './clients.js';
@@ -58,6 +65,10 @@ export interface LoadRun {
    * wait to be read, which shows in every latency of the run.
    */
   generatorGc: GcPauses;
+  /** Acks the generator measured above 10 ms, in percent of all (compare `serverLatency`). */
+  ackOver10msPercent: number;
+  /** Parley only: its own timing of the ack path over the measured windows, from its `/metrics`. */
+  serverLatency?: ServerLatency;
   ackCurve: LatencyCurve;
   e2eCurve: LatencyCurve;
   /** The server's process; for a cluster target the sum over its nodes (CPU adds up, RSS too). */
@@ -129,6 +140,8 @@ export interface LoadPartial {
   lagHist: Histogram;
   /** The generator's garbage collection pauses in the measured window (all its load threads). */
   generatorGc: GcPauses;
+  /** The server's own latency histograms over the window (Parley; see metrics/server-latency.ts). */
+  serverHists?: ServerHistograms;
   server: ProcUsage;
   nodes?: ProcUsage[];
   generatorCpuPercent: number;
@@ -199,6 +212,10 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
   const serverWait = weightedIfAll((p) => p.server.runQueueWaitPercent);
   const serverBusiest = weightedIfAll((p) => p.server.busiestThreadPercent);
   const generatorWait = weightedIfAll((p) => p.generatorWaitPercent);
+  const serverHists = parts.every((p) => p.serverHists)
+    ? parts.slice(1).reduce((a, p) => addUp(a, p.serverHists!), first.serverHists!)
+    : undefined;
+  const serverLatency = serverLatencyOf(serverHists);
   const splits = parts.map((p) => p.server.cpuSplit);
   const serverSplit = splits.every((x) => x !== undefined)
     ? addSplits(splits.map((x, i) => scaleSplit(x, parts[i]!.measuredS / 100)))
@@ -232,6 +249,8 @@ export function mergeRounds(parts: readonly LoadPartial[]): LoadRun {
     e2e: summarize(e2eHist),
     sendLag: summarize(lagHist),
     generatorGc: addGcPauses(parts.map((p) => p.generatorGc)),
+    ackOver10msPercent: shareAboveMs(ackHist, 10),
+    ...(serverLatency && { serverLatency }),
     ackCurve: curve(ackHist),
     e2eCurve: curve(e2eHist),
     server: {

@@ -58,3 +58,18 @@ export function curve(h: Histogram): LatencyCurve {
   if (h.totalCount === 0) return [];
   return CURVE_PERCENTILES.map((p) => [p, ms(p === 100 ? h.maxValue : h.getValueAtPercentile(p))]);
 }
+
+/** The share of recorded latencies above `ms` milliseconds, in percent (to the histogram's precision). */
+export function shareAboveMs(h: Histogram, ms: number): number {
+  const us = ms * 1000;
+  if (h.totalCount === 0 || h.maxValue <= us) return 0;
+  // the lowest percentile whose value is above the bound, by bisection
+  let atOrBelow = 0;
+  let above = 100;
+  for (let i = 0; i < 30; i++) {
+    const mid = (atOrBelow + above) / 2;
+    if (h.getValueAtPercentile(mid) <= us) atOrBelow = mid;
+    else above = mid;
+  }
+  return 100 - atOrBelow;
+}

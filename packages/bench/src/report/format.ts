@@ -11,6 +11,8 @@ export const pcts = <K extends string>(summary: Record<K, number>, ...keys: K[])
 export const ratio = (a: number, b: number | undefined) =>
   b && b > 0 && Number.isFinite(a) ? (a / b).toFixed(2) : '–';
 export const mib = (n: number) => `${n.toFixed(0)} MiB`;
+/** A share in percent, or '–' where there is none. */
+export const percent = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(n >= 10 ? 1 : 2)}%`);
 
 export function table(head: string[], align: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${align.join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(

@@ -1,7 +1,19 @@
 import type { LoadRun } from '../load/generator.js';
 import type { LoadLevel } from '../scenarios/types.js';
 import { TARGET_LABELS } from '../targets.js';
-import { cpuPair, errorsOf, int, mib, ms, pcts, ratio, table, usPerMsg, waitPair } from './format.js';
+import {
+  cpuPair,
+  errorsOf,
+  int,
+  mib,
+  ms,
+  pcts,
+  percent,
+  ratio,
+  table,
+  usPerMsg,
+  waitPair,
+} from './format.js';
 
 // The tables of the load scenarios: `saturation` (window mode) and `latency` (rate mode).
 
@@ -65,6 +77,13 @@ export function latencyTable(levels: readonly LoadLevel[]): string {
     number('delivered msg/s', (r) => int(r.deliveredPerSec)),
     number('ack p50 / p90 / p99 / p99.9 / max (ms)', (r) => pcts(r.ack, 'p50', 'p90', 'p99', 'p999', 'max')),
     number('ack p99 of each round (ms)', (r) => r.ackP99ByRound.map(ms).join(', ')),
+    number('acks over 10 ms: generator / inside Parley', (r) =>
+      [r.ackOver10msPercent, r.serverLatency?.ackOver10msPercent].map(percent).join(' / '),
+    ),
+    number('inside Parley, p99: ack / commit queue / commit (ms)', (r) => {
+      const s = r.serverLatency;
+      return s ? pcts(s, 'ackP99Ms', 'waitP99Ms', 'commitP99Ms') : '–';
+    }),
     number('end-to-end p50 / p90 / p99 / p99.9 / max (ms)', (r) =>
       pcts(r.e2e, 'p50', 'p90', 'p99', 'p999', 'max'),
     ),

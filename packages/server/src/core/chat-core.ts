@@ -150,7 +150,11 @@ export class ChatCore {
       this.store,
       1000,
       (err, ops) => this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
-      (ops) => metrics.commitBatch(ops),
+      {
+        batch: (ops) => metrics.commitBatch(ops),
+        waited: (ms) => metrics.commitWaited(ms),
+        written: (ms, ops) => metrics.commitWritten(ms, ops),
+      },
     );
     this.users = new UserDirectory(this.commits, this.clock);
     const perDay = this.config.maxUploadBytesPerDay;

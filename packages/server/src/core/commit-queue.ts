@@ -4,7 +4,21 @@ interface Entry {
   op: WriteOp;
   resolve: (r: WriteResult) => void;
   reject: (e: unknown) => void;
+  /** When it was enqueued (`performance.now()`). */
+  at: number;
 }
+
+/** What the queue reports of each group commit (`/metrics`); called on the hot path. */
+export interface CommitObserver {
+  /** A batch of `ops` operations goes to the store. */
+  batch(ops: number): void;
+  /** An operation of that batch waited this long in the queue for it (ms); once per operation. */
+  waited(ms: number): void;
+  /** The store answered a batch of `ops` operations (or failed it) this long after it was handed over (ms). */
+  written(ms: number, ops: number): void;
+}
+
+const unobserved: CommitObserver = { batch: () => {}, waited: () => {}, written: () => {} };
 
 /**
  * Group commit: writes that arrive during one turn of the event loop are applied in one store
@@ -32,15 +46,15 @@ export class CommitQueue {
     private readonly store: Store,
     private readonly maxBatch = 1000,
     private readonly onError: (err: unknown, ops: number) => void = () => {},
-    /** Called with the size of each group commit before it is written. */
-    private readonly onBatch: (ops: number) => void = () => {},
+    private readonly observer: CommitObserver = unobserved,
   ) {
     this.depth = Math.max(1, store.pipelineDepth ?? 1);
   }
 
   enqueue<K extends WriteKind>(op: { kind: K } & WriteOps[K]['op']): Promise<WriteResultOf<K>> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ op: op as WriteOp, resolve: resolve as (r: WriteResult) => void, reject });
+      const at = performance.now();
+      this.queue.push({ op: op as WriteOp, resolve: resolve as (r: WriteResult) => void, reject, at });
       if (!this.scheduled && this.inFlight < this.depth) {
         this.scheduled = true;
         setImmediate(() => this.run());
@@ -63,10 +77,13 @@ export class CommitQueue {
   }
 
   private send(batch: Entry[]): void {
-    this.onBatch(batch.length);
+    const sent = performance.now();
+    this.observer.batch(batch.length);
+    for (const e of batch) this.observer.waited(sent - e.at);
     this.inFlight++;
     const written = this.store.write(batch.map((e) => e.op));
-    written.catch(() => {}); // handled below, in turn
+    const answered = () => this.observer.written(performance.now() - sent, batch.length);
+    written.then(answered, answered); // its failure is handled below, in turn
     const previous = this.tail;
     this.tail = (async () => {
       await previous;

@@ -15,6 +15,13 @@ export interface Metrics {
   messageStored(): void;
   /** A group commit is about to write this many operations in one transaction. */
   commitBatch(ops: number): void;
+  /** One operation of that group commit waited `ms` in the queue for it. */
+  commitWaited(ms: number): void;
+  /**
+   * The store answered a group commit of `ops` operations `ms` after it was handed over (the
+   * transaction and the thread hops): counted once for each of its operations.
+   */
+  commitWritten(ms: number, ops: number): void;
   /**
    * A client frame was handled without error; `receivedAt` is `performance.now()` when the session
    * got it. Action 3 (up to its acknowledgement) and action 12 (up to the history page) are timed.
@@ -29,5 +36,7 @@ export const noMetrics: Metrics = {
   errorSent: () => {},
   messageStored: () => {},
   commitBatch: () => {},
+  commitWaited: () => {},
+  commitWritten: () => {},
   handled: () => {},
 };

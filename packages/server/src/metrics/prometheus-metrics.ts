@@ -33,6 +33,9 @@ export class PrometheusMetrics implements Metrics {
   /** Observed per message: prom-client's Histogram costs more per observation (see FastHistogram). */
   private readonly ackLatency: FastHistogram;
   private readonly historyLatency: FastHistogram;
+  /** Observed per write operation, like the acks (a group commit's time once for each of its operations). */
+  private readonly commitWait: FastHistogram;
+  private readonly commitLatency: FastHistogram;
   private connections: () => number = () => 0;
 
   constructor() {
@@ -110,6 +113,18 @@ export class PrometheusMetrics implements Metrics {
       LATENCY_BUCKETS,
       this.registry,
     );
+    this.commitWait = new FastHistogram(
+      'parley_commit_wait_seconds',
+      'Per write operation: how long it waited in the queue for its group commit',
+      LATENCY_BUCKETS,
+      this.registry,
+    );
+    this.commitLatency = new FastHistogram(
+      'parley_commit_seconds',
+      'Per write operation: from handing its group commit to the store until the store answered',
+      LATENCY_BUCKETS,
+      this.registry,
+    );
   }
 
   /** Where `parley_connections` reads the number of open connections at each scrape. */
@@ -137,6 +152,14 @@ export class PrometheusMetrics implements Metrics {
 
   commitBatch(ops: number): void {
     this.batches.observe(ops);
+  }
+
+  commitWaited(ms: number): void {
+    this.commitWait.observe(ms / 1000);
+  }
+
+  commitWritten(ms: number, ops: number): void {
+    this.commitLatency.observe(ms / 1000, ops);
   }
 
   handled(action: string, receivedAt: number): void {
