@@ -101,29 +101,23 @@ export class PrometheusMetrics implements Metrics {
       buckets: BATCH_BUCKETS,
       registers,
     });
-    this.ackLatency = new FastHistogram(
+    const latency = (name: string, help: string) =>
+      new FastHistogram(name, help, LATENCY_BUCKETS, this.registry);
+    this.ackLatency = latency(
       'parley_ack_latency_seconds',
       'Time from receiving a message (action 3) to writing its acknowledgement',
-      LATENCY_BUCKETS,
-      this.registry,
     );
-    this.historyLatency = new FastHistogram(
+    this.historyLatency = latency(
       'parley_history_latency_seconds',
       'Time from receiving a history request (action 12) to writing its page',
-      LATENCY_BUCKETS,
-      this.registry,
     );
-    this.commitWait = new FastHistogram(
+    this.commitWait = latency(
       'parley_commit_wait_seconds',
       'Per write operation: how long it waited in the queue for its group commit',
-      LATENCY_BUCKETS,
-      this.registry,
     );
-    this.commitLatency = new FastHistogram(
+    this.commitLatency = latency(
       'parley_commit_seconds',
       'Per write operation: from handing its group commit to the store until the store answered',
-      LATENCY_BUCKETS,
-      this.registry,
     );
   }
 
