@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeRounds } from '../src/load/run-result.js';
 import { latencyHistogram, recordUs } from '../src/metrics/histogram.js';
-import { ACK_P99_TARGET_MS, cpuSplitNote, latencyFloor } from '../src/report/goals.js';
+import { ACK_P99_TARGET_MS, cpuSplitNote, insideNote, latencyFloor } from '../src/report/goals.js';
 import { syntheticRound } from './synthetic-round.js';
 
 // A fixed-rate relay run whose acks took `ackMs` (every one) and whose sends lagged `lagMs`.
@@ -86,5 +86,28 @@ describe("the throughput goal's CPU by thread", () => {
     // without the split on either side (a cluster, no /proc), nothing
     expect(cpuSplitNote(relay, ws)).toBe('');
     expect(cpuSplitNote(parley, relay)).toBe('');
+  });
+});
+
+describe("the ack p99 row's note on Parley's own timing", () => {
+  it("gives the share over the target inside Parley beside the generator's, and its own p99s", () => {
+    const ackHist = latencyHistogram();
+    for (let i = 0; i < 100; i++) recordUs(ackHist, i < 95 ? 2_000 : 30_000);
+    const parley = mergeRounds([
+      syntheticRound({
+        target: 'parley',
+        ackHist,
+        serverHists: {
+          ack: { bounds: [0.01, 0.025, Number.POSITIVE_INFINITY], cumulative: [98, 100, 100] },
+          wait: { bounds: [0.01, Number.POSITIVE_INFINITY], cumulative: [100, 100] },
+          commit: { bounds: [0.001, 0.01, Number.POSITIVE_INFINITY], cumulative: [50, 100, 100] },
+        },
+      }),
+    ]);
+    expect(insideNote(parley)).toBe(
+      '; acks over 10 ms: 5.00% as the generator saw them, 2.00% inside Parley ' +
+        "(its own ack p99 17.5 ms, of which the commit's p99 9.8 ms)",
+    );
+    expect(insideNote(mergeRounds([syntheticRound({ target: 'parley', ackHist })]))).toBe('');
   });
 });

@@ -32,6 +32,22 @@ export function latencyFloor(ws: LoadRun | undefined, realtime = false): string 
 }
 
 /**
+ * How much of Parley's tail it timed itself (`serverLatency`, from its `/metrics`): the share of acks
+ * over 10 ms inside the server beside the generator's, and the server's own p99 with its part
+ * in the store. Empty without those figures.
+ */
+export function insideNote(parley: LoadRun): string {
+  const s = parley.serverLatency;
+  if (!s) return '';
+  const pct = (n: number) => `${n.toFixed(2)}%`;
+  return (
+    `; acks over 10 ms: ${pct(parley.ackOver10msPercent)} as the generator saw them, ` +
+    `${pct(s.ackOver10msPercent)} inside Parley (its own ack p99 ${s.ackP99Ms.toFixed(1)} ms, ` +
+    `of which the commit's p99 ${s.commitP99Ms.toFixed(1)} ms)`
+  );
+}
+
+/**
  * Where Parley's CPU per message differs from the relay's, by thread (see `CpuSplit`): its event
  * loop against the relay's, and what its other threads (the SQLite writer above all) add. Empty
  * unless both runs have the split.
@@ -88,7 +104,7 @@ export function goals(r: BenchResults): GoalRow[] {
       measured: `${lp.ack.p99.toFixed(2)} ms${latencyFloor(
         lat.runs.find((x) => x.target === 'ws'),
         latencyResult?.realtime === true,
-      )}`,
+      )}${insideNote(lp)}`,
       target: `< ${ACK_P99_TARGET_MS} ms`,
       met: lp.ack.p99 < ACK_P99_TARGET_MS,
     });
