@@ -106,7 +106,7 @@ describe("the ack p99 row's note on Parley's own timing", () => {
     ]);
     expect(insideNote(parley)).toBe(
       '; acks over 10 ms: 5.00% as the generator saw them, 2.00% inside Parley ' +
-        "(its own ack p99 17.5 ms, of which the commit's p99 9.8 ms)",
+        "(its own ack p99 17.5 ms, its commit's p99 9.8 ms)",
     );
     expect(insideNote(mergeRounds([syntheticRound({ target: 'parley', ackHist })]))).toBe('');
   });

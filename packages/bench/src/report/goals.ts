@@ -43,7 +43,7 @@ export function insideNote(parley: LoadRun): string {
   return (
     `; acks over 10 ms: ${pct(parley.ackOver10msPercent)} as the generator saw them, ` +
     `${pct(s.ackOver10msPercent)} inside Parley (its own ack p99 ${s.ackP99Ms.toFixed(1)} ms, ` +
-    `of which the commit's p99 ${s.commitP99Ms.toFixed(1)} ms)`
+    `its commit's p99 ${s.commitP99Ms.toFixed(1)} ms)`
   );
 }
 
