@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { bitOf } from './id-ranges.js';
+import { bitOf, writeRange } from './id-ranges.js';
 import type { Statements } from './statements.js';
 import type { WriteContext } from './write-context.js';
 
@@ -83,9 +83,7 @@ function recoverRanges(sql: Statements): number {
   let changed = 0;
   for (const [firstId, { size, stored, taken }] of used) {
     if (taken === stored) continue;
-    const unused = size - bitCount(taken);
-    if (unused <= 0) sql.dropRange.run(firstId);
-    else sql.takeFromRange.run(taken, unused, firstId);
+    writeRange(sql, firstId, taken, size - bitCount(taken));
     changed++;
   }
   return changed;

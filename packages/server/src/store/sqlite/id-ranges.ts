@@ -63,8 +63,13 @@ export function reservationOf(sql: Statements, msgId: number, userId: string): R
 
 /** The reserved id is used up (stored, or refused as expired): it is no longer anyone's. */
 export function useReservation(sql: Statements, range: RangeRow, msgId: number): void {
-  if (range.unused <= 1) sql.dropRange.run(range.first_id);
-  else sql.takeFromRange.run(range.taken | bitOf(range, msgId), range.unused - 1, range.first_id);
+  writeRange(sql, range.first_id, range.taken | bitOf(range, msgId), range.unused - 1);
+}
+
+/** Writes a range's used ids and how many are left, or deletes its row once none is left unused. */
+export function writeRange(sql: Statements, firstId: number, taken: number, unused: number): void {
+  if (unused <= 0) sql.dropRange.run(firstId);
+  else sql.takeFromRange.run(taken, unused, firstId);
 }
 
 /** Whether the id is reserved for anyone and not used yet. */

@@ -1,4 +1,4 @@
-import { bitOf, holds, isFree, openRangeOf } from './id-ranges.js';
+import { bitOf, holds, isFree, openRangeOf, writeRange } from './id-ranges.js';
 import type { RangeRow, Statements } from './statements.js';
 
 /** A range of reserved ids (id-ranges.ts) as the writer has it. */
@@ -103,11 +103,8 @@ export class RangeBuffer {
 
   /** Writes the ranges with ids used since their last write, and forgets all (inside the transaction). */
   flush(sql: Statements): void {
-    for (const { row, changed } of this.byFirst.values()) {
-      if (!changed) continue;
-      if (row.unused <= 0) sql.dropRange.run(row.first_id);
-      else sql.takeFromRange.run(row.taken, row.unused, row.first_id);
-    }
+    for (const { row, changed } of this.byFirst.values())
+      if (changed) writeRange(sql, row.first_id, row.taken, row.unused);
     const { byFirst, byUser, changedRanges } = this;
     this.byFirst = new Map();
     this.byUser = new Map();
