@@ -7,6 +7,7 @@ import { repoDir, resultsDir, serverMain } from './paths.js';
 import { stopAllChildren } from './process/children.js';
 import { runCleanups } from './process/cleanup.js';
 import { raiseFdLimit } from './process/limits.js';
+import { perfUnavailable } from './process/perf-record.js';
 import { REALTIME_PRIORITY } from './process/realtime.js';
 import { machineInfo, sourceInfo } from './report/machine.js';
 import { renderMarkdown } from './report/markdown.js';
@@ -25,6 +26,7 @@ interface Args {
   confirm?: ConfirmMode;
   against?: string;
   cpuProfile: boolean;
+  nativeProfile: boolean;
   realtime: boolean;
   outDir: string;
 }
@@ -48,6 +50,9 @@ library's client instead (as before; it costs the generator more CPU and longer 
                       against scenario runs its server beside this one's (skipped without it),
                       and history has it read the same stores too
   --cpu-prof          run Parley under node --cpu-prof and report its top self-time functions
+  --perf              record Parley's threads with Linux perf (cpu-clock, whole stacks) during the
+                      saturation and latency runs' measured windows, and report each thread's CPU
+                      by what it was spent in, SQLite's and the kernel's frames included (needs perf)
   --realtime          the latency scenario's fixed-rate runs put the generator and the servers
                       under real-time scheduling (chrt -r ${REALTIME_PRIORITY}; needs CAP_SYS_NICE): what is
                       left of a tail is then the servers' own, not the kernel's time-sharing
@@ -63,6 +68,7 @@ function parseArgs(argv: readonly string[]): Args | undefined {
     mode: 'full',
     scenarios: [...SCENARIOS],
     cpuProfile: false,
+    nativeProfile: false,
     realtime: false,
     outDir: resultsDir,
   };
@@ -114,6 +120,9 @@ function parseArgs(argv: readonly string[]): Args | undefined {
       case '--cpu-prof':
         args.cpuProfile = true;
         break;
+      case '--perf':
+        args.nativeProfile = true;
+        break;
       case '--realtime':
         args.realtime = true;
         break;
@@ -140,6 +149,11 @@ async function main(): Promise<number> {
   if (!args) {
     process.stdout.write(HELP);
     return 0;
+  }
+  const noPerf = args.nativeProfile ? perfUnavailable() : undefined;
+  if (noPerf) {
+    process.stderr.write(`bench: --perf: ${noPerf}\n`);
+    return 2;
   }
   const progress = new Progress();
   const stop = (signal: string) => {
@@ -174,6 +188,7 @@ async function main(): Promise<number> {
         progress,
         ...(args.durationS !== undefined && { durationS: args.durationS }),
         ...(args.cpuProfile && { cpuProfile: true, profileDir }),
+        ...(args.nativeProfile && { nativeProfile: true }),
         ...(args.realtime && { realtime: true }),
       });
     } catch (err) {

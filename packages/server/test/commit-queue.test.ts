@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommitQueue } from '../src/core/commit-queue.js';
+import { COMMIT_MAX_BATCH, CommitQueue } from '../src/core/commit-queue.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store, WriteOp, WriteResult } from '../src/store/store.js';
 
@@ -37,6 +37,29 @@ describe('group commit', () => {
     const all = Array.from({ length: 45 }, () => q.enqueue(reserve('a')));
     await Promise.all(all);
     expect(batches).toEqual([20, 20, 5]);
+    await inner.close();
+  });
+
+  it('writes a backlog in batches of COMMIT_MAX_BATCH, answering each before the last is written', async () => {
+    const { store, batches, inner } = countingStore();
+    let firstAnswered = false;
+    const answeredWhenSent: boolean[] = [];
+    const write = store.write.bind(store);
+    store.write = (ops) => {
+      answeredWhenSent.push(firstAnswered);
+      return write(ops);
+    };
+    const q = new CommitQueue(store);
+    const backlog = 2 * COMMIT_MAX_BATCH + 88;
+    const all = Array.from({ length: backlog }, () => q.enqueue(reserve('a')));
+    void all[0]!.then(() => (firstAnswered = true));
+    const results = await Promise.all(all);
+    expect(COMMIT_MAX_BATCH).toBe(256);
+    expect(batches).toEqual([256, 256, 88]);
+    // the first batch's callers had their answer before the store got the last batch
+    expect(answeredWhenSent[0]).toBe(false);
+    expect(answeredWhenSent.at(-1)).toBe(true);
+    expect(results.flatMap(ids)).toEqual(Array.from({ length: backlog }, (_, i) => i + 1));
     await inner.close();
   });
 

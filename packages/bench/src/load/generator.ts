@@ -47,11 +47,20 @@ export async function runLoad(
   return mergeRounds([await runRound(target, spec, progress)]);
 }
 
+/** Called around a round's measured window (`--perf` records the server meanwhile). */
+export interface WindowHooks {
+  /** Right before the window. */
+  start(): Promise<void>;
+  /** After the window, once its CPU figures are taken. */
+  end(): Promise<void>;
+}
+
 /** One round: connect, warm up, measure, drain, check, disconnect. */
 export async function runRound(
   target: RunningTarget,
   spec: LoadSpec,
   progress?: ProgressFn,
+  hooks?: WindowHooks,
 ): Promise<LoadPartial> {
   const n = Math.max(1, Math.min(spec.threads ?? 1, spec.pairs));
   if (target.prepareRecipients) {
@@ -96,6 +105,7 @@ export async function runRound(
 
     const scrape = async () => (target.metricsUrl ? scrapeServerLatency(target.metricsUrl) : undefined);
     const serverBefore = await scrape();
+    await hooks?.start();
     const pids = target.nodePids ?? [target.pid];
     const samplers = pids.map((pid) => new ProcSampler(pid));
     for (const s of samplers) s.start();
@@ -121,6 +131,7 @@ export async function runRound(
     const generatorCpuPercent = genCpu();
     const generatorWaitPercent = genWait();
     const serverAfter = serverBefore && (await scrape());
+    await hooks?.end();
 
     progress?.(1, 'draining');
     await all((s) => s.drain((spec.drainTimeoutS ?? 20) * 1000));

@@ -15,6 +15,7 @@ import { fanoutSection } from './fanout-markdown.js';
 import { cpuPair, errorsOf, int, mib, ms, pcts, ratio, serverCpu, table, usPerMsg } from './format.js';
 import { goalsMarkdown } from './goals.js';
 import { latencyTable, saturationTable } from './load-markdown.js';
+import { nativeProfileMarkdown } from './native-profile.js';
 import { profileMarkdown } from './profile.js';
 import type { BenchResults } from './results.js';
 import { againstSection, agedSection, confirmSection, writerSection } from './variant-markdown.js';
@@ -345,6 +346,11 @@ export function renderMarkdown(r: BenchResults): string {
   for (const { label, p } of profiles) {
     out.push(`### Parley CPU profile: ${label}`, profileMarkdown(p).trim());
   }
+  for (const x of [s.saturation, s.latency])
+    if (x && (x.kind === 'saturation' || x.kind === 'latency'))
+      for (const l of x.levels)
+        for (const n of l.natives ?? [])
+          out.push(`### Parley's threads (perf): ${x.kind} ${l.label}`, nativeProfileMarkdown(n).trim());
   return `${out.join('\n\n')}\n`;
 }
 

@@ -4,7 +4,9 @@ import { type ConfirmMode, DEFAULT_CONFIRM } from '../load/context.js';
 import type { LoadSpec } from '../load/generator.js';
 import { runRound } from '../load/generator.js';
 import { type LoadPartial, type LoadRun, mergeRounds } from '../load/run-result.js';
+import { PERF_HZ, PERF_NODE_ARGS, perfWindows, removePerfMap } from '../process/perf-record.js';
 import { setRealtime } from '../process/realtime.js';
+import { type NativeProfileSummary, NativeSamples } from '../report/native-profile.js';
 import { type ProfileSummary, summarizeProfile } from '../report/profile.js';
 import {
   type ParleyOptions,
@@ -34,6 +36,8 @@ export function targetVariants(targets: readonly TargetName[]): Variant[] {
 export interface Interleaved {
   runs: LoadRun[];
   profiles: ProfileSummary[];
+  /** `--perf`: each Parley variant's threads over its measured windows. */
+  natives: NativeProfileSummary[];
 }
 
 /**
@@ -45,19 +49,25 @@ export async function runInterleaved(
   variants: readonly Variant[],
   spec: LoadSpec,
   ctx: ScenarioContext,
-  opts: { rounds: number; stage: string; realtime?: boolean },
+  opts: { rounds: number; stage: string; realtime?: boolean; perf?: boolean },
 ): Promise<Interleaved> {
   const started: RunningTarget[] = [];
   const profileDirs: string[] = [];
+  // `perf`: a Parley server of one process. `--perf-basic-prof` names its JavaScript frames (in
+  // /tmp/perf-<pid>.map); the V8 log that flag also opens goes to a temporary file, not the cwd
+  const natives = variants.map((v) =>
+    opts.perf && v.target === 'parley' && !v.start ? new NativeSamples() : undefined,
+  );
   let runs: LoadRun[];
   try {
-    for (const v of variants) {
+    for (const [i, v] of variants.entries()) {
       const parley: ParleyOptions = { ...v.parley };
+      if (natives[i]) parley.nodeArgs = [...(parley.nodeArgs ?? []), ...PERF_NODE_ARGS];
       if (v.target === 'parley' && ctx.cpuProfile && ctx.profileDir) {
         const dir = path.join(ctx.profileDir, `${opts.stage.replace(/\W+/g, '-')}-${v.id}`);
         mkdirSync(dir, { recursive: true });
         profileDirs.push(dir);
-        parley.nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+        parley.nodeArgs = [...(parley.nodeArgs ?? []), '--cpu-prof', `--cpu-prof-dir=${dir}`];
       }
       ctx.progress.stage(`${opts.stage} · starting ${v.label}`);
       started.push(v.start ? await v.start(parley.nodeArgs ?? []) : await startTarget(v.target, parley));
@@ -81,6 +91,7 @@ export async function runInterleaved(
             confirm: v.confirm ?? spec.confirm ?? ctx.confirm ?? DEFAULT_CONFIRM,
           },
           (f, d) => ctx.progress.update(f, d),
+          natives[i] && perfWindows(started[i]!.pid, natives[i]),
         );
         parts[i]!.push(part);
       }
@@ -88,9 +99,14 @@ export async function runInterleaved(
     runs = parts.map((p) => mergeRounds(p));
   } finally {
     await Promise.all(started.map((t) => t.stop()));
+    for (const [i, t] of started.entries()) if (natives[i]) removePerfMap(t.pid);
     if (opts.realtime) restoreTimeSharing();
   }
-  return { runs, profiles: collectProfiles(profileDirs) };
+  return {
+    runs,
+    profiles: collectProfiles(profileDirs),
+    natives: natives.flatMap((n, i) => (n ? [n.summary(started[i]!.pid, PERF_HZ)] : [])),
+  };
 }
 
 /** Puts the harness back under time-sharing; a failure here must not hide the run's own error. */

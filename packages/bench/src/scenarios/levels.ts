@@ -60,10 +60,11 @@ export async function runLevels(
       ...(level.window !== undefined && { window: level.window }),
       ...(level.rate !== undefined && { rate: level.rate }),
     };
-    const { runs, profiles } = await runInterleaved(targetVariants(ctx.targets), spec, ctx, {
+    const { runs, profiles, natives } = await runInterleaved(targetVariants(ctx.targets), spec, ctx, {
       rounds: timing.rounds,
       stage: `${name} ${label}`,
       realtime,
+      perf: ctx.nativeProfile === true,
     });
     const result: LoadLevel = {
       label,
@@ -73,6 +74,7 @@ export async function runLevels(
       runs,
     };
     if (profiles.length > 0) result.profiles = profiles;
+    if (natives.length > 0) result.natives = natives;
     out.push(result);
     for (const r of runs) {
       ctx.progress.log(

@@ -1,6 +1,7 @@
 import type { ConfirmMode } from '../load/context.js';
 import type { FanoutRun } from '../load/fanout-result.js';
 import type { LoadRun } from '../load/generator.js';
+import type { NativeProfileSummary } from '../report/native-profile.js';
 import type { ProfileSummary } from '../report/profile.js';
 import type { Progress } from '../report/progress.js';
 import type { TargetName } from '../targets.js';
@@ -22,6 +23,11 @@ export interface ScenarioContext {
   progress: Progress;
   /** Run Parley under `node --cpu-prof` and summarize where its time went. */
   cpuProfile?: boolean;
+  /**
+   * `--perf`: record Parley's threads with Linux `perf` during the measured windows of the
+   * saturation and latency runs, and report where each thread's CPU went, native frames included.
+   */
+  nativeProfile?: boolean;
   /** Where `--cpu-prof` writes its profiles. */
   profileDir?: string;
   /** Another built checkout of Parley (`--against`), which the `against` scenario measures beside this one. */
@@ -41,6 +47,8 @@ export interface LoadLevel {
   offeredPerSec: number | null;
   runs: LoadRun[];
   profiles?: ProfileSummary[];
+  /** `--perf`: Parley's threads over the measured windows. */
+  natives?: NativeProfileSummary[];
 }
 
 export interface SaturationResult {

@@ -6,7 +6,7 @@ import { type Metrics, noMetrics } from '../metrics/metrics.js';
 import type { Store } from '../store/store.js';
 import { type Authenticator, openAuthenticator } from './authenticator.js';
 import { type Clock, systemClock } from './clock.js';
-import { CommitQueue } from './commit-queue.js';
+import { COMMIT_MAX_BATCH, CommitQueue } from './commit-queue.js';
 import type { CoreContext } from './context.js';
 import { GroupService } from './groups/group-service.js';
 import type { Peer } from './peer.js';
@@ -148,7 +148,7 @@ export class ChatCore {
     const metrics = deps.metrics ?? noMetrics;
     this.commits = new CommitQueue(
       this.store,
-      1000,
+      COMMIT_MAX_BATCH,
       (err, ops) => this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
       {
         batch: (ops) => metrics.commitBatch(ops),
