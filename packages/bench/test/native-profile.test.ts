@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stopAllChildren } from '../src/process/children.js';
-import { perfUnavailable } from '../src/process/perf-record.js';
+import { perfUnavailable, perfWindows } from '../src/process/perf-record.js';
 import { NativeSamples, nativeProfileMarkdown } from '../src/report/native-profile.js';
 import { silentProgress } from '../src/report/progress.js';
 import { runLevels } from '../src/scenarios/levels.js';
@@ -133,4 +136,24 @@ describe.skipIf(noPerf !== undefined)('--perf on a real Parley run', () => {
     expect(readdirSync(process.cwd()).filter((f) => f.includes(`-${loop.tid}-v8.log`))).toEqual([]);
     expect(levels[0]!.runs[0]!.integrity).toMatchObject({ lost: 0, doubled: 0 });
   }, 60_000);
+
+  it('closes a recording that a failed round left running, and deletes its file', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      const hooks = perfWindows(child.pid!, new NativeSamples());
+      await hooks.start();
+      const file = path.join(tmpdir(), `parley-bench-perf-${child.pid}-0.data`);
+      await waitFor(() => existsSync(file));
+      hooks.close();
+      expect(existsSync(file)).toBe(false);
+      await hooks.end(); // nothing left to stop
+    } finally {
+      child.kill();
+    }
+  });
 });
+
+async function waitFor(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(ok()).toBe(true);
+}

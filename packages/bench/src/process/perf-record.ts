@@ -72,6 +72,12 @@ export class PerfRecording {
     return new PerfRecording(child, file, exited);
   }
 
+  /** Stops recording and deletes the recording unread. */
+  discard(): void {
+    this.child.kill('SIGKILL');
+    rmSync(this.file, { force: true });
+  }
+
   /** Stops recording and adds its samples to `into`. */
   async stop(into: NativeSamples): Promise<void> {
     this.child.kill('SIGINT');
@@ -95,11 +101,18 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Hooks that record the process `pid` during each measured window they are given to, adding to `into`. */
-export function perfWindows(pid: number, into: NativeSamples): WindowHooks {
+/**
+ * Hooks that record the process `pid` during each measured window they are given to, adding to
+ * `into`; `close` stops and deletes a recording that a failed round left running.
+ */
+export function perfWindows(pid: number, into: NativeSamples): WindowHooks & { close(): void } {
   let recording: PerfRecording | undefined;
   let n = 0;
   return {
+    close() {
+      recording?.discard();
+      recording = undefined;
+    },
     async start() {
       recording = await PerfRecording.start(
         pid,

@@ -58,6 +58,7 @@ export async function runInterleaved(
   const natives = variants.map((v) =>
     opts.perf && v.target === 'parley' && !v.start ? new NativeSamples() : undefined,
   );
+  let recorders: (ReturnType<typeof perfWindows> | undefined)[] = [];
   let runs: LoadRun[];
   try {
     for (const [i, v] of variants.entries()) {
@@ -72,6 +73,7 @@ export async function runInterleaved(
       ctx.progress.stage(`${opts.stage} · starting ${v.label}`);
       started.push(v.start ? await v.start(parley.nodeArgs ?? []) : await startTarget(v.target, parley));
     }
+    recorders = started.map((t, i) => natives[i] && perfWindows(t.pid, natives[i]));
     if (opts.realtime) {
       // the servers' threads, then the generator's (its load threads start later and inherit it)
       for (const t of started) for (const pid of t.nodePids ?? [t.pid]) setRealtime(pid, true);
@@ -91,13 +93,14 @@ export async function runInterleaved(
             confirm: v.confirm ?? spec.confirm ?? ctx.confirm ?? DEFAULT_CONFIRM,
           },
           (f, d) => ctx.progress.update(f, d),
-          natives[i] && perfWindows(started[i]!.pid, natives[i]),
+          recorders[i],
         );
         parts[i]!.push(part);
       }
     }
     runs = parts.map((p) => mergeRounds(p));
   } finally {
+    for (const r of recorders) r?.close();
     await Promise.all(started.map((t) => t.stop()));
     for (const [i, t] of started.entries()) if (natives[i]) removePerfMap(t.pid);
     if (opts.realtime) restoreTimeSharing();
