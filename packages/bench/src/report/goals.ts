@@ -1,5 +1,6 @@
 import type { LoadRun } from '../load/run-result.js';
 import { HISTORY_THIS_BUILD } from '../scenarios/types.js';
+import { percent } from './format.js';
 import type { BenchResults } from './results.js';
 
 export interface GoalRow {
@@ -39,10 +40,9 @@ export function latencyFloor(ws: LoadRun | undefined, realtime = false): string 
 export function insideNote(parley: LoadRun): string {
   const s = parley.serverLatency;
   if (!s) return '';
-  const pct = (n: number) => `${n.toFixed(2)}%`;
   return (
-    `; acks over 10 ms: ${pct(parley.ackOver10msPercent)} as the generator saw them, ` +
-    `${pct(s.ackOver10msPercent)} inside Parley (its own ack p99 ${s.ackP99Ms.toFixed(1)} ms, ` +
+    `; acks over 10 ms: ${percent(parley.ackOver10msPercent)} as the generator saw them, ` +
+    `${percent(s.ackOver10msPercent)} inside Parley (its own ack p99 ${s.ackP99Ms.toFixed(1)} ms, ` +
     `its commit's p99 ${s.commitP99Ms.toFixed(1)} ms)`
   );
 }

@@ -16,11 +16,15 @@ interface Rule {
   leafDso?: RegExp;
 }
 
+/** A checkpoint's frames, and a statement's: rules below, and how a worker thread is told apart. */
+const CHECKPOINT = /^(sqlite3WalCheckpoint|walCheckpoint)\b/;
+const STATEMENT = /^sqlite3_step\b/;
+
 export const NATIVE_RULES: readonly Rule[] = [
   { name: 'SQLite: writing WAL frames (commit)', frame: /^(pagerWalFrames|sqlite3WalFrames)\b/ },
   { name: "SQLite: page-cache scan at a commit's end", frame: /^pcache1Truncate/ },
-  { name: 'SQLite: checkpoint', frame: /^(sqlite3WalCheckpoint|walCheckpoint)\b/ },
-  { name: 'SQLite: statements (B-trees, VDBE)', frame: /^sqlite3_step\b/ },
+  { name: 'SQLite: checkpoint', frame: CHECKPOINT },
+  { name: 'SQLite: statements (B-trees, VDBE)', frame: STATEMENT },
   { name: 'better-sqlite3 binding (parameters, result objects)', frame: /^(Statement|Binder|Data)::/ },
   {
     name: 'garbage collection',
@@ -166,8 +170,8 @@ export class NativeSamples {
 
 const MARKS: readonly (readonly [string, RegExp])[] = [
   ['worker', /^node::worker::Worker::Run/],
-  ['checkpoint', /^(sqlite3WalCheckpoint|walCheckpoint)\b/],
-  ['statement', /^sqlite3_step\b/],
+  ['checkpoint', CHECKPOINT],
+  ['statement', STATEMENT],
 ];
 
 function roleOf(t: ThreadCounts): string {
