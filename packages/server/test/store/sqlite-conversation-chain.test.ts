@@ -108,6 +108,35 @@ describe('SQLite 1:1 conversations by links', () => {
     expect(await store.history({ userId: 'a', peerId: 'd', beforeMsgId: newest, limit: 10 })).toEqual([]);
   });
 
+  it("writes each message's entries as its row says: the recipient's, the sender's, one for a note to oneself", async () => {
+    const { dir } = await interleaved();
+    const db = new Database(`${dir}/parley.db`, { readonly: true });
+    onCleanup(() => db.close());
+    type Entry = [user: string, seq: number, msgId: number, peer: string, incoming: number, prev: number];
+    const entries = db
+      .prepare('SELECT user_id, seq, msg_id, peer_id, incoming, prev_seq FROM user_timeline ORDER BY 1, 2')
+      .raw()
+      .all() as Entry[];
+    // what the message rows say each user's entries are, linked to the user's previous one with the peer
+    const rows = db
+      .prepare('SELECT msg_id, from_id, to_id, to_seq, from_seq FROM messages ORDER BY msg_id')
+      .raw()
+      .all() as [number, string, string, number, number | null][];
+    const want: Entry[] = [];
+    for (const [msgId, from, to, toSeq, fromSeq] of rows) {
+      want.push([to, toSeq, msgId, from, 1, 0]);
+      if (from !== to) want.push([from, fromSeq!, msgId, to, 0, 0]);
+    }
+    want.sort((x, y) => (x[0] === y[0] ? x[1] - y[1] : x[0] < y[0] ? -1 : 1));
+    const last = new Map<string, number>();
+    for (const e of want) {
+      e[5] = last.get(`${e[0]}>${e[3]}`) ?? 0;
+      last.set(`${e[0]}>${e[3]}`, e[1]);
+    }
+    expect(rows.filter(([, from, to]) => from === to).length).toBeGreaterThan(3);
+    expect(entries).toEqual(want);
+  });
+
   it('finds every remaining entry past broken links, and counts unread messages past them', async () => {
     const { store, dir } = await interleaved();
     const withB = await expected(store, 'a', 'b');
