@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { type Exposition, parsePrometheusText, sampleValue } from './helpers/prom-text.js';
 import { textFrame } from './helpers/test-client.js';
-import { startTestServer } from './helpers/test-server.js';
+import { startTestServer, tempDir } from './helpers/test-server.js';
 import { waitFor } from './helpers/wait-for.js';
 
 async function scrape(
@@ -87,6 +89,34 @@ describe('/metrics', () => {
       'the connections gauge to reach 0',
     );
   });
+
+  it.runIf(process.platform === 'linux')(
+    'counts open files without listing them on the event loop, and leaves out the metrics that walk every handle',
+    async () => {
+      const s = await startTestServer();
+      const listed = vi.spyOn(fs, 'readdirSync');
+      const file = path.join(tempDir(), 'open');
+      fs.writeFileSync(file, '');
+      const fds = Array.from({ length: 64 }, () => fs.openSync(file, 'r'));
+      const open = await metrics(s.server.url);
+      for (const fd of fds) fs.closeSync(fd);
+      const closed = await metrics(s.server.url);
+      const listings = listed.mock.calls.filter(([dir]) => String(dir).startsWith('/proc/self/fd'));
+      listed.mockRestore();
+      const gone = sampleValue(open, 'process_open_fds') - sampleValue(closed, 'process_open_fds');
+      expect(gone).toBeGreaterThanOrEqual(60);
+      expect(gone).toBeLessThanOrEqual(68);
+      expect(listings).toEqual([]);
+      const body = (await scrape(s.server.url)).body;
+      expect(body).not.toMatch(/^nodejs_active_(handles|resources)/m);
+      for (const kept of [
+        'nodejs_eventloop_lag_p99_seconds',
+        'process_max_fds',
+        'nodejs_heap_size_used_bytes',
+      ])
+        expect(body).toMatch(new RegExp(`^${kept} `, 'm'));
+    },
+  );
 
   it('keeps each server in a registry of its own', async () => {
     const one = await startTestServer();
