@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { sleep } from '../load/connect.js';
 import type { WindowHooks } from '../load/generator.js';
 import type { NativeSamples } from '../report/native-profile.js';
 
@@ -67,7 +68,7 @@ export class PerfRecording {
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = once(child, 'exit');
     // perf prints nothing once it records; an early exit is its refusal
-    const early = await Promise.race([exited.then(() => true), delay(200).then(() => false)]);
+    const early = await Promise.race([exited.then(() => true), sleep(200).then(() => false)]);
     if (early) throw new Error(`perf record -p ${pid} exited at once: ${stderr.trim() || 'no reason given'}`);
     return new PerfRecording(child, file, exited);
   }
@@ -95,10 +96,6 @@ export class PerfRecording {
       rmSync(this.file, { force: true });
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /**
