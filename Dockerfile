@@ -41,4 +41,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM: the server finishes the writes in flight and closes every socket with 1001 before exiting
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-semi-space-size=32", "packages/server/dist/main.js"]
+CMD ["node", "--max-semi-space-size=32", "--single-threaded-gc", "packages/server/dist/main.js"]

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NODE_FLAGS } from '../src/runtime/node-flags.js';
@@ -18,5 +19,14 @@ describe('the Node flags the server runs with', () => {
     }
     // flags go before the script: after it they would be the script's arguments
     expect(start.indexOf(NODE_FLAGS[0]!)).toBeLessThan(start.indexOf('scripts/start.mjs'));
+  });
+
+  it('are accepted by this Node: an unknown flag would stop the server from starting at all', () => {
+    const run = spawnSync(process.execPath, [...NODE_FLAGS, '-e', 'process.stdout.write("ran")'], {
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('ran');
   });
 });
