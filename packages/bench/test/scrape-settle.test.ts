@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe("the scrape before a round's window", () => {
-  it('is taken a settling time before the window starts, the other one after it ends', async () => {
+  it('is taken a settling time before the window starts, the other one when it closes', async () => {
     const { port } = metrics.address() as AddressInfo;
     const target: RunningTarget = { ...relay, metricsUrl: `http://127.0.0.1:${port}/metrics` };
     const warmupS = 0.8;
