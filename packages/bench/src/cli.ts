@@ -53,9 +53,10 @@ library's client instead (as before; it costs the generator more CPU and longer 
   --perf              record Parley's threads with Linux perf (cpu-clock, whole stacks) during the
                       saturation and latency runs' measured windows, and report each thread's CPU
                       by what it was spent in, SQLite's and the kernel's frames included (needs perf)
-  --realtime          the latency scenario's fixed-rate runs put the generator and the servers
-                      under real-time scheduling (chrt -r ${REALTIME_PRIORITY}; needs CAP_SYS_NICE): what is
-                      left of a tail is then the servers' own, not the kernel's time-sharing
+  --realtime          the fixed-rate runs of the latency and aged scenarios put the generator and
+                      the servers under real-time scheduling (chrt -r ${REALTIME_PRIORITY}; needs
+                      CAP_SYS_NICE): what is left of a tail is then the servers' own, not the
+                      kernel's time-sharing
   --out <dir>         where results go (default packages/bench/results)
   --help              this text
 

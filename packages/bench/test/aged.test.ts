@@ -9,6 +9,7 @@ import { integrityOf } from '../src/report/results.js';
 import { agedSection } from '../src/report/variant-markdown.js';
 import { aged } from '../src/scenarios/aged.js';
 import { seedHistory } from '../src/scenarios/history-seed.js';
+import { halfOfSaturation } from '../src/scenarios/levels.js';
 import { withTarget } from '../src/targets.js';
 import { requireBuiltServer } from './require-build.js';
 
@@ -63,7 +64,7 @@ describe('seeding a store with history', () => {
 });
 
 describe('the aged scenario', () => {
-  it('runs the same load over fresh users and over users with stored messages', async () => {
+  it('runs the same loads over fresh users and over users with stored messages, at saturation and at half of it', async () => {
     requireBuiltServer();
     const result = await aged.run({
       mode: 'quick',
@@ -85,5 +86,19 @@ describe('the aged scenario', () => {
       expect(run.totals.acked).toBe(run.totals.delivered);
     }
     expect(agedSection(result)).toContain('| 20 messages per pair stored |');
+    // then half of the fresh users' rate, at a fixed rate, over a store seeded again
+    const atRate = result.rate!;
+    expect(atRate.pairs).toBe(10);
+    expect(atRate.offeredPerSec).toBe(halfOfSaturation(level!.fresh.ackedPerSec));
+    expect(atRate.realtime).toBe(false);
+    expect(atRate.seeded).toMatchObject({ messages: 200, entries: 400 });
+    for (const run of [atRate.fresh, atRate.aged]) {
+      expect(run.offeredPerSec).toBe(atRate.offeredPerSec);
+      expect(run.totals.acked).toBeGreaterThan(0);
+      expect(run.totals.acked).toBe(run.totals.delivered);
+    }
+    expect(agedSection(result)).toContain(
+      `### Long histories at half of saturation (10 pairs, ${atRate.offeredPerSec.toLocaleString('en-US')} msg/s offered`,
+    );
   });
 });

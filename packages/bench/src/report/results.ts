@@ -54,7 +54,10 @@ export function integrityOf(scenarios: Record<string, ScenarioResult>): { lost: 
             : s.kind === 'confirm'
               ? s.levels.flatMap((l) => [l.each, l.through])
               : s.kind === 'aged'
-                ? s.levels.flatMap((l) => [l.fresh, l.aged])
+                ? [
+                    ...s.levels.flatMap((l) => [l.fresh, l.aged]),
+                    ...(s.rate ? [s.rate.fresh, s.rate.aged] : []),
+                  ]
                 : s.kind === 'against'
                   ? s.levels.flatMap((l) => [l.current, l.other])
                   : s.kind === 'wal'

@@ -1,5 +1,12 @@
-import type { AgainstResult, AgedResult, ConfirmResult, WriterResult } from '../scenarios/types.js';
-import { int } from './format.js';
+import type { LoadRun } from '../load/generator.js';
+import type {
+  AgainstResult,
+  AgedRateLevel,
+  AgedResult,
+  ConfirmResult,
+  WriterResult,
+} from '../scenarios/types.js';
+import { int, ms, pcts, percent, ratio, table, usPerMsg, waitPair } from './format.js';
 import { type PairSide, pairSection } from './pair-markdown.js';
 
 type WriterLevel = WriterResult['levels'][number];
@@ -48,6 +55,57 @@ export function agedSection(a: AgedResult): string {
       fresh,
     ),
     `The aged stores, one per level, for the users of every round: ${seeded.join('; ')}.`,
+    ...(a.rate ? [agedRateSection(a.rate, `${int(a.messagesPerPair)} messages per pair stored`)] : []),
+  ].join('\n\n');
+}
+
+/** The aged scenario's fixed-rate level: latency and CPU by thread, fresh users against aged ones. */
+function agedRateSection(r: AgedRateLevel, agedName: string): string {
+  const split = (run: LoadRun) => {
+    const s = run.serverCpuSplitUsPerMsg;
+    const us = (n: number) => n.toFixed(n >= 100 ? 0 : 1);
+    return s
+      ? `${us(s.eventLoopUser + s.eventLoopSystem)} + ${us(s.otherUser + s.otherSystem)} + ${us(s.rest)}`
+      : '–';
+  };
+  const rows = (
+    [
+      ['fresh users', r.fresh],
+      [agedName, r.aged],
+    ] as const
+  ).map(([name, run]) => [
+    name,
+    int(run.deliveredPerSec),
+    pcts(run.ack, 'p50', 'p90', 'p99', 'max'),
+    run.ackP99ByRound.map(ms).join(', '),
+    [run.ackOver10msPercent, run.serverLatency?.ackOver10msPercent].map(percent).join(' / '),
+    usPerMsg(run.serverCpuUsPerMsg),
+    ratio(run.serverCpuUsPerMsg, r.fresh.serverCpuUsPerMsg),
+    split(run),
+    waitPair(run),
+    `${run.integrity.lost} / ${run.integrity.doubled}`,
+  ]);
+  const s = r.seeded;
+  return [
+    `### Long histories at half of saturation (${int(r.pairs)} pairs, ${int(r.offeredPerSec)} msg/s offered: ` +
+      `half of the fresh users' rate above${r.realtime ? '; under real-time scheduling, `--realtime`' : ''})`,
+    table(
+      [
+        'users',
+        'delivered msg/s',
+        'ack p50 / p90 / p99 / max (ms)',
+        'ack p99 of each round (ms)',
+        'acks over 10 ms: generator / inside Parley',
+        'server CPU per msg',
+        '÷ fresh users',
+        'event loop + writer + rest (µs per msg)',
+        'waiting for a CPU server / generator',
+        'lost / doubled',
+      ],
+      ['---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:'],
+      rows,
+    ),
+    `Its aged store: ${int(s.messages)} messages (${int(s.entries)} timeline entries, ${s.dbMiB.toFixed(1)} MiB), seeded in ${s.seconds.toFixed(1)} s.`,
   ].join('\n\n');
 }
 

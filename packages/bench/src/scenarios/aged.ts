@@ -4,22 +4,26 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { withTarget } from '../targets.js';
 import { seedHistory } from './history-seed.js';
-import { compareParley, parleyRounds } from './interleave.js';
-import type { AgedResult, AgedSeed, Scenario, ScenarioContext } from './types.js';
+import { compareParley, parleyRounds, runInterleaved, type Variant } from './interleave.js';
+import { generatorThreadsFor, halfOfSaturation } from './levels.js';
+import type { AgedRateLevel, AgedResult, AgedSeed, Scenario, ScenarioContext } from './types.js';
 
 /** Messages stored per pair before the run (full scale): each user's history spans several leaf pages. */
 const MESSAGES_PER_PAIR = 200;
 
 /**
- * Saturation over users with long histories: the same load against Parley with fresh users (as
- * `saturation` runs it) and against Parley whose store already holds MESSAGES_PER_PAIR messages
- * of every pair of every round, interleaved. Fresh users' newest timeline entries share leaf pages,
- * so a commit writes fewer pages per message than on a server whose users have been chatting for a
+ * Parley over users with long histories against fresh users, same load, interleaved: at saturation
+ * (the same loads as `saturation`), then at a fixed rate, half of what the fresh users reached at
+ * the last of them (where the ack p99 target applies; under SCHED_RR with `--realtime`, as the
+ * latency scenario's fixed rates). The aged variant's store already holds MESSAGES_PER_PAIR
+ * messages of every pair of every round. Fresh users' newest timeline entries share leaf pages, so
+ * a commit writes fewer pages per message than on a server whose users have been chatting for a
  * while: this says what that costs.
  */
 export const aged: Scenario = {
   name: 'aged',
-  describe: 'Parley at saturation over users with long histories vs fresh users, same load, interleaved',
+  describe:
+    'Parley over users with long histories vs fresh users, same load, interleaved: at saturation, and at half of it (fixed rate)',
   async run(ctx): Promise<AgedResult> {
     const quick = ctx.mode === 'quick';
     const loads = quick
@@ -29,37 +33,89 @@ export const aged: Scenario = {
           { pairs: 1000, window: 2 },
         ];
     const perPair = quick ? 20 : MESSAGES_PER_PAIR;
+    const label = `${perPair} messages per pair stored`;
     const levels: AgedResult['levels'] = [];
     for (const load of loads) {
       // a store per level: a user of an earlier level could still have messages pending, which its
       // next connection would be sent again (the generator would count them twice)
-      const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-aged-'));
-      try {
-        const seeded = await seed(ctx, dataDir, load.pairs, perPair);
-        const before = entriesOf(dataDir, '0_r0');
-        const [fresh, aged] = await compareParley(
-          ctx,
-          [
-            { id: 'fresh', label: 'Parley, fresh users' },
-            { id: 'aged', label: `Parley, ${perPair} messages per pair stored`, parley: { dataDir } },
-          ],
-          load,
-          `aged ${load.pairs} pairs`,
-        );
-        levels.push({
-          ...load,
-          seeded,
-          fresh: fresh!,
-          aged: aged!,
-          firstUserEntries: { before, after: entriesOf(dataDir, '0_r0') },
-        });
-      } finally {
-        rmSync(dataDir, { recursive: true, force: true });
-      }
+      levels.push(
+        await withAgedStore(ctx, load.pairs, perPair, async (dataDir, seeded) => {
+          const before = entriesOf(dataDir, '0_r0');
+          const [fresh, aged] = await compareParley(
+            ctx,
+            [
+              { id: 'fresh', label: 'Parley, fresh users' },
+              { id: 'aged', label: `Parley, ${label}`, parley: { dataDir } },
+            ],
+            load,
+            `aged ${load.pairs} pairs`,
+          );
+          return {
+            ...load,
+            seeded,
+            fresh: fresh!,
+            aged: aged!,
+            firstUserEntries: { before, after: entriesOf(dataDir, '0_r0') },
+          };
+        }),
+      );
     }
-    return { kind: 'aged', messagesPerPair: perPair, levels };
+    const last = levels.at(-1)!;
+    const rate = halfOfSaturation(last.fresh.ackedPerSec);
+    const atRate = await withAgedStore(ctx, last.pairs, perPair, (dataDir, seeded) =>
+      agedAtRate(ctx, { pairs: last.pairs, rate, label, dataDir, seeded }),
+    );
+    return { kind: 'aged', messagesPerPair: perPair, levels, rate: atRate };
   },
 };
+
+/** Fresh users against the seeded ones at a fixed rate, as `compareParley` does it at saturation. */
+async function agedAtRate(
+  ctx: ScenarioContext,
+  l: { pairs: number; rate: number; label: string; dataDir: string; seeded: AgedSeed },
+): Promise<AgedRateLevel> {
+  const quick = ctx.mode === 'quick';
+  const variants: Variant[] = [
+    { id: 'fresh', target: 'parley', label: 'Parley, fresh users' },
+    { id: 'aged', target: 'parley', label: `Parley, ${l.label}`, parley: { dataDir: l.dataDir } },
+  ];
+  const realtime = ctx.realtime === true;
+  const { runs } = await runInterleaved(
+    variants,
+    {
+      pairs: l.pairs,
+      rate: l.rate,
+      warmupS: quick ? 0.5 : 1.5,
+      durationS: ctx.durationS ?? (quick ? 1.5 : 16),
+      threads: ctx.threads ?? generatorThreadsFor(l.rate),
+    },
+    ctx,
+    { rounds: parleyRounds(ctx), stage: `aged ${l.pairs} pairs at ${l.rate} msg/s`, realtime },
+  );
+  return {
+    pairs: l.pairs,
+    offeredPerSec: l.rate,
+    realtime,
+    seeded: l.seeded,
+    fresh: runs[0]!,
+    aged: runs[1]!,
+  };
+}
+
+/** Runs `fn` with a new store seeded for the rounds of `pairs` pairs, and removes it after. */
+async function withAgedStore<T>(
+  ctx: ScenarioContext,
+  pairs: number,
+  perPair: number,
+  fn: (dataDir: string, seeded: AgedSeed) => Promise<T>,
+): Promise<T> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-aged-'));
+  try {
+    return await fn(dataDir, await seed(ctx, dataDir, pairs, perPair));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
 
 /** A store in which every pair of every round of `compareParley` has `perPair` messages already. */
 async function seed(

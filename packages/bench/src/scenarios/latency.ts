@@ -1,5 +1,5 @@
 import { runInterleaved } from './interleave.js';
-import { generatorThreadsFor, type LevelSpec, levelLabel, runLevels } from './levels.js';
+import { generatorThreadsFor, halfOfSaturation, type LevelSpec, levelLabel, runLevels } from './levels.js';
 import type { Scenario, ScenarioContext } from './types.js';
 
 /**
@@ -16,7 +16,7 @@ export const latency: Scenario = {
     const quick = ctx.mode === 'quick';
     const pairs = quick ? 100 : 1000;
     const probe = await probeSaturation(ctx, pairs, quick);
-    const half = Math.max(100, Math.round(probe.ackedPerSec / 2 / 100) * 100);
+    const half = halfOfSaturation(probe.ackedPerSec);
     const fixed: (LevelSpec & { rate: number })[] = quick
       ? [{ pairs, rate: 1000 }]
       : [

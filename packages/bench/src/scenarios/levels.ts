@@ -23,6 +23,11 @@ export function generatorThreadsFor(rate: number): number {
   return Math.max(1, Math.min(os.availableParallelism(), Math.ceil(rate / RATE_PER_GENERATOR_THREAD)));
 }
 
+/** Half of a saturation rate, in hundreds of msg/s (at least 100): where the ack p99 target applies. */
+export function halfOfSaturation(ackedPerSec: number): number {
+  return Math.max(100, Math.round(ackedPerSec / 2 / 100) * 100);
+}
+
 export interface LevelTiming {
   durationS: number;
   warmupS: number;

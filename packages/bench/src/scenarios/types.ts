@@ -33,8 +33,9 @@ export interface ScenarioContext {
   /** Another built checkout of Parley (`--against`), which the `against` scenario measures beside this one. */
   against?: string;
   /**
-   * `--realtime`: the latency scenario's fixed-rate runs put the generator and the servers under
-   * real-time scheduling (SCHED_RR), which takes the kernel's time-sharing out of their tails.
+   * `--realtime`: the fixed-rate runs of the latency and aged scenarios put the generator and the
+   * servers under real-time scheduling (SCHED_RR), which takes the kernel's time-sharing out of
+   * their tails.
    */
   realtime?: boolean;
 }
@@ -121,6 +122,22 @@ export interface AgedResult {
     /** The first round's first recipient's timeline entries in the aged store, before and after the run. */
     firstUserEntries: { before: number; after: number };
   }[];
+  /**
+   * The ack p99 target's level over the same two kinds of users: the last level's pairs at a fixed
+   * rate, half of what the fresh users reached there, interleaved (its own aged store).
+   */
+  rate?: AgedRateLevel;
+}
+
+/** The aged scenario's fixed-rate level (see `AgedResult.rate`). */
+export interface AgedRateLevel {
+  pairs: number;
+  offeredPerSec: number;
+  /** Under real-time scheduling (`--realtime`), as the latency scenario's fixed-rate runs. */
+  realtime: boolean;
+  seeded: AgedSeed;
+  fresh: LoadRun;
+  aged: LoadRun;
 }
 
 /** A load of the `wal` scenario: a window (saturation) or an offered rate, in msg/s. */
