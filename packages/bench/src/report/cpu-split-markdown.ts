@@ -5,7 +5,8 @@ import { table, usPerMsg } from './format.js';
 
 /** `user + kernel` of one thread, in µs per message. */
 const userKernel = (user: number, kernel: number) => `${us(user)} + ${us(kernel)}`;
-const us = (n: number) => n.toFixed(n >= 100 ? 0 : 1);
+/** µs per message as the CPU-by-thread tables write them. */
+export const us = (n: number) => n.toFixed(n >= 100 ? 0 : 1);
 
 /**
  * Where each server's CPU per message went, thread by thread (see `CpuSplit`): the event loop, the

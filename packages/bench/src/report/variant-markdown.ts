@@ -6,6 +6,7 @@ import type {
   ConfirmResult,
   WriterResult,
 } from '../scenarios/types.js';
+import { us } from './cpu-split-markdown.js';
 import { int, ms, pcts, percent, ratio, table, usPerMsg, waitPair } from './format.js';
 import { type PairSide, pairSection } from './pair-markdown.js';
 
@@ -63,7 +64,6 @@ export function agedSection(a: AgedResult): string {
 function agedRateSection(r: AgedRateLevel, agedName: string): string {
   const split = (run: LoadRun) => {
     const s = run.serverCpuSplitUsPerMsg;
-    const us = (n: number) => n.toFixed(n >= 100 ? 0 : 1);
     return s
       ? `${us(s.eventLoopUser + s.eventLoopSystem)} + ${us(s.otherUser + s.otherSystem)} + ${us(s.rest)}`
       : '–';

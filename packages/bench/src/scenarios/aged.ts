@@ -43,10 +43,7 @@ export const aged: Scenario = {
           const before = entriesOf(dataDir, '0_r0');
           const [fresh, aged] = await compareParley(
             ctx,
-            [
-              { id: 'fresh', label: 'Parley, fresh users' },
-              { id: 'aged', label: `Parley, ${label}`, parley: { dataDir } },
-            ],
+            freshAndAged(label, dataDir),
             load,
             `aged ${load.pairs} pairs`,
           );
@@ -75,13 +72,9 @@ async function agedAtRate(
   l: { pairs: number; rate: number; label: string; dataDir: string; seeded: AgedSeed },
 ): Promise<AgedRateLevel> {
   const quick = ctx.mode === 'quick';
-  const variants: Variant[] = [
-    { id: 'fresh', target: 'parley', label: 'Parley, fresh users' },
-    { id: 'aged', target: 'parley', label: `Parley, ${l.label}`, parley: { dataDir: l.dataDir } },
-  ];
   const realtime = ctx.realtime === true;
   const { runs } = await runInterleaved(
-    variants,
+    freshAndAged(l.label, l.dataDir).map((v): Variant => ({ ...v, target: 'parley' })),
     {
       pairs: l.pairs,
       rate: l.rate,
@@ -100,6 +93,14 @@ async function agedAtRate(
     fresh: runs[0]!,
     aged: runs[1]!,
   };
+}
+
+/** The two Parley variants: fresh users, and the seeded ones of the store in `dataDir`. */
+function freshAndAged(label: string, dataDir: string): Omit<Variant, 'target'>[] {
+  return [
+    { id: 'fresh', label: 'Parley, fresh users' },
+    { id: 'aged', label: `Parley, ${label}`, parley: { dataDir } },
+  ];
 }
 
 /** Runs `fn` with a new store seeded for the rounds of `pairs` pairs, and removes it after. */
