@@ -31,6 +31,10 @@ export function peek(dir: string) {
         .raw()
         .all(),
     pending: () => db.prepare('SELECT user_id, msg_id FROM pending ORDER BY 1, 2').raw().all(),
+    /** The message's position in its recipient's timeline, from its row (written with each batch). */
+    toSeq: (msgId: number) =>
+      (db.prepare('SELECT to_seq FROM messages WHERE msg_id = ?').get(msgId) as { to_seq: number }).to_seq,
+    entries: () => (db.prepare('SELECT COUNT(*) AS n FROM user_timeline').get() as { n: number }).n,
     heldSince: () =>
       (db.prepare("SELECT value FROM meta WHERE key = 'conv_held_ms'").get() as { value: number } | undefined)
         ?.value,

@@ -109,7 +109,9 @@ describe('SQLite 1:1 conversations by links', () => {
   });
 
   it("writes each message's entries as its row says: the recipient's, the sender's, one for a note to oneself", async () => {
-    const { dir } = await interleaved();
+    const { dir, store } = await interleaved();
+    expect(store.holdsRows).toBe(true); // the newest entries are held (entry-buffer.ts) ...
+    await store.flushHeld(); // ... until a read of the store writes them
     const db = new Database(`${dir}/parley.db`, { readonly: true });
     onCleanup(() => db.close());
     type Entry = [user: string, seq: number, msgId: number, peer: string, incoming: number, prev: number];
@@ -119,13 +121,20 @@ describe('SQLite 1:1 conversations by links', () => {
       .all() as Entry[];
     // what the message rows say each user's entries are, linked to the user's previous one with the peer
     const rows = db
-      .prepare('SELECT msg_id, from_id, to_id, to_seq, from_seq FROM messages ORDER BY msg_id')
+      .prepare(
+        'SELECT msg_id, from_id, to_id, to_seq, from_seq, to_prev, from_prev FROM messages ORDER BY msg_id',
+      )
       .raw()
-      .all() as [number, string, string, number, number | null][];
+      .all() as [number, string, string, number, number | null, number, number | null][];
     const want: Entry[] = [];
-    for (const [msgId, from, to, toSeq, fromSeq] of rows) {
+    // the links as the message rows have them too (for a start after a crash, held-recovery.ts)
+    const rowLinks: Entry[] = [];
+    for (const [msgId, from, to, toSeq, fromSeq, toPrev, fromPrev] of rows) {
       want.push([to, toSeq, msgId, from, 1, 0]);
+      rowLinks.push([to, toSeq, msgId, from, 1, toPrev]);
       if (from !== to) want.push([from, fromSeq!, msgId, to, 0, 0]);
+      if (from !== to) rowLinks.push([from, fromSeq!, msgId, to, 0, fromPrev!]);
+      else expect(fromPrev).toBeNull();
     }
     want.sort((x, y) => (x[0] === y[0] ? x[1] - y[1] : x[0] < y[0] ? -1 : 1));
     const last = new Map<string, number>();
@@ -135,6 +144,8 @@ describe('SQLite 1:1 conversations by links', () => {
     }
     expect(rows.filter(([, from, to]) => from === to).length).toBeGreaterThan(3);
     expect(entries).toEqual(want);
+    const byPosition = (x: Entry, y: Entry) => (x[0] === y[0] ? x[1] - y[1] : x[0] < y[0] ? -1 : 1);
+    expect(rowLinks.sort(byPosition)).toEqual(want);
   });
 
   it('finds every remaining entry past broken links, and counts unread messages past them', async () => {

@@ -137,7 +137,7 @@ describe('SQLite id ranges held in memory', () => {
     const { dir, store, ids, db } = await started();
     const writable = new Database(`${dir}/parley.db`);
     onCleanup(() => writable.close());
-    writable.exec(`CREATE TRIGGER boom BEFORE INSERT ON user_timeline WHEN new.msg_id = ${ids[2]}
+    writable.exec(`CREATE TRIGGER boom BEFORE INSERT ON messages WHEN new.msg_id = ${ids[2]}
       BEGIN SELECT RAISE(ABORT, 'boom'); END`);
     // the first of the batch is applied (its id used), then the second fails
     const failing = [appendOp(ids[1]!, 'a', 'b'), appendOp(ids[2]!, 'a', 'b')];

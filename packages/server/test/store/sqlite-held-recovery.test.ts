@@ -42,9 +42,10 @@ describe('SQLite rows held in memory, after a crash', () => {
 
     const recoveries: HeldRecovery[] = [];
     const reopened = openStore(crashed, { onRecovered: (r) => recoveries.push(r) });
-    // a-c (m12), a-a (m13), c-a (m14), a-b (m15), b-a (m16): each side's entries
-    // and the five messages pending again, m15 too: which were confirmed is not known
-    expect(recoveries).toEqual([{ users: 3, entries: 9, pending: 5, ranges: 3 }]);
+    // a-c (m12), a-a (m13), c-a (m14), a-b (m15), b-a (m16): each side's entries, put back from
+    // the message rows and folded into the conversation rows, and the five messages pending
+    // again, m15 too: which were confirmed is not known
+    expect(recoveries).toEqual([{ users: 3, restored: 9, entries: 9, pending: 5, ranges: 3 }]);
     expect(peek(crashed).heldSince()).toBeUndefined();
     expect(await pendingOf(reopened, 'b')).toEqual(sentTo('b', sent, [sent[0]!]));
     expect(await pendingOf(store, 'b')).toEqual(sentTo('b', sent, [sent[0]!, sent[15]!]));

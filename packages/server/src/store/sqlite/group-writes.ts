@@ -108,7 +108,19 @@ export function appendToGroup(sql: Statements, m: NewMessage & { asSystem?: bool
   if (!m.asSystem && (!member || member.left_seq !== null)) return { outcome: 'not_member' };
   if (!m.asSystem && !mayPost(toGroup(row), toMember(member!), m.timeMs)) return { outcome: 'muted' };
   const seq = sql.nextGroupSeq.get(m.toId)!.seq;
-  sql.insertMessage.run(m.msgId, m.fromId, m.toId, m.type, m.body, contentDigest(m), m.timeMs, null, null);
+  sql.insertMessage.run(
+    m.msgId,
+    m.fromId,
+    m.toId,
+    m.type,
+    m.body,
+    contentDigest(m),
+    m.timeMs,
+    null,
+    null,
+    null,
+    null,
+  );
   sql.insertGroupEntry.run(m.toId, seq, EntryKind.Message, m.msgId, m.fromId, null, m.timeMs);
   sql.touchGroupConversations.run(m.timeMs, m.msgId, m.fromId, m.toId, m.toId);
   // the sender has read its own message

@@ -5,26 +5,32 @@ import type { WriteContext } from './write-context.js';
 
 /** The log line of a recovery. */
 export const RECOVERED_HELD_ROWS =
-  'the last run stopped without writing the rows it held (conversations, pending messages, reserved ids); put them back from its newest messages';
+  'the last run stopped without writing the rows it held (timeline entries, conversations, pending messages, reserved ids); put them back from its newest messages';
 
 /**
- * What `recoverHeldRows` did: the users it looked at, the timeline entries it folded into their
- * conversation rows, the messages it made pending again, and the id ranges it found used ids of.
+ * What `recoverHeldRows` did: the users it looked at, the timeline entries it put back from their
+ * messages and those it folded into their conversation rows, the messages it made pending again,
+ * and the id ranges it found used ids of.
  */
 export interface HeldRecovery {
   users: number;
+  restored: number;
   entries: number;
   pending: number;
   ranges: number;
 }
 
 /**
- * After the process stopped with conversation and pending rows held in memory
- * (conversation-buffer.ts, pending-buffer.ts): puts back what the database is missing, in one
- * transaction, as the writer would have written it.
+ * After the process stopped with timeline entries, conversation and pending rows held in memory
+ * (entry-buffer.ts, conversation-buffer.ts, pending-buffer.ts): puts back what the database is
+ * missing, in one transaction, as the writer would have written it.
  *
  * `meta.conv_held_ms` bounds what to look at: every message whose rows could be held was stored at
  * or after that time.
+ * - Timeline entries: each of those messages' rows has its positions in both timelines and the
+ *   entries' links (`to_prev`, `from_prev`); an entry missing at its position is put back
+ *   (`restoreEntry`). A position that is taken was written; the entries held were always a user's
+ *   newest.
  * - Conversation rows: only the users of those messages can have rows behind, and only from their
  *   first entry of them on. Each of a user's entries from there is folded into its conversation's
  *   row if it is newer than the row's `last_seq`: a row is always written with every entry up to
@@ -44,13 +50,15 @@ export function recoverHeldRows(db: Database.Database, w: WriteContext): HeldRec
   // each user's first entry of those messages
   const first = new Map<string, number>();
   const see = (user: string, seq: number) => first.set(user, Math.min(seq, first.get(user) ?? seq));
-  for (const m of since === undefined ? [] : sql.messagesSince.all(since)) {
+  const messages = since === undefined ? [] : sql.messagesSince.all(since);
+  for (const m of messages) {
     see(m.to_id, m.to_seq);
     if (m.from_seq !== null) see(m.from_id, m.from_seq);
   }
-  const done: HeldRecovery = { users: first.size, entries: 0, pending: 0, ranges: 0 };
+  const done: HeldRecovery = { users: first.size, restored: 0, entries: 0, pending: 0, ranges: 0 };
   try {
     db.transaction(() => {
+      for (const m of messages) done.restored += restoreEntries(sql, m);
       for (const [user, seq] of first) done.entries += foldEntries(sql, w, user, seq - 1);
       if (since !== undefined) done.pending = sql.restorePending.run(since).changes;
       if (rangesHeld) done.ranges = recoverRanges(sql);
@@ -93,6 +101,31 @@ function bitCount(n: number): number {
   let count = 0;
   for (let v = n; v !== 0; v &= v - 1) count++;
   return count;
+}
+
+type MessageSince = ReturnType<Statements['messagesSince']['all']>[number];
+
+/** Puts back the message's timeline entries that the database is missing; how many. */
+function restoreEntries(sql: Statements, m: MessageSince): number {
+  const recipient = {
+    user: m.to_id,
+    seq: m.to_seq,
+    msg: m.msg_id,
+    peer: m.from_id,
+    incoming: 1,
+    prev: m.to_prev ?? 0,
+  };
+  let n = sql.restoreEntry.run(recipient).changes;
+  if (m.from_seq !== null)
+    n += sql.restoreEntry.run({
+      user: m.from_id,
+      seq: m.from_seq,
+      msg: m.msg_id,
+      peer: m.to_id,
+      incoming: 0,
+      prev: m.from_prev ?? 0,
+    }).changes;
+  return n;
 }
 
 /** Folds the user's entries after `floor` into the conversation rows that miss them; how many. */

@@ -3,7 +3,7 @@ import { prep } from './prep.js';
 
 /**
  * The statements of the rows the writer holds in memory (conversation-buffer.ts, pending-buffer.ts,
- * range-buffer.ts): the marks of what was held, and what a start after a crash puts back
+ * entry-buffer.ts, range-buffer.ts): the marks of what was held, and what a start after a crash puts back
  * (held-recovery.ts).
  */
 export function prepareHeldStatements(db: Database.Database) {
@@ -39,8 +39,31 @@ export function prepareHeldStatements(db: Database.Database) {
      */
     messagesSince: prep<
       [number],
-      { from_id: string; from_seq: number | null; to_id: string; to_seq: number }
-    >(db, 'SELECT from_id, from_seq, to_id, to_seq FROM messages WHERE time_ms >= ? AND to_seq IS NOT NULL'),
+      {
+        msg_id: number;
+        from_id: string;
+        from_seq: number | null;
+        from_prev: number | null;
+        to_id: string;
+        to_seq: number;
+        to_prev: number | null;
+      }
+    >(
+      db,
+      `SELECT msg_id, from_id, from_seq, from_prev, to_id, to_seq, to_prev FROM messages
+       WHERE time_ms >= ? AND to_seq IS NOT NULL`,
+    ),
+    /**
+     * A timeline entry put back from its message row, unless the position is taken (written
+     * already) or the user is gone. Parameters as `insertEntry`'s.
+     */
+    restoreEntry: prep<
+      [{ user: string; seq: number; msg: number; peer: string; incoming: number; prev: number }]
+    >(
+      db,
+      `INSERT OR IGNORE INTO user_timeline (user_id, seq, msg_id, peer_id, incoming, prev_seq)
+       SELECT @user, @seq, @msg, @peer, @incoming, @prev WHERE EXISTS (SELECT 1 FROM users WHERE id = @user)`,
+    ),
     /** The user's timeline entries after a position, oldest first, with their messages' times. */
     entriesAfter: prep<
       [string, number],

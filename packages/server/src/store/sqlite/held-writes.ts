@@ -9,8 +9,9 @@ import type { WriteContext } from './write-context.js';
 export type HeldWrite = 'all' | 'timed' | 'none';
 
 /**
- * When the writing connection writes the conversation and pending rows and the id ranges it holds
- * in memory (conversation-buffer.ts, pending-buffer.ts, range-buffer.ts), and the transaction's
+ * When the writing connection writes the conversation and pending rows, the timeline entries and
+ * the id ranges it holds in memory (conversation-buffer.ts, pending-buffer.ts, entry-buffer.ts,
+ * range-buffer.ts), and the transaction's
  * part in that: every batch transaction calls `begin`, `write('all')` before an operation that is
  * not `keepsRowsHeld`, `end` inside it, then `committed` or `rolledBack` after it. How long rows
  * have been held is counted on the monotonic clock, whatever the wall clock does; a timer writes
@@ -30,7 +31,7 @@ export class HeldWrites {
 
   /** Whether rows are held that the database does not have yet and that the store's reads need. */
   get holding(): boolean {
-    return this.w.convs.holding || this.w.pending.size > 0;
+    return this.w.convs.holding || this.w.pending.size > 0 || this.w.entries.size > 0;
   }
 
   /** Whether anything is held that the database does not have yet: rows, or ids used. */
@@ -46,9 +47,11 @@ export class HeldWrites {
   /**
    * Writes the held rows (inside the transaction): all of them before any operation that is not
    * `keepsRowsHeld`, before a read and at close; when due (`timed`), all the conversation rows and
-   * id ranges, and the pending rows held since the previous timed write (pending-buffer.ts).
+   * id ranges, and the pending rows held since the previous timed write (pending-buffer.ts). The
+   * timeline entries go with `all` only: the batches write them a chunk at a time (`end`).
    */
   write(which: 'all' | 'timed'): void {
+    if (which === 'all') this.w.entries.flush(this.w.sql);
     this.w.convs.flush(this.w.sql);
     this.w.pending.flush(this.w.sql, which === 'all');
     this.w.ranges.flush(this.w.sql);
@@ -57,14 +60,25 @@ export class HeldWrites {
 
   /**
    * The end of a batch transaction's operations, inside it: writes what `flush` asks for or what
-   * is due, and marks what stays held (`ConversationBuffer.mark`, `RangeBuffer.mark`).
+   * is due, and marks what stays held (`ConversationBuffer.mark`, `RangeBuffer.mark`). A batch
+   * writes the chunks of timeline entries that are due (`EntryBuffer.writeDue`), unless it makes a
+   * timed write (the entries then wait a batch). The timer's transaction (`timed`) writes the
+   * chunks that are due too, not all of them: under load it often fires between two batches, before
+   * the one that would have made the timed write, and a second's entries at once made it the
+   * longest transaction of the second (docs/benchmarks.md, twenty-first pass); on a quiet server
+   * they are all due by then.
    */
   end(flush: HeldWrite): void {
-    const { convs, pending, ranges, sql } = this.w;
-    const aged = this.since !== undefined && performance.now() - this.since >= HOLD_MAX_MS;
+    const { convs, pending, entries, ranges, sql } = this.w;
+    const now = performance.now();
+    const aged = this.since !== undefined && now - this.since >= HOLD_MAX_MS;
     if (flush === 'all' || pending.size >= HOLD_MAX_PENDING) this.write('all');
-    else if (flush === 'timed' || aged || convs.full || ranges.full) this.write('timed');
-    convs.mark(sql, pending.earliestMs);
+    else if (flush === 'timed') {
+      entries.writeDue(sql, now);
+      this.write('timed');
+    } else if (aged || convs.full || ranges.full) this.write('timed');
+    else entries.writeDue(sql, now);
+    convs.mark(sql, Math.min(pending.earliestMs, entries.earliestMs));
     ranges.mark(sql);
   }
 
@@ -72,6 +86,7 @@ export class HeldWrites {
   committed(): void {
     this.w.convs.committed();
     this.w.pending.committed();
+    this.w.entries.committed();
     this.w.ranges.committed();
     if (!this.unwritten) this.since = undefined;
     else if (this.wrote || this.since === undefined) this.since = performance.now();
@@ -82,6 +97,7 @@ export class HeldWrites {
   rolledBack(): void {
     this.w.convs.rolledBack();
     this.w.pending.rolledBack();
+    this.w.entries.rolledBack();
     this.w.ranges.rolledBack();
   }
 

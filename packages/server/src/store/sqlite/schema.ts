@@ -1,6 +1,7 @@
 import { ADMIN_TABLES } from './admin-schema.js';
 import { APPEND_ROWS_TABLES } from './append-rows-schema.js';
 import { CONVERSATION_CHAINS } from './conversation-chain-schema.js';
+import { ENTRY_LINKS } from './entry-links-schema.js';
 import { OUTBOX_SENDER, OUTBOX_TABLES } from './outbox-schema.js';
 import { ROOM_TABLES } from './room-schema.js';
 
@@ -227,4 +228,5 @@ export const MIGRATIONS: readonly string[] = [
   APPEND_ROWS_TABLES,
   OUTBOX_SENDER,
   CONVERSATION_CHAINS,
+  ENTRY_LINKS,
 ];

@@ -27,6 +27,7 @@ import { applyOp } from './apply-op.js';
 import { Checkpointer } from './checkpointer.js';
 import { ConversationBuffer, keepsRowsHeld } from './conversation-buffer.js';
 import { conversationPage } from './conversation-chain.js';
+import { EntryBuffer } from './entry-buffer.js';
 import { toConversation, toGroup, toGroupEntry, toMember } from './group-rows.js';
 import { type HeldRecovery, RECOVERED_HELD_ROWS, recoverHeldRows } from './held-recovery.js';
 import { type HeldWrite, HeldWrites } from './held-writes.js';
@@ -60,8 +61,8 @@ export interface SqliteStoreOptions {
    */
   writer?: 'thread' | 'inline';
   /**
-   * Told when opening folded in conversation rows that a process which stopped uncleanly held
-   * (held-recovery.ts); by default a warning in `log`.
+   * Told when opening put back timeline entries and conversation rows that a process which stopped
+   * uncleanly held (held-recovery.ts); by default a warning in `log`.
    */
   onRecovered?: (recovery: HeldRecovery) => void;
 }
@@ -69,15 +70,16 @@ export interface SqliteStoreOptions {
 /**
  * The embedded default Store: one SQLite file in WAL mode, written by this process only (the data
  * folder's lock). That is what lets the writer keep users' facts for the 1:1 message path in memory
- * (user-facts.ts), dropped when a batch rolls back, and hold the conversation rows of 1:1 messages
- * across batches (conversation-buffer.ts), written before anything reads them.
+ * (user-facts.ts), dropped when a batch rolls back, and hold the timeline entries and conversation
+ * rows of 1:1 messages across batches (entry-buffer.ts, conversation-buffer.ts), written before
+ * anything reads them.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly sql: Statements;
   /** One transaction: the operations, then the held rows that are due (or that `flush` asks for). */
   private readonly writeBatch: (ops: readonly WriteOp[], flush: HeldWrite) => WriteResult[];
-  /** The writer's in-memory state (user facts, held conversation rows), dropped on rollback. */
+  /** The writer's in-memory state (user facts, held rows and entries), dropped on rollback. */
   private readonly w: WriteContext;
   /** The webhook outbox, written by the batches (see outbox.ts). */
   readonly outbox: SqliteOutbox;
@@ -88,7 +90,7 @@ export class SqliteStore implements Store {
   /** The writer thread, when batches run there (see `SqliteStoreOptions.writer`). */
   private readonly writer: ThreadedWriter | undefined;
   /**
-   * The writer thread holds conversation rows that the database does not have yet, as its last
+   * The writer thread holds rows or entries that the database does not have yet, as its last
    * answer said (not known before its first: it may be folding rows in after a crash).
    */
   private threadHoldsRows = true;
@@ -127,11 +129,13 @@ export class SqliteStore implements Store {
       });
     }
     const pending = new PendingBuffer();
+    const entries = new EntryBuffer();
     this.w = {
       sql: this.sql,
-      users: new UserFacts(this.sql, pending),
+      users: new UserFacts(this.sql, pending, entries),
       convs: new ConversationBuffer(),
       pending,
+      entries,
       ranges: new RangeBuffer(),
     };
     this.held = new HeldWrites(this.w, () => this.writeAged());
@@ -224,7 +228,10 @@ export class SqliteStore implements Store {
       this.commit([], 'timed');
     } catch (err) {
       // they stay held: the next batch, read or close writes them, or the next start folds them in
-      this.log?.error({ err }, 'writing the held rows (conversations, pending messages, used ids) failed');
+      this.log?.error(
+        { err },
+        'writing the held rows (timeline entries, conversations, pending messages, used ids) failed',
+      );
     }
   }
 
@@ -234,8 +241,9 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Writes the conversation and pending rows held in memory (conversation-buffer.ts,
-   * pending-buffer.ts), on the writer thread if there is one; the reads of those rows call it first.
+   * Writes the conversation and pending rows and the timeline entries held in memory
+   * (conversation-buffer.ts, pending-buffer.ts, entry-buffer.ts), on the writer thread if there is
+   * one; the reads of those rows and of timelines call it first.
    */
   async flushHeld(): Promise<void> {
     if (this.writer) {
@@ -267,7 +275,7 @@ export class SqliteStore implements Store {
   }
 
   async history(q: HistoryQuery): Promise<TimelineEntry[] | 'unknown_base'> {
-    if (q.peerId !== undefined) await this.flushHeld(); // its walk starts at the row
+    await this.flushHeld(); // the user's newest entries may be held; a walk starts at the row
     const base = q.beforeMsgId === undefined ? undefined : timelineEntry(this.sql, q.userId, q.beforeMsgId);
     if (q.beforeMsgId !== undefined && !base) return 'unknown_base';
     const rows =
@@ -283,6 +291,7 @@ export class SqliteStore implements Store {
   }
 
   async inboxSince(userId: string, afterSeq: number, limit: number): Promise<TimelineEntry[]> {
+    await this.flushHeld();
     return this.sql.inboxSince.all(userId, afterSeq, limit).reverse().map(toEntry);
   }
 
@@ -292,10 +301,12 @@ export class SqliteStore implements Store {
     beforeSeq: number,
     limit: number,
   ): Promise<TimelineEntry[]> {
+    await this.flushHeld();
     return this.sql.receivedBetween.all(userId, afterSeq, beforeSeq, limit).map(toEntry);
   }
 
   async seqHead(userId: string): Promise<number> {
+    await this.flushHeld();
     return this.sql.seqHead.get(userId, userId)?.seq ?? 0;
   }
 

@@ -96,13 +96,28 @@ export function prepareStatements(db: Database.Database) {
        RETURNING unused`,
     ),
     messageById: prep<[number], MessageRow>(db, `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE msg_id = ?`),
-    /** A message: id, from, to, type, body, digest, time, then its positions (recipient, sender; null for a group). */
+    /**
+     * A message: id, from, to, type, body, digest, time, then its positions (recipient, sender) and
+     * the links of its entries there (entry-links-schema.ts); all four null for a group.
+     */
     insertMessage: prep<
-      [number, string, string, number, string, string, number, number | null, number | null]
+      [
+        number,
+        string,
+        string,
+        number,
+        string,
+        string,
+        number,
+        number | null,
+        number | null,
+        number | null,
+        number | null,
+      ]
     >(
       db,
-      `INSERT INTO messages (msg_id, from_id, to_id, type, body, digest, status, time_ms, to_seq, from_seq)
-       VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+      `INSERT INTO messages (msg_id, from_id, to_id, type, body, digest, status, time_ms, to_seq, from_seq, to_prev, from_prev)
+       VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
     ),
     /** How many messages are pending for the user (loaded once by the writer, see user-facts.ts). */
     pendingCount: prep<[string], { n: number }>(db, 'SELECT COUNT(*) AS n FROM pending WHERE user_id = ?'),

@@ -1,3 +1,4 @@
+import type { EntryBuffer } from './entry-buffer.js';
 import type { PendingBuffer } from './pending-buffer.js';
 import type { Statements } from './statements.js';
 
@@ -23,11 +24,13 @@ const MAX_USERS = 100_000;
  * these facts goes through this class or tells it, so a fact loaded once stays true. Each is loaded
  * from the database as it is inside the running transaction, so the facts can be dropped at any time
  * between operations; they must be when a batch rolls back (`clear`). Reads of the store never use
- * them: they query the database, which is always complete (see `seqHead` in statements.ts).
+ * them: they query the database, after the writer wrote what it holds (see `seqHead` in
+ * statements.ts, `SqliteStore.flushHeld`).
  *
  * Positions: `users.seq_head` is no longer raised per message; a user's head is the larger of it and
  * the last position in `user_timeline`. Whoever deletes timeline entries first settles `seq_head` to
- * the head (`settleSeqHead`), so deleting the newest entry never makes a position reusable.
+ * the head (`settleSeqHead`), so deleting the newest entry never makes a position reusable. The
+ * entries the writer holds (entry-buffer.ts) are above both.
  */
 export class UserFacts {
   private readonly users = new Map<string, UserState>();
@@ -36,6 +39,8 @@ export class UserFacts {
     private readonly sql: Statements,
     /** The pending rows not written yet, which a count of the database's misses. */
     private readonly held: PendingBuffer,
+    /** The timeline entries not written yet, whose positions the database's head misses. */
+    private readonly entries: EntryBuffer,
   ) {}
 
   private state(userId: string): UserState | undefined {
@@ -43,7 +48,8 @@ export class UserFacts {
     if (known) return known;
     const row = this.sql.seqHead.get(userId, userId);
     if (!row) return undefined; // unknown users are not remembered: a write may create them
-    const state: UserState = { head: row.seq, pending: undefined, blocked: undefined };
+    const head = Math.max(row.seq, this.entries.headOf(userId));
+    const state: UserState = { head, pending: undefined, blocked: undefined };
     this.users.set(userId, state);
     return state;
   }

@@ -1,4 +1,5 @@
 import type { ConversationBuffer } from './conversation-buffer.js';
+import type { EntryBuffer } from './entry-buffer.js';
 import type { PendingBuffer } from './pending-buffer.js';
 import type { RangeBuffer } from './range-buffer.js';
 import type { Statements } from './statements.js';
@@ -11,6 +12,8 @@ export interface WriteContext {
   readonly users: UserFacts;
   /** The conversation rows of 1:1 messages, held across batches (conversation-buffer.ts). */
   readonly convs: ConversationBuffer;
+  /** The timeline entries of 1:1 messages, held about a second a user at a time (entry-buffer.ts). */
+  readonly entries: EntryBuffer;
   /** The pending rows of 1:1 messages, held with the conversation rows (pending-buffer.ts). */
   readonly pending: PendingBuffer;
   /** The id ranges the message path used, held with them (range-buffer.ts). */
