@@ -100,7 +100,6 @@ describe('SQLite timeline entries held in memory', () => {
     await chat(store, free, 0, 36);
     expect(written()).toEqual([]);
     expect(store.holdsRows).toBe(true);
-    expect(written()).toEqual([]);
     // the chunks of half the users due: all of their entries written by the next batch, those of
     // the batch too (at least a quarter of the chunks: fewer are spread over several batches)
     const cut = Math.max(USERS.map(chunkOf).sort((x, y) => x - y)[USERS.length / 2]!, ENTRY_CHUNKS / 4);
@@ -143,7 +142,7 @@ describe('SQLite timeline entries held in memory', () => {
     }
     const before = written().length;
     vi.advanceTimersByTime(ENTRY_CHUNK_MS);
-    // one more chunk, not the second of entries held
+    // one more chunk, not the second's worth of entries held
     expect(written().length - before).toBeLessThan(entriesOf(36, n) / 4);
     expect(store.holdsRows).toBe(true);
     await store.flushHeld();
