@@ -23,9 +23,10 @@ const MAX_USERS = 100_000;
  * of its own in every commit; held for a second, the seven or so entries a busy user gets in that
  * time go onto its page in one write, and a checkpoint copies the page once (docs/benchmarks.md,
  * twenty-first pass). Users are hashed into ENTRY_CHUNKS chunks, and the batches write one chunk
- * every ENTRY_CHUNK_MS (`writeDue`), sorted by user, so no commit writes them all at once; every
- * write of all held rows (before a read of the store, before an operation not of the message path,
- * when the server is quiet, at close) writes them all.
+ * every ENTRY_CHUNK_MS (`writeDue`), sorted by user, so no commit writes them all at once (the hold
+ * timer's write too: all chunks are due by then only on a quiet server); every write of all held
+ * rows (before a read of the store, before an operation not of the message path, at close) writes
+ * them all.
  *
  * A user's held entries are always newer than its written ones: a chunk write, `flushUser` and
  * `flush` write all of a user's entries. Inside the writer, the lookups of an entry (`find`) and of
@@ -93,7 +94,9 @@ export class EntryBuffer {
   /** Writes the user's held entries (inside the transaction), for an operation that walks its timeline. */
   flushUser(sql: Statements, userId: string): void {
     const user = this.users.known(userId);
-    if (user !== undefined) this.writeChunk(sql, chunkOf(userId), user);
+    const k = chunkOf(userId);
+    // a reader with nothing held: the chunk is not copied
+    if (user !== undefined && this.chunks[k]!.lastSeq(user) > 0) this.writeChunk(sql, k, user);
   }
 
   /**

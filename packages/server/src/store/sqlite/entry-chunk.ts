@@ -46,8 +46,8 @@ export class UserIndex {
  * (so each user's in the order of its positions), as numbers in one growing `Float64Array`. Held
  * entries live about a second: as objects they would outlive the young generation's collections,
  * be copied by each of them and then promoted, on the writer's thread; a typed array's contents are
- * neither. A chunk is replaced, never changed in place, by a write (`without`), so the batch that
- * wrote it can put the old one back if it rolls back.
+ * neither. A chunk is replaced, never changed in place, by a write (`write` returns what it
+ * keeps), so the batch that wrote it can put the old one back if it rolls back.
  */
 export class EntryChunk {
   /** The earliest time of a message of an entry held here, or earlier (Infinity: none yet). */
