@@ -2,8 +2,8 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { compiledModuleUrl } from '../../../threads/compiled-module.js';
 import type { WriteOp, WriteResult } from '../../store.js';
-import { RECOVERED_HELD_ROWS } from '../held-recovery.js';
 import { decodeResults, encodeOps } from './batch-codec.js';
+import { relayLine } from './thread-log.js';
 import type { WriterCall, WriterData, WriterError, WriterNotice, WriterReply } from './writer-messages.js';
 
 /** A call as the event loop builds it: the id is added when it is posted. */
@@ -106,7 +106,7 @@ export class ThreadedWriter {
     worker.unref(); // held only while calls are in flight (see `call`)
     this.worker = worker;
     worker.on('message', (m: WriterReply | WriterNotice) => {
-      if ('notice' in m) this.log?.warn(m.recovery, RECOVERED_HELD_ROWS);
+      if ('notice' in m) relayLine(this.log, m.line);
       else this.settle(m);
     });
     worker.on('error', (err) => {

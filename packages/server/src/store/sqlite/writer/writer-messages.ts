@@ -1,5 +1,4 @@
 import type { CaptureRecipe } from '../../outbox.js';
-import type { HeldRecovery } from '../held-recovery.js';
 
 /** What the SQLite writer thread is started with. */
 export interface WriterData {
@@ -21,10 +20,10 @@ export type WriterCall =
   | { id: number; kind: 'flushHeld' }
   | { id: number; kind: 'close' };
 
-/** What the thread reports on its own, outside any call: for the event loop's log. */
+/** What the thread reports on its own, outside any call: a line of its log (thread-log.ts). */
 export interface WriterNotice {
-  notice: 'heldRowsRecovered';
-  recovery: HeldRecovery;
+  notice: 'log';
+  line: string;
 }
 
 /** An error as it crosses threads: what logs and callers look at. */

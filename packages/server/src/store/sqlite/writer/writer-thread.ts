@@ -3,6 +3,7 @@ import type { OutboxCapture } from '../../outbox.js';
 import type { WriteOp, WriteResult } from '../../store.js';
 import { SqliteStore } from '../sqlite-store.js';
 import { decodeOps, encodeResults, OpFailure } from './batch-codec.js';
+import { threadLog } from './thread-log.js';
 import type { WriterCall, WriterData, WriterError, WriterNotice, WriterReply } from './writer-messages.js';
 
 /**
@@ -32,7 +33,7 @@ try {
     synchronous: data.synchronous,
     checkpointIntervalMs: data.checkpointIntervalMs,
     writer: 'inline',
-    onRecovered: (recovery) => post({ notice: 'heldRowsRecovered', recovery }),
+    log: threadLog((line) => post({ notice: 'log', line })),
   });
 } catch (err) {
   post({ id: -1, ok: false, error: toWriterError(err) });
