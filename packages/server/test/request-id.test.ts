@@ -1,18 +1,9 @@
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
+import { capturingLog } from './helpers/capturing-log.js';
 import { startTestServer } from './helpers/test-server.js';
 import { waitFor } from './helpers/wait-for.js';
-
-type Line = { level: number; msg: string; reqId?: string; status?: number; url?: string };
-
-/** A debug-level logger whose lines are kept, parsed, in `lines`. */
-function capturingLog() {
-  const lines: Line[] = [];
-  const log = pino({ level: 'debug' }, { write: (s: string) => lines.push(JSON.parse(s) as Line) });
-  return { lines, log };
-}
 
 /** A store whose user listing fails, so that `GET /v1/users` is a 500 that the server logs. */
 function storeFailingListUsers(): Store {

@@ -1,7 +1,9 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHECKPOINTER_DIED, CHECKPOINTER_RESTART_MS } from '../../src/store/sqlite/checkpointer.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { capturingLog } from '../helpers/capturing-log.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -42,6 +44,24 @@ describe('SQLite WAL checkpoints off the event loop', () => {
     const reopened = new SqliteStore({ dataDir: dir });
     onCleanup(() => reopened.close());
     expect((await reopened.pendingMessages('b', 0, 1000)).length).toBe(300);
+  });
+
+  it('replaces a checkpoint thread that died, and logs it', async () => {
+    const dir = tempDir();
+    const { log, next } = capturingLog('info');
+    const store = new SqliteStore({ dataDir: dir, checkpointIntervalMs: 20, writer: 'inline', log });
+    onCleanup(() => store.close());
+    // the thread is gone before anything was written (as a crash of it would leave it)
+    const checkpointer = (store as unknown as { checkpointer: { worker: { terminate(): Promise<number> } } })
+      .checkpointer;
+    await checkpointer.worker.terminate();
+    const line = await next(CHECKPOINTER_DIED);
+    expect(line).toMatchObject({ level: 50, code: expect.any(Number), restartInMs: CHECKPOINTER_RESTART_MS });
+    const file = path.join(dir, 'parley.db');
+    const before = statSync(file).size;
+    await storeMessages(store, 300);
+    // only a checkpoint grows the database file: the new thread's
+    await waitFor(() => statSync(file).size > before, 'a checkpoint by a new thread');
   });
 
   it('keeps the WAL short under a steady stream of commits: the writer finishes the checkpoint, the log restarts', async () => {

@@ -1,51 +1,12 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { RECOVERED_HELD_ROWS } from '../../src/store/sqlite/held-recovery.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { relayLine } from '../../src/store/sqlite/writer/thread-log.js';
+import { capturingLog } from '../helpers/capturing-log.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { crashImage, setUp, talk, talking } from './held-rows-fixture.js';
-
-interface Line {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-/**
- * A logger as the server's, whose lines are kept; `next(msg)` resolves with the first line of that
- * message, or fails after 10 s without one.
- */
-function capturingLog() {
-  const lines: Line[] = [];
-  const waiting: { msg: string; resolve: (l: Line) => void }[] = [];
-  const log = pino(
-    { level: 'info' },
-    {
-      write: (s: string) => {
-        const line = JSON.parse(s) as Line;
-        lines.push(line);
-        for (const w of waiting.filter((w) => w.msg === line.msg)) w.resolve(line);
-      },
-    },
-  );
-  const next = (msg: string) =>
-    new Promise<Line>((resolve, reject) => {
-      const seen = lines.find((l) => l.msg === msg);
-      if (seen) return resolve(seen);
-      const timer = setTimeout(() => reject(new Error(`no log line "${msg}" within 10 s`)), 10_000);
-      waiting.push({
-        msg,
-        resolve: (l) => {
-          clearTimeout(timer);
-          resolve(l);
-        },
-      });
-    });
-  return { lines, log, next };
-}
 
 const TIMED_WRITE_FAILED =
   'writing the held rows (timeline entries, conversations, pending messages, used ids) failed';
@@ -57,7 +18,7 @@ const TIMED_WRITE_FAILED =
 describe('SqliteStore writer thread: its log', () => {
   it("logs a failed timed write of the held rows on the server's log, with the database's error", async () => {
     const dir = tempDir();
-    const { log, next } = capturingLog();
+    const { log, next } = capturingLog('info');
     const store = new SqliteStore({ dataDir: dir, log });
     onCleanup(() => store.close());
     const free = await setUp(store);
@@ -85,7 +46,7 @@ describe('SqliteStore writer thread: its log', () => {
     await talk(store, free, 3, 5, sent);
     expect(store.holdsRows).toBe(true);
     const crashed = crashImage(dir);
-    const { log, next } = capturingLog();
+    const { log, next } = capturingLog('info');
     const reopened = new SqliteStore({ dataDir: crashed, log });
     onCleanup(() => reopened.close());
     await reopened.opened();
@@ -95,7 +56,7 @@ describe('SqliteStore writer thread: its log', () => {
   });
 
   it('logs a line that is not JSON as it is, and a level it does not know as a warning', () => {
-    const { lines, log } = capturingLog();
+    const { lines, log } = capturingLog('info');
     relayLine(log, 'not json');
     relayLine(log, JSON.stringify({ level: 33, msg: 'odd', n: 1 }));
     relayLine(undefined, JSON.stringify({ level: 50, msg: 'nobody listens' }));

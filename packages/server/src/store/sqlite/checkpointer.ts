@@ -48,40 +48,74 @@ parentPort.on('message', (m) => {
  */
 export const RESTART_FRAMES = 65_536;
 
+/** The wait before a new checkpoint thread replaces one that died; it doubles at each death, to a minute. */
+export const CHECKPOINTER_RESTART_MS = 1000;
+const RESTART_MAX_MS = 60_000;
+
+/** The message of the log line when the checkpoint thread dies (a new one starts after a wait). */
+export const CHECKPOINTER_DIED = 'WAL checkpoint worker failed; a new one starts after a wait';
+
 export class Checkpointer {
-  private readonly worker: Worker;
-  private readonly exited: Promise<void>;
+  private worker: Worker;
+  /** Resolves when the current thread has ended. */
+  private exited: Promise<void> = Promise.resolve();
+  private stopping = false;
+  private restartMs = CHECKPOINTER_RESTART_MS;
+  private restartTimer: NodeJS.Timeout | undefined;
 
   /**
    * `onLongLog`: the log is longer than `restartFrames` after a pass; called on the owner's
-   * thread, between its batches.
+   * thread, between its batches. A thread that dies (an error it did not catch, a failed open) is
+   * logged and replaced after CHECKPOINTER_RESTART_MS, doubling at each death: without checkpoints
+   * the WAL grows until the disk is full.
    */
   constructor(
-    file: string,
-    intervalMs: number,
-    log?: Logger,
-    restartFrames = RESTART_FRAMES,
-    onLongLog?: () => void,
+    private readonly file: string,
+    private readonly intervalMs: number,
+    private readonly log?: Logger,
+    private readonly restartFrames = RESTART_FRAMES,
+    private readonly onLongLog?: () => void,
   ) {
+    this.worker = this.spawn();
+  }
+
+  private spawn(): Worker {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const workerData = { driver, file, intervalMs, restartFrames };
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
-    this.worker.unref();
-    this.worker.on('message', (m: { error?: string; log?: number }) => {
-      if (m.error) log?.warn({ err: m.error }, 'WAL checkpoint failed; the next one retries');
-      else if (m.log !== undefined) onLongLog?.();
+    const workerData = {
+      driver,
+      file: this.file,
+      intervalMs: this.intervalMs,
+      restartFrames: this.restartFrames,
+    };
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    worker.unref();
+    worker.on('message', (m: { error?: string; log?: number }) => {
+      if (m.error) this.log?.warn({ err: m.error }, 'WAL checkpoint failed; the next one retries');
+      else if (m.log !== undefined) this.onLongLog?.();
+    });
+    let failure: Error | undefined;
+    worker.once('error', (err) => {
+      failure = err;
     });
     this.exited = new Promise((resolve) => {
-      this.worker.once('exit', () => resolve());
-      this.worker.once('error', (err) => {
-        log?.error({ err }, 'WAL checkpoint worker failed; checkpoints stop until restart');
+      worker.once('exit', (code) => {
         resolve();
+        if (this.stopping) return;
+        this.log?.error({ err: failure, code, restartInMs: this.restartMs }, CHECKPOINTER_DIED);
+        this.restartTimer = setTimeout(() => {
+          this.restartTimer = undefined;
+          if (!this.stopping) this.worker = this.spawn();
+        }, this.restartMs).unref();
+        this.restartMs = Math.min(this.restartMs * 2, RESTART_MAX_MS);
       });
     });
+    return worker;
   }
 
   /** Stops the worker and waits until its connection is closed. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
     this.worker.ref(); // an unreferenced thread would let the process end before it closed
     this.worker.postMessage('stop');
     await this.exited;
