@@ -305,6 +305,12 @@ export function renderMarkdown(r: BenchResults): string {
         `These fixed-rate runs put the generator and the servers under real-time scheduling (\`--realtime\`: ` +
           `SCHED_RR, priority ${REALTIME_PRIORITY}); the probe ran under the default scheduler.`,
       );
+    if (s.latency.firstWarmupS !== undefined)
+      out.push(
+        `Each server's first round warmed up for ${s.latency.firstWarmupS} s before it was measured, the ` +
+          `others for ${s.latency.warmupS} s: a server just started has a transient of several seconds under its ` +
+          'first load, which a running server has behind it.',
+      );
   }
   if (s.durability?.kind === 'durability') {
     out.push(`### Cost of durability (Parley, ${s.durability.pairs} pairs, window ${s.durability.window})`);

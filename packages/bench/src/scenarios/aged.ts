@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { withTarget } from '../targets.js';
 import { seedHistory } from './history-seed.js';
 import { compareParley, parleyRounds, runInterleaved, type Variant } from './interleave.js';
-import { generatorThreadsFor, halfOfSaturation } from './levels.js';
+import { FIRST_ROUND_WARMUP_S, generatorThreadsFor, halfOfSaturation } from './levels.js';
 import type { AgedRateLevel, AgedResult, AgedSeed, Scenario, ScenarioContext } from './types.js';
 
 /** Messages stored per pair before the run (full scale): each user's history spans several leaf pages. */
@@ -83,7 +83,12 @@ async function agedAtRate(
       threads: ctx.threads ?? generatorThreadsFor(l.rate),
     },
     ctx,
-    { rounds: parleyRounds(ctx), stage: `aged ${l.pairs} pairs at ${l.rate} msg/s`, realtime },
+    {
+      rounds: parleyRounds(ctx),
+      stage: `aged ${l.pairs} pairs at ${l.rate} msg/s`,
+      realtime,
+      ...(!quick && { firstWarmupS: FIRST_ROUND_WARMUP_S }),
+    },
   );
   return {
     pairs: l.pairs,

@@ -49,7 +49,14 @@ export async function runInterleaved(
   variants: readonly Variant[],
   spec: LoadSpec,
   ctx: ScenarioContext,
-  opts: { rounds: number; stage: string; realtime?: boolean; perf?: boolean },
+  opts: {
+    rounds: number;
+    stage: string;
+    realtime?: boolean;
+    perf?: boolean;
+    /** The warm-up of each server's first round, if not `spec.warmupS` (see FIRST_ROUND_WARMUP_S). */
+    firstWarmupS?: number;
+  },
 ): Promise<Interleaved> {
   const started: RunningTarget[] = [];
   const profileDirs: string[] = [];
@@ -88,6 +95,7 @@ export async function runInterleaved(
           started[i]!,
           {
             ...spec,
+            warmupS: r === 0 ? (opts.firstWarmupS ?? spec.warmupS) : spec.warmupS,
             durationS: spec.durationS / opts.rounds,
             userPrefix: `${r}_`,
             confirm: v.confirm ?? spec.confirm ?? ctx.confirm ?? DEFAULT_CONFIRM,

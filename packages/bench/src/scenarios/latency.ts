@@ -1,5 +1,12 @@
 import { runInterleaved } from './interleave.js';
-import { generatorThreadsFor, halfOfSaturation, type LevelSpec, levelLabel, runLevels } from './levels.js';
+import {
+  FIRST_ROUND_WARMUP_S,
+  generatorThreadsFor,
+  halfOfSaturation,
+  type LevelSpec,
+  levelLabel,
+  runLevels,
+} from './levels.js';
 import type { Scenario, ScenarioContext } from './types.js';
 
 /**
@@ -32,12 +39,16 @@ export const latency: Scenario = {
     const threads = ctx.threads ?? 1;
     const timing = quick
       ? { durationS: 1.5, warmupS: 0.5, rounds: 1, threads }
-      : { durationS: 16, warmupS: 1.5, rounds: 4, threads };
+      : { durationS: 16, warmupS: 1.5, firstWarmupS: FIRST_ROUND_WARMUP_S, rounds: 4, threads };
     return {
       kind: 'latency',
       levels: await runLevels('latency', levels, timing, ctx, ctx.realtime === true),
       probe: { ...probe, halfSaturation: levelLabel(levels[0]!) },
       ...(ctx.realtime && { realtime: true }),
+      ...(timing.firstWarmupS !== undefined && {
+        firstWarmupS: timing.firstWarmupS,
+        warmupS: timing.warmupS,
+      }),
     };
   },
 };

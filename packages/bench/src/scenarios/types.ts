@@ -67,6 +67,9 @@ export interface LatencyResult {
   probe?: { pairs: number; window: number; ackedPerSec: number; halfSaturation: string };
   /** The fixed-rate runs were under real-time scheduling (`--realtime`); the probe never is. */
   realtime?: boolean;
+  /** Each server's first round warmed up this long, the others `warmupS` (FIRST_ROUND_WARMUP_S). */
+  firstWarmupS?: number;
+  warmupS?: number;
 }
 
 export interface DurabilityResult {
