@@ -33,6 +33,7 @@ import { addMetricsRoute } from './metrics/metrics-route.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import type { RetentionSweeper } from './retention/retention-sweeper.js';
 import { DatabaseStartError, PostgresStore } from './store/postgres/postgres-store.js';
+import { sqliteMetrics } from './store/sqlite/sqlite-metrics.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { type DispatcherTiming, setupWebhooks, webhookConfig } from './webhooks/setup.js';
@@ -130,6 +131,7 @@ async function assemble(
   if (store instanceof SqliteStore) await store.opened();
   const bus = parts.bus ?? selectBus(config, log);
   const metrics = new PrometheusMetrics();
+  if (store instanceof SqliteStore && store.walFile) sqliteMetrics(metrics.registry, store.walFile);
   const clock = parts.clock ?? systemClock;
   const webhooks = hooks && setupWebhooks(config, hooks, store, log, clock, parts.webhookTiming);
   if (!tokens) {

@@ -131,6 +131,25 @@ describe('/metrics', () => {
     expect(sampleValue(await metrics(two.server.url), 'parley_connections')).toBe(0);
   });
 
+  it("shows the size of SQLite's write-ahead log, which grows with the writes", async () => {
+    // checkpoints inside commits, at SQLite's 1,000 pages: below that the log only grows (with the
+    // checkpoint thread a quiet log is copied and written again from its start, the file the same size)
+    const s = await startTestServer({ sqliteCheckpointMs: 0 });
+    const wal = path.join(s.dataDir, 'parley.db-wal');
+    const walBytes = async () => sampleValue(await metrics(s.server.url), 'parley_sqlite_wal_bytes');
+    const a = await s.connect('A');
+    await s.connect('B');
+    expect((await metrics(s.server.url)).types.get('parley_sqlite_wal_bytes')).toBe('gauge');
+    const before = await walBytes();
+    expect(before).toBeLessThanOrEqual(fs.statSync(wal).size);
+    const ids = await a.ids();
+    for (let i = 0; i < 5; i++) expect((await a.say('B', 'x'.repeat(3000), ids[i])).ack.action).toBe('4');
+    const after = await walBytes();
+    expect(after).toBeGreaterThan(before);
+    // the file only grows while the server runs (a restart of the log writes from its beginning again)
+    expect(after).toBeLessThanOrEqual(fs.statSync(wal).size);
+  });
+
   it('is behind ADMIN_KEY when one is set', async () => {
     const key = 'metrics-key-0123456789';
     const s = await startTestServer({ adminKey: key });

@@ -235,6 +235,11 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** The write-ahead log's file (none for `:memory:`). */
+  get walFile(): string | undefined {
+    return this.db.memory ? undefined : `${this.db.name}-wal`;
+  }
+
   /** Whether this (writing) connection holds conversation or pending rows the database does not have yet. */
   get holdsRows(): boolean {
     return this.held.holding;
