@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { type FailureLines, RepeatedFailure } from './repeated-failure.js';
 
 /**
  * Copies the write-ahead log back into the database file from a worker thread, with a connection
@@ -22,11 +23,15 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
+let failing = false;
 const run = () => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (failing) parentPort.postMessage({ recovered: true });
+    failing = false;
     if (r && r.log >= workerData.restartFrames) parentPort.postMessage({ log: r.log });
   } catch (err) {
+    failing = true;
     parentPort.postMessage({ error: String(err && err.message || err) });
   }
 };
@@ -55,6 +60,13 @@ const RESTART_MAX_MS = 60_000;
 /** The message of the log line when the checkpoint thread dies (a new one starts after a wait). */
 export const CHECKPOINTER_DIED = 'WAL checkpoint worker failed; a new one starts after a wait';
 
+/** The log lines of checkpoint passes that fail (a full disk, an I/O error), and of the first that works again. */
+export const CHECKPOINT_FAILURE_LINES: FailureLines = {
+  failed: 'WAL checkpoint failed; the next one retries',
+  still: 'WAL checkpoints still failing',
+  recovered: 'WAL checkpoints work again',
+};
+
 export class Checkpointer {
   private worker: Worker;
   /** Resolves when the current thread has ended. */
@@ -62,6 +74,8 @@ export class Checkpointer {
   private stopping = false;
   private restartMs = CHECKPOINTER_RESTART_MS;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** A pass that fails fails again 250 ms later: logged once, then once a minute. */
+  private readonly failures: RepeatedFailure;
 
   /**
    * `onLongLog`: the log is longer than `restartFrames` after a pass; called on the owner's
@@ -76,6 +90,7 @@ export class Checkpointer {
     private readonly restartFrames = RESTART_FRAMES,
     private readonly onLongLog?: () => void,
   ) {
+    this.failures = new RepeatedFailure(log, CHECKPOINT_FAILURE_LINES);
     this.worker = this.spawn();
   }
 
@@ -89,8 +104,9 @@ export class Checkpointer {
     };
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     worker.unref();
-    worker.on('message', (m: { error?: string; log?: number }) => {
-      if (m.error) this.log?.warn({ err: m.error }, 'WAL checkpoint failed; the next one retries');
+    worker.on('message', (m: { error?: string; recovered?: boolean; log?: number }) => {
+      if (m.error) this.failures.failed(m.error);
+      else if (m.recovered) this.failures.succeeded();
       else if (m.log !== undefined) this.onLongLog?.();
     });
     let failure: Error | undefined;

@@ -10,7 +10,7 @@ import { type Level, type Logger, pino } from 'pino';
 /** A logger for the writer thread that hands each line, as pino writes it (JSON), to `send`. */
 export function threadLog(send: (line: string) => void): Logger {
   // the event loop's logger adds the time and its own fields when it logs the line again
-  return pino({ level: 'warn', base: null, timestamp: false }, { write: send });
+  return pino({ level: 'info', base: null, timestamp: false }, { write: send });
 }
 
 /** Logs a line of `threadLog` again on the event loop's logger, at its level, with its fields. */
