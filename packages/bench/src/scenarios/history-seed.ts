@@ -101,7 +101,7 @@ export function seedHistory(
         SELECT v + 1,
           CASE WHEN (v / ${c}) % 2 = 0 THEN p.a ELSE p.b END,
           CASE WHEN (v / ${c}) % 2 = 0 THEN p.b ELSE p.a END,
-          0, printf('%-64s', 'seeded message ' || (v + 1)), printf('seed%d', v + 1), 2,
+          0, printf('%-64s', 'seeded message ' || (v + 1)), '=', 2,
           ${now - n} + v, ${seqs}, ${seqs}
         FROM k JOIN seed_pairs p ON p.k = v % ${c}`);
       if (oneEach) timelineOfOnePeer(db, c, linked);

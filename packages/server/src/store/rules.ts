@@ -8,21 +8,55 @@ import type { NewMessage, WriteOps } from './store.js';
  */
 
 /**
- * The digest a message's content is stored with, so that a retry (the same message under its id
- * again) can be told from another message under a used id. Computed where the message is written
- * (SQLite: on the writer thread, off the event loop); one-shot `hash`, no Hash object per message.
+ * The digest of a message's content (its type and its body as the sender sent it): what tells a
+ * retry (the same message under its id again) from another message under a used id once the
+ * stored body no longer says what was sent. One-shot `hash`, no Hash object per message.
  */
-export function contentDigest(m: Pick<NewMessage, 'type' | 'body' | 'sentBody'>): string {
+export function contentDigest(m: { type: number; body: string; sentBody?: string | undefined }): string {
   return hash('sha256', `${m.type}\n${m.sentBody ?? m.body}`, 'base64url');
+}
+
+/**
+ * What a message row's `digest` holds while its stored body is the body as sent: a retry is then
+ * told by the type and the body themselves, so the common write computes and stores no digest.
+ * (Rows from before this marker hold a digest; the rules read both.)
+ */
+export const BODY_AS_SENT = '=';
+
+/**
+ * The `digest` a new message row is stored with: the marker, or the digest of what was sent when a
+ * message check (a before-send webhook) replaced the body that is stored.
+ */
+export function storedDigest(m: Pick<NewMessage, 'type' | 'body' | 'sentBody'>): string {
+  return m.sentBody === undefined ? BODY_AS_SENT : contentDigest(m);
+}
+
+/**
+ * The `digest` a row keeps when its body is emptied by a recall: the content's digest, so that a
+ * retry of the recalled message is still acknowledged as one (and another message under its id is not).
+ */
+export function digestWithoutBody(row: { type: number; body: string; digest: string }): string {
+  return row.digest === BODY_AS_SENT ? contentDigest(row) : row.digest;
 }
 
 /** What the rules need to know of a stored message. */
 export interface MessageFacts {
   fromId: string;
   toId: string;
+  type: number;
+  /** As stored (empty once recalled or erased). */
+  body: string;
+  /** `BODY_AS_SENT`, a `contentDigest`, or empty: forgotten (erased). */
   digest: string;
   timeMs: number;
   recalled: boolean;
+}
+
+/** Whether a new message carries the content a stored one was sent with. */
+function sameContent(existing: MessageFacts, m: NewMessage): boolean {
+  if (existing.digest === BODY_AS_SENT)
+    return existing.type === m.type && existing.body === (m.sentBody ?? m.body);
+  return existing.digest === contentDigest(m);
 }
 
 /**
@@ -38,7 +72,7 @@ export function reuseOutcome(
 ): 'retry' | 'duplicate' | 'bad_id' | 'expired_id' {
   if (!existing) return unused.expired ? 'expired_id' : 'bad_id';
   if (existing.fromId !== m.fromId) return 'bad_id';
-  return existing.toId === m.toId && existing.digest === contentDigest(m) ? 'retry' : 'duplicate';
+  return existing.toId === m.toId && sameContent(existing, m) ? 'retry' : 'duplicate';
 }
 
 type RecallOp = WriteOps['recall']['op'];

@@ -143,7 +143,7 @@ export interface HistoryQuery {
   limit: number;
 }
 
-/** A message to append (the store keeps a digest of its content: `contentDigest` in rules.ts). */
+/** A message to append (how a retry of it is told: `storedDigest` in rules.ts). */
 export interface NewMessage {
   msgId: number;
   fromId: string;
@@ -151,8 +151,9 @@ export interface NewMessage {
   type: MsgTypeCode;
   body: string;
   /**
-   * The body as the sender sent it, when a before-send check rewrote `body`: the content digest is
-   * of this, so that the sender's retry of the same message is still recognized as one.
+   * The body as the sender sent it, when a before-send check rewrote `body`: the row keeps the
+   * digest of this (`storedDigest`), so that the sender's retry of the same message is still
+   * recognized as one.
    */
   sentBody?: string;
   timeMs: number;

@@ -195,6 +195,10 @@ export function describeGroupMessageContract(name: string, makeStore: () => Prom
         event: { type: 'renamed', name: 'Trip' },
       });
       expect(all[5]).toEqual({ kind: 'recall', groupId: '~g', seq: 6, message: storedAs(m2, true) });
+      // recalled, it is still told from another message under its id
+      const sent = g.msg(m2.msgId, 'a', '~g', m2.body, m2.timeMs);
+      expect(await g.append(sent)).toMatchObject({ outcome: 'retry', message: { seq: 2, recalled: true } });
+      expect(await g.append({ ...sent, body: '' })).toEqual({ outcome: 'duplicate' });
       const seqs = (entries: { seq: number }[]) => entries.map((e) => e.seq);
       expect(seqs(await store.groupEntries('~g', 2, 5, 100))).toEqual([3, 4, 5]);
       expect(seqs(await store.groupEntries('~g', 2, 5, 2))).toEqual([3, 4]);

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { contentDigest } from '../../src/store/rules.js';
+import { BODY_AS_SENT, contentDigest } from '../../src/store/rules.js';
 import { APPEND_ROWS_TABLES } from '../../src/store/sqlite/append-rows-schema.js';
 import { RANGE_MAX_IDS } from '../../src/store/sqlite/id-ranges.js';
 import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
@@ -33,7 +33,7 @@ async function open(dir = tempDir()) {
     await store.write([{ kind: 'purgeNotices', doneBeforeMs: 0, limit: 0 }]);
     return ranges();
   };
-  return { store, ranges, written };
+  return { store, db, ranges, written };
 }
 
 describe('SQLite id ranges', () => {
@@ -145,5 +145,26 @@ describe('SQLite id ranges', () => {
     expect((await written()).map((r) => r.first_id)).toEqual([7]);
     expect(await store.getMessage(5)).toMatchObject({ toId: '~g', body: 'group' });
     expect(await reserveIds(store, 'a', 1)).toEqual([9]);
+  });
+});
+
+describe('SQLite message rows', () => {
+  it('stores no digest for a message stored as sent, and the digest of what was sent where it must', async () => {
+    const { store, db } = await open();
+    await store.write([user('a'), user('b')]);
+    const [plain, rewritten] = await reserveIds(store, 'a', 2);
+    await store.write([
+      appendOp(plain!, 'a', 'b', 'hello'),
+      { ...appendOp(rewritten!, 'a', 'b', 'd*** it'), sentBody: 'darn it' } as WriteOp,
+    ]);
+    const digest = (msgId: number) =>
+      (db.prepare('SELECT digest FROM messages WHERE msg_id = ?').get(msgId) as { digest: string }).digest;
+    expect(digest(plain!)).toBe(BODY_AS_SENT);
+    expect(digest(rewritten!)).toBe(contentDigest({ type: 0, body: 'darn it' }));
+    // a recall empties the body: the row keeps the digest of what it held
+    await store.write([
+      { kind: 'recall', userId: 'a', peerId: 'b', msgId: plain!, notBeforeMs: 0, notice: '{}' },
+    ]);
+    expect(digest(plain!)).toBe(contentDigest({ type: 0, body: 'hello' }));
   });
 });

@@ -68,6 +68,39 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       expect(await append(newMsg(id!, 'b', 'a'))).toEqual({ outcome: 'bad_id' });
     });
 
+    it('tells a retry by what was sent: also once recalled, or when a check rewrote the body', async () => {
+      const [plain, rewritten, laterRewritten] = await reserve('a', 3);
+      const sent = newMsg(plain!, 'a', 'b', 'hello');
+      expect(await append(sent)).toMatchObject({ outcome: 'stored' });
+      expect(await append({ ...sent, type: 1 })).toEqual({ outcome: 'duplicate' });
+      const [recalled] = await store.write([
+        { kind: 'recall', userId: 'a', peerId: 'b', msgId: plain!, notBeforeMs: 0, notice: '{}' },
+      ]);
+      expect(recalled).toMatchObject({ outcome: 'recalled' });
+      // the body is gone; what was sent still tells the same message from another one
+      expect(await append(sent)).toMatchObject({ outcome: 'retry', message: { body: '', recalled: true } });
+      expect(await append({ ...sent, body: '' })).toEqual({ outcome: 'duplicate' });
+      expect(await append({ ...sent, body: 'hello!' })).toEqual({ outcome: 'duplicate' });
+
+      // stored as a check rewrote it: a retry is what the sender sent, rewritten again or not
+      const checked = { ...newMsg(rewritten!, 'a', 'b', 'd*** it'), sentBody: 'darn it' };
+      expect(await append(checked)).toMatchObject({ outcome: 'stored', message: { body: 'd*** it' } });
+      expect(await append(checked)).toMatchObject({ outcome: 'retry', message: { body: 'd*** it' } });
+      expect(await append(newMsg(rewritten!, 'a', 'b', 'darn it'))).toMatchObject({ outcome: 'retry' });
+      expect(await append(newMsg(rewritten!, 'a', 'b', 'd*** it'))).toEqual({ outcome: 'duplicate' });
+
+      // stored as sent, rewritten by the check on the retry
+      const first = newMsg(laterRewritten!, 'a', 'b', 'darn it');
+      expect(await append(first)).toMatchObject({ outcome: 'stored' });
+      expect(await append({ ...first, body: 'd*** it', sentBody: 'darn it' })).toMatchObject({
+        outcome: 'retry',
+        message: { body: 'darn it' },
+      });
+      expect(await append({ ...first, body: 'darn it', sentBody: 'other' })).toEqual({
+        outcome: 'duplicate',
+      });
+    });
+
     it('expires reservations: refuses their ids, drops them, and caps what a user holds', async () => {
       const now = 1_800_000_000_000;
       const [r1] = await store.write([reserveOp('a', 4, now - 1000)]);

@@ -1,5 +1,5 @@
 import { isGroupId } from '@parley/protocol';
-import { contentDigest } from '../rules.js';
+import { storedDigest } from '../rules.js';
 import type { AppendResult, WriteOps } from '../store.js';
 import { appendToGroup } from './group-writes.js';
 import { reused } from './message-writes.js';
@@ -83,7 +83,7 @@ export async function appendRun(db: Db, ops: readonly Op<'append'>[]): Promise<A
       stored.map((m) => m.toId),
       stored.map((m) => m.type),
       stored.map((m) => toDb(m.body)),
-      stored.map((m) => contentDigest(m)),
+      stored.map((m) => storedDigest(m)),
       stored.map((m) => m.timeMs),
     );
     if (rows.length !== stored.length) throw new Error('append run: a recipient vanished');

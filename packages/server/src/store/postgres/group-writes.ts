@@ -6,7 +6,7 @@ import {
   planGroupChange,
 } from '../group-rules.js';
 import { EntryKind, type GroupEntry, type GroupEventData, RoleCode, RoleOfCode } from '../groups.js';
-import { contentDigest, recallOutcome } from '../rules.js';
+import { digestWithoutBody, recallOutcome, storedDigest } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { toGroup, toMember } from './group-rows.js';
 import { factsOf, type MessageRow, toMessage } from './rows.js';
@@ -184,7 +184,7 @@ export async function appendToGroup(db: Db, m: NewMessage & { asSystem?: boolean
     m.fromId,
     m.type,
     toDb(m.body),
-    contentDigest(m),
+    storedDigest(m),
     m.timeMs,
   ))!;
   const { msgId, fromId, toId, type, body, timeMs } = m;
@@ -232,7 +232,8 @@ export async function groupRecall(db: Db, op: Op<'groupRecall'>): Promise<Result
   if (row && row.to_id === op.groupId && row.from_id !== op.userId) return { outcome: 'forbidden' };
   const outcome = recallOutcome(factsOf(row), { ...op, peerId: op.groupId, notice: '' });
   if (outcome !== 'recall' || !row) return { outcome: outcome === 'recall' ? 'not_found' : outcome };
-  if ((await db.run(SQL.setMessageRecalled, op.msgId)) === 0) return { outcome: 'already' };
+  if ((await db.run(SQL.setMessageRecalled, digestWithoutBody(factsOf(row)!), op.msgId)) === 0)
+    return { outcome: 'already' };
   const { seq } = (await db.get(
     SQL.appendGroupEntry,
     op.groupId,

@@ -1,5 +1,5 @@
 import { isGroupId } from '@parley/protocol';
-import { contentDigest, readable, recallOutcome, reuseOutcome } from '../rules.js';
+import { digestWithoutBody, readable, recallOutcome, reuseOutcome, storedDigest } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { appendToGroup, groupRetry } from './group-writes.js';
 import { factsOf, toMessage } from './rows.js';
@@ -45,7 +45,7 @@ export async function append(db: Db, m: Op<'append'>): Promise<AppendResult> {
     m.toId,
     m.type,
     toDb(m.body),
-    contentDigest(m),
+    storedDigest(m),
     m.timeMs,
   );
   if (!stored) throw new Error(`append ${m.msgId}: the recipient ${m.toId} vanished`);
@@ -112,7 +112,8 @@ export async function recall(db: Db, op: Op<'recall'>): Promise<Result<'recall'>
   const row = await db.get(SQL.messageById, op.msgId);
   const outcome = recallOutcome(factsOf(row), op);
   if (outcome !== 'recall' || !row) return { outcome: outcome === 'recall' ? 'not_found' : outcome };
-  if ((await db.run(SQL.setMessageRecalled, op.msgId)) === 0) return { outcome: 'already' };
+  if ((await db.run(SQL.setMessageRecalled, digestWithoutBody(factsOf(row)!), op.msgId)) === 0)
+    return { outcome: 'already' };
   const seq = await receivedSeq(db, row.to_id, op.msgId);
   if (seq !== undefined) await db.run(SQL.deletePending, row.to_id, seq);
   return { outcome: 'recalled', noticeId: (await db.get(SQL.insertNotice, row.to_id, toDb(op.notice)))!.id };

@@ -1,5 +1,5 @@
 import type { RoomAppendResult, RoomMessage, RoomWriteOps } from '../rooms.js';
-import { contentDigest, reuseOutcome } from '../rules.js';
+import { reuseOutcome, storedDigest } from '../rules.js';
 import type { WriteOp } from '../store.js';
 import { factsOf } from './rows.js';
 import { type Db, SQL, type Stmt } from './statements.js';
@@ -92,7 +92,7 @@ export async function roomAppend(db: Db, m: RoomAppendOp): Promise<RoomAppendRes
     m.toId,
     m.type,
     toDb(m.body),
-    contentDigest(m),
+    storedDigest(m),
     m.timeMs,
     m.keep,
   ))!;
@@ -109,6 +109,8 @@ async function reused(db: Db, m: RoomAppendOp): Promise<RoomAppendResult> {
     ? {
         fromId: inRoom.from_id,
         toId: inRoom.room_id,
+        type: inRoom.type,
+        body: fromDb(inRoom.body),
         digest: inRoom.digest,
         timeMs: inRoom.time_ms,
         recalled: false,

@@ -47,5 +47,15 @@ export function toEntry(r: EntryRow): TimelineEntry {
 }
 
 export function factsOf(r: MessageRow | undefined): MessageFacts | undefined {
-  return r && { fromId: r.from_id, toId: r.to_id, digest: r.digest, timeMs: r.time_ms, recalled: r.recalled };
+  return (
+    r && {
+      fromId: r.from_id,
+      toId: r.to_id,
+      type: r.type,
+      body: fromDb(r.body),
+      digest: r.digest,
+      timeMs: r.time_ms,
+      recalled: r.recalled,
+    }
+  );
 }

@@ -197,8 +197,9 @@ const statements = {
      WHERE user_id = $2 AND conv_id = $3 AND read_seq < $1`,
   ),
   markRead: stmt<[number]>('UPDATE messages SET status = 2 WHERE msg_id = $1 AND status < 2'),
-  setMessageRecalled: stmt<[number]>(
-    "UPDATE messages SET body = '', recalled = TRUE WHERE msg_id = $1 AND NOT recalled",
+  /** Empties a message's body and marks it recalled, with the digest it keeps (`digestWithoutBody`). */
+  setMessageRecalled: stmt<[string, number]>(
+    "UPDATE messages SET body = '', digest = $1, recalled = TRUE WHERE msg_id = $2 AND NOT recalled",
   ),
   insertNotice: stmt<[string, string], { id: number }>(
     'INSERT INTO notices (user_id, frame) VALUES ($1, $2) RETURNING id',

@@ -1,6 +1,6 @@
 import { type GroupPlan, mayPost, memberFacts, planGroupChange } from '../group-rules.js';
 import { EntryKind, type GroupEntry, type GroupEventData, RoleCode } from '../groups.js';
-import { contentDigest, recallOutcome } from '../rules.js';
+import { digestWithoutBody, recallOutcome, storedDigest } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { toGroup, toMember } from './group-rows.js';
 import { factsOf, toMessage } from './rows.js';
@@ -114,7 +114,7 @@ export function appendToGroup(sql: Statements, m: NewMessage & { asSystem?: bool
     m.toId,
     m.type,
     m.body,
-    contentDigest(m),
+    storedDigest(m),
     m.timeMs,
     null,
     null,
@@ -169,7 +169,8 @@ export function groupRecall(sql: Statements, op: Op<'groupRecall'>): Result<'gro
   if (row && row.to_id === op.groupId && row.from_id !== op.userId) return { outcome: 'forbidden' };
   const outcome = recallOutcome(factsOf(row), { ...op, peerId: op.groupId, notice: '' });
   if (outcome !== 'recall' || !row) return { outcome: outcome === 'recall' ? 'not_found' : outcome };
-  if (sql.setMessageRecalled.run(op.msgId).changes === 0) return { outcome: 'already' };
+  if (sql.setMessageRecalled.run(digestWithoutBody(row), op.msgId).changes === 0)
+    return { outcome: 'already' };
   const seq = sql.nextGroupSeq.get(op.groupId)!.seq;
   sql.insertGroupEntry.run(op.groupId, seq, EntryKind.Recall, op.msgId, op.userId, null, op.timeMs);
   const message = toMessage(sql.messageById.get(op.msgId)!);

@@ -1,5 +1,5 @@
 import { isGroupId } from '@parley/protocol';
-import { contentDigest, readable, recallOutcome, reuseOutcome } from '../rules.js';
+import { digestWithoutBody, readable, recallOutcome, reuseOutcome, storedDigest } from '../rules.js';
 import type { AppendResult, NewMessage, WriteOps } from '../store.js';
 import { readConversationThrough } from './conversation-chain.js';
 import type { EntryBuffer } from './entry-buffer.js';
@@ -61,7 +61,7 @@ function appendToUser(w: WriteContext, m: Op<'append'>): AppendResult {
     toId,
     type,
     body,
-    contentDigest(m),
+    storedDigest(m),
     timeMs,
     recipientSeq,
     toSelf ? null : senderSeq,
@@ -152,7 +152,8 @@ export function recall(w: WriteContext, op: Op<'recall'>): Result<'recall'> {
   const row = sql.messageById.get(op.msgId);
   const outcome = recallOutcome(factsOf(row), op);
   if (outcome !== 'recall' || !row) return { outcome: outcome === 'recall' ? 'not_found' : outcome };
-  if (sql.setMessageRecalled.run(op.msgId).changes === 0) return { outcome: 'already' };
+  if (sql.setMessageRecalled.run(digestWithoutBody(row), op.msgId).changes === 0)
+    return { outcome: 'already' };
   const seq = receivedSeq(w, row.to_id, op.msgId);
   if (seq !== undefined) deletePending(w, row.to_id, seq);
   return {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RoomAppendResult, RoomMessage, RoomWriteOps } from '../rooms.js';
-import { contentDigest, reuseOutcome } from '../rules.js';
+import { reuseOutcome, storedDigest } from '../rules.js';
 import type { NewMessage } from '../store.js';
 import { isReserved, reservationOf, useReservation } from './id-ranges.js';
 import type { Stmt } from './prep.js';
@@ -78,7 +78,7 @@ export function roomAppend(
   useReservation(sql, range, m.msgId); // used, or gone when it expired
   if (range.reserved_ms < m.validFromMs) return { outcome: 'expired_id' };
   const seq = room.nextSeq.get(m.toId)!.seq;
-  room.insert.run(m.toId, seq, m.msgId, m.fromId, m.type, m.body, contentDigest(m), m.timeMs);
+  room.insert.run(m.toId, seq, m.msgId, m.fromId, m.type, m.body, storedDigest(m), m.timeMs);
   if (seq > m.keep) room.trim.run(m.toId, seq - m.keep);
   const { msgId, fromId, toId, type, body, timeMs } = m;
   return { outcome: 'stored', message: { msgId, fromId, toId, type, body, timeMs, seq } };
@@ -91,6 +91,8 @@ function reused(sql: Statements, room: RoomStatements, m: NewMessage): RoomAppen
     ? {
         fromId: inRoom.from_id,
         toId: inRoom.room_id,
+        type: inRoom.type,
+        body: inRoom.body,
         digest: inRoom.digest,
         timeMs: inRoom.time_ms,
         recalled: false,

@@ -231,9 +231,10 @@ export function prepareStatements(db: Database.Database) {
       db,
       'SELECT id, frame FROM notices WHERE user_id = ? AND id > ? AND done = 0 ORDER BY id LIMIT ?',
     ),
-    setMessageRecalled: prep<[number]>(
+    /** Empties a message's body and marks it recalled, with the digest it keeps (`digestWithoutBody`). */
+    setMessageRecalled: prep<[string, number]>(
       db,
-      "UPDATE messages SET body = '', recalled = 1 WHERE msg_id = ? AND recalled = 0",
+      "UPDATE messages SET body = '', digest = ?, recalled = 1 WHERE msg_id = ? AND recalled = 0",
     ),
     friendRequest: prep<[string, string], FriendRequestRow>(
       db,
