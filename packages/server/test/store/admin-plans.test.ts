@@ -32,6 +32,8 @@ describe('index plans of the admin and retention statements', () => {
       'deleteUploadUsageChunk',
       'redactOutboxChunk',
       'oldMessages',
+      'idBoundAt',
+      'dropIdClockBefore',
       'deleteEntry',
       'deleteGroupEntries',
       'deleteMessage',
@@ -48,9 +50,9 @@ describe('index plans of the admin and retention statements', () => {
       expect(p, name).not.toMatch(/\bSCAN (?!.*USING)/);
       expect(p, name).not.toMatch(/TEMP B-TREE/);
     }
-    expect(plan(sql.oldMessages!.source)).toMatch(
-      /messages USING (COVERING )?INDEX messages_by_time \(time_ms<\?\)/,
-    );
+    // by id, up to the bound id_clock gives (no index of message times)
+    expect(plan(sql.oldMessages!.source)).toMatch(/SEARCH messages USING INTEGER PRIMARY KEY \(rowid<\?\)/);
+    expect(plan(sql.idBoundAt!.source)).toMatch(/SEARCH id_clock USING INTEGER PRIMARY KEY \(rowid>\?\)/);
     expect(plan(sql.expirePending!.source)).toMatch(
       /pending USING (COVERING )?INDEX pending_by_time \(time_ms<\?\)/,
     );

@@ -72,11 +72,21 @@ export function prepareAdminStatements(db: Database.Database) {
     deleteRoomMessagesOf: prep<[string]>(db, 'DELETE FROM room_messages WHERE from_id = ?'),
     deleteUser: prep<[string]>(db, 'DELETE FROM users WHERE id = ?'),
 
-    /** The oldest messages stored before `?1`. */
-    oldMessages: prep<[number, number], { msg_id: number; from_id: string; to_id: string }>(
+    /**
+     * The oldest messages stored before `?2`, by id below `?1`, the bound of the first `id_clock`
+     * row at or after `?2` (id-clock.ts): `?3` at most.
+     */
+    oldMessages: prep<[number, number, number], { msg_id: number; from_id: string; to_id: string }>(
       db,
-      'SELECT msg_id, from_id, to_id FROM messages WHERE time_ms < ? ORDER BY time_ms LIMIT ?',
+      'SELECT msg_id, from_id, to_id FROM messages WHERE msg_id < ? AND time_ms < ? ORDER BY msg_id LIMIT ?',
     ),
+    /** The bound of the ids of the messages stored before `?1`, if `id_clock` has one. */
+    idBoundAt: prep<[number], { next_id: number }>(
+      db,
+      'SELECT next_id FROM id_clock WHERE time_ms >= ? ORDER BY time_ms LIMIT 1',
+    ),
+    /** The rows a sweep with a later cutoff no longer needs. */
+    dropIdClockBefore: prep<[number]>(db, 'DELETE FROM id_clock WHERE time_ms < ?'),
     deleteEntry: prep<[string, number]>(db, 'DELETE FROM user_timeline WHERE user_id = ? AND seq = ?'),
     /** A group message's entries: the message and its recall. */
     deleteGroupEntries: prep<[string, number]>(

@@ -15,7 +15,7 @@ export const RANGE_MAX_IDS = 30;
  * functions below that take `Statements` are for the operations that run with none held (a chat
  * room's message, the purge).
  */
-export function reserve({ sql, ranges }: WriteContext, op: Op<'reserve'>): Result<'reserve'> {
+export function reserve({ sql, ranges, idClock }: WriteContext, op: Op<'reserve'>): Result<'reserve'> {
   const { userId, count, nowMs } = op;
   sql.dropExpiredRangesOf.run(userId, op.validFromMs);
   ranges.dropExpired(userId, op.validFromMs);
@@ -23,6 +23,7 @@ export function reserve({ sql, ranges }: WriteContext, op: Op<'reserve'>): Resul
   const unused = sql.unusedIdsOf.get(userId)!.n + ranges.unusedBeyondStored(userId);
   if (unused + count > op.maxOutstanding) return { outcome: 'too_many' };
   const end = sql.nextId.get(count)!.value;
+  idClock.handingOut(sql, nowMs, end - count);
   const ids = Array.from({ length: count }, (_, i) => end - count + i);
   for (let first = end - count; first < end; first += RANGE_MAX_IDS) {
     const size = Math.min(RANGE_MAX_IDS, end - first);

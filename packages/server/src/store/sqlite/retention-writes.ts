@@ -8,11 +8,14 @@ type Result<K extends keyof AdminWriteOps> = AdminWriteOps[K]['result'];
 
 /**
  * Age-based sweeps, run inside the batch transaction: each reads the oldest end of a time index
- * and deletes by key, at most `limit` at a time.
+ * (messages: of their ids, up to the bound `id_clock` gives; id-clock.ts) and deletes by key, at
+ * most `limit` at a time.
  */
 export function expireMessages(w: WriteContext, op: Op<'expireMessages'>): Result<'expireMessages'> {
   const { sql } = w;
-  const old = sql.oldMessages.all(op.beforeMs, op.limit);
+  const bound = sql.idBoundAt.get(op.beforeMs)?.next_id ?? sql.nextIdValue.get()!.value;
+  sql.dropIdClockBefore.run(op.beforeMs);
+  const old = sql.oldMessages.all(bound, op.beforeMs, op.limit);
   for (const m of old) {
     if (isGroupId(m.to_id)) sql.deleteGroupEntries.run(m.to_id, m.msg_id);
     else {

@@ -2,6 +2,7 @@ import { ADMIN_TABLES } from './admin-schema.js';
 import { APPEND_ROWS_TABLES } from './append-rows-schema.js';
 import { CONVERSATION_CHAINS } from './conversation-chain-schema.js';
 import { ENTRY_LINKS } from './entry-links-schema.js';
+import { ID_CLOCK } from './id-clock-schema.js';
 import { OUTBOX_SENDER, OUTBOX_TABLES } from './outbox-schema.js';
 import { ROOM_TABLES } from './room-schema.js';
 
@@ -229,4 +230,5 @@ export const MIGRATIONS: readonly string[] = [
   OUTBOX_SENDER,
   CONVERSATION_CHAINS,
   ENTRY_LINKS,
+  ID_CLOCK,
 ];

@@ -34,6 +34,7 @@ import { type HeldWrite, HeldWrites } from './held-writes.js';
 import { timelineEntry } from './message-writes.js';
 import { SqliteOutbox } from './outbox-store.js';
 import { PendingBuffer } from './pending-buffer.js';
+import { IdClock } from './id-clock.js';
 import { RangeBuffer } from './range-buffer.js';
 import { roomRecent } from './room-writes.js';
 import { toEntry, toMessage } from './rows.js';
@@ -137,6 +138,7 @@ export class SqliteStore implements Store {
       pending,
       entries,
       ranges: new RangeBuffer(),
+      idClock: new IdClock(),
     };
     this.held = new HeldWrites(this.w, () => this.writeAged());
     this.writeBatch = this.db.transaction((ops: readonly WriteOp[], flush: HeldWrite) => {

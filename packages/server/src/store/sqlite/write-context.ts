@@ -1,5 +1,6 @@
 import type { ConversationBuffer } from './conversation-buffer.js';
 import type { EntryBuffer } from './entry-buffer.js';
+import type { IdClock } from './id-clock.js';
 import type { PendingBuffer } from './pending-buffer.js';
 import type { RangeBuffer } from './range-buffer.js';
 import type { Statements } from './statements.js';
@@ -18,4 +19,6 @@ export interface WriteContext {
   readonly pending: PendingBuffer;
   /** The id ranges the message path used, held with them (range-buffer.ts). */
   readonly ranges: RangeBuffer;
+  /** When the last `id_clock` row was written (id-clock.ts). */
+  readonly idClock: IdClock;
 }
