@@ -9,6 +9,7 @@ import { silentProgress } from '../src/report/progress.js';
 import { integrityOf, skippedOf } from '../src/report/results.js';
 import { againstSection } from '../src/report/variant-markdown.js';
 import { against } from '../src/scenarios/against.js';
+import { halfOfSaturation } from '../src/scenarios/levels.js';
 import { requireBuiltServer } from './require-build.js';
 
 afterAll(() => stopAllChildren(1000));
@@ -65,7 +66,19 @@ describe('the against scenario', () => {
         expect(run.ackedPerSec).toBeGreaterThan(0);
         expect(run.totals.acked).toBe(run.totals.delivered);
       }
-      expect(againstSection(result)).toContain('| this checkout |');
+      // then both at half of the other build's rate
+      const atRate = result.rate!;
+      expect(atRate.offeredPerSec).toBe(halfOfSaturation(level!.other.ackedPerSec));
+      for (const run of [atRate.current, atRate.other]) {
+        expect(run.offeredPerSec).toBe(atRate.offeredPerSec);
+        expect(run.totals.acked).toBeGreaterThan(0);
+        expect(run.totals.acked).toBe(run.totals.delivered);
+      }
+      const report = againstSection(result);
+      expect(report).toContain('| this checkout |');
+      expect(report).toContain(
+        `### Against another build at half of saturation (10 pairs, ${atRate.offeredPerSec.toLocaleString('en-US')} msg/s offered`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

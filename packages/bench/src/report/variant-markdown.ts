@@ -62,62 +62,90 @@ export function agedSection(a: AgedResult): string {
 
 /** The aged scenario's fixed-rate level: latency and CPU by thread, fresh users against aged ones. */
 function agedRateSection(r: AgedRateLevel, agedName: string): string {
+  const s = r.seeded;
+  return [
+    `### Long histories at half of saturation (${int(r.pairs)} pairs, ${int(r.offeredPerSec)} msg/s offered: ` +
+      `half of the fresh users' rate above${realtimeNote(r.realtime)})`,
+    rateTable(
+      'users',
+      [
+        ['fresh users', r.fresh],
+        [agedName, r.aged],
+      ],
+      'fresh users',
+    ),
+    `Its aged store: ${int(s.messages)} messages (${int(s.entries)} timeline entries, ${s.dbMiB.toFixed(1)} MiB), seeded in ${s.seconds.toFixed(1)} s.`,
+  ].join('\n\n');
+}
+
+const realtimeNote = (realtime: boolean) => (realtime ? '; under real-time scheduling, `--realtime`' : '');
+
+/**
+ * Two variants at one fixed rate: latency (each round's p99 too) and CPU by thread, the second
+ * side's CPU per message as a ratio to the first's (`baseName`).
+ */
+function rateTable(column: string, sides: readonly (readonly [string, LoadRun])[], baseName: string): string {
+  const base = sides[0]![1];
   const split = (run: LoadRun) => {
     const s = run.serverCpuSplitUsPerMsg;
     return s
       ? `${us(s.eventLoopUser + s.eventLoopSystem)} + ${us(s.otherUser + s.otherSystem)} + ${us(s.rest)}`
       : '–';
   };
-  const rows = (
-    [
-      ['fresh users', r.fresh],
-      [agedName, r.aged],
-    ] as const
-  ).map(([name, run]) => [
+  const rows = sides.map(([name, run]) => [
     name,
     int(run.deliveredPerSec),
     pcts(run.ack, 'p50', 'p90', 'p99', 'max'),
     run.ackP99ByRound.map(ms).join(', '),
     [run.ackOver10msPercent, run.serverLatency?.ackOver10msPercent].map(percent).join(' / '),
     usPerMsg(run.serverCpuUsPerMsg),
-    ratio(run.serverCpuUsPerMsg, r.fresh.serverCpuUsPerMsg),
+    ratio(run.serverCpuUsPerMsg, base.serverCpuUsPerMsg),
     split(run),
     waitPair(run),
     `${run.integrity.lost} / ${run.integrity.doubled}`,
   ]);
-  const s = r.seeded;
-  return [
-    `### Long histories at half of saturation (${int(r.pairs)} pairs, ${int(r.offeredPerSec)} msg/s offered: ` +
-      `half of the fresh users' rate above${r.realtime ? '; under real-time scheduling, `--realtime`' : ''})`,
-    table(
-      [
-        'users',
-        'delivered msg/s',
-        'ack p50 / p90 / p99 / max (ms)',
-        'ack p99 of each round (ms)',
-        'acks over 10 ms: generator / inside Parley',
-        'server CPU per msg',
-        '÷ fresh users',
-        'event loop + writer + rest (µs per msg)',
-        'waiting for a CPU server / generator',
-        'lost / doubled',
-      ],
-      ['---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:'],
-      rows,
-    ),
-    `Its aged store: ${int(s.messages)} messages (${int(s.entries)} timeline entries, ${s.dbMiB.toFixed(1)} MiB), seeded in ${s.seconds.toFixed(1)} s.`,
-  ].join('\n\n');
+  return table(
+    [
+      column,
+      'delivered msg/s',
+      'ack p50 / p90 / p99 / max (ms)',
+      'ack p99 of each round (ms)',
+      'acks over 10 ms: generator / inside Parley',
+      'server CPU per msg',
+      `÷ ${baseName}`,
+      'event loop + writer + rest (µs per msg)',
+      'waiting for a CPU server / generator',
+      'lost / doubled',
+    ],
+    ['---', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:', '--:'],
+    rows,
+  );
 }
 
 /** This checkout's Parley against another build of it, per load level (nothing when skipped). */
 export function againstSection(a: AgainstResult): string {
   if (a.skipped !== undefined) return `### Against another build\n\nskipped: ${a.skipped}`;
   const other: PairSide<AgainstLevel> = { name: 'the other build', run: (l) => l.other };
-  return pairSection(
+  const saturation = pairSection(
     `### Against another build (${a.against}${a.commit === undefined ? '' : `, commit ${a.commit}`})`,
     'build',
     a.levels,
     [{ name: 'this checkout', run: (l) => l.current }, other],
     other,
   );
+  if (!a.rate) return saturation;
+  const r = a.rate;
+  return [
+    saturation,
+    `### Against another build at half of saturation (${int(r.pairs)} pairs, ${int(r.offeredPerSec)} msg/s offered: ` +
+      `half of the other build's rate above${realtimeNote(r.realtime)})`,
+    rateTable(
+      'build',
+      [
+        ['the other build', r.other],
+        ['this checkout', r.current],
+      ],
+      'the other build',
+    ),
+  ].join('\n\n');
 }

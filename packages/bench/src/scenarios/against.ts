@@ -1,14 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { compareAtSaturation } from './interleave.js';
-import type { AgainstResult, Scenario } from './types.js';
+import { compareAtSaturation, parleyRounds, runInterleaved, type Variant } from './interleave.js';
+import { FIRST_ROUND_WARMUP_S, generatorThreadsFor, halfOfSaturation } from './levels.js';
+import type { AgainstRateLevel, AgainstResult, Scenario, ScenarioContext } from './types.js';
 
 /**
  * This checkout's Parley against another build of it (`--against <checkout>`: a clone or `git
  * worktree`, built), same saturation load, interleaved: what a change buys or costs, measured side by
- * side rather than against figures from another hour of a shared machine. Skipped without
- * `--against`.
+ * side rather than against figures from another hour of a shared machine. Then both at a fixed
+ * rate, half of what the other build reached at the last load: where the ack p99 target applies,
+ * and where a message costs more than at saturation (smaller commits). Skipped without `--against`.
  */
 export const against: Scenario = {
   name: 'against',
@@ -17,23 +19,54 @@ export const against: Scenario = {
     if (ctx.against === undefined)
       return { kind: 'against', against: '', levels: [], skipped: 'needs --against <checkout>' };
     const script = otherServer(ctx.against);
-    const levels = await compareAtSaturation(
-      ctx,
-      [
-        { id: 'this', label: 'Parley, this checkout' },
-        { id: 'other', label: `Parley, ${ctx.against}`, parley: { script } },
-      ],
-      'against',
+    const builds: [Omit<Variant, 'target'>, Omit<Variant, 'target'>] = [
+      { id: 'this', label: 'Parley, this checkout' },
+      { id: 'other', label: `Parley, ${ctx.against}`, parley: { script } },
+    ];
+    const levels = (await compareAtSaturation(ctx, builds, 'against')).map(
+      ({ pairs, window, runs: [current, other] }) => ({ pairs, window, current, other }),
     );
+    const last = levels.at(-1)!;
+    const rate = await atRate(ctx, builds, last.pairs, halfOfSaturation(last.other.ackedPerSec));
     const commit = commitOf(ctx.against);
     return {
       kind: 'against',
       against: ctx.against,
       ...(commit !== undefined && { commit }),
-      levels: levels.map(({ pairs, window, runs: [current, other] }) => ({ pairs, window, current, other })),
+      levels,
+      rate,
     };
   },
 };
+
+/** Both builds at a fixed rate, interleaved, as the aged scenario's fixed rate. */
+async function atRate(
+  ctx: ScenarioContext,
+  builds: readonly Omit<Variant, 'target'>[],
+  pairs: number,
+  rate: number,
+): Promise<AgainstRateLevel> {
+  const quick = ctx.mode === 'quick';
+  const realtime = ctx.realtime === true;
+  const { runs } = await runInterleaved(
+    builds.map((b): Variant => ({ ...b, target: 'parley' })),
+    {
+      pairs,
+      rate,
+      warmupS: quick ? 0.5 : 1.5,
+      durationS: ctx.durationS ?? (quick ? 1.5 : 16),
+      threads: ctx.threads ?? generatorThreadsFor(rate),
+    },
+    ctx,
+    {
+      rounds: parleyRounds(ctx),
+      stage: `against ${pairs} pairs at ${rate} msg/s`,
+      realtime,
+      ...(!quick && { firstWarmupS: FIRST_ROUND_WARMUP_S }),
+    },
+  );
+  return { pairs, offeredPerSec: rate, realtime, current: runs[0]!, other: runs[1]! };
+}
 
 /** The other checkout's built server, or a clear error. */
 export function otherServer(checkout: string): string {

@@ -100,7 +100,19 @@ export interface AgainstResult {
   commit?: string;
   /** This checkout's Parley and the other build's, per load level, interleaved. */
   levels: { pairs: number; window: number; current: LoadRun; other: LoadRun }[];
+  /** Both at a fixed rate: half of what the other build reached at the last level. */
+  rate?: AgainstRateLevel;
   skipped?: string;
+}
+
+/** Two builds of Parley at the same fixed rate, interleaved. */
+export interface AgainstRateLevel {
+  pairs: number;
+  offeredPerSec: number;
+  /** Under real-time scheduling (`--realtime`), as the latency scenario's fixed-rate runs. */
+  realtime: boolean;
+  current: LoadRun;
+  other: LoadRun;
 }
 
 /** The aged variant's store of one level: messages, timeline entries, how long seeding took, its size. */
