@@ -65,7 +65,10 @@ export function prepareStatements(db: Database.Database) {
     ),
     nextIdValue: prep<[], { value: number }>(db, "SELECT value FROM meta WHERE key = 'next_msg_id'"),
     /** Ids from `?2` on are handed out at `?1` (id-clock.ts); one row per time. */
-    recordIdClock: prep<[number, number]>(db, 'INSERT OR IGNORE INTO id_clock (time_ms, next_id) VALUES (?, ?)'),
+    recordIdClock: prep<[number, number]>(
+      db,
+      'INSERT OR IGNORE INTO id_clock (time_ms, next_id) VALUES (?, ?)',
+    ),
     /** An id range reserved for a user: first id, user, size, taken, unused, time. */
     insertRange: prep<[number, string, number, number, number, number]>(
       db,
