@@ -1,14 +1,13 @@
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Outbox } from '../../src/store/outbox.js';
 import { MIGRATIONS as PG_MIGRATIONS } from '../../src/store/postgres/schema/migrations.js';
 import { OUTBOX_SENDER as PG_OUTBOX_SENDER } from '../../src/store/postgres/schema/outbox-tables.js';
 import { OUTBOX_SENDER } from '../../src/store/sqlite/outbox-schema.js';
-import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { freshSchema, PG_URL, pgQuery, pgStore } from '../helpers/postgres.js';
+import { sqliteBefore } from '../helpers/sqlite-before.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { describeOutboxContract } from './outbox-contract.js';
 
@@ -77,11 +76,7 @@ async function expectOldEventsBlanked(store: Store, outbox: Outbox) {
 describe('the outbox sender column', () => {
   it('is filled from the bodies of older events (SQLite)', async () => {
     const dir = tempDir();
-    const old = new Database(`${dir}/parley.db`);
-    for (const [v, step] of MIGRATIONS.slice(0, MIGRATIONS.indexOf(OUTBOX_SENDER)).entries()) {
-      old.exec(step);
-      old.pragma(`user_version = ${v + 1}`);
-    }
+    const old = sqliteBefore(dir, OUTBOX_SENDER);
     old.exec(OLD_EVENTS);
     old.close();
     const store = new SqliteStore({ dataDir: dir, writer: 'inline' });

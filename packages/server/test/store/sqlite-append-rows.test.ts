@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { BODY_AS_SENT, contentDigest } from '../../src/store/rules.js';
 import { APPEND_ROWS_TABLES } from '../../src/store/sqlite/append-rows-schema.js';
 import { RANGE_MAX_IDS } from '../../src/store/sqlite/id-ranges.js';
-import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TimelineEntry, WriteOp } from '../../src/store/store.js';
+import { sqliteBefore } from '../helpers/sqlite-before.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { appendOp, reserveIds } from './write-ops.js';
 
@@ -101,12 +101,8 @@ describe('SQLite id ranges', () => {
 
   it('migrates reservations and messages of the previous version, keeping ids, positions and what is pending', async () => {
     const dir = tempDir();
-    const old = new Database(`${dir}/parley.db`);
+    const old = sqliteBefore(dir, APPEND_ROWS_TABLES);
     const digestOfOne = contentDigest({ type: 0, body: 'one' });
-    for (const [v, step] of MIGRATIONS.slice(0, MIGRATIONS.indexOf(APPEND_ROWS_TABLES)).entries()) {
-      old.exec(step);
-      old.pragma(`user_version = ${v + 1}`);
-    }
     old.exec(`
       UPDATE meta SET value = 9 WHERE key = 'next_msg_id';
       INSERT INTO users (id, name, created_ms, seq_head) VALUES ('a', 'A', 0, 3), ('b', 'B', 0, 1);

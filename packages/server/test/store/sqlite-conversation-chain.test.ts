@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { CONVERSATION_CHAINS } from '../../src/store/sqlite/conversation-chain-schema.js';
-import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TimelineEntry, WriteOp } from '../../src/store/store.js';
+import { sqliteBefore } from '../helpers/sqlite-before.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { appendOp, reserveIds } from './write-ops.js';
 
@@ -199,11 +199,7 @@ describe('SQLite 1:1 conversations by links', () => {
 
   it('links the entries and heads of the previous version, and drops the index by peer', async () => {
     const dir = tempDir();
-    const old = new Database(`${dir}/parley.db`);
-    for (const [v, step] of MIGRATIONS.slice(0, MIGRATIONS.indexOf(CONVERSATION_CHAINS)).entries()) {
-      old.exec(step);
-      old.pragma(`user_version = ${v + 1}`);
-    }
+    const old = sqliteBefore(dir, CONVERSATION_CHAINS);
     // a: 1 to b, 2 from b (read), 3 to itself, 4 from c, 5 from b, 6 to b; b unread 1 with a
     old.exec(`
       UPDATE meta SET value = 20 WHERE key = 'next_msg_id';

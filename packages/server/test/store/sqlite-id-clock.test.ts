@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ID_CLOCK_IDS } from '../../src/store/sqlite/id-clock.js';
 import { ID_CLOCK } from '../../src/store/sqlite/id-clock-schema.js';
-import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { WriteOp } from '../../src/store/store.js';
+import { sqliteBefore } from '../helpers/sqlite-before.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { appendOp } from './write-ops.js';
 
@@ -77,11 +77,7 @@ describe('SQLite retention by message id', () => {
 
   it('migrates: the rows for the messages stored before, by minute, and no index of message times', async () => {
     const dir = tempDir();
-    const old = new Database(`${dir}/parley.db`);
-    for (const [v, step] of MIGRATIONS.slice(0, MIGRATIONS.indexOf(ID_CLOCK)).entries()) {
-      old.exec(step);
-      old.pragma(`user_version = ${v + 1}`);
-    }
+    const old = sqliteBefore(dir, ID_CLOCK);
     // ids and times out of order, as late-used reservations leave them
     old.exec(`
       UPDATE meta SET value = 7 WHERE key = 'next_msg_id';

@@ -1,9 +1,8 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TimelineEntry } from '../../src/store/store.js';
 import { sqlitePlans } from '../helpers/query-plans.js';
+import { sqliteBefore } from '../helpers/sqlite-before.js';
 import { onCleanup, tempDir } from '../helpers/test-server.js';
 import { describeConversationContract } from './conversation-contract.js';
 import { describeGroupContract } from './group-contract.js';
@@ -110,11 +109,7 @@ describe('SqliteStore specifics', () => {
 
   it('fills the conversation list from the 1:1 messages of a version 7 database', async () => {
     const dir = tempDir();
-    const old = new Database(`${dir}/parley.db`);
-    for (const [v, step] of MIGRATIONS.slice(0, 7).entries()) {
-      old.exec(step);
-      old.pragma(`user_version = ${v + 1}`);
-    }
+    const old = sqliteBefore(dir, 7);
     old.exec(`
       INSERT INTO users (id, name, created_ms, seq_head) VALUES ('a', 'A', 0, 5), ('b', 'B', 0, 3);
       INSERT INTO messages (seq, msg_id, from_id, to_id, conv, type, body, digest, status, time_ms) VALUES
@@ -140,11 +135,7 @@ describe('SqliteStore specifics', () => {
 
   it('migrates a database of the global-sequence era to per-user timelines, keeping positions and what is pending', async () => {
     const dir = tempDir();
-    const old = new Database(`${dir}/parley.db`);
-    for (const [v, step] of MIGRATIONS.slice(0, 6).entries()) {
-      old.exec(step);
-      old.pragma(`user_version = ${v + 1}`);
-    }
+    const old = sqliteBefore(dir, 6);
     old.exec(`
       UPDATE meta SET value = 4 WHERE key = 'next_msg_id';
       INSERT INTO users (id, name, created_ms) VALUES ('a', 'A', 0), ('b', 'B', 0);
