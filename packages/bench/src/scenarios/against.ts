@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { compareAtSaturation, parleyRounds, runInterleaved, type Variant } from './interleave.js';
-import { FIRST_ROUND_WARMUP_S, generatorThreadsFor, halfOfSaturation } from './levels.js';
-import type { AgainstRateLevel, AgainstResult, Scenario, ScenarioContext } from './types.js';
+import { compareAtSaturation, type Variant } from './interleave.js';
+import { compareAtRate, halfOfSaturation } from './levels.js';
+import type { AgainstResult, Scenario } from './types.js';
 
 /**
  * This checkout's Parley against another build of it (`--against <checkout>`: a clone or `git
@@ -27,7 +27,20 @@ export const against: Scenario = {
       ({ pairs, window, runs: [current, other] }) => ({ pairs, window, current, other }),
     );
     const last = levels.at(-1)!;
-    const rate = await atRate(ctx, builds, last.pairs, halfOfSaturation(last.other.ackedPerSec));
+    const load = { pairs: last.pairs, rate: halfOfSaturation(last.other.ackedPerSec) };
+    const [current, other] = await compareAtRate(
+      ctx,
+      builds,
+      load,
+      `against ${load.pairs} pairs at ${load.rate} msg/s`,
+    );
+    const rate = {
+      pairs: load.pairs,
+      offeredPerSec: load.rate,
+      realtime: ctx.realtime === true,
+      current: current!,
+      other: other!,
+    };
     const commit = commitOf(ctx.against);
     return {
       kind: 'against',
@@ -38,35 +51,6 @@ export const against: Scenario = {
     };
   },
 };
-
-/** Both builds at a fixed rate, interleaved, as the aged scenario's fixed rate. */
-async function atRate(
-  ctx: ScenarioContext,
-  builds: readonly Omit<Variant, 'target'>[],
-  pairs: number,
-  rate: number,
-): Promise<AgainstRateLevel> {
-  const quick = ctx.mode === 'quick';
-  const realtime = ctx.realtime === true;
-  const { runs } = await runInterleaved(
-    builds.map((b): Variant => ({ ...b, target: 'parley' })),
-    {
-      pairs,
-      rate,
-      warmupS: quick ? 0.5 : 1.5,
-      durationS: ctx.durationS ?? (quick ? 1.5 : 16),
-      threads: ctx.threads ?? generatorThreadsFor(rate),
-    },
-    ctx,
-    {
-      rounds: parleyRounds(ctx),
-      stage: `against ${pairs} pairs at ${rate} msg/s`,
-      realtime,
-      ...(!quick && { firstWarmupS: FIRST_ROUND_WARMUP_S }),
-    },
-  );
-  return { pairs, offeredPerSec: rate, realtime, current: runs[0]!, other: runs[1]! };
-}
 
 /** The other checkout's built server, or a clear error. */
 export function otherServer(checkout: string): string {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { withTarget } from '../targets.js';
 import { seedHistory } from './history-seed.js';
-import { compareParley, parleyRounds, runInterleaved, type Variant } from './interleave.js';
-import { FIRST_ROUND_WARMUP_S, generatorThreadsFor, halfOfSaturation } from './levels.js';
+import { compareParley, parleyRounds, type Variant } from './interleave.js';
+import { compareAtRate, halfOfSaturation } from './levels.js';
 import type { AgedRateLevel, AgedResult, AgedSeed, Scenario, ScenarioContext } from './types.js';
 
 /** Messages stored per pair before the run (full scale): each user's history spans several leaf pages. */
@@ -71,32 +71,19 @@ async function agedAtRate(
   ctx: ScenarioContext,
   l: { pairs: number; rate: number; label: string; dataDir: string; seeded: AgedSeed },
 ): Promise<AgedRateLevel> {
-  const quick = ctx.mode === 'quick';
-  const realtime = ctx.realtime === true;
-  const { runs } = await runInterleaved(
-    freshAndAged(l.label, l.dataDir).map((v): Variant => ({ ...v, target: 'parley' })),
-    {
-      pairs: l.pairs,
-      rate: l.rate,
-      warmupS: quick ? 0.5 : 1.5,
-      durationS: ctx.durationS ?? (quick ? 1.5 : 16),
-      threads: ctx.threads ?? generatorThreadsFor(l.rate),
-    },
+  const [fresh, aged] = await compareAtRate(
     ctx,
-    {
-      rounds: parleyRounds(ctx),
-      stage: `aged ${l.pairs} pairs at ${l.rate} msg/s`,
-      realtime,
-      ...(!quick && { firstWarmupS: FIRST_ROUND_WARMUP_S }),
-    },
+    freshAndAged(l.label, l.dataDir),
+    { pairs: l.pairs, rate: l.rate },
+    `aged ${l.pairs} pairs at ${l.rate} msg/s`,
   );
   return {
     pairs: l.pairs,
     offeredPerSec: l.rate,
-    realtime,
+    realtime: ctx.realtime === true,
     seeded: l.seeded,
-    fresh: runs[0]!,
-    aged: runs[1]!,
+    fresh: fresh!,
+    aged: aged!,
   };
 }
 

@@ -13,9 +13,11 @@ export const ID_CLOCK_MS = 60_000;
  * back leaves such a bound short by as much: a message stored then is swept that much later.
  *
  * A row every `ID_CLOCK_IDS` ids or `ID_CLOCK_MS`: the retention sweep reads the messages below the
- * first row at or after its cutoff, so it reads at most that many ids past the cutoff (about
- * 0.03% as many rows as `messages` has). Kept in memory: when the last row was written. A batch
- * that rolls back may leave that ahead of the database, which only delays the next row.
+ * first row at or after its cutoff, so past the cutoff it reads at most the messages of that many
+ * ids (or of that minute), and the table holds a row per 4,096 messages at most. Kept in memory:
+ * when the last row was written. A batch that rolls back may leave that ahead of the database,
+ * which only delays the next row. Valid because a message's time is taken after its id's
+ * reservation committed, so after every reserve operation queued before that one was made.
  */
 export class IdClock {
   private lastMs = Number.NEGATIVE_INFINITY;
