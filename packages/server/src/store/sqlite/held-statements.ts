@@ -35,7 +35,8 @@ export function prepareHeldStatements(db: Database.Database) {
     ),
     /**
      * The 1:1 messages stored at or after a time: their users and positions (`from_seq` NULL for a
-     * note to oneself, or a sender that is not a user).
+     * note to oneself, or a sender that is not a user). A read of the whole table (no index of
+     * message times since id-clock-schema.ts), at a start after a crash only.
      */
     messagesSince: prep<
       [number],
