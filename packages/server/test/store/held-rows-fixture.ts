@@ -38,6 +38,12 @@ export function peek(dir: string) {
     heldSince: () =>
       (db.prepare("SELECT value FROM meta WHERE key = 'conv_held_ms'").get() as { value: number } | undefined)
         ?.value,
+    /** The user's timeline entry of the message, if the database has it. */
+    entry: (userId: string, msgId: number) =>
+      db.prepare('SELECT seq FROM user_timeline WHERE user_id = ? AND msg_id = ?').get(userId, msgId) as
+        | { seq: number }
+        | undefined,
+    db,
   };
 }
 

@@ -16,7 +16,7 @@ import {
   talk,
   talking,
 } from './held-rows-fixture.js';
-import { appendOp } from './write-ops.js';
+import { appendOp, reserveIds } from './write-ops.js';
 
 /**
  * A start after the process died holding conversation and pending rows in memory puts back what
@@ -90,6 +90,37 @@ describe('SQLite rows held in memory, after a crash', () => {
       expect(await pendingOf(store, u)).toEqual(sentTo(u, sent, [sent[0]!, sent[5]!]));
     }
     expect(await lists(reopened, ['a', 'b', 'c'])).toEqual(expected(sent));
+  });
+
+  it('reads the messages from the lowest id not used up when nothing was held: an id used late is found', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] }); // no chunk of entries comes due
+    const dir = tempDir();
+    const store = openStore(dir, { checkpointIntervalMs: 0 });
+    const fromId = () =>
+      (peek(dir).db.prepare("SELECT value FROM meta WHERE key = 'held_from_id'").get() as { value: number })
+        .value;
+    const free = await setUp(store); // a: ids 1-30, b: 31-60, c: 61-90
+    expect(fromId()).toBe(1); // at open: the next id
+    // c uses all of its ids, a none, b one; then every held row is written (an operation off the
+    // message path): from here on a message's id is one of a's or later
+    for (const id of free.c!) await store.write([appendOp(id, 'c', 'b', 'c', 900)]);
+    const late = free.a!.shift()!;
+    await store.write([appendOp(free.b!.shift()!, 'b', 'c', 'b', 901)]);
+    await store.write([{ kind: 'purgeNotices', doneBeforeMs: 0, limit: 0 }]);
+    expect(fromId()).toBe(late);
+    // a newer id, then the oldest one still open, both held
+    const [newer] = await reserveIds(store, 'c', 1);
+    await store.write([appendOp(newer!, 'c', 'a', 'newer', 1000)]);
+    await store.write([appendOp(late, 'a', 'b', 'late', 1001)]);
+    expect(store.holdsRows).toBe(true);
+    const crashed = crashImage(dir);
+    expect(peek(crashed).entry('b', late)).toBeUndefined();
+    const recoveries: HeldRecovery[] = [];
+    const reopened = openStore(crashed, { onRecovered: (r) => recoveries.push(r) });
+    expect(recoveries).toMatchObject([{ restored: 4 }]);
+    const inbox = async (u: string) => (await reopened.inboxSince(u, 0, 100)).map((m) => m.msgId);
+    expect(await inbox('b')).toContain(late);
+    expect(await inbox('a')).toEqual([newer, late]);
   });
 
   it('keeps the mark while pending rows are held, also with every conversation row written', async () => {

@@ -62,6 +62,10 @@ describe('SqliteStore specifics', () => {
       'pendingCount',
       'blocksOf',
       'settleSeqHead',
+      // a start after a crash: the messages from the lowest id that can be held, and where ids begin
+      'messagesSince',
+      'restorePending',
+      'lowestOpenId',
     ];
     for (const name of reads) {
       const text = sql[name]?.source;
@@ -72,6 +76,10 @@ describe('SqliteStore specifics', () => {
       );
       expect(p, name).not.toMatch(/TEMP B-TREE/);
     }
+    for (const name of ['messagesSince', 'restorePending'])
+      expect(plan(sql[name]!.source), name).toMatch(
+        /SEARCH m(essages)? USING INTEGER PRIMARY KEY \(rowid>\?\)/,
+      );
   });
 
   it('answers the conversation list and group reads from indexes, never by scanning or sorting a table', async () => {

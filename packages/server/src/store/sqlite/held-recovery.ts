@@ -50,7 +50,9 @@ export function recoverHeldRows(db: Database.Database, w: WriteContext): HeldRec
   // each user's first entry of those messages
   const first = new Map<string, number>();
   const see = (user: string, seq: number) => first.set(user, Math.min(seq, first.get(user) ?? seq));
-  const messages = since === undefined ? [] : sql.messagesSince.all(since);
+  // a file of a version before `held_from_id`: every message of that time
+  const fromId = sql.heldFromId.get()?.value ?? 0;
+  const messages = since === undefined ? [] : sql.messagesSince.all(fromId, since);
   for (const m of messages) {
     see(m.to_id, m.to_seq);
     if (m.from_seq !== null) see(m.from_id, m.from_seq);
@@ -60,7 +62,7 @@ export function recoverHeldRows(db: Database.Database, w: WriteContext): HeldRec
     db.transaction(() => {
       for (const m of messages) done.restored += restoreEntries(sql, m);
       for (const [user, seq] of first) done.entries += foldEntries(sql, w, user, seq - 1);
-      if (since !== undefined) done.pending = sql.restorePending.run(since).changes;
+      if (since !== undefined) done.pending = sql.restorePending.run(fromId, since).changes;
       if (rangesHeld) done.ranges = recoverRanges(sql);
       convs.flush(sql);
       convs.mark(sql, Infinity);

@@ -23,6 +23,17 @@ export function prepareHeldStatements(db: Database.Database) {
        ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     ),
     clearConvHeld: prep<[]>(db, "DELETE FROM meta WHERE key = 'conv_held_ms'"),
+    /** The lowest id a message stored since the last write of every held row can have (held-writes.ts). */
+    heldFromId: prep<[], { value: number }>(db, "SELECT value FROM meta WHERE key = 'held_from_id'"),
+    setHeldFromId: prep<[number]>(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('held_from_id', ?)"),
+    /**
+     * The lowest id a message stored from now on can have: the first of the id ranges with ids not
+     * used yet (a range's row goes only once all its ids are used or expired), or the next id.
+     */
+    lowestOpenId: prep<[], { id: number }>(
+      db,
+      "SELECT COALESCE(MIN(first_id), (SELECT value FROM meta WHERE key = 'next_msg_id')) AS id FROM id_ranges",
+    ),
     /** There when id ranges with ids used were held, not written yet (range-buffer.ts). */
     rangesHeld: prep<[], { value: number }>(db, "SELECT value FROM meta WHERE key = 'ranges_held'"),
     setRangesHeld: prep<[]>(db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('ranges_held', 1)"),
@@ -34,12 +45,11 @@ export function prepareHeldStatements(db: Database.Database) {
        JOIN messages m ON m.msg_id >= r.first_id AND m.msg_id < r.first_id + r.size`,
     ),
     /**
-     * The 1:1 messages stored at or after a time: their users and positions (`from_seq` NULL for a
-     * note to oneself, or a sender that is not a user). A read of the whole table (no index of
-     * message times since id-clock-schema.ts), at a start after a crash only.
+     * The 1:1 messages from an id on (`held_from_id`) stored at or after a time: their users and
+     * positions (`from_seq` NULL for a note to oneself, or a sender that is not a user).
      */
     messagesSince: prep<
-      [number],
+      [number, number],
       {
         msg_id: number;
         from_id: string;
@@ -52,7 +62,7 @@ export function prepareHeldStatements(db: Database.Database) {
     >(
       db,
       `SELECT msg_id, from_id, from_seq, from_prev, to_id, to_seq, to_prev FROM messages
-       WHERE time_ms >= ? AND to_seq IS NOT NULL`,
+       WHERE msg_id >= ? AND time_ms >= ? AND to_seq IS NOT NULL`,
     ),
     /**
      * A timeline entry put back from its message row, unless the position is taken (written
@@ -75,14 +85,14 @@ export function prepareHeldStatements(db: Database.Database) {
        JOIN messages m ON m.msg_id = t.msg_id WHERE t.user_id = ? AND t.seq > ? ORDER BY t.seq`,
     ),
     /**
-     * The 1:1 messages stored at or after a time, not read or recalled, pending again for their
-     * recipients (whose timeline entry of them is still there). Parameter: the time.
+     * The 1:1 messages from an id on stored at or after a time, not read or recalled, pending again
+     * for their recipients (whose timeline entry of them is still there). Parameters: the id, the time.
      */
-    restorePending: prep<[number]>(
+    restorePending: prep<[number, number]>(
       db,
       `INSERT OR IGNORE INTO pending (user_id, seq, msg_id, time_ms)
          SELECT m.to_id, m.to_seq, m.msg_id, m.time_ms FROM messages m
-         WHERE m.time_ms >= ? AND m.to_seq IS NOT NULL AND m.status < 2 AND m.recalled = 0
+         WHERE m.msg_id >= ? AND m.time_ms >= ? AND m.to_seq IS NOT NULL AND m.status < 2 AND m.recalled = 0
            AND EXISTS (SELECT 1 FROM user_timeline t WHERE t.user_id = m.to_id AND t.seq = m.to_seq AND t.msg_id = m.msg_id)`,
     ),
   };

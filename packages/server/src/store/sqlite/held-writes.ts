@@ -23,6 +23,8 @@ export class HeldWrites {
   private timer: NodeJS.Timeout | undefined;
   /** The running transaction wrote held rows. */
   private wrote = false;
+  /** `meta.held_from_id` as committed (undefined: not known, after a rollback). */
+  private fromId: number | undefined;
 
   constructor(
     private readonly w: WriteContext,
@@ -56,6 +58,20 @@ export class HeldWrites {
     this.w.pending.flush(this.w.sql, which === 'all');
     this.w.ranges.flush(this.w.sql);
     this.wrote = true;
+    if (which === 'all') this.markFromId();
+  }
+
+  /**
+   * Nothing is held (at open, or after a write of every held row): every message whose rows are
+   * held at a crash from here on is stored from here on, with an id from a range not used up yet or
+   * a later one. `meta.held_from_id` keeps the lowest such id, so the recovery after a crash reads
+   * the messages from it on (there is no index of message times: id-clock-schema.ts).
+   */
+  markFromId(): void {
+    const id = this.w.sql.lowestOpenId.get()!.id;
+    if (id === this.fromId) return;
+    this.w.sql.setHeldFromId.run(id);
+    this.fromId = id;
   }
 
   /**
@@ -95,6 +111,7 @@ export class HeldWrites {
 
   /** The transaction rolled back: its changes to the held rows are dropped, the rest stay held. */
   rolledBack(): void {
+    this.fromId = undefined;
     this.w.convs.rolledBack();
     this.w.pending.rolledBack();
     this.w.entries.rolledBack();

@@ -153,6 +153,7 @@ export class SqliteStore implements Store {
     if (!this.writer) {
       const done = recoverHeldRows(this.db, this.w);
       if (done) (opts.onRecovered ?? ((r) => this.log?.warn(r, RECOVERED_HELD_ROWS)))(done);
+      this.held.markFromId();
     }
   }
 
