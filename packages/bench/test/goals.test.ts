@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeRounds } from '../src/load/run-result.js';
 import { latencyHistogram, recordUs } from '../src/metrics/histogram.js';
-import { ACK_P99_TARGET_MS, cpuSplitNote, insideNote, latencyFloor } from '../src/report/goals.js';
+import { ACK_P99_TARGET_MS, cpuSplitNote, hostNote, insideNote, latencyFloor } from '../src/report/goals.js';
 import { syntheticRound } from './synthetic-round.js';
 
 // A fixed-rate relay run whose acks took `ackMs` (every one) and whose sends lagged `lagMs`.
@@ -109,5 +109,34 @@ describe("the ack p99 row's note on Parley's own timing", () => {
         "(its own ack p99 17.5 ms, its commit's p99 9.8 ms)",
     );
     expect(insideNote(mergeRounds([syntheticRound({ target: 'parley', ackHist })]))).toBe('');
+  });
+});
+
+describe('the machine beside the ack p99 goal', () => {
+  const gaps = (longestMs: number, over4ms: number) => ({
+    spunMs: 8000,
+    lostMs: 40,
+    over1ms: 9,
+    over4ms,
+    longestMs,
+  });
+
+  it('quotes the longest gap and the gaps over 4 ms with every CPU busy', () => {
+    const text = hostNote({
+      kind: 'host',
+      cpus: 2,
+      secondsPerRound: 8,
+      levels: [
+        { busyCpus: 1, rounds: [gaps(99, 7)] },
+        { busyCpus: 2, rounds: [gaps(6.2, 1), gaps(27.8, 3)] },
+      ],
+    });
+    expect(text).toBe(
+      "; this machine, all 2 CPUs busy: a busy thread's longest gap 27.8 ms, 4 gaps over 4 ms in 2 × 8 s (host)",
+    );
+  });
+
+  it('adds nothing when the host check did not run', () => {
+    expect(hostNote(undefined)).toBe('');
   });
 });

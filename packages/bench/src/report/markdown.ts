@@ -14,6 +14,7 @@ import { splitSection } from './cpu-split-markdown.js';
 import { fanoutSection } from './fanout-markdown.js';
 import { cpuPair, errorsOf, int, mib, ms, pcts, ratio, serverCpu, table, usPerMsg } from './format.js';
 import { goalsMarkdown } from './goals.js';
+import { hostSection } from './host-markdown.js';
 import { latencyTable, saturationTable } from './load-markdown.js';
 import { nativeProfileMarkdown } from './native-profile.js';
 import { profileMarkdown } from './profile.js';
@@ -288,6 +289,7 @@ export function renderMarkdown(r: BenchResults): string {
       calibrateTable(s.calibrate),
     );
   }
+  if (s.host?.kind === 'host') out.push(hostSection(s.host));
   if (s.latency?.kind === 'latency') {
     out.push(
       '### Latency at a fixed offered rate',

@@ -29,7 +29,7 @@ export interface BenchResults {
   fdLimit: FdLimit;
   /** How Parley was started (main.js, or the bench launcher when main.js lacks a needed setting). */
   parleyEntry: string;
-  /** By scenario name (`saturation`, `calibrate`, `latency`, `durability`, `idle-memory`, `reconnect-storm`, `history`, `group`, `room`, `cluster`, `backends`). */
+  /** By scenario name (`saturation`, `calibrate`, `host`, `latency`, `durability`, `idle-memory`, `reconnect-storm`, `history`, `group`, `room`, `cluster`, `backends`). */
   scenarios: Record<string, ScenarioResult>;
   /** Scenarios that threw, with the error. */
   failures: Record<string, string>;

@@ -6,6 +6,7 @@ import { confirm } from './confirm.js';
 import { durability } from './durability.js';
 import { group } from './group.js';
 import { history } from './history.js';
+import { host } from './host.js';
 import { idle } from './idle.js';
 import { latency } from './latency.js';
 import { room } from './room.js';
@@ -19,6 +20,7 @@ import { writer } from './writer.js';
 export const SCENARIOS: readonly Scenario[] = [
   saturation,
   calibrate,
+  host,
   latency,
   durability,
   writer,

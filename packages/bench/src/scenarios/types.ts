@@ -1,3 +1,4 @@
+import type { GapTally } from '../host/cpu-gaps.js';
 import type { ConfirmMode } from '../load/context.js';
 import type { FanoutRun } from '../load/fanout-result.js';
 import type { LoadRun } from '../load/generator.js';
@@ -291,6 +292,21 @@ export interface CalibrateResult {
   ratio: number;
 }
 
+/** One load of the host check: the gaps its fully busy threads saw, per round. */
+export interface HostLevel {
+  /** CPUs the check's threads kept busy (their shares added up). */
+  busyCpus: number;
+  rounds: GapTally[];
+}
+
+/** Whether the machine takes a CPU away from a busy thread (scenarios/host.ts). */
+export interface HostResult {
+  kind: 'host';
+  cpus: number;
+  secondsPerRound: number;
+  levels: HostLevel[];
+}
+
 /** Scale-out: the same load against 1 and 2 Parley nodes on PostgreSQL + Redis. */
 export interface ClusterResult {
   kind: 'cluster';
@@ -343,6 +359,7 @@ export interface FanoutResult {
 export type ScenarioResult =
   | FanoutResult
   | CalibrateResult
+  | HostResult
   | ClusterResult
   | BackendsResult
   | SaturationResult
