@@ -141,15 +141,17 @@ export function collectProfiles(dirs: readonly string[]): ProfileSummary[] {
 }
 
 /**
- * Parley in several configurations under the same saturation load (`pairs` senders, each keeping
- * `window` messages unacknowledged), interleaved: what one setting costs or buys (durability,
- * writer). Runs in the order of `variants`.
+ * Parley in several configurations under the same load, interleaved: what one setting costs or
+ * buys (durability, writer). At saturation (`pairs` senders, each keeping `window` messages
+ * unacknowledged) by default; `compareAtRate` (levels.ts) gives a fixed rate and the fixed-rate
+ * runs' settings in `opts`. Runs in the order of `variants`.
  */
 export async function compareParley(
   ctx: ScenarioContext,
   variants: readonly Omit<Variant, 'target'>[],
-  load: { pairs: number; window: number },
+  load: { pairs: number; window: number } | { pairs: number; rate: number },
   stage: string,
+  opts: { threads?: number; realtime?: boolean; firstWarmupS?: number } = {},
 ): Promise<LoadRun[]> {
   const quick = ctx.mode === 'quick';
   const { runs } = await runInterleaved(
@@ -158,10 +160,10 @@ export async function compareParley(
       ...load,
       warmupS: quick ? 0.5 : 1.5,
       durationS: ctx.durationS ?? (quick ? 1.5 : 16),
-      threads: ctx.threads ?? 1,
+      threads: ctx.threads ?? opts.threads ?? 1,
     },
     ctx,
-    { rounds: parleyRounds(ctx), stage },
+    { rounds: parleyRounds(ctx), stage, realtime: opts.realtime, firstWarmupS: opts.firstWarmupS },
   );
   return runs;
 }

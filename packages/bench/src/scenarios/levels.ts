@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { LoadSpec } from '../load/generator.js';
 import type { LoadRun } from '../load/run-result.js';
-import { parleyRounds, runInterleaved, targetVariants, type Variant } from './interleave.js';
+import { compareParley, runInterleaved, targetVariants, type Variant } from './interleave.js';
 import type { LoadLevel, ScenarioContext } from './types.js';
 
 export interface LevelSpec {
@@ -111,28 +111,15 @@ export async function runLevels(
  * saturation: with the first round's warm-up (FIRST_ROUND_WARMUP_S) and, with `--realtime`, under
  * real-time scheduling, as the latency scenario's fixed rates (the aged and against scenarios).
  */
-export async function compareAtRate(
+export function compareAtRate(
   ctx: ScenarioContext,
   variants: readonly Omit<Variant, 'target'>[],
   load: { pairs: number; rate: number },
   stage: string,
 ): Promise<LoadRun[]> {
-  const quick = ctx.mode === 'quick';
-  const { runs } = await runInterleaved(
-    variants.map((v): Variant => ({ ...v, target: 'parley' })),
-    {
-      ...load,
-      warmupS: quick ? 0.5 : 1.5,
-      durationS: ctx.durationS ?? (quick ? 1.5 : 16),
-      threads: ctx.threads ?? generatorThreadsFor(load.rate),
-    },
-    ctx,
-    {
-      rounds: parleyRounds(ctx),
-      stage,
-      realtime: ctx.realtime === true,
-      ...(!quick && { firstWarmupS: FIRST_ROUND_WARMUP_S }),
-    },
-  );
-  return runs;
+  return compareParley(ctx, variants, load, stage, {
+    threads: generatorThreadsFor(load.rate),
+    realtime: ctx.realtime === true,
+    ...(ctx.mode !== 'quick' && { firstWarmupS: FIRST_ROUND_WARMUP_S }),
+  });
 }
