@@ -171,6 +171,7 @@ async function assemble(
       maxHeldBytes: config.maxBufferedBytes,
       roomRecentMessages: config.roomRecentMessages,
       maxRoomsPerConnection: config.maxRoomsPerConnection,
+      commitGapMs: config.commitGapMs,
     },
   });
   try {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { COMMIT_MAX_BATCH, CommitQueue } from '../src/core/commit-queue.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store, WriteOp, WriteResult } from '../src/store/store.js';
@@ -33,7 +33,7 @@ describe('group commit', () => {
 
   it('splits at the batch limit and gathers the next batch while one is written', async () => {
     const { store, batches, inner } = countingStore();
-    const q = new CommitQueue(store, 20);
+    const q = new CommitQueue(store, { maxBatch: 20 });
     const all = Array.from({ length: 45 }, () => q.enqueue(reserve('a')));
     await Promise.all(all);
     expect(batches).toEqual([20, 20, 5]);
@@ -137,10 +137,13 @@ describe('group commit', () => {
     const batches: number[] = [];
     const waits: number[] = [];
     const written: [number, number][] = [];
-    const q = new CommitQueue(store, 1000, () => {}, {
-      batch: (ops) => batches.push(ops),
-      waited: (ms) => waits.push(ms),
-      written: (ms, ops) => written.push([ms, ops]),
+    const q = new CommitQueue(store, {
+      maxBatch: 1000,
+      observer: {
+        batch: (ops) => batches.push(ops),
+        waited: (ms) => waits.push(ms),
+        written: (ms, ops) => written.push([ms, ops]),
+      },
     });
     const enqueuedAt = performance.now();
     const first = q.enqueue(reserve('a'));
@@ -176,6 +179,95 @@ describe('group commit', () => {
     expect(written[1]![0]).toBeGreaterThanOrEqual(failedAt - sent[1]!.at);
     expect(batches).toEqual([1, 2]);
     expect(waits).toHaveLength(3);
+  });
+});
+
+describe('the gap between group commits', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A store that answers every batch at once and records when (on the faked clock) it got it. */
+  function instantStore() {
+    const batches: { at: number; ops: number }[] = [];
+    const store = {
+      pipelineDepth: 2,
+      write: async (ops: readonly WriteOp[]) => {
+        batches.push({ at: performance.now(), ops: ops.length });
+        return ops.map(() => ({ outcome: 'reserved', ids: [1] }) as WriteResult);
+      },
+    } as unknown as Store;
+    return { store, batches };
+  }
+
+  const fake = () =>
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'performance'] });
+
+  it('sends a write after a quiet spell at once, and gathers the next ones until the gap has passed', async () => {
+    fake();
+    const { store, batches } = instantStore();
+    const q = new CommitQueue(store, { gapMs: 5 });
+    const first = q.enqueue(reserve('a'));
+    await vi.advanceTimersByTimeAsync(0);
+    await first;
+    expect(batches).toEqual([{ at: 0, ops: 1 }]);
+    await vi.advanceTimersByTimeAsync(1);
+    const next = [q.enqueue(reserve('b')), q.enqueue(reserve('c'))];
+    await vi.advanceTimersByTimeAsync(2);
+    const third = q.enqueue(reserve('d'));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches).toHaveLength(1); // 4 ms after the first batch: still gathering
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all([...next, third]);
+    expect(batches).toEqual([
+      { at: 0, ops: 1 },
+      { at: 5, ops: 3 },
+    ]);
+    // quiet for longer than the gap: the next write goes in this turn
+    await vi.advanceTimersByTimeAsync(50);
+    const late = q.enqueue(reserve('e'));
+    await vi.advanceTimersByTimeAsync(0);
+    await late;
+    expect(batches.at(-1)).toEqual({ at: 55, ops: 1 });
+  });
+
+  it('sends a full batch without waiting for the gap', async () => {
+    fake();
+    const { store, batches } = instantStore();
+    const q = new CommitQueue(store, { gapMs: 1000, maxBatch: 3 });
+    await vi.advanceTimersByTimeAsync(0);
+    const first = q.enqueue(reserve('a'));
+    await vi.advanceTimersByTimeAsync(0);
+    await first;
+    const more = [1, 2, 3, 4].map(() => q.enqueue(reserve('b')));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches.map((b) => [b.at, b.ops])).toEqual([
+      [0, 1],
+      [0, 3],
+    ]);
+    await vi.advanceTimersByTimeAsync(1000); // the one left over waits for the gap
+    await Promise.all(more);
+    expect(batches.map((b) => [b.at, b.ops])).toEqual([
+      [0, 1],
+      [0, 3],
+      [1000, 1],
+    ]);
+  });
+
+  it('drain does not wait for the gap', async () => {
+    fake();
+    const { store, batches } = instantStore();
+    const q = new CommitQueue(store, { gapMs: 1000 });
+    const first = q.enqueue(reserve('a'));
+    await vi.advanceTimersByTimeAsync(0);
+    await first;
+    const second = q.enqueue(reserve('b'));
+    await q.drain();
+    await second;
+    expect(batches.map((b) => [b.at, b.ops])).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
   });
 });
 

@@ -35,6 +35,10 @@ describe('configuration', () => {
     expect(() => parseCli(['--bogus', '1'], {})).toThrow(/unknown option --bogus/);
     expect(() => parseCli(['--port'], {})).toThrow(/needs a value/);
     expect(() => parseCli([], { TIME_ZONE: 'Nowhere/Else' })).toThrow(/TIME_ZONE/);
+    expect(() => parseCli([], { COMMIT_GAP_MS: '250' })).toThrow(
+      /COMMIT_GAP_MS must be an integer from 0 to 100/,
+    );
+    expect(parseCli(['--commit-gap-ms', '2'], {})).toMatchObject({ config: { commitGapMs: 2 } });
   });
 
   it('has a variable and a flag for every setting, and documents each in operations.md', () => {

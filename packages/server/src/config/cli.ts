@@ -52,6 +52,8 @@ function convert(opt: OptionSpec, raw: string, source: string): string | number 
         `${source} must be an integer of at least ${opt.min ?? 0}, not ${JSON.stringify(raw)}`,
       );
     }
+    if (opt.max !== undefined && n > opt.max)
+      throw new ConfigError(`${source} must be an integer from ${opt.min ?? 0} to ${opt.max}, not ${n}`);
     if (opt.key === 'port' && n > 65535) throw new ConfigError(`${source} must be a port number (0-65535)`);
     return n;
   }

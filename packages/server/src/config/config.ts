@@ -1,4 +1,5 @@
 import { HEARTBEAT_INTERVAL_MS, isTimeZone } from '@parley/protocol';
+import { COMMIT_GAP_MS } from '../core/commit-queue.js';
 import { SCHEMA_NAME } from '../store/postgres/schema/migrate.js';
 import { ADMIN_OPTIONS, type AdminSettings, adminDefaults } from './admin-settings.js';
 import { QUOTA_OPTIONS, type QuotaSettings, quotaDefaults } from './quota-settings.js';
@@ -18,6 +19,7 @@ export interface ServerConfig extends RoomSettings, WebhookSettings, AdminSettin
   sqliteSync: 'normal' | 'full';
   sqliteCheckpointMs: number;
   sqliteWriter: 'thread' | 'inline';
+  commitGapMs: number;
   /** Set: the store is PostgreSQL (a cluster node); unset: the SQLite file in `dataDir`. */
   databaseUrl: string | undefined;
   databaseSchema: string;
@@ -58,6 +60,8 @@ export interface OptionSpec {
   choices?: readonly string[];
   check?: (v: string) => boolean;
   min?: number;
+  /** The largest value an `int` setting takes. */
+  max?: number;
 }
 
 /** Every setting, with its environment variable and flag. Defaults live in `defaultConfig`. */
@@ -149,6 +153,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     choices: ['thread', 'inline'],
     help: 'thread: SQLite write batches run in a worker thread, beside the event loop; inline: on it',
+  },
+  {
+    key: 'commitGapMs',
+    env: 'COMMIT_GAP_MS',
+    flag: '--commit-gap-ms',
+    kind: 'int',
+    min: 0,
+    max: 100,
+    help: 'least time between two group commits (fewer, larger commits under load; 0: one every event-loop turn)',
   },
   {
     key: 'databaseUrl',
@@ -353,6 +366,7 @@ export const defaultConfig: ServerConfig = {
   sqliteSync: 'normal',
   sqliteCheckpointMs: 250,
   sqliteWriter: 'thread',
+  commitGapMs: COMMIT_GAP_MS,
   databaseUrl: undefined,
   databaseSchema: 'public',
   recallWindowMs: 2 * 60_000,

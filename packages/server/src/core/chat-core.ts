@@ -6,7 +6,7 @@ import { type Metrics, noMetrics } from '../metrics/metrics.js';
 import type { Store } from '../store/store.js';
 import { type Authenticator, openAuthenticator } from './authenticator.js';
 import { type Clock, systemClock } from './clock.js';
-import { COMMIT_MAX_BATCH, CommitQueue } from './commit-queue.js';
+import { COMMIT_GAP_MS, CommitQueue } from './commit-queue.js';
 import type { CoreContext } from './context.js';
 import { GroupService } from './groups/group-service.js';
 import type { Peer } from './peer.js';
@@ -60,6 +60,8 @@ export interface CoreConfig extends RoomConfig {
   maxGroupMembers: number;
   /** How long a delivered notice is kept for devices catching up with `noticesSince`. */
   noticeRetentionMs: number;
+  /** The least time between two group commits, in ms (0: a commit at every turn of the event loop). */
+  commitGapMs: number;
 }
 
 export const defaultCoreConfig: CoreConfig = {
@@ -84,6 +86,7 @@ export const defaultCoreConfig: CoreConfig = {
   maxHeldBytes: 4 * 1024 * 1024,
   maxGroupMembers: 500,
   noticeRetentionMs: 7 * 24 * 60 * 60_000,
+  commitGapMs: COMMIT_GAP_MS,
   ...defaultRoomConfig,
 };
 
@@ -146,16 +149,16 @@ export class ChatCore {
     const perMinute = this.config.idBatchesPerMinute;
     this.idBatches = new KeyedBuckets(perMinute / 60, perMinute);
     const metrics = deps.metrics ?? noMetrics;
-    this.commits = new CommitQueue(
-      this.store,
-      COMMIT_MAX_BATCH,
-      (err, ops) => this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
-      {
+    this.commits = new CommitQueue(this.store, {
+      gapMs: this.config.commitGapMs,
+      onError: (err, ops) =>
+        this.log.error({ err, ops }, 'group commit failed; retrying operations one by one'),
+      observer: {
         batch: (ops) => metrics.commitBatch(ops),
         waited: (ms) => metrics.commitWaited(ms),
         written: (ms, ops) => metrics.commitWritten(ms, ops),
       },
-    );
+    });
     this.users = new UserDirectory(this.commits, this.clock);
     const perDay = this.config.maxUploadBytesPerDay;
     this.uploads = perDay > 0 ? new UploadQuota(this.commits, this.clock, perDay) : undefined;

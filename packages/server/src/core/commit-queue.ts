@@ -32,9 +32,33 @@ const unobserved: CommitObserver = { batch: () => {}, waited: () => {}, written:
 export const COMMIT_MAX_BATCH = 256;
 
 /**
+ * The default least time between two batches sent to the store (`COMMIT_GAP_MS`): none, a batch
+ * at every turn of the event loop. Every batch costs the same fixed work whatever its size (a
+ * message to the SQLite writer thread and one back, each waking a thread, and a commit), and at
+ * moderate rates a batch per turn holds only five or six operations. A gap of 1 ms made batches
+ * two to three times larger and cut Parley's CPU per message by 7-13% at 10,000-17,600 msg/s, but
+ * it adds about a millisecond to every ack under load: the ack p99 at half of saturation doubled,
+ * and clients that keep a window of messages in flight reached 4-9% less throughput at saturation
+ * (docs/benchmarks.md, the twenty-fifth pass of issue 14). So it is a setting for a deployment
+ * that would rather spend latency than CPU.
+ */
+export const COMMIT_GAP_MS = 0;
+
+export interface CommitQueueOptions {
+  /** The most operations one batch takes (default `COMMIT_MAX_BATCH`). */
+  maxBatch?: number;
+  /** The least time between two batches sent, in ms (default 0: a batch at every turn). */
+  gapMs?: number;
+  /** A batch failed and its operations are retried one by one. */
+  onError?: (err: unknown, ops: number) => void;
+  observer?: CommitObserver;
+}
+
+/**
  * Group commit: writes that arrive during one turn of the event loop are applied in one store
  * transaction, in arrival order, and each caller's promise settles only after that transaction
- * committed. While a batch is being written the next one gathers.
+ * committed. While a batch is being written the next one gathers, and with `gapMs` a batch also
+ * waits until that long after the one before it was sent (a full batch goes at once).
  *
  * A store that applies batches strictly in the order it receives them, elsewhere than on this
  * thread (`Store.pipelineDepth` > 1: SQLite's writer thread), gets the next batch before the
@@ -50,45 +74,78 @@ export class CommitQueue {
   private inFlight = 0;
   /** Settles after the newest batch sent was settled (in order). */
   private tail: Promise<void> = Promise.resolve();
+  /** A send is scheduled: at the end of this turn, or by `timer` once the gap has passed. */
   private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** When the last batch was sent (`performance.now()`). */
+  private lastSent = Number.NEGATIVE_INFINITY;
   private readonly depth: number;
+  private readonly maxBatch: number;
+  private readonly gapMs: number;
+  private readonly onError: (err: unknown, ops: number) => void;
+  private readonly observer: CommitObserver;
+  private readonly runNow = () => this.run();
 
   constructor(
     private readonly store: Store,
-    private readonly maxBatch = COMMIT_MAX_BATCH,
-    private readonly onError: (err: unknown, ops: number) => void = () => {},
-    private readonly observer: CommitObserver = unobserved,
+    opts: CommitQueueOptions = {},
   ) {
     this.depth = Math.max(1, store.pipelineDepth ?? 1);
+    this.maxBatch = opts.maxBatch ?? COMMIT_MAX_BATCH;
+    this.gapMs = opts.gapMs ?? 0;
+    this.onError = opts.onError ?? (() => {});
+    this.observer = opts.observer ?? unobserved;
   }
 
   enqueue<K extends WriteKind>(op: { kind: K } & WriteOps[K]['op']): Promise<WriteResultOf<K>> {
     return new Promise((resolve, reject) => {
       const at = performance.now();
       this.queue.push({ op: op as WriteOp, resolve: resolve as (r: WriteResult) => void, reject, at });
-      if (!this.scheduled && this.inFlight < this.depth) {
-        this.scheduled = true;
-        setImmediate(() => this.run());
-      }
+      if (this.timer && this.queue.length >= this.maxBatch) {
+        // a full batch does not wait for the gap
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        setImmediate(this.runNow);
+      } else this.schedule();
     });
   }
 
   /** Resolves once everything enqueued so far is committed (or failed). */
   async drain(): Promise<void> {
     while (this.inFlight > 0 || this.queue.length > 0) {
-      this.run();
+      this.run(); // a batch at each pass, without waiting for the gap
       await this.tail;
     }
   }
 
+  /** Sends the next batch once a slot is free: at the end of this turn, or when the gap has passed. */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.depth || this.queue.length === 0) return;
+    this.scheduled = true;
+    const wait = this.queue.length >= this.maxBatch ? 0 : this.lastSent + this.gapMs - performance.now();
+    if (wait <= 0) setImmediate(this.runNow);
+    else this.timer = setTimeout(this.runNow, Math.ceil(wait));
+  }
+
+  /** Sends what the free slots take; after the first batch the rest waits for the gap unless it fills a batch. */
   private run(): void {
     this.scheduled = false;
-    while (this.queue.length > 0 && this.inFlight < this.depth)
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    let sent = false;
+    while (this.queue.length > 0 && this.inFlight < this.depth) {
+      if (sent && this.gapMs > 0 && this.queue.length < this.maxBatch) break;
       this.send(this.queue.splice(0, this.maxBatch));
+      sent = true;
+    }
+    this.schedule();
   }
 
   private send(batch: Entry[]): void {
     const sent = performance.now();
+    this.lastSent = sent;
     this.observer.batch(batch.length);
     for (const e of batch) this.observer.waited(sent - e.at);
     this.inFlight++;
@@ -112,7 +169,9 @@ export class CommitQueue {
         }
       }
       this.inFlight--;
-      if (this.queue.length > 0) this.run();
+      // without a gap the next batch goes at once, in this turn; with one, once the gap has passed
+      if (this.gapMs > 0) this.schedule();
+      else if (this.queue.length > 0) this.run();
     })();
   }
 }
