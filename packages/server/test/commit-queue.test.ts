@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { COMMIT_MAX_BATCH, CommitQueue } from '../src/core/commit-queue.js';
+import { COMMIT_MAX_BATCH, CommitQueue, type CommitQueueOptions } from '../src/core/commit-queue.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store, WriteOp, WriteResult } from '../src/store/store.js';
 
@@ -200,17 +200,20 @@ describe('the gap between group commits', () => {
     return { store, batches };
   }
 
-  const fake = () =>
+  /** On a faked clock: a queue whose first batch, of one write, went at 0 ms and is answered. */
+  async function afterFirstBatch(opts: CommitQueueOptions) {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'performance'] });
-
-  it('sends a write after a quiet spell at once, and gathers the next ones until the gap has passed', async () => {
-    fake();
     const { store, batches } = instantStore();
-    const q = new CommitQueue(store, { gapMs: 5 });
+    const q = new CommitQueue(store, opts);
     const first = q.enqueue(reserve('a'));
     await vi.advanceTimersByTimeAsync(0);
     await first;
     expect(batches).toEqual([{ at: 0, ops: 1 }]);
+    return { q, batches };
+  }
+
+  it('sends a write after a quiet spell at once, and gathers the next ones until the gap has passed', async () => {
+    const { q, batches } = await afterFirstBatch({ gapMs: 5 });
     await vi.advanceTimersByTimeAsync(1);
     const next = [q.enqueue(reserve('b')), q.enqueue(reserve('c'))];
     await vi.advanceTimersByTimeAsync(2);
@@ -232,13 +235,7 @@ describe('the gap between group commits', () => {
   });
 
   it('sends a full batch without waiting for the gap', async () => {
-    fake();
-    const { store, batches } = instantStore();
-    const q = new CommitQueue(store, { gapMs: 1000, maxBatch: 3 });
-    await vi.advanceTimersByTimeAsync(0);
-    const first = q.enqueue(reserve('a'));
-    await vi.advanceTimersByTimeAsync(0);
-    await first;
+    const { q, batches } = await afterFirstBatch({ gapMs: 1000, maxBatch: 3 });
     const more = [1, 2, 3, 4].map(() => q.enqueue(reserve('b')));
     await vi.advanceTimersByTimeAsync(0);
     expect(batches.map((b) => [b.at, b.ops])).toEqual([
@@ -255,12 +252,7 @@ describe('the gap between group commits', () => {
   });
 
   it('drain does not wait for the gap', async () => {
-    fake();
-    const { store, batches } = instantStore();
-    const q = new CommitQueue(store, { gapMs: 1000 });
-    const first = q.enqueue(reserve('a'));
-    await vi.advanceTimersByTimeAsync(0);
-    await first;
+    const { q, batches } = await afterFirstBatch({ gapMs: 1000 });
     const second = q.enqueue(reserve('b'));
     await q.drain();
     await second;
