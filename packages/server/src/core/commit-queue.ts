@@ -37,7 +37,7 @@ export const COMMIT_MAX_BATCH = 256;
  * message to the SQLite writer thread and one back, each waking a thread, and a commit), and at
  * moderate rates a batch per turn holds only five or six operations. A gap of 1 ms made batches
  * two to three times larger and cut Parley's CPU per message by 7-13% at 10,000-17,600 msg/s, but
- * it adds about a millisecond to every ack under load: the ack p99 at half of saturation doubled,
+ * it adds about a millisecond to every ack under load: the ack p99 at half of saturation about doubled,
  * and clients that keep a window of messages in flight reached 4-9% less throughput at saturation
  * (docs/benchmarks.md, the twenty-fifth pass of issue 14). So it is a setting for a deployment
  * that would rather spend latency than CPU.
