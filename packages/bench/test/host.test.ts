@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GapMeter, spin } from '../src/host/cpu-gaps.js';
-import { hostLoads } from '../src/host/host-check.js';
+import { busyCpus, hostLoads } from '../src/host/host-check.js';
 import { benchDir } from '../src/paths.js';
 import { hostSection } from '../src/report/host-markdown.js';
 import { silentProgress } from '../src/report/progress.js';
@@ -64,8 +64,8 @@ describe('the gaps a busy thread sees', () => {
 
 describe('the host scenario', () => {
   it('loads every CPU but the last all the time, and the last more and more', () => {
-    expect(hostLoads(2).map((l) => l.cpus - 1 + l.share)).toEqual([1, 1.5, 1.75, 2]);
-    expect(hostLoads(4).map((l) => l.cpus - 1 + l.share)).toEqual([3, 3.5, 3.75, 4]);
+    expect(hostLoads(2).map(busyCpus)).toEqual([1, 1.5, 1.75, 2]);
+    expect(hostLoads(4).map(busyCpus)).toEqual([3, 3.5, 3.75, 4]);
   });
 
   it('runs its threads for the time asked and reports every load', async () => {
@@ -73,7 +73,7 @@ describe('the host scenario', () => {
       throw new Error('the bench is not built: run `npm run build` first (npm test does)');
     const r = await host.run({ mode: 'quick', durationS: 0.2, targets: [], progress: silentProgress() });
     if (r.kind !== 'host') throw new Error(r.kind);
-    expect(r.levels.map((l) => l.busyCpus)).toEqual(hostLoads(r.cpus).map((l) => l.cpus - 1 + l.share));
+    expect(r.levels.map((l) => l.busyCpus)).toEqual(hostLoads(r.cpus).map(busyCpus));
     for (const l of r.levels) {
       const fullThreads = Math.floor(l.busyCpus);
       expect(l.rounds).toHaveLength(1);

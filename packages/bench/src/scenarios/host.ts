@@ -6,14 +6,14 @@ import type { HostLevel, Scenario } from './types.js';
  * Does the machine itself take a CPU away from a busy thread, and at how much load? Threads that
  * only read the clock keep every CPU but the last busy, and the last one idle, then busy half,
  * three quarters and all of the time; each gap in a fully busy thread's readings is time it did
- * not run. On an idle machine a thread alone on a
- * CPU should see none. A virtual machine whose host takes its CPUs back when it uses them all
- * shows gaps of many milliseconds there, which add to every latency measured at that load
- * (docs/benchmarks.md, the twenty-fourth pass of issue 14).
+ * not run. On an idle machine a thread alone on a CPU should see none. A virtual machine whose
+ * host takes its CPUs back when it uses them all shows gaps of many milliseconds there, which add
+ * to every latency measured at that load (docs/benchmarks.md, the twenty-fourth pass of issue 14).
  */
 export const host: Scenario = {
   name: 'host',
-  describe: 'whether the machine takes a CPU away from a busy thread, with one, 1.5, 1.75 and all CPUs busy',
+  describe:
+    'whether the machine takes a CPU away from a busy thread: every CPU but one busy, and the last idle, half, three quarters and all of the time',
   async run(ctx) {
     const quick = ctx.mode === 'quick';
     const rounds = quick ? 1 : 2;
