@@ -79,6 +79,22 @@ describe('SQLite id ranges', () => {
     ]);
   });
 
+  it('checks the quota by the number of range rows while they cannot reach it, exactly near it', async () => {
+    const { store, ranges } = await open();
+    await store.write([user('a')]);
+    const reserve = (count: number, maxOutstanding: number, nowMs = 3) =>
+      store.write([{ kind: 'reserve', userId: 'a', count, nowMs, validFromMs: 2, maxOutstanding }]);
+    const [old] = await reserve(RANGE_MAX_IDS, 1000, 1);
+    const oldIds = (old as { ids: number[] }).ids;
+    // expired (reserved at 1, valid from 2), but two rows cannot reach the quota: left to the purge
+    expect(await reserve(1, 1000)).toMatchObject([{ outcome: 'reserved' }]);
+    expect(ranges().map((r) => r.first_id)).toContain(oldIds[0]);
+    // two rows could reach a quota of 31: the expired row is dropped, and the one unused id counted
+    expect(await reserve(RANGE_MAX_IDS, RANGE_MAX_IDS + 1)).toMatchObject([{ outcome: 'reserved' }]);
+    expect(ranges().map((r) => r.first_id)).not.toContain(oldIds[0]);
+    expect(await reserve(1, RANGE_MAX_IDS + 1)).toEqual([{ outcome: 'too_many' }]);
+  });
+
   it('finds a user entry by message id only where it still holds that message', async () => {
     const { store } = await open();
     await store.write([user('a'), user('b')]);

@@ -89,6 +89,8 @@ export function prepareStatements(db: Database.Database) {
       db,
       'DELETE FROM id_ranges WHERE user_id = ? AND reserved_ms < ?',
     ),
+    /** How many range rows the user has: read from `id_ranges_by_user` alone. */
+    rangeCountOf: prep<[string], { n: number }>(db, 'SELECT COUNT(*) AS n FROM id_ranges WHERE user_id = ?'),
     unusedIdsOf: prep<[string], { n: number }>(
       db,
       'SELECT COALESCE(SUM(unused), 0) AS n FROM id_ranges WHERE user_id = ?',
