@@ -51,7 +51,7 @@ describe('index plans of the admin and retention statements', () => {
       expect(p, name).not.toMatch(/TEMP B-TREE/);
     }
     // by id, up to the bound id_clock gives (no index of message times)
-    expect(plan(sql.oldMessages!.source)).toMatch(/SEARCH messages USING INTEGER PRIMARY KEY \(rowid<\?\)/);
+    expect(plan(sql.oldMessages!.source)).toMatch(/SEARCH messages USING INDEX messages_by_id \(msg_id<\?\)/);
     expect(plan(sql.idBoundAt!.source)).toMatch(/SEARCH id_clock USING INTEGER PRIMARY KEY \(rowid>\?\)/);
     expect(plan(sql.expirePending!.source)).toMatch(
       /pending USING (COVERING )?INDEX pending_by_time \(time_ms<\?\)/,

@@ -78,7 +78,7 @@ describe('SqliteStore specifics', () => {
     }
     for (const name of ['messagesSince', 'restorePending'])
       expect(plan(sql[name]!.source), name).toMatch(
-        /SEARCH m(essages)? USING INTEGER PRIMARY KEY \(rowid>\?\)/,
+        /SEARCH m(essages)? USING INDEX messages_by_id \(msg_id>\?\)/,
       );
   });
 

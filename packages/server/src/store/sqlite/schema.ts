@@ -3,6 +3,7 @@ import { APPEND_ROWS_TABLES } from './append-rows-schema.js';
 import { CONVERSATION_CHAINS } from './conversation-chain-schema.js';
 import { ENTRY_LINKS } from './entry-links-schema.js';
 import { ID_CLOCK } from './id-clock-schema.js';
+import { MESSAGES_IN_STORE_ORDER } from './message-order-schema.js';
 import { OUTBOX_SENDER, OUTBOX_TABLES } from './outbox-schema.js';
 import { ROOM_TABLES } from './room-schema.js';
 
@@ -231,4 +232,5 @@ export const MIGRATIONS: readonly string[] = [
   CONVERSATION_CHAINS,
   ENTRY_LINKS,
   ID_CLOCK,
+  MESSAGES_IN_STORE_ORDER,
 ];
