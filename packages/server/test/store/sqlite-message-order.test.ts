@@ -31,7 +31,7 @@ describe('SQLite message rows in store order', () => {
     await store.write([appendOp(late[0]!, 'b', 'a'), appendOp(early[1]!, 'a', 'b')]);
     await store.write([appendOp(early[0]!, 'a', 'b'), appendOp(late[1]!, 'b', 'a')]);
     expect(inStoreOrder()).toEqual([late[0], early[1], early[0], late[1]]);
-    // found by id: a retry, a second message under a used id, a read receipt
+    // found by id: a retry, a second message under a used id, a read of the message
     expect(await store.write([appendOp(early[1]!, 'a', 'b')])).toMatchObject([{ outcome: 'retry' }]);
     expect(await store.write([appendOp(early[1]!, 'a', 'b', 'other')])).toEqual([{ outcome: 'duplicate' }]);
     expect(await store.getMessage(late[0]!)).toMatchObject({ fromId: 'b', toId: 'a', body: 'hi' });
