@@ -47,7 +47,7 @@ export const COMMIT_GAP_MS = 0;
 export interface CommitQueueOptions {
   /** The most operations one batch takes (default `COMMIT_MAX_BATCH`). */
   maxBatch?: number;
-  /** The least time between two batches sent, in ms (default 0: a batch at every turn). */
+  /** The least time between two batches sent, in ms (default `COMMIT_GAP_MS`: a batch at every turn). */
   gapMs?: number;
   /** A batch failed and its operations are retried one by one. */
   onError?: (err: unknown, ops: number) => void;
@@ -92,7 +92,7 @@ export class CommitQueue {
   ) {
     this.depth = Math.max(1, store.pipelineDepth ?? 1);
     this.maxBatch = opts.maxBatch ?? COMMIT_MAX_BATCH;
-    this.gapMs = opts.gapMs ?? 0;
+    this.gapMs = opts.gapMs ?? COMMIT_GAP_MS;
     this.onError = opts.onError ?? (() => {});
     this.observer = opts.observer ?? unobserved;
   }
