@@ -118,10 +118,11 @@ export async function spawnServer(opts: SpawnOptions): Promise<ChildServer> {
 export function runNodeScript(
   script: string,
   args: readonly string[],
-  opts: { timeoutMs?: number; onStart?: (pid: number) => void } = {},
+  opts: { timeoutMs?: number; onStart?: (pid: number) => void; nodeArgs?: readonly string[] } = {},
 ): Promise<string> {
   if (!existsSync(script)) throw new Error(`${script} is missing: build first (npx tsc -b)`);
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [...(opts.nodeArgs ?? []), script, ...args];
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   if (child.pid !== undefined) opts.onStart?.(child.pid);
   let out = '';

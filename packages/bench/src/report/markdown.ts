@@ -19,6 +19,7 @@ import { latencyTable, saturationTable } from './load-markdown.js';
 import { nativeProfileMarkdown } from './native-profile.js';
 import { profileMarkdown } from './profile.js';
 import type { BenchResults } from './results.js';
+import { storeSection } from './store-markdown.js';
 import { againstSection, agedSection, confirmSection, writerSection } from './variant-markdown.js';
 import { walSection } from './wal-markdown.js';
 
@@ -323,6 +324,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (s.against?.kind === 'against') out.push(againstSection(s.against));
   if (s.aged?.kind === 'aged') out.push(agedSection(s.aged));
   if (s.wal?.kind === 'wal') out.push(walSection(s.wal));
+  if (s.store?.kind === 'store') out.push(storeSection(s.store));
   if (s['idle-memory']?.kind === 'idle')
     out.push('### Idle memory per connection', idleTable(s['idle-memory']));
   if (s['reconnect-storm']?.kind === 'storm')

@@ -11,6 +11,7 @@ import { idle } from './idle.js';
 import { latency } from './latency.js';
 import { room } from './room.js';
 import { saturation } from './saturation.js';
+import { store } from './store.js';
 import { storm } from './storm.js';
 import type { Scenario } from './types.js';
 import { wal } from './wal.js';
@@ -28,6 +29,7 @@ export const SCENARIOS: readonly Scenario[] = [
   against,
   aged,
   wal,
+  store,
   idle,
   storm,
   history,

@@ -234,8 +234,11 @@ export interface HistoryKindResult {
   badPages: number;
 }
 
+/** The `build` of this checkout in results that compare builds (history, store). */
+export const THIS_BUILD = 'this checkout';
+
 /** The `build` of the history stores read by this checkout's server. */
-export const HISTORY_THIS_BUILD = 'this checkout';
+export const HISTORY_THIS_BUILD = THIS_BUILD;
 
 /** Pages of one stored history, read through one build of the server. */
 export interface HistoryStoreResult {
@@ -258,6 +261,39 @@ export interface HistoryResult {
   kind: 'history';
   pageSize: number;
   stores: HistoryStoreResult[];
+}
+
+/** One run of the store lab (tools/store-lab.ts): its JSON line, and which build and round. */
+export interface StoreLabRun {
+  /** `this checkout`, or the `--against` checkout's path. */
+  build: string;
+  round: number;
+  /** Batches of ten ids each sender held; it used its oldest. */
+  held: number;
+  pairs: number;
+  prefill: number;
+  measured: number;
+  /** Messages per commit in the measured part. */
+  commit: number;
+  prefillS: number;
+  msgPerSec: number;
+  /** The lab's whole process (its driver on the main thread included), per message. */
+  cpuUsPerMsg: number;
+  /** Every thread but the lab's main one (the writer, the checkpointer, V8's compiler), per message. */
+  storeUsPerMsg: number;
+  userUsPerMsg: number;
+  systemUsPerMsg: number;
+  /** The median of (newest id handed out − id used) over the measured messages. */
+  idAgeMedian: number;
+  dbMiB: number;
+}
+
+/** Parley's SQLite store alone, without sockets (scenarios/store.ts). */
+export interface StoreResult {
+  kind: 'store';
+  /** The other checkout (`--against`), if one was measured beside this one. */
+  against?: string;
+  runs: StoreLabRun[];
 }
 
 /** One round of the minimal loader (its JSON line). */
@@ -370,6 +406,7 @@ export type ScenarioResult =
   | AgainstResult
   | AgedResult
   | WalResult
+  | StoreResult
   | IdleResult
   | StormResult
   | HistoryResult;
