@@ -28,7 +28,7 @@ export const STORE_COMMIT = 12;
 
 /**
  * Parley's SQLite store alone (tools/store-lab.ts): no sockets and no generator beside it, so its
- * CPU per message moves by a few percent between runs where a load run's moves by tens. Two
+ * CPU per message is the writer's own (it moved by 3-11% between rounds of a build). Two
  * holdings of ids: a second's worth, as the bench's senders hold, and a hundred times that (at
  * 1,000 pairs about a million ids between an id's reservation and its use: 100 s at 10,000 msg/s),
  * as users who keep their ids for minutes would. With `--against`, the other build's store runs

@@ -2,7 +2,7 @@
 /**
  * The store lab: Parley's SQLite store alone, driven through its write operations as the server
  * drives it (the writer thread, group commits), without sockets, a generator or a second process
- * on the machine: the steadiest measure of what the writer costs per message. The `store` scenario
+ * on the machine: what the writer itself costs per message. The `store` scenario
  * runs it for this checkout and for the `--against` build.
  *
  * P pairs; the store is filled with `--prefill` messages (commits of 256), then `--measured` more go
