@@ -105,7 +105,11 @@ async function send(n: number, size: number, ages?: Float64Array): Promise<void>
     const refill = new Set<number>();
     for (let j = 0; j < size && done < n; j++, done++) {
       let i = Math.floor(pairs * draw() ** 2);
-      while (ids[i]!.length === 0) i = (i + 1) % pairs;
+      for (let tries = 0; ids[i]!.length === 0; tries++) {
+        if (tries === pairs)
+          throw new Error('every sender ran out of ids in one commit: more --pairs or --held');
+        i = (i + 1) % pairs;
+      }
       const msgId = ids[i]!.shift()!;
       if (ages) ages[done] = newestId - msgId;
       const timeMs = Date.now();
