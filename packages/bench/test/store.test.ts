@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoDir } from '../src/paths.js';
+import { benchDir, repoDir } from '../src/paths.js';
+import { runNodeScript } from '../src/process/children.js';
 import { silentProgress } from '../src/report/progress.js';
 import { storeSection } from '../src/report/store-markdown.js';
 import { store, storeModuleOf } from '../src/scenarios/store.js';
@@ -40,6 +41,17 @@ describe('the store scenario', () => {
     expect(md).toContain('| 100 | this checkout |');
     expect(md).toMatch(/\| 20 \| this checkout \| [\d,]+ \| [\d.]+ µs \([\d.]+\) \| \d+\.\d\d \|/);
   }, 120_000);
+
+  it('refuses a bad argument of the lab with its name', async () => {
+    const lab = path.join(benchDir, 'dist/tools/store-lab.js');
+    const module = storeModuleOf(repoDir);
+    await expect(runNodeScript(lab, ['--store', module, '--held', '0'])).rejects.toThrow(
+      /--held must be a whole number of at least 1/,
+    );
+    await expect(runNodeScript(lab, [])).rejects.toThrow(
+      /--store <path of a built sqlite-store.js> is required/,
+    );
+  });
 
   it('names the missing build when a checkout has none', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'parley-store-none-'));

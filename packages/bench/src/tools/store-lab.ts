@@ -26,12 +26,19 @@ const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 };
+/** A whole number of at least `min`, or the run stops saying which argument is wrong. */
+const count = (name: string, fallback: string, min: number) => {
+  const n = Number(arg(name, fallback));
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
+  return n;
+};
 const storeModule = arg('store', '');
-const held = Number(arg('held', '2'));
-const pairs = Number(arg('pairs', '1000'));
-const prefill = Number(arg('prefill', '1000000'));
-const measured = Number(arg('measured', '200000'));
-const commit = Number(arg('commit', '12'));
+if (!storeModule) throw new Error('--store <path of a built sqlite-store.js> is required');
+const held = count('held', '2', 1);
+const pairs = count('pairs', '1000', 1);
+const prefill = count('prefill', '1000000', 0);
+const measured = count('measured', '200000', 1);
+const commit = count('commit', '12', 1);
 const IDS_PER_RESERVE = 10;
 
 type Op = Record<string, unknown> & { kind: string };
